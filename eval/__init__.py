@@ -1,0 +1,1 @@
+"""Evaluation: run QA files through the pipeline and compute metrics from the results."""

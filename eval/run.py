@@ -1,0 +1,51 @@
+"""Run a QA file (JSON lines) through a `QA` object in one process."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qa import QA
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    question: str
+    sources: list[str] = field(default_factory=list)
+    keys: list[list[str]] = field(default_factory=list)  # each key: alternative phrases
+    answerable: bool = True
+    type: str = "fact"
+
+
+def load_questions(path: Path) -> list[Question]:
+    questions = []
+    with Path(path).open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            d = json.loads(line)
+            try:
+                questions.append(
+                    Question(
+                        id=str(d["id"]),
+                        question=d["question"],
+                        sources=list(d.get("sources", [])),
+                        keys=[list(k) for k in d.get("keys", [])],
+                        answerable=bool(d.get("answerable", True)),
+                        type=d.get("type", "fact"),
+                    )
+                )
+            except KeyError as exc:
+                raise ValueError(f"{path}:{n}: 필드가 없습니다: {exc}") from exc
+    return questions
+
+
+def run_questions(qa: QA, questions: list[Question], k: int | None = None) -> list[dict]:
+    """One `qa ask --json` object per question, plus the question's id."""
+    results = []
+    for q in questions:
+        answer = qa.ask(q.question, k=k)
+        results.append({"id": q.id, **answer.to_json()})
+    return results

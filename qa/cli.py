@@ -1,0 +1,158 @@
+"""Command line: `qa index`, `qa ask`, `qa eval`. A thin layer over `qa.api.QA`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from .answer import Answer
+from .api import QA
+from .index import BuildReport, IndexUnavailable, build_index, read_manifest
+from .settings import Settings
+
+
+class _TqdmProgress:
+    """Adapts the indexer's (stage, done, total) callbacks to tqdm bars on stderr."""
+
+    LABELS = {"files": "파일", "chunks": "문단 임베딩", "sentences": "문장 임베딩"}
+
+    def __init__(self) -> None:
+        self._bars: dict = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        from tqdm import tqdm
+
+        bar = self._bars.get(stage)
+        if bar is None:
+            if total == 0:
+                return
+            bar = self._bars[stage] = tqdm(total=total, desc=self.LABELS.get(stage, stage), file=sys.stderr, leave=True)
+        bar.n = done
+        bar.refresh()
+        if done >= total:
+            bar.close()
+
+
+def _settings(args: argparse.Namespace, **extra) -> Settings:
+    kwargs = dict(extra)
+    if getattr(args, "index_dir", None):
+        kwargs["index_dir"] = Path(args.index_dir)
+    return Settings(**kwargs)
+
+
+def _open(args: argparse.Namespace) -> QA:
+    settings = _settings(args)
+    manifest = read_manifest(settings.index_dir)
+    if manifest and manifest.get("corpus"):
+        # Keep an index built from other folders tied to those folders.
+        settings = settings.model_copy(update={"corpus": [Path(p) for p in manifest["corpus"]]})
+    return QA.open(settings, progress=_TqdmProgress())
+
+
+def print_report(report: BuildReport) -> None:
+    counts = {"indexed": 0, "unchanged": 0, "error": 0}
+    for f in report.files:
+        counts[f.status] += 1
+    print(
+        f"색인 완료: 새로 처리 {counts['indexed']}개, 변경 없음 {counts['unchanged']}개, 오류 {counts['error']}개 "
+        f"/ 문단 {report.chunks}개, 새로 임베딩 {report.embedded}개, {report.seconds.get('total', 0):.1f}초"
+    )
+    for f in report.errors:
+        print(f"  건너뜀: {f.file}: {f.reason}", file=sys.stderr)
+
+
+def print_answer(answer: Answer) -> None:
+    print(answer.answer)
+    if answer.citations:
+        print("\n출처:")
+        for c in answer.citations:
+            where = f"{c.page}쪽" if c.page else c.section
+            print(f"  [{c.n}] {c.source} · {where}")
+            print(f"      “{c.quote}”")
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    corpus = [Path(p) for p in args.paths] if args.paths else list(settings.corpus)
+    report = build_index(corpus, settings.index_dir, settings, progress=_TqdmProgress())
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print_report(report)
+    return 1 if report.errors else 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    qa = _open(args)
+    answer = qa.ask(args.question, k=args.k, sources=args.source or None)
+    if args.json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print_answer(answer)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from eval.run import load_questions, run_questions
+    from eval.metrics import format_summary, summarise
+
+    questions = load_questions(Path(args.file))
+    qa = _open(args)
+    results = run_questions(qa, questions, k=args.k)
+    if args.out:
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with out.open("w", encoding="utf-8") as fh:
+            for r in results:
+                fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    summary = summarise(questions, results)
+    print(format_summary(summary))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="qa", description="공무국외출장 보고서 질의응답")
+    parser.add_argument("-v", "--verbose", action="store_true", help="자세한 로그")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--index-dir", help="색인 폴더 (기본: index/)")
+
+    p = sub.add_parser("index", help="코퍼스를 색인합니다")
+    p.add_argument("paths", nargs="*", help="코퍼스 폴더나 파일 (기본: 설정의 corpus, seeds/)")
+    p.add_argument("--json", action="store_true", help="결과를 JSON으로 출력")
+    common(p)
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("ask", help="질문에 답합니다")
+    p.add_argument("question")
+    p.add_argument("-k", type=int, default=None, help="참고할 문단 수")
+    p.add_argument("--source", action="append", help="이 문서에서만 찾기 (여러 번 사용 가능)")
+    p.add_argument("--json", action="store_true", help="JSON으로 출력")
+    common(p)
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("eval", help="질문 파일(JSONL)로 평가합니다")
+    p.add_argument("file")
+    p.add_argument("--out", help="질문별 결과를 쓸 JSONL 파일")
+    p.add_argument("-k", type=int, default=None)
+    common(p)
+    p.set_defaults(func=cmd_eval)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    try:
+        return args.func(args)
+    except (IndexUnavailable, ValueError) as exc:
+        print(f"오류: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

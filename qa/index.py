@@ -1,0 +1,521 @@
+"""Index: build, persist and load the dense + keyword index of a corpus.
+
+Layout of an index folder (inspectable with ls and cat, never a pickle):
+
+    index/
+      current -> builds/<id>          symlink, swapped atomically after a build
+      builds/<id>/
+        manifest.json                 format, embedder, chunking, per-file hashes
+        documents.jsonl               one line per document: facts and cleaned text
+        chunks.jsonl                  one line per passage: text, section, page, offsets
+        dense.faiss                   passage vectors (FAISS)
+        sentences.npy                 sentence vectors for answer composition
+        keyword/                      BM25 over content morphemes (bm25s files)
+        ingest_report.json            what was indexed, skipped or failed, per file
+
+A build writes a new folder under builds/ and only then repoints `current`, so
+an interrupted build leaves the previous index intact. Unchanged files (same
+content hash and settings) reuse their chunks and vectors; only new text is
+embedded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+
+from .chunk import Chunk, chunk_document
+from .clean import clean_text
+from .dense import DenseIndex
+from .embed import IndexEmbeddings, get_embedder
+from .facts import DocumentFacts, extract_facts
+from .keyword import KeywordIndex
+from .korean import content_morphemes_batch
+from .load import LoadError, load_file
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+INDEX_FORMAT = 1
+# Bump when cleaning, fact extraction or chunking changes what is indexed: old indexes become stale.
+PROCESSING_VERSION = 4
+ProgressFn = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+class IndexUnavailable(Exception):
+    """The index is missing, unreadable or does not match the settings. Message is Korean."""
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class IndexedDocument:
+    source: str
+    path: str
+    kind: str
+    sha256: str
+    size: int
+    mtime_ns: int
+    facts: DocumentFacts
+    text: str  # cleaned text, pages joined by a blank line
+    page_starts: list[tuple[int, int]] = field(default_factory=list)  # (page, offset) for PDFs
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        d["facts"] = self.facts.to_dict()
+        return d
+
+    @classmethod
+    def from_json(cls, d: dict) -> "IndexedDocument":
+        d = dict(d)
+        d["facts"] = DocumentFacts(**d["facts"])
+        d["page_starts"] = [tuple(p) for p in d.get("page_starts", [])]
+        return cls(**d)
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    file: str
+    status: str  # "indexed", "unchanged" or "error"
+    chunks: int = 0
+    reason: str = ""
+
+
+@dataclass
+class BuildReport:
+    index_dir: Path
+    files: list[FileOutcome]
+    chunks: int
+    embedded: int  # passages + sentences actually sent to the model (the rest came from the cache)
+    seconds: dict[str, float]
+
+    @property
+    def errors(self) -> list[FileOutcome]:
+        return [f for f in self.files if f.status == "error"]
+
+    def to_json(self) -> dict:
+        return {
+            "index_dir": str(self.index_dir),
+            "chunks": self.chunks,
+            "embedded": self.embedded,
+            "seconds": self.seconds,
+            "files": [asdict(f) for f in self.files],
+        }
+
+
+@dataclass
+class LoadedIndex:
+    """Everything a query needs, in memory. Read once per process."""
+
+    folder: Path
+    manifest: dict
+    documents: dict[str, IndexedDocument]
+    chunks: list[Chunk]
+    chunk_terms: list[list[str]]
+    sentence_rows: list[list[int]]  # per chunk, rows of `sentence_vectors`
+    sentence_vectors: np.ndarray
+    dense: DenseIndex
+    keyword: KeywordIndex
+
+    @property
+    def embedder_id(self) -> str:
+        return self.manifest["embedder"]["model_id"]
+
+
+# --------------------------------------------------------------------------- corpus files
+
+
+def corpus_files(paths: Iterable[Path]) -> list[tuple[Path, str]]:
+    """(file, source name) for every file under the corpus paths, sorted; hidden files skipped.
+
+    The source name is the path relative to the corpus folder it was found in.
+    """
+    found: dict[str, Path] = {}
+    for root in paths:
+        root = Path(root)
+        if root.is_file():
+            found.setdefault(root.name, root)
+            continue
+        if not root.is_dir():
+            raise IndexUnavailable(f"코퍼스 경로가 없습니다: {root}")
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                if name.startswith("."):
+                    continue
+                file = Path(dirpath) / name
+                source = file.relative_to(root).as_posix()
+                if source in found:
+                    source = f"{root.name}/{source}"
+                found.setdefault(source, file)
+    return sorted(((f, s) for s, f in found.items()), key=lambda x: x[1])
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _text_hash(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
+
+
+def settings_fingerprint(settings: Settings, embedder: IndexEmbeddings) -> dict:
+    """Everything that changes the content of an index; a difference makes it stale."""
+    return {
+        "format": INDEX_FORMAT,
+        "processing": PROCESSING_VERSION,
+        "embedder": {"model_id": embedder.model_id, "dim": embedder.dim},
+        "chunking": {
+            "target_chars": settings.chunk_target_chars,
+            "max_chars": settings.chunk_max_chars,
+            "overlap_sentences": settings.chunk_overlap_sentences,
+        },
+    }
+
+
+# --------------------------------------------------------------------------- staleness
+
+
+def current_folder(index_dir: Path) -> Path | None:
+    link = Path(index_dir) / "current"
+    if not link.exists():
+        return None
+    return link.resolve()
+
+
+def read_manifest(index_dir: Path) -> dict | None:
+    folder = current_folder(index_dir)
+    if folder is None or not (folder / "manifest.json").exists():
+        return None
+    return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+
+
+def stale_reason(settings: Settings, corpus: list[Path], index_dir: Path) -> str | None:
+    """Why the index must be (re)built, in Korean, or None when it is up to date."""
+    manifest = read_manifest(index_dir)
+    if manifest is None:
+        return "색인이 없습니다"
+    embedder = get_embedder(settings.embedder)
+    fingerprint = settings_fingerprint(settings, embedder)
+    for key, value in fingerprint.items():
+        if manifest.get(key) != value:
+            return f"설정이 바뀌었습니다 ({key})"
+    files = manifest.get("files", {})
+    current = corpus_files(corpus)
+    if set(files) != {s for _, s in current}:
+        return "파일이 추가되거나 삭제되었습니다"
+    for path, source in current:
+        rec = files[source]
+        st = path.stat()
+        if st.st_size == rec["size"] and st.st_mtime_ns == rec["mtime_ns"]:
+            continue
+        if _sha256(path) != rec["sha256"]:
+            return f"파일이 바뀌었습니다: {source}"
+    return None
+
+
+# --------------------------------------------------------------------------- build
+
+
+def _process_file(path: Path, source: str, settings: Settings) -> tuple[IndexedDocument, list[Chunk]]:
+    doc = load_file(path, source)
+    pages = [(p.number, clean_text(p.text)) for p in doc.pages]
+    pages = [(n, t) for n, t in pages if t.strip()]
+    if not pages:
+        raise LoadError(path, "정리 후 남은 텍스트가 없습니다")
+    facts = extract_facts("\n".join(t for _, t in pages))
+    text, chunks = chunk_document(
+        source,
+        pages,
+        header=facts.header(),
+        target_chars=settings.chunk_target_chars,
+        max_chars=settings.chunk_max_chars,
+        overlap_sentences=settings.chunk_overlap_sentences,
+    )
+    page_starts, offset = [], 0
+    for n, t in pages:
+        if n is not None:
+            page_starts.append((n, offset))
+        offset += len(t) + 2
+    st = path.stat()
+    record = IndexedDocument(
+        source=source,
+        path=str(path.resolve()),
+        kind=doc.kind,
+        sha256=_sha256(path),
+        size=st.st_size,
+        mtime_ns=st.st_mtime_ns,
+        facts=facts,
+        text=text,
+        page_starts=page_starts,
+    )
+    return record, chunks
+
+
+def _chunk_to_json(chunk: Chunk, terms: list[str], sentence_rows: list[int]) -> dict:
+    d = asdict(chunk)
+    d["sentences"] = [list(s) for s in chunk.sentences]
+    d["terms"] = terms
+    d["sentence_rows"] = sentence_rows
+    d["embed_hash"] = _text_hash(chunk.search_text)
+    return d
+
+
+def _chunk_from_json(d: dict) -> Chunk:
+    return Chunk(
+        id=d["id"],
+        source=d["source"],
+        text=d["text"],
+        section=d["section"],
+        page=d["page"],
+        start=d["start"],
+        end=d["end"],
+        header=d["header"],
+        sentences=tuple(tuple(s) for s in d["sentences"]),
+    )
+
+
+def _embed_cached(
+    texts: list[str],
+    cache: dict[str, np.ndarray],
+    embedder: IndexEmbeddings,
+    batch_size: int,
+    stage: str,
+    progress: ProgressFn | None,
+) -> tuple[np.ndarray, int]:
+    """Vectors for `texts`, embedding only those whose hash is not in `cache`. Returns (vectors, n embedded)."""
+    hashes = [_text_hash(t) for t in texts]
+    missing: dict[str, str] = {}
+    for h, t in zip(hashes, texts):
+        if h not in cache and h not in missing:
+            missing[h] = t
+    todo = list(missing.items())
+    if progress:
+        progress(stage, 0, len(todo))
+    for i in range(0, len(todo), batch_size):
+        batch = todo[i : i + batch_size]
+        vectors = embedder.embed_passages([t for _, t in batch])
+        for (h, _), v in zip(batch, vectors):
+            cache[h] = v
+        if progress:
+            progress(stage, min(i + batch_size, len(todo)), len(todo))
+    out = np.stack([cache[h] for h in hashes]) if hashes else np.zeros((0, embedder.dim), dtype=np.float32)
+    return out.astype(np.float32), len(todo)
+
+
+def _previous(index_dir: Path, fingerprint: dict) -> tuple[LoadedIndex | None, dict[str, np.ndarray]]:
+    """The previous index when it was built with the same settings, and its vector cache."""
+    try:
+        prev = load_index(index_dir)
+    except IndexUnavailable:
+        return None, {}
+    if any(prev.manifest.get(k) != v for k, v in fingerprint.items() if k != "format"):
+        # Different chunking or cleaning: chunks can't be reused, but the same embedder's vectors can.
+        if prev.manifest.get("embedder") != fingerprint["embedder"]:
+            return None, {}
+        reuse_chunks = False
+    else:
+        reuse_chunks = True
+    cache: dict[str, np.ndarray] = {}
+    vectors = prev.dense.vectors()
+    for chunk, v in zip(prev.chunks, vectors):
+        cache[_text_hash(chunk.search_text)] = v
+    for chunk, rows in zip(prev.chunks, prev.sentence_rows):
+        for (s, e), r in zip(chunk.sentences, rows):
+            cache[_text_hash(chunk.text[s:e])] = prev.sentence_vectors[r].astype(np.float32)
+    return (prev if reuse_chunks else None), cache
+
+
+def build_index(
+    corpus: list[Path],
+    index_dir: Path,
+    settings: Settings,
+    progress: ProgressFn | None = None,
+) -> BuildReport:
+    """Build (or incrementally update) the index of `corpus` into `index_dir`."""
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    index_dir = Path(index_dir)
+    embedder = get_embedder(settings.embedder)
+    fingerprint = settings_fingerprint(settings, embedder)
+    prev, cache = _previous(index_dir, fingerprint)
+    prev_files = prev.manifest["files"] if prev else {}
+
+    files = corpus_files(corpus)
+    documents: list[IndexedDocument] = []
+    chunks: list[Chunk] = []
+    outcomes: list[FileOutcome] = []
+    prev_chunks_by_source: dict[str, list[Chunk]] = {}
+    if prev:
+        for c in prev.chunks:
+            prev_chunks_by_source.setdefault(c.source, []).append(c)
+
+    for n, (path, source) in enumerate(files):
+        if progress:
+            progress("files", n, len(files))
+        try:
+            rec = prev_files.get(source)
+            if rec and prev and source in prev.documents:
+                st = path.stat()
+                same = (st.st_size == rec["size"] and st.st_mtime_ns == rec["mtime_ns"]) or _sha256(path) == rec["sha256"]
+                if same:
+                    documents.append(prev.documents[source])
+                    kept = prev_chunks_by_source.get(source, [])
+                    chunks.extend(kept)
+                    outcomes.append(FileOutcome(source, "unchanged", len(kept)))
+                    continue
+            doc, doc_chunks = _process_file(path, source, settings)
+        except LoadError as exc:
+            log.warning("%s: %s", source, exc.reason)
+            outcomes.append(FileOutcome(source, "error", reason=exc.reason))
+            continue
+        except OSError as exc:
+            outcomes.append(FileOutcome(source, "error", reason=f"파일을 읽을 수 없습니다 ({exc.strerror or exc})"))
+            continue
+        documents.append(doc)
+        chunks.extend(doc_chunks)
+        outcomes.append(FileOutcome(source, "indexed", len(doc_chunks)))
+    if progress:
+        progress("files", len(files), len(files))
+    timings["load_clean_chunk"] = time.perf_counter() - t0
+
+    t1 = time.perf_counter()
+    terms = content_morphemes_batch([c.search_text for c in chunks])
+    timings["keyword_terms"] = time.perf_counter() - t1
+
+    t2 = time.perf_counter()
+    chunk_vectors, n1 = _embed_cached(
+        [c.search_text for c in chunks], cache, embedder, settings.embed_batch_size, "chunks", progress
+    )
+    sentence_texts: list[str] = []
+    sentence_rows: list[list[int]] = []
+    row_of: dict[str, int] = {}
+    for c in chunks:
+        rows = []
+        for s, e in c.sentences:
+            t = c.text[s:e]
+            if t not in row_of:
+                row_of[t] = len(sentence_texts)
+                sentence_texts.append(t)
+            rows.append(row_of[t])
+        sentence_rows.append(rows)
+    sentence_vectors, n2 = _embed_cached(
+        sentence_texts, cache, embedder, settings.embed_batch_size, "sentences", progress
+    )
+    timings["embed"] = time.perf_counter() - t2
+
+    t3 = time.perf_counter()
+    manifest = {
+        **fingerprint,
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "corpus": [str(Path(p)) for p in corpus],
+        "chunks": len(chunks),
+        "files": {d.source: {"sha256": d.sha256, "size": d.size, "mtime_ns": d.mtime_ns} for d in documents},
+    }
+    report = BuildReport(index_dir, outcomes, len(chunks), n1 + n2, timings)
+    _write(index_dir, manifest, documents, chunks, terms, sentence_rows, chunk_vectors, sentence_vectors, embedder, report)
+    timings["write"] = time.perf_counter() - t3
+    timings["total"] = time.perf_counter() - t0
+    return report
+
+
+def _write(
+    index_dir: Path,
+    manifest: dict,
+    documents: list[IndexedDocument],
+    chunks: list[Chunk],
+    terms: list[list[str]],
+    sentence_rows: list[list[int]],
+    chunk_vectors: np.ndarray,
+    sentence_vectors: np.ndarray,
+    embedder: IndexEmbeddings,
+    report: BuildReport,
+) -> None:
+    builds = index_dir / "builds"
+    builds.mkdir(parents=True, exist_ok=True)
+    build_id = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    tmp = builds / f".{build_id}.tmp"
+    tmp.mkdir()
+    try:
+        with (tmp / "documents.jsonl").open("w", encoding="utf-8") as fh:
+            for d in documents:
+                fh.write(json.dumps(d.to_json(), ensure_ascii=False) + "\n")
+        with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as fh:
+            for c, t, rows in zip(chunks, terms, sentence_rows):
+                fh.write(json.dumps(_chunk_to_json(c, t, rows), ensure_ascii=False) + "\n")
+        DenseIndex.build(chunk_vectors, embedder.dim).save(tmp / "dense.faiss")
+        np.save(tmp / "sentences.npy", sentence_vectors.astype(np.float16), allow_pickle=False)
+        (tmp / "keyword").mkdir()
+        KeywordIndex.build(terms).save(tmp / "keyword")
+        (tmp / "ingest_report.json").write_text(
+            json.dumps(report.to_json(), ensure_ascii=False, indent=2), encoding="utf-8"
+        )
+        # The manifest is written last: a folder without one is never loaded.
+        (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        final = builds / build_id
+        tmp.rename(final)
+        link_tmp = index_dir / f".current.{build_id}"
+        os.symlink(Path("builds") / build_id, link_tmp)
+        os.replace(link_tmp, index_dir / "current")  # atomic switch
+        shutil.copyfile(final / "ingest_report.json", index_dir / "ingest_report.json")
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _remove_old_builds(index_dir, keep=final)
+
+
+def _remove_old_builds(index_dir: Path, keep: Path) -> None:
+    for entry in (index_dir / "builds").iterdir():
+        if entry.resolve() != keep.resolve():
+            shutil.rmtree(entry, ignore_errors=True)
+    for entry in index_dir.glob(".current.*"):
+        entry.unlink(missing_ok=True)
+
+
+# --------------------------------------------------------------------------- load
+
+
+def load_index(index_dir: Path) -> LoadedIndex:
+    folder = current_folder(index_dir)
+    if folder is None or not (folder / "manifest.json").exists():
+        raise IndexUnavailable(f"색인이 없습니다: {index_dir} (`qa index`로 만드세요)")
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        if manifest.get("format") != INDEX_FORMAT:
+            raise IndexUnavailable(f"색인 형식이 다릅니다 ({manifest.get('format')} ≠ {INDEX_FORMAT}); 다시 만드세요")
+        documents = {}
+        with (folder / "documents.jsonl").open(encoding="utf-8") as fh:
+            for line in fh:
+                d = IndexedDocument.from_json(json.loads(line))
+                documents[d.source] = d
+        chunks, terms, rows = [], [], []
+        with (folder / "chunks.jsonl").open(encoding="utf-8") as fh:
+            for line in fh:
+                d = json.loads(line)
+                chunks.append(_chunk_from_json(d))
+                terms.append(d["terms"])
+                rows.append(d["sentence_rows"])
+        dense = DenseIndex.load(folder / "dense.faiss")
+        sentence_vectors = np.load(folder / "sentences.npy", allow_pickle=False).astype(np.float32)
+        keyword = KeywordIndex.load(folder / "keyword", len(chunks))
+    except IndexUnavailable:
+        raise
+    except (OSError, ValueError, KeyError, RuntimeError) as exc:
+        raise IndexUnavailable(f"색인을 읽을 수 없습니다 ({folder}): {exc}") from exc
+    if dense.size != len(chunks):
+        raise IndexUnavailable(f"색인이 손상되었습니다: 벡터 {dense.size}개, 문단 {len(chunks)}개")
+    return LoadedIndex(folder, manifest, documents, chunks, terms, rows, sentence_vectors, dense, keyword)

@@ -1,0 +1,162 @@
+"""Korean morphology shared by chunking, keyword search and answer scoring.
+
+Kiwi's model takes about a second to load, so one instance serves the process.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import threading
+from functools import lru_cache
+
+from kiwipiepy import Kiwi
+
+# Content morphemes: on a public Korean retrieval benchmark, indexing only these
+# beat indexing every morpheme (particles and endings only add noise).
+CONTENT_TAGS = frozenset({"NNG", "NNP", "NNB", "NR", "NP", "VV", "VA", "XR", "SL", "SN", "SH", "MAG"})
+# Words that carry no topic in a question ("무엇을 발표했나?" -> only 발표 matters).
+QUESTION_WORDS = frozenset(
+    {"무엇", "뭐", "뭘", "어디", "언제", "누구", "며칠", "동안", "각각", "얼마", "얼마나", "내용", "어떻", "어떤", "어느", "얼마", "몇", "왜", "어찌", "무슨", "하", "되", "있", "없", "것", "수", "등", "이", "그", "저"}
+)
+
+# English function words, for questions asked in English.
+ENGLISH_STOPWORDS = frozenset(
+    "a an the of in on at to for from by with and or is are was were be been did do does what which who whom "
+    "where when why how much many this that these those it its their there about into held".split()
+)
+NOUN_TAGS = frozenset({"NNG", "NNP"})
+
+_lock = threading.Lock()
+_kiwi: Kiwi | None = None
+
+
+def kiwi() -> Kiwi:
+    global _kiwi
+    with _lock:
+        if _kiwi is None:
+            _kiwi = Kiwi()
+        return _kiwi
+
+
+def _normalise_token(form: str, tag: str) -> str:
+    # Verbs and adjectives are stems in Kiwi ("발표하" is split already); lower-case Latin.
+    return form.lower() if tag in ("SL", "SH") else form
+
+
+@lru_cache(maxsize=4096)
+def _content_morphemes_cached(text: str) -> tuple[str, ...]:
+    tokens = kiwi().tokenize(text)
+    return tuple(_normalise_token(t.form, t.tag) for t in tokens if t.tag in CONTENT_TAGS)
+
+
+def content_morphemes(text: str) -> list[str]:
+    """Content morphemes of `text`, in order, Latin lower-cased."""
+    if len(text) > 2000:  # long texts are indexed once; don't fill the cache with them
+        tokens = kiwi().tokenize(text)
+        return [_normalise_token(t.form, t.tag) for t in tokens if t.tag in CONTENT_TAGS]
+    return list(_content_morphemes_cached(text))
+
+
+def content_morphemes_batch(texts: list[str]) -> list[list[str]]:
+    """Same as `content_morphemes` for many texts, using Kiwi's multi-threaded path."""
+    out = []
+    for tokens in kiwi().tokenize(texts):
+        out.append([_normalise_token(t.form, t.tag) for t in tokens if t.tag in CONTENT_TAGS])
+    return out
+
+
+def query_terms(text: str) -> list[str]:
+    """Content morphemes of a question, without question words and repeats."""
+    seen: dict[str, None] = {}
+    for term in content_morphemes(text):
+        if term not in QUESTION_WORDS and term not in ENGLISH_STOPWORDS:
+            seen.setdefault(term, None)
+    return list(seen)
+
+
+@lru_cache(maxsize=1024)
+def question_nouns(text: str) -> frozenset[str]:
+    """Korean nouns of a question (at least two syllables): the things it asks about."""
+    return frozenset(
+        t.form for t in kiwi().tokenize(text) if t.tag in NOUN_TAGS and len(t.form) >= 2 and t.form not in QUESTION_WORDS
+    )
+
+
+_LINE_SPLIT = re.compile(r"\n+")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of `text`.
+
+    Lines are hard boundaries (report layouts put one item per line); within a
+    line Kiwi's sentence splitter decides. Spans exclude surrounding blanks.
+    """
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        start_of_line = pos
+        pos += len(line) + 1
+        if not line.strip():
+            continue
+        if len(line) < 40:
+            lead = len(line) - len(line.lstrip())
+            spans.append((start_of_line + lead, start_of_line + len(line.rstrip())))
+            continue
+        for sent in kiwi().split_into_sents(line):
+            s, e = sent.start, sent.end
+            while s < e and line[s].isspace():
+                s += 1
+            while e > s and line[e - 1].isspace():
+                e -= 1
+            if e > s:
+                spans.append((start_of_line + s, start_of_line + e))
+    return spans
+
+
+def _jamo(word: str) -> str:
+    # NFD splits each Hangul syllable into its jamo, so "져" and "저" differ by one vowel.
+    return unicodedata.normalize("NFD", word)
+
+
+def _within_one_edit(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la > lb:
+        a, b, la, lb = b, a, lb, la
+    i = 0
+    while i < la and a[i] == b[i]:
+        i += 1
+    if la == lb:
+        return a[i + 1 :] == b[i + 1 :]
+    return a[i:] == b[i + 1 :]
+
+
+class TermCorrector:
+    """Maps a misspelt Korean word ("광져우") to an indexed one ("광저우") one jamo edit away."""
+
+    def __init__(self, vocabulary: dict[str, int]):
+        self._df = vocabulary
+        self._by_length: dict[int, list[tuple[str, str]]] = {}
+        for term in vocabulary:
+            if len(term) >= 2 and _is_hangul(term):
+                self._by_length.setdefault(len(term), []).append((term, _jamo(term)))
+
+    def correct(self, term: str) -> str:
+        # Two-syllable words are too often real words one jamo apart (경비/경보): leave them.
+        if term in self._df or len(term) < 3 or not _is_hangul(term):
+            return term
+        target = _jamo(term)
+        best, best_df = term, 0
+        for n in (len(term), len(term) - 1, len(term) + 1):
+            for cand, cand_jamo in self._by_length.get(n, ()):
+                if self._df[cand] > best_df and _within_one_edit(target, cand_jamo):
+                    best, best_df = cand, self._df[cand]
+        return best
+
+
+def _is_hangul(term: str) -> bool:
+    return all("\uac00" <= ch <= "\ud7a3" for ch in term)

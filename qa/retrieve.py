@@ -1,0 +1,206 @@
+"""Retrieve: hybrid search over the dense and keyword indexes.
+
+Both indexes propose candidates; every candidate gets both scores; the scores
+are fused (min-max normalised mixing by default, reciprocal-rank fusion as an
+alternative) and near-duplicate passages are collapsed. `HybridRetriever`
+exposes the same search as a LangChain `BaseRetriever`.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import numpy as np
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from .chunk import Chunk
+from .embed import IndexEmbeddings
+from .index import IndexUnavailable, LoadedIndex
+from .korean import TermCorrector, question_nouns, query_terms
+from .settings import Settings
+
+
+@dataclass(frozen=True)
+class Hit:
+    chunk: Chunk
+    score: float  # fused score, 0..1 for min-max fusion
+    dense: float  # cosine similarity of question and passage
+    keyword: float  # BM25 score
+    row: int  # position of the passage in the index
+
+
+@dataclass
+class Retrieval:
+    question: str
+    terms: list[str]
+    query_vector: np.ndarray
+    hits: list[Hit]
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    unknown_nouns: list[str] = field(default_factory=list)  # question nouns found nowhere in the corpus
+
+
+def _minmax(values: np.ndarray) -> np.ndarray:
+    if len(values) == 0:
+        return values
+    lo, hi = float(values.min()), float(values.max())
+    if hi - lo < 1e-9:
+        return np.ones_like(values) if hi > 0 else np.zeros_like(values)
+    return (values - lo) / (hi - lo)
+
+
+def fuse_minmax(dense: np.ndarray, keyword: np.ndarray, alpha: float) -> np.ndarray:
+    return alpha * _minmax(dense) + (1 - alpha) * _minmax(keyword)
+
+
+def fuse_rrf(dense: np.ndarray, keyword: np.ndarray, k: int = 60) -> np.ndarray:
+    def ranks(v: np.ndarray) -> np.ndarray:
+        order = np.argsort(-v, kind="stable")
+        r = np.empty(len(v))
+        r[order] = np.arange(1, len(v) + 1)
+        return r
+
+    fused = 1 / (k + ranks(dense)) + np.where(keyword > 0, 1 / (k + ranks(keyword)), 0)
+    return fused / (2 / (k + 1))  # 1.0 = ranked first by both
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+class Searcher:
+    """Hybrid search over one loaded index. Holds no per-query state; safe to share."""
+
+    def __init__(self, index: LoadedIndex, embedder: IndexEmbeddings, settings: Settings):
+        if index.embedder_id != embedder.model_id:
+            raise IndexUnavailable(
+                f"색인은 '{index.embedder_id}' 모델로 만들어졌는데 질문은 '{embedder.model_id}' 모델로 "
+                "임베딩하려고 합니다. `qa index`로 색인을 다시 만드세요."
+            )
+        self.index = index
+        self.embedder = embedder
+        self.settings = settings
+        self._vectors = index.dense.vectors()
+        self._term_sets = [set(t) for t in index.chunk_terms]
+        n = max(len(index.chunks), 1)
+        df: dict[str, int] = {}
+        for terms in self._term_sets:
+            for t in terms:
+                df[t] = df.get(t, 0) + 1
+        self._idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
+        self._corrector = TermCorrector(df)
+        # Raw text too: a question noun can sit inside a longer compound ("초등학교" in "미나토미라이초등학교").
+        self._corpus_text = "\n".join(c.search_text for c in index.chunks).lower()
+        self._max_idf = math.log(1 + (n + 0.5) / 0.5)
+        self._rows_by_source: dict[str, list[int]] = {}
+        for i, c in enumerate(index.chunks):
+            self._rows_by_source.setdefault(c.source, []).append(i)
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency over passages; unseen terms get the maximum."""
+        return self._idf.get(term, self._max_idf)
+
+    def terms_of(self, row: int) -> set[str]:
+        return self._term_sets[row]
+
+    def search(self, question: str, k: int | None = None, sources: Iterable[str] | None = None) -> Retrieval:
+        """Top-k passages for `question`, optionally only from the documents in `sources`."""
+        k = k or self.settings.top_k
+        timings: dict[str, float] = {}
+        t = time.perf_counter()
+        terms, corrected = [], question
+        for term in query_terms(question):
+            fixed = self._corrector.correct(term)
+            if fixed != term:
+                corrected = corrected.replace(term, fixed)
+            if fixed not in terms:
+                terms.append(fixed)
+        unknown = sorted(
+            n
+            for n in question_nouns(question)
+            if self._corrector.correct(n) not in self._idf and n.lower() not in self._corpus_text
+        )
+        timings["terms"] = (time.perf_counter() - t) * 1000
+
+        t = time.perf_counter()
+        qvec = self.embedder.embed_question(corrected)
+        timings["embed"] = (time.perf_counter() - t) * 1000
+
+        allowed = None
+        if sources is not None:
+            rows = [r for s in sources for r in self._rows_by_source.get(s, [])]
+            allowed = np.array(sorted(rows), dtype=np.int64)
+
+        t = time.perf_counter()
+        kw_scores = self.index.keyword.scores(terms)
+        if allowed is not None:
+            mask = np.zeros(len(kw_scores), dtype=bool)
+            mask[allowed] = True
+            kw_scores = np.where(mask, kw_scores, 0)
+        n_cand = self.settings.candidates
+        kw_top = np.argsort(-kw_scores)[:n_cand]
+        kw_top = [int(i) for i in kw_top if kw_scores[i] > 0]
+        timings["keyword"] = (time.perf_counter() - t) * 1000
+
+        t = time.perf_counter()
+        dense_top = [i for i, _ in self.index.dense.search(qvec, n_cand, allowed)]
+        timings["dense"] = (time.perf_counter() - t) * 1000
+
+        t = time.perf_counter()
+        cand = np.array(sorted(set(dense_top) | set(kw_top)), dtype=np.int64)
+        hits: list[Hit] = []
+        if len(cand):
+            d = self._vectors[cand] @ qvec
+            kw = kw_scores[cand]
+            if self.settings.fusion == "rrf":
+                fused = fuse_rrf(d, kw)
+            else:
+                fused = fuse_minmax(d, kw, self.settings.fusion_alpha)
+            kept_terms: list[set[str]] = []
+            for j in np.argsort(-fused, kind="stable"):
+                row = int(cand[j])
+                terms_j = self._term_sets[row]
+                if any(_jaccard(terms_j, other) >= self.settings.dedup_threshold for other in kept_terms):
+                    continue
+                kept_terms.append(terms_j)
+                hits.append(Hit(self.index.chunks[row], float(fused[j]), float(d[j]), float(kw[j]), row))
+                if len(hits) >= k:
+                    break
+        timings["fusion"] = (time.perf_counter() - t) * 1000
+        return Retrieval(question, terms, qvec, hits, timings, unknown)
+
+
+def hit_to_document(hit: Hit) -> Document:
+    c = hit.chunk
+    return Document(
+        page_content=c.text,
+        id=c.id,
+        metadata={
+            "source": c.source,
+            "section": c.section,
+            "page": c.page,
+            "start": c.start,
+            "end": c.end,
+            "score": hit.score,
+            "dense_score": hit.dense,
+            "keyword_score": hit.keyword,
+        },
+    )
+
+
+class HybridRetriever(BaseRetriever):
+    """LangChain retriever over our hybrid search: `retriever.invoke("질문")` -> Documents."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    searcher: Searcher
+    k: int = 5
+    sources: list[str] | None = None
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        return [hit_to_document(h) for h in self.searcher.search(query, self.k, self.sources).hits]
