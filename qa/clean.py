@@ -48,7 +48,7 @@ def strip_html_fragments(text: str) -> str:
 
 
 def _normalise_line(line: str) -> str:
-    line = _BOLD.sub(r"\1", line)
+    line = _BOLD.sub(r"\1", line).replace("**", "")  # also unbalanced markers
     line = line.strip()
     line = _TABS.sub(" | ", line) if "\t" in line else line
     line = _SPACES.sub(" ", line)

@@ -1,0 +1,90 @@
+"""The CLI through a real subprocess: JSON schema, eval output, exit codes."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ASCC, ROOT, SEEDS
+
+pytestmark = pytest.mark.e2e
+
+
+def qa_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
+    return subprocess.run(
+        [sys.executable, "-m", "qa.cli", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
+    )
+
+
+def test_ask_json_schema(seed_index_dir):
+    out = qa_cli("ask", "서울시가 ASCC에서 무엇을 발표했나?", "--json", "--index-dir", str(seed_index_dir))
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert {"question", "answer", "abstained", "citations", "timings_ms"} <= set(data)
+    assert data["abstained"] is False
+    citation = data["citations"][0]
+    assert {"n", "source", "section", "page", "quote", "score"} <= set(citation)
+    assert citation["n"] == 1 and citation["source"] == ASCC
+    assert {"retrieve", "answer", "total"} <= set(data["timings_ms"])
+
+
+def test_ask_prints_answer_and_sources(seed_index_dir):
+    out = qa_cli("ask", "한중일 스마트시티 온라인 세미나에는 몇 명이 참여했나?", "--index-dir", str(seed_index_dir))
+    assert out.returncode == 0, out.stderr
+    assert "400여명" in out.stdout and "출처:" in out.stdout and "[1]" in out.stdout
+
+
+def test_eval_writes_one_line_per_question(seed_index_dir, tmp_path):
+    qfile = tmp_path / "q.jsonl"
+    rows = [
+        {"id": "a", "question": "ASCC 출장은 어느 도시에서 진행됐나?", "sources": [ASCC], "keys": [["요코하마"]], "answerable": True, "type": "trip"},
+        {"id": "b", "question": "ASCC 출장에 든 경비는 총 얼마였나?", "sources": [], "keys": [], "answerable": False, "type": "unanswerable"},
+    ]
+    qfile.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    out_file = tmp_path / "results.jsonl"
+    out = qa_cli("eval", str(qfile), "--out", str(out_file), "--index-dir", str(seed_index_dir))
+    assert out.returncode == 0, out.stderr
+    results = [json.loads(l) for l in out_file.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in results] == ["a", "b"]
+    assert results[1]["abstained"] is True
+    assert "정답 문서 인용률" in out.stdout and "100.0%" in out.stdout
+
+
+def test_index_command_reports_bad_files_and_exit_code(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "ok.txt").write_text("파리 출장 보고서입니다. 회의에 참석했습니다.", encoding="utf-8")
+    (corpus / "empty.txt").write_bytes(b"")
+    out = qa_cli("index", str(corpus), "--index-dir", str(tmp_path / "idx"))
+    assert out.returncode == 1
+    assert "empty.txt" in out.stderr and "빈 파일" in out.stderr
+    assert "새로 처리 1개" in out.stdout
+    again = qa_cli("index", str(corpus), "--index-dir", str(tmp_path / "idx"))
+    assert "변경 없음 1개" in again.stdout and "새로 임베딩 0개" in again.stdout
+
+
+def test_ask_builds_a_missing_index(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "trip.txt").write_text("서울시는 2024년 5월 베를린을 방문해 자전거 정책을 배웠습니다.", encoding="utf-8")
+    env_corpus = {"QA_CORPUS": json.dumps([str(corpus)])}
+    out = subprocess.run(
+        [sys.executable, "-m", "qa.cli", "ask", "서울시는 베를린에서 무엇을 배웠나?", "--json", "--index-dir", str(tmp_path / "idx")],
+        cwd=ROOT, env={**os.environ, **env_corpus}, capture_output=True, text=True, timeout=600,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "자전거" in json.loads(out.stdout)["answer"]
+    assert (tmp_path / "idx" / "current" / "manifest.json").exists()
+
+
+def test_missing_index_dir_corpus_gives_a_clear_error(tmp_path):
+    env = {**os.environ, "QA_CORPUS": json.dumps([str(tmp_path / "nowhere")])}
+    out = subprocess.run(
+        [sys.executable, "-m", "qa.cli", "ask", "질문", "--index-dir", str(tmp_path / "idx")],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert out.returncode == 2 and "코퍼스 경로가 없습니다" in out.stderr

@@ -1,0 +1,101 @@
+"""Index persistence, incremental rebuild, staleness and crash safety (fast hash embedder)."""
+
+import json
+import os
+
+import pytest
+
+from conftest import ASCC, TCS_NEWS
+from qa.index import IndexUnavailable, build_index, load_index, stale_reason
+
+
+def test_build_and_load_round_trip(small_corpus, hash_settings):
+    report = build_index([small_corpus], hash_settings.index_dir, hash_settings)
+    assert {f.status for f in report.files} == {"indexed"}
+    index = load_index(hash_settings.index_dir)
+    assert set(index.documents) == {ASCC, TCS_NEWS}
+    assert len(index.chunks) == report.chunks == index.dense.size == index.keyword.size
+    assert index.documents[ASCC].facts.country == "일본"
+    folder = hash_settings.index_dir / "current"
+    names = {p.name for p in folder.iterdir()}
+    assert {"manifest.json", "chunks.jsonl", "documents.jsonl", "dense.faiss", "sentences.npy", "keyword"} <= names
+    assert not any(n.endswith((".pkl", ".pickle")) for n in names)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["embedder"]["model_id"] == "hash-bigrams-256"
+    assert set(manifest["files"]) == {ASCC, TCS_NEWS}
+
+
+def test_unchanged_corpus_embeds_nothing(small_corpus, hash_settings):
+    build_index([small_corpus], hash_settings.index_dir, hash_settings)
+    assert stale_reason(hash_settings, [small_corpus], hash_settings.index_dir) is None
+    again = build_index([small_corpus], hash_settings.index_dir, hash_settings)
+    assert again.embedded == 0
+    assert {f.status for f in again.files} == {"unchanged"}
+
+
+def test_changed_added_and_deleted_files_are_processed_alone(small_corpus, hash_settings):
+    build_index([small_corpus], hash_settings.index_dir, hash_settings)
+    (small_corpus / TCS_NEWS).write_text("한중일 세미나는 취소되었습니다. 새 문장입니다.", encoding="utf-8")
+    assert "바뀌었습니다" in stale_reason(hash_settings, [small_corpus], hash_settings.index_dir)
+    (small_corpus / "new.txt").write_text("파리 출장 보고서. 새로운 내용입니다.", encoding="utf-8")
+    report = build_index([small_corpus], hash_settings.index_dir, hash_settings)
+    status = {f.file: f.status for f in report.files}
+    assert status == {ASCC: "unchanged", TCS_NEWS: "indexed", "new.txt": "indexed"}
+    (small_corpus / "new.txt").unlink()
+    assert stale_reason(hash_settings, [small_corpus], hash_settings.index_dir) is not None
+    build_index([small_corpus], hash_settings.index_dir, hash_settings)
+    index = load_index(hash_settings.index_dir)
+    assert set(index.documents) == {ASCC, TCS_NEWS}
+    assert "취소" in index.documents[TCS_NEWS].text
+
+
+def test_settings_change_makes_index_stale(small_corpus, hash_settings):
+    build_index([small_corpus], hash_settings.index_dir, hash_settings)
+    other = hash_settings.model_copy(update={"chunk_target_chars": 300})
+    assert "chunking" in stale_reason(other, [small_corpus], hash_settings.index_dir)
+
+
+def test_bad_files_are_reported_and_the_rest_indexed(small_corpus, hash_settings):
+    (small_corpus / "empty.txt").write_bytes(b"")
+    (small_corpus / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
+    (small_corpus / "table.xlsx").write_bytes(b"PK\x03\x04")
+    report = build_index([small_corpus], hash_settings.index_dir, hash_settings)
+    errors = {f.file: f.reason for f in report.errors}
+    assert set(errors) == {"empty.txt", "broken.pdf", "table.xlsx"}
+    assert set(load_index(hash_settings.index_dir).documents) == {ASCC, TCS_NEWS}
+    saved = json.loads((hash_settings.index_dir / "ingest_report.json").read_text())
+    assert {f["file"] for f in saved["files"] if f["status"] == "error"} == set(errors)
+
+
+def test_interrupted_build_keeps_the_previous_index(small_corpus, hash_settings, monkeypatch):
+    build_index([small_corpus], hash_settings.index_dir, hash_settings)
+    before = load_index(hash_settings.index_dir)
+    (small_corpus / "new.txt").write_text("새 보고서 내용입니다.", encoding="utf-8")
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt("killed while writing")
+
+    monkeypatch.setattr("qa.index.KeywordIndex.build", crash)
+    with pytest.raises(KeyboardInterrupt):
+        build_index([small_corpus], hash_settings.index_dir, hash_settings)
+    after = load_index(hash_settings.index_dir)
+    assert set(after.documents) == set(before.documents)
+    assert [p.name for p in (hash_settings.index_dir / "builds").iterdir()] == [before.folder.name]
+
+
+def test_missing_index_is_a_clear_error(tmp_path):
+    with pytest.raises(IndexUnavailable, match="색인이 없습니다"):
+        load_index(tmp_path / "nothing")
+
+
+def test_corpus_folder_must_exist(tmp_path, hash_settings):
+    with pytest.raises(IndexUnavailable, match="코퍼스 경로가 없습니다"):
+        build_index([tmp_path / "missing"], hash_settings.index_dir, hash_settings)
+
+
+def test_hidden_files_are_ignored(small_corpus, hash_settings):
+    (small_corpus / ".DS_Store").write_bytes(b"\x00\x01")
+    os.makedirs(small_corpus / ".git")
+    (small_corpus / ".git" / "x.txt").write_text("숨김", encoding="utf-8")
+    report = build_index([small_corpus], hash_settings.index_dir, hash_settings)
+    assert {f.file for f in report.files} == {ASCC, TCS_NEWS}

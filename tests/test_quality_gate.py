@@ -1,0 +1,34 @@
+"""Quality gate: the seeds dev set must stay at or above the floors we reached."""
+
+import pytest
+
+from conftest import ROOT
+from eval.metrics import key_present, summarise
+from eval.run import load_questions, run_questions
+
+pytestmark = pytest.mark.e2e
+DEV = ROOT / "eval" / "seeds_dev.jsonl"
+
+
+def test_dev_set_shape():
+    qs = load_questions(DEV)
+    types = [q.type for q in qs]
+    assert len(qs) >= 40
+    assert types.count("unanswerable") >= 5 and types.count("multi") >= 5
+    assert types.count("trip") >= 5 and types.count("english") + types.count("typo") >= 3
+
+
+def test_seed_dev_set_floors(seed_qa):
+    questions = load_questions(DEV)
+    summary = summarise(questions, run_questions(seed_qa, questions))
+    print(summary)
+    assert summary["gold_source_cited"] >= 0.95
+    assert summary["all_keys_present"] >= 0.85
+    assert summary["abstained_unanswerable"] >= 0.9
+    assert summary["abstained_answerable"] <= 0.05
+
+
+def test_key_matching_ignores_spacing_and_case():
+    assert key_present("탄소 중립 전략을 발표", ["탄소중립"])
+    assert key_present("the NET-ZERO transition", ["net-zero transition"])
+    assert not key_present("요코하마", ["파리", "런던"])
