@@ -1,0 +1,51 @@
+"""Latency benchmark: p50/p95 of retrieval and of a full `ask` after warm-up. Prints figures only.
+
+    python -m eval.bench [--index-dir index] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+from qa import QA, Settings
+
+from .run import load_questions
+
+DEV = Path(__file__).with_name("seeds_dev.jsonl")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--index-dir", default=None)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    settings = Settings(**({"index_dir": Path(args.index_dir)} if args.index_dir else {}))
+    t = time.perf_counter()
+    qa = QA.open(settings)
+    print(f"open (load models + index): {(time.perf_counter() - t) * 1000:.0f} ms")
+    questions = [q.question for q in load_questions(DEV)]
+    for q in questions[:5]:  # warm-up
+        qa.ask(q)
+    retrieve, total = [], []
+    for _ in range(args.repeat):
+        for q in questions:
+            t0 = time.perf_counter()
+            qa.retrieve(q)
+            retrieve.append((time.perf_counter() - t0) * 1000)
+            t0 = time.perf_counter()
+            qa.ask(q)
+            total.append((time.perf_counter() - t0) * 1000)
+
+    def pct(xs: list[float], p: int) -> float:
+        return statistics.quantiles(xs, n=100)[p - 1]
+
+    print(f"questions: {len(questions)} x {args.repeat}")
+    print(f"retrieve  p50 {statistics.median(retrieve):.1f} ms  p95 {pct(retrieve, 95):.1f} ms")
+    print(f"ask       p50 {statistics.median(total):.1f} ms  p95 {pct(total, 95):.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
