@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ASCC, ROOT, SEEDS
+from conftest import ASCC, ROOT
 
 pytestmark = pytest.mark.e2e
 
