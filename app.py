@@ -14,6 +14,7 @@ from pathlib import Path
 import gradio as gr
 
 from qa import QA, Answer, Settings
+from qa.cli import TqdmProgress
 
 EXAMPLES = [
     "서울시가 ASCC에서 무엇을 발표했나?",
@@ -45,21 +46,17 @@ def build_app(qa: QA) -> gr.Blocks:
         return qa.ask(question).to_json()
 
     with gr.Blocks(title="공무국외출장 보고서 질의응답", analytics_enabled=False) as app:
-        chat_interface(respond)
+        gr.ChatInterface(
+            respond,
+            api_name="respond",
+            title="공무국외출장 보고서 질의응답",
+            description="공무원 국외출장 결과보고서에서 답을 찾아 출처와 함께 보여 줍니다.",
+            examples=EXAMPLES,
+            textbox=gr.Textbox(placeholder="예: 서울시가 ASCC에서 무엇을 발표했나?", label="질문"),
+            analytics_enabled=False,
+        )
         gr.api(ask, api_name="ask")
     return app
-
-
-def chat_interface(respond) -> gr.ChatInterface:
-    return gr.ChatInterface(
-        respond,
-        api_name="respond",
-        title="공무국외출장 보고서 질의응답",
-        description="공무원 국외출장 결과보고서에서 답을 찾아 출처와 함께 보여 줍니다.",
-        examples=EXAMPLES,
-        textbox=gr.Textbox(placeholder="예: 서울시가 ASCC에서 무엇을 발표했나?", label="질문"),
-        analytics_enabled=False,
-    )
 
 
 def main() -> None:
@@ -75,9 +72,7 @@ def main() -> None:
         overrides["corpus"] = [Path(p) for p in args.corpus]
     if args.index_dir:
         overrides["index_dir"] = Path(args.index_dir)
-    from qa.cli import _TqdmProgress
-
-    qa = QA.open(Settings(**overrides), progress=_TqdmProgress())
+    qa = QA.open(Settings(**overrides), progress=TqdmProgress())
     build_app(qa).launch(server_name=args.host, server_port=args.port, share=args.share)
 
 

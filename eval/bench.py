@@ -32,12 +32,9 @@ def main() -> None:
     retrieve, total = [], []
     for _ in range(args.repeat):
         for q in questions:
-            t0 = time.perf_counter()
-            qa.retrieve(q)
-            retrieve.append((time.perf_counter() - t0) * 1000)
-            t0 = time.perf_counter()
-            qa.ask(q)
-            total.append((time.perf_counter() - t0) * 1000)
+            timings = qa.ask(q).timings_ms
+            retrieve.append(timings["retrieve"])
+            total.append(timings["total"])
 
     def pct(xs: list[float], p: int) -> float:
         return statistics.quantiles(xs, n=100)[p - 1]

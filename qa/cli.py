@@ -14,7 +14,7 @@ from .index import BuildReport, IndexUnavailable, build_index, read_manifest
 from .settings import Settings
 
 
-class _TqdmProgress:
+class TqdmProgress:
     """Adapts the indexer's (stage, done, total) callbacks to tqdm bars on stderr."""
 
     LABELS = {"files": "파일", "chunks": "문단 임베딩", "sentences": "문장 임베딩"}
@@ -49,7 +49,7 @@ def _open(args: argparse.Namespace) -> QA:
     if manifest and manifest.get("corpus"):
         # Keep an index built from other folders tied to those folders.
         settings = settings.model_copy(update={"corpus": [Path(p) for p in manifest["corpus"]]})
-    return QA.open(settings, progress=_TqdmProgress())
+    return QA.open(settings, progress=TqdmProgress())
 
 
 def print_report(report: BuildReport) -> None:
@@ -77,7 +77,7 @@ def print_answer(answer: Answer) -> None:
 def cmd_index(args: argparse.Namespace) -> int:
     settings = _settings(args)
     corpus = [Path(p) for p in args.paths] if args.paths else list(settings.corpus)
-    report = build_index(corpus, settings.index_dir, settings, progress=_TqdmProgress())
+    report = build_index(corpus, settings.index_dir, settings, progress=TqdmProgress())
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:

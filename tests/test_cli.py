@@ -4,8 +4,6 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
-
 import pytest
 
 from conftest import ASCC, ROOT
@@ -13,10 +11,12 @@ from conftest import ASCC, ROOT
 pytestmark = pytest.mark.e2e
 
 
-def qa_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
+def qa_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run the CLI in a subprocess with no inherited QA_* settings, plus `env`."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
     return subprocess.run(
-        [sys.executable, "-m", "qa.cli", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
+        [sys.executable, "-m", "qa.cli", *args],
+        cwd=ROOT, env={**base, **(env or {})}, capture_output=True, text=True, timeout=600,
     )
 
 
@@ -71,10 +71,9 @@ def test_ask_builds_a_missing_index(tmp_path):
     corpus = tmp_path / "c"
     corpus.mkdir()
     (corpus / "trip.txt").write_text("서울시는 2024년 5월 베를린을 방문해 자전거 정책을 배웠습니다.", encoding="utf-8")
-    env_corpus = {"QA_CORPUS": json.dumps([str(corpus)])}
-    out = subprocess.run(
-        [sys.executable, "-m", "qa.cli", "ask", "서울시는 베를린에서 무엇을 배웠나?", "--json", "--index-dir", str(tmp_path / "idx")],
-        cwd=ROOT, env={**os.environ, **env_corpus}, capture_output=True, text=True, timeout=600,
+    out = qa_cli(
+        "ask", "서울시는 베를린에서 무엇을 배웠나?", "--json", "--index-dir", str(tmp_path / "idx"),
+        env={"QA_CORPUS": json.dumps([str(corpus)])},
     )
     assert out.returncode == 0, out.stderr
     assert "자전거" in json.loads(out.stdout)["answer"]
@@ -82,9 +81,5 @@ def test_ask_builds_a_missing_index(tmp_path):
 
 
 def test_missing_index_dir_corpus_gives_a_clear_error(tmp_path):
-    env = {**os.environ, "QA_CORPUS": json.dumps([str(tmp_path / "nowhere")])}
-    out = subprocess.run(
-        [sys.executable, "-m", "qa.cli", "ask", "질문", "--index-dir", str(tmp_path / "idx")],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
-    )
+    out = qa_cli("ask", "질문", "--index-dir", str(tmp_path / "idx"), env={"QA_CORPUS": json.dumps([str(tmp_path / "nowhere")])})
     assert out.returncode == 2 and "코퍼스 경로가 없습니다" in out.stderr
