@@ -1,60 +1,348 @@
 """Chat page over the trip reports (Gradio). A thin layer over `qa.QA`.
 
-    python app.py [--host 127.0.0.1] [--port 7860] [--corpus seeds] [--index-dir index]
+    python app.py [--host 127.0.0.1] [--port 7860] [--corpus seeds] [--index-dir index] [--share]
 
-The index is built first when it is missing or stale.
+The index is built first when it is missing or stale. Scripts use the `/ask` endpoint:
+
+    from gradio_client import Client
+    Client("http://127.0.0.1:7860/").predict("서울시가 ASCC에서 무엇을 발표했나?", api_name="/ask")
 """
 
 from __future__ import annotations
 
 import argparse
 import html
+import re
 from pathlib import Path
 
 import gradio as gr
 
-from qa import QA, Answer, Settings
+from qa import QA, Settings
+from qa.answer import NEAREST_INTRO
 from qa.cli import TqdmProgress
+from qa.feedback import record_feedback
+from qa.index import IndexedDocument
 
+TITLE = "공무국외출장 보고서 질의응답"
 EXAMPLES = [
     "서울시가 ASCC에서 무엇을 발표했나?",
     "광저우 출장은 며칠 동안이었어?",
     "OECD 라운드테이블 참가비는 얼마였나?",
 ]
+CONTEXT_CHARS = 300  # text shown around a cited passage in the sources panel
+
+# Links inside answers look like "#qa:cite:<turn>:<n>". One delegated listener turns a
+# click on them into a value of the hidden `link` textbox, which the server handles.
+JS = """
+() => {
+  document.addEventListener('click', (event) => {
+    const link = event.target.closest('a[href^="#qa:"]');
+    if (!link) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const box = document.querySelector('#qa-link textarea, #qa-link input');
+    if (!box) return;
+    box.value = link.getAttribute('href').slice(1) + ':' + Date.now();
+    box.dispatchEvent(new Event('input', {bubbles: true}));
+  }, true);
+}
+"""
+SCROLL_TO_ACTIVE = "() => { document.querySelector('#qa-sources .qa-card.active')?.scrollIntoView({block: 'nearest'}); }"
+SCROLL_TO_MARK = "() => { document.querySelector('#qa-doc mark')?.scrollIntoView({block: 'center'}); }"
+
+CSS = """
+#qa-sources .qa-card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 10px 12px; margin-bottom: 10px; }
+#qa-sources .qa-card.active { border-color: var(--color-accent); box-shadow: 0 0 0 2px var(--color-accent-soft); }
+#qa-sources .qa-card h4 { margin: 0 0 6px 0; font-size: 1rem; }
+#qa-sources dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 10px; margin: 0 0 8px 0; font-size: 0.9rem; }
+#qa-sources dt { color: var(--body-text-color-subdued); }
+#qa-sources dd { margin: 0; word-break: break-all; }
+.qa-passage { white-space: pre-wrap; font-size: 0.92rem; line-height: 1.6; background: var(--background-fill-secondary); padding: 8px; border-radius: 6px; }
+#qa-doc .qa-fulltext { white-space: pre-wrap; line-height: 1.7; max-height: 65vh; overflow-y: auto; padding: 10px; border: 1px solid var(--border-color-primary); border-radius: 8px; }
+mark { background: #ffe066; color: inherit; padding: 0 1px; }
+.qa-page { display: block; text-align: center; color: var(--body-text-color-subdued); font-size: 0.85rem; margin: 8px 0; }
+"""
+
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]<>#+|~&]")
+_MARKER = re.compile(r"\[(\d+)\]")
 
 
-def render(answer: Answer) -> str:
-    """Markdown for one answer: the text with its markers, then the numbered sources."""
-    lines = [answer.answer]
-    if answer.citations:
-        lines.append("\n**출처**")
-        for c in answer.citations:
-            where = f"{c.page}쪽" if c.page else c.section
-            quote = html.escape(c.quote)
-            lines.append(f"{c.n}. `{c.source}` · {html.escape(where)}\n   > {quote}")
+def _md(text: str) -> str:
+    """Document text shown as plain text inside Markdown: no accidental formatting or HTML."""
+    return _MARKDOWN_SPECIAL.sub(lambda m: f"&#{ord(m.group())};", text)
+
+
+def _where(citation: dict) -> str:
+    return f"{citation['page']}쪽" if citation.get("page") else citation.get("section") or ""
+
+
+# --------------------------------------------------------------------------- answer messages
+
+
+def render_answer(answer: dict, turn: int) -> str:
+    """Markdown for one answer: text with clickable [n] markers, then the sources or nearest documents."""
+    if answer["abstained"]:
+        text = answer["answer"].split(NEAREST_INTRO)[0].strip()
+        lines = [f"**{_md(text)}**"]
+        if answer["nearest"]:
+            lines.append("\n가장 가까운 문서 (원문을 확인해 보세요):")
+            for i, d in enumerate(answer["nearest"]):
+                label = _md(d["title"] or d["source"])
+                lines.append(f"- [{label}](#qa:near:{turn}:{i}) · `{d['source']}`")
+        return "\n".join(lines)
+
+    numbers = {c["n"] for c in answer["citations"]}
+    parts, last = [], 0
+    for m in _MARKER.finditer(answer["answer"]):
+        parts.append(_md(answer["answer"][last : m.start()]))
+        n = int(m.group(1))
+        parts.append(f"[\\[{n}\\]](#qa:cite:{turn}:{n})" if n in numbers else _md(m.group()))
+        last = m.end()
+    parts.append(_md(answer["answer"][last:]))
+    lines = ["".join(parts), "", "**출처**"]
+    for c in answer["citations"]:
+        title = f" 「{_md(c['title'])}」" if c.get("title") else ""
+        lines.append(f"- [\\[{c['n']}\\]](#qa:cite:{turn}:{c['n']}){title} · `{c['source']}` · {_md(_where(c))}")
     return "\n".join(lines)
 
 
-def build_app(qa: QA) -> gr.Blocks:
-    def respond(message: str, history: list) -> str:
-        if not message.strip():
-            return "질문을 입력해 주세요."
-        return render(qa.ask(message))
+# --------------------------------------------------------------------------- sources panel
 
-    def ask(question: str) -> dict:
-        """The same JSON object as `qa ask --json`, for scripts (gradio_client)."""
-        return qa.ask(question).to_json()
 
-    with gr.Blocks(title="공무국외출장 보고서 질의응답", analytics_enabled=False) as app:
-        gr.ChatInterface(
-            respond,
-            api_name="respond",
-            title="공무국외출장 보고서 질의응답",
-            description="공무원 국외출장 결과보고서에서 답을 찾아 출처와 함께 보여 줍니다.",
-            examples=EXAMPLES,
-            textbox=gr.Textbox(placeholder="예: 서울시가 ASCC에서 무엇을 발표했나?", label="질문"),
-            analytics_enabled=False,
+def _highlighted(text: str, spans: list[tuple[int, int]], offset: int = 0, page_starts=()) -> str:
+    """HTML of `text` with `spans` (document offsets) in <mark> and optional page separators."""
+    cuts: list[tuple[int, str]] = []
+    for s, e in spans:
+        s, e = max(s - offset, 0), min(e - offset, len(text))
+        if s < e:
+            cuts += [(s, "<mark>"), (e, "</mark>")]
+    for page, start in page_starts:
+        if 0 < start - offset < len(text):
+            cuts.append((start - offset, f'<span class="qa-page">— {page}쪽 —</span>'))
+    out, last = [], 0
+    for pos, tag in sorted(cuts, key=lambda c: (c[0], c[1] != "</mark>")):
+        out.append(html.escape(text[last:pos]))
+        out.append(tag)
+        last = pos
+    out.append(html.escape(text[last:]))
+    return re.sub(r"\n{2,}", "\n", "".join(out))  # cleaned text separates lines with blank lines
+
+
+def _facts_rows(doc: IndexedDocument | None) -> list[tuple[str, str]]:
+    if doc is None:
+        return []
+    f = doc.facts
+    place = " ".join(x for x in (f.country, f.city) if x)
+    period = " ~ ".join(x for x in (f.start_date, f.end_date) if x)
+    if f.duration:
+        period = f"{period} ({f.duration})" if period else f.duration
+    rows = [("기관", f.organisation), ("출장지", place), ("기간", period), ("게시일", f.published)]
+    return [(k, v) for k, v in rows if v]
+
+
+def render_sources(answer: dict | None, turn: int, active: int | None, qa: QA) -> str:
+    """The sources panel: one card per citation, its passage in context with the quote highlighted."""
+    if not answer:
+        return '<p class="qa-empty">답변의 [1], [2] 표시나 출처를 누르면 여기에서 근거 구절을 확인할 수 있습니다.</p>'
+    if answer["abstained"]:
+        return "<p>이 질문에는 보고서에서 근거를 찾지 못했습니다. 답변 아래의 가까운 문서를 눌러 원문을 확인해 보세요.</p>"
+    cards = []
+    for c in answer["citations"]:
+        doc = qa.document(c["source"])
+        rows = [("파일", c["source"]), ("위치", _where(c))] + _facts_rows(doc)
+        dl = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(str(v))}</dd>" for k, v in rows if v)
+        if doc is not None:
+            start = max(0, c["start"] - CONTEXT_CHARS)
+            end = min(len(doc.text), c["end"] + CONTEXT_CHARS)
+            start = doc.text.rfind("\n", 0, c["start"] - CONTEXT_CHARS // 2) + 1 if start else 0
+            passage = _highlighted(doc.text[start:end], [tuple(h) for h in c["highlights"]], start)
+            passage = ("… " if start else "") + passage + (" …" if end < len(doc.text) else "")
+        else:
+            passage = f"<mark>{html.escape(c['quote'])}</mark>"
+        title = html.escape(c.get("title") or c["source"])
+        cls = "qa-card active" if c["n"] == active else "qa-card"
+        cards.append(
+            f'<div class="{cls}" id="qa-card-{c["n"]}"><h4>[{c["n"]}] {title}</h4><dl>{dl}</dl>'
+            f'<div class="qa-passage">{passage}</div>'
+            f'<p><a href="#qa:doc:{turn}:{c["n"]}">원문 보기</a></p></div>'
         )
+    return "".join(cards)
+
+
+def render_document(doc: IndexedDocument | None, spans: list[tuple[int, int]]) -> str:
+    """The whole cleaned document, passage highlighted (the page scrolls to it)."""
+    if doc is None:
+        return "<p>이 문서는 색인에 없습니다.</p>"
+    rows = [("파일", doc.source)] + _facts_rows(doc)
+    head = " · ".join(html.escape(v) for _, v in rows)
+    body = _highlighted(doc.text, spans, 0, doc.page_starts)
+    title = html.escape(doc.facts.title or doc.source)
+    return f'<h3>원문: {title}</h3><p>{head}</p><div class="qa-fulltext">{body}</div>'
+
+
+# --------------------------------------------------------------------------- the page
+
+
+def _document_choices(qa: QA) -> list[tuple[str, str]]:
+    return [(f"{d.facts.title or d.source} ({d.source})", d.source) for d in qa.documents()]
+
+
+def build_app(qa: QA) -> gr.Blocks:
+    settings = qa.settings
+
+    def submit(message: str, history: list, answers: list, sources: list[str], k: int):
+        message = (message or "").strip()
+        if not message:
+            gr.Warning("질문을 입력해 주세요.")
+            yield history, answers, gr.skip(), gr.skip(), message
+            return
+        history = history + [
+            {"role": "user", "content": message},
+            {"role": "assistant", "content": "보고서에서 찾는 중…"},
+        ]
+        yield history, answers, gr.skip(), gr.skip(), ""
+        answer = qa.ask(message, k=int(k), sources=sources or None).to_json()
+        answers = answers + [answer]
+        turn = len(answers) - 1
+        history[-1] = {"role": "assistant", "content": render_answer(answer, turn)}
+        yield history, answers, render_sources(answer, turn, 1, qa), "", ""
+
+    def follow_link(value: str, answers: list):
+        """A click on a marker, a source or a nearest document inside an answer."""
+        try:
+            _, kind, turn, n, _nonce = value.split(":")
+            answer = answers[int(turn)]
+            n = int(n)
+        except (ValueError, IndexError):
+            return gr.skip(), gr.skip()
+        if kind == "cite":
+            return render_sources(answer, int(turn), n, qa), gr.skip()
+        if kind == "doc":
+            c = next((c for c in answer["citations"] if c["n"] == n), None)
+            if c is None:
+                return gr.skip(), gr.skip()
+            spans = [tuple(h) for h in c["highlights"]] or [(c["start"], c["end"])]
+            return render_sources(answer, int(turn), n, qa), render_document(qa.document(c["source"]), spans)
+        if kind == "near" and n < len(answer["nearest"]):
+            return gr.skip(), render_document(qa.document(answer["nearest"][n]["source"]), [])
+        return gr.skip(), gr.skip()
+
+    def on_like(answers: list, data: gr.LikeData):
+        turn = data.index if isinstance(data.index, int) else data.index[0]
+        turn //= 2  # user and assistant messages alternate
+        if turn >= len(answers):
+            return gr.skip(), None
+        verdict = "up" if data.liked in (True, "Like") else "down"
+        feedback_id = record_feedback(settings.feedback_log, answers[turn], verdict)
+        gr.Info("평가를 기록했습니다. 의견을 덧붙이려면 아래에 적어 주세요.")
+        return gr.update(visible=True), {"id": feedback_id, "turn": turn, "verdict": verdict}
+
+    def send_comment(comment: str, pending: dict | None, answers: list):
+        if pending and comment.strip():
+            record_feedback(settings.feedback_log, answers[pending["turn"]], pending["verdict"], comment, pending["id"])
+            gr.Info("의견 고맙습니다.")
+        return gr.update(visible=False), "", None
+
+    def upload(files: list[str] | None, progress=gr.Progress()):
+        if not files:
+            return "추가할 파일을 골라 주세요.", gr.skip()
+        stages = {"files": "파일 읽는 중", "chunks": "구절 임베딩 중", "sentences": "문장 임베딩 중"}
+
+        def report(stage: str, done: int, total: int) -> None:
+            progress((done, total), desc=stages.get(stage, stage), unit="개")
+
+        pairs = [(Path(f), Path(f).name) for f in files]
+        outcomes, build = qa.add_files(pairs, progress=report)
+        lines = ["| 파일 | 결과 |", "|---|---|"]
+        for o in outcomes:
+            mark = "✅" if o.ok else "❌"
+            lines.append(f"| {_md(o.name)} | {mark} {_md(o.message)} |")
+        if build:
+            lines.append(f"\n색인 문서 {len(qa.documents())}개 · 구절 {build.chunks}개")
+        return "\n".join(lines), gr.update(choices=_document_choices(qa))
+
+    def new_conversation():
+        return [], [], render_sources(None, 0, None, qa), "", gr.update(visible=False), None
+
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as app:
+        gr.Markdown(f"# {TITLE}\n공무원 국외출장 결과보고서와 관련 기사에서 답을 찾아, 근거 구절과 함께 보여 줍니다.")
+        answers = gr.State([])
+        pending_feedback = gr.State(None)
+        with gr.Tabs():
+            with gr.Tab("질문하기", id="ask"):
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=3, min_width=320):
+                        with gr.Accordion("검색 범위와 설정", open=False):
+                            sources = gr.Dropdown(
+                                choices=_document_choices(qa), multiselect=True, label="문서 선택 (비우면 전체)"
+                            )
+                            k = gr.Slider(1, 10, value=settings.top_k, step=1, label="참고할 구절 수")
+                        chatbot = gr.Chatbot(
+                            label="대화",
+                            height=480,
+                            buttons=["copy", "copy_all"],
+                            placeholder="보고서에 대해 궁금한 점을 물어보세요. 답변의 [1] 표시를 누르면 근거가 보입니다.",
+                            elem_id="qa-chat",
+                        )
+                        with gr.Row(visible=False) as comment_row:
+                            comment = gr.Textbox(label="의견 (선택)", placeholder="무엇이 좋았거나 틀렸나요?", scale=4)
+                            send = gr.Button("의견 보내기", scale=1)
+                        with gr.Row():
+                            question = gr.Textbox(
+                                label="질문",
+                                placeholder="예: ASCC에서 무엇을 발표했나?",
+                                scale=5,
+                                autofocus=True,
+                                max_lines=3,
+                            )
+                            ask_button = gr.Button("보내기", variant="primary", scale=1, min_width=80)
+                        gr.Markdown("예시 질문")
+                        with gr.Row():
+                            example_buttons = [gr.Button(e, size="sm") for e in EXAMPLES]
+                        new_chat = gr.Button("새 대화", size="sm")
+                    with gr.Column(scale=2, min_width=300):
+                        gr.Markdown("### 출처")
+                        panel = gr.HTML(render_sources(None, 0, None, qa), elem_id="qa-sources")
+                        document = gr.HTML("", elem_id="qa-doc")
+            with gr.Tab("문서 추가", id="upload"):
+                limit = f"{settings.upload_max_mb:g} MB"
+                gr.Markdown(
+                    f"보고서 파일을 추가하면 바로 색인되어 질문에 쓰입니다. "
+                    f"가능한 형식: {', '.join(settings.upload_types)} · 파일당 최대 {limit}"
+                )
+                files = gr.File(
+                    label="파일", file_count="multiple", file_types=list(settings.upload_types), elem_id="qa-upload"
+                )
+                add_button = gr.Button("색인에 추가", variant="primary")
+                upload_result = gr.Markdown(elem_id="qa-upload-result")
+        link = gr.Textbox(visible="hidden", elem_id="qa-link")
+
+        chat_io = dict(
+            inputs=[question, chatbot, answers, sources, k],
+            outputs=[chatbot, answers, panel, document, question],
+            api_visibility="private",
+        )
+        question.submit(submit, **chat_io)
+        ask_button.click(submit, **chat_io)
+        for button, text in zip(example_buttons, EXAMPLES):
+            button.click(lambda t=text: t, None, question, api_visibility="private").then(submit, **chat_io)
+        link.change(follow_link, [link, answers], [panel, document], api_visibility="private").then(
+            None, js=SCROLL_TO_ACTIVE
+        ).then(None, js=SCROLL_TO_MARK)
+        chatbot.like(on_like, [answers], [comment_row, pending_feedback], api_visibility="private")
+        send.click(send_comment, [comment, pending_feedback, answers], [comment_row, comment, pending_feedback],
+                   api_visibility="private")
+        comment.submit(send_comment, [comment, pending_feedback, answers], [comment_row, comment, pending_feedback],
+                       api_visibility="private")
+        reset = [chatbot, answers, panel, document, comment_row, pending_feedback]
+        new_chat.click(new_conversation, None, reset, api_visibility="private")
+        chatbot.clear(new_conversation, None, reset, api_visibility="private")
+        add_button.click(upload, [files], [upload_result, sources], api_visibility="private")
+
+        def ask(question: str, k: int = 0) -> dict:
+            """The same JSON object as `qa ask --json`; k = 0 uses the configured number of passages."""
+            return qa.ask(question, k=k or None).to_json()
+
         gr.api(ask, api_name="ask")
     return app
 
@@ -73,7 +361,17 @@ def main() -> None:
     if args.index_dir:
         overrides["index_dir"] = Path(args.index_dir)
     qa = QA.open(Settings(**overrides), progress=TqdmProgress())
-    build_app(qa).launch(server_name=args.host, server_port=args.port, share=args.share)
+    # Gradio's own ceiling stops huge bodies early; the per-file limit with a Korean message is ours.
+    ceiling = int(qa.settings.upload_max_mb * 4 * 2**20)
+    build_app(qa).queue(default_concurrency_limit=8).launch(
+        server_name=args.host,
+        server_port=args.port,
+        share=args.share,
+        max_file_size=ceiling,
+        css=CSS,
+        js=JS,
+        footer_links=["api"],
+    )
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ class Citation:
     title: str = ""
     start: int = 0  # offsets of the passage in the cleaned document text
     end: int = 0
+    highlights: list[tuple[int, int]] = field(default_factory=list)  # offsets of the quoted sentences
 
 
 @dataclass(frozen=True)
@@ -241,13 +242,17 @@ def compose_answer(
 
     numbers: dict[str, int] = {}
     quotes: dict[str, list[str]] = {}
+    spans: dict[str, list[tuple[int, int]]] = {}
     parts: list[str] = []
     for c in chosen:
         cid = c.hit.chunk.id
         if cid not in numbers:
             numbers[cid] = len(numbers) + 1
             quotes[cid] = []
+            spans[cid] = []
         quotes[cid].append(c.text)
+        base = c.hit.chunk.start
+        spans[cid].append((base + c.span[0], base + c.span[1]))
         parts.append(f"{_display(c.text)} [{numbers[cid]}]")
 
     citations = []
@@ -267,6 +272,7 @@ def compose_answer(
                 title=doc.facts.title if doc else "",
                 start=hit.chunk.start,
                 end=hit.chunk.end,
+                highlights=sorted(spans[cid]),
             )
         )
     return Answer(

@@ -18,9 +18,19 @@ from typing import Iterable
 
 from .answer import Answer, compose_answer
 from .embed import get_embedder
-from .index import BuildReport, LoadedIndex, ProgressFn, build_index, load_index, stale_reason
+from .index import (
+    BuildReport,
+    IndexedDocument,
+    IndexUnavailable,
+    LoadedIndex,
+    ProgressFn,
+    build_index,
+    load_index,
+    stale_reason,
+)
 from .retrieve import HybridRetriever, Retrieval, Searcher
 from .settings import Settings
+from .uploads import UploadOutcome, save_uploads
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +41,7 @@ class QA:
     def __init__(self, settings: Settings, index: LoadedIndex):
         self.settings = settings
         self._lock = threading.Lock()
+        self._build_lock = threading.Lock()  # one build at a time; questions never wait for it
         self._searcher = Searcher(index, get_embedder(settings.embedder), settings)
 
     # ------------------------------------------------------------------ construction
@@ -68,11 +79,52 @@ class QA:
 
     def rebuild(self, corpus: list[Path] | None = None, progress: ProgressFn | None = None) -> BuildReport:
         """Incrementally rebuild the index and switch to it; questions keep being answered meanwhile."""
-        report = build_index(corpus or self.settings.corpus, self.settings.index_dir, self.settings, progress)
-        searcher = Searcher(load_index(self.settings.index_dir), self._searcher.embedder, self.settings)
-        with self._lock:
-            self._searcher = searcher
+        with self._build_lock:
+            report = build_index(corpus or self.settings.corpus, self.settings.index_dir, self.settings, progress)
+            searcher = Searcher(load_index(self.settings.index_dir), self._searcher.embedder, self.settings)
+            with self._lock:
+                self._searcher = searcher
         return report
+
+    def add_files(
+        self, files: list[tuple[Path, str]], progress: ProgressFn | None = None
+    ) -> tuple[list[UploadOutcome], BuildReport | None]:
+        """Check (temporary path, file name) pairs, copy the good ones into the corpus, index them.
+
+        Files go to `<first corpus folder>/<upload_subdir>/`. Returns one outcome per
+        file (a file the index step rejected is reported as failed) and the build report.
+        """
+        root = Path(self.settings.corpus[0])
+        if not root.is_dir():
+            raise IndexUnavailable(f"첫 번째 코퍼스 경로가 폴더가 아니어서 파일을 추가할 수 없습니다: {root}")
+        outcomes = save_uploads(
+            files,
+            root / self.settings.upload_subdir,
+            root,
+            {s.lower() for s in self.settings.upload_types},
+            int(self.settings.upload_max_mb * 2**20),
+        )
+        if not any(o.ok for o in outcomes):
+            return outcomes, None
+        report = self.rebuild(progress=progress)
+        failed = {f.file: f.reason for f in report.errors}
+        checked = []
+        for o in outcomes:
+            if o.ok and o.source in failed:
+                (root / o.source).unlink(missing_ok=True)  # it passed the checks but not the indexer
+                o = UploadOutcome(o.name, False, failed[o.source])
+            checked.append(o)
+        return checked, report
+
+    # ------------------------------------------------------------------ documents
+
+    def documents(self) -> list[IndexedDocument]:
+        """Every indexed document, by source name."""
+        return sorted(self.index.documents.values(), key=lambda d: d.source)
+
+    def document(self, source: str) -> IndexedDocument | None:
+        """An indexed document by source name; None for anything not in the index (no file access)."""
+        return self.index.documents.get(source)
 
     # ------------------------------------------------------------------ asking
 

