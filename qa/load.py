@@ -99,9 +99,12 @@ def _load_pdf(path: Path) -> list[Page]:
 
 
 def load_file(path: Path, source: str | None = None) -> LoadedDocument:
-    """Read one file. Raises LoadError for unsupported, empty or unreadable files."""
-    suffix = path.suffix.lower()
+    """Read one file. Raises LoadError for unsupported, empty or unreadable files.
+
+    The type comes from the source name's suffix (an upload's temporary path may have none).
+    """
     source = source or path.name
+    suffix = Path(source).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise LoadError(path, f"지원하지 않는 형식입니다 ({suffix or '확장자 없음'})")
     try:

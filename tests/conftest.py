@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -47,3 +53,47 @@ def small_corpus(tmp_path) -> Path:
     for name in (ASCC, TCS_NEWS):
         shutil.copy(SEEDS / name, corpus / name)
     return corpus
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass(frozen=True)
+class AppServer:
+    url: str
+    corpus: Path
+    feedback_log: Path
+
+
+@pytest.fixture(scope="session")
+def app_server(seed_index_dir, tmp_path_factory):
+    """`python app.py` on a free port, over a writable copy of the seeds and of their index."""
+    work = tmp_path_factory.mktemp("app")
+    corpus, index_dir = work / "corpus", work / "index"
+    shutil.copytree(SEEDS, corpus)
+    shutil.copytree(seed_index_dir, index_dir, symlinks=True)
+    feedback_log = work / "feedback.jsonl"
+    port = free_port()
+    env = {**os.environ, "QA_FEEDBACK_LOG": str(feedback_log)}
+    log_file = (work / "app.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "app.py", "--port", str(port), "--corpus", str(corpus), "--index-dir", str(index_dir)],
+        cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT, env=env,
+    )
+    deadline = time.time() + 180
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if proc.poll() is not None or time.time() > deadline:
+                proc.kill()
+                pytest.fail((work / "app.log").read_text())
+            time.sleep(0.5)
+    yield AppServer(f"http://127.0.0.1:{port}/", corpus, feedback_log)
+    proc.terminate()
+    proc.wait(timeout=30)
+    log_file.close()

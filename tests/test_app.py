@@ -1,55 +1,37 @@
-"""The chat page through a real HTTP server and gradio_client."""
-
-import socket
-import subprocess
-import sys
-import time
+"""The page's API endpoint through a real HTTP server and gradio_client."""
 
 import pytest
 
-from conftest import ASCC, ROOT, SEEDS
+from conftest import ASCC, OECD
 
 pytestmark = pytest.mark.e2e
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def app_url(seed_index_dir):
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "app.py", "--port", str(port), "--corpus", str(SEEDS), "--index-dir", str(seed_index_dir)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 180
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail(proc.stdout.read())
-            time.sleep(0.5)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=30)
-
-
-def test_api_endpoint_returns_the_cli_json(app_url):
+def client(app_server):
     from gradio_client import Client
 
-    data = Client(app_url, verbose=False).predict("서울시가 ASCC에서 무엇을 발표했나?", api_name="/ask")
-    assert {"question", "answer", "abstained", "citations", "timings_ms"} <= set(data)
+    return Client(app_server.url, verbose=False)
+
+
+def test_ask_endpoint_returns_the_cli_json(client):
+    data = client.predict("서울시가 ASCC에서 무엇을 발표했나?", api_name="/ask")
+    assert {"question", "answer", "abstained", "citations", "timings_ms", "nearest", "mode"} <= set(data)
+    assert not data["abstained"]
     assert data["citations"][0]["source"] == ASCC
+    assert "탄소중립" in data["answer"]
 
 
-def test_chat_endpoint_renders_answer_with_sources(app_url):
-    from gradio_client import Client
+def test_ask_endpoint_abstains_and_names_nearest_documents(client):
+    data = client.predict("OECD 라운드테이블 참가비는 얼마였나?", api_name="/ask")
+    assert data["abstained"] and data["citations"] == []
+    assert OECD in [d["source"] for d in data["nearest"]]
 
-    text = Client(app_url, verbose=False).predict("OECD 라운드테이블 참가비는 얼마였나?", api_name="/respond")
-    assert "찾지 못했습니다" in text
+
+def test_ask_endpoint_takes_the_number_of_passages(client):
+    data = client.predict("광저우 출장은 며칠 동안이었어?", 1, api_name="/ask")
+    assert len(data["citations"]) == 1
+
+
+def test_only_the_ask_endpoint_is_public(client):
+    assert list(client.view_api(print_info=False, return_format="dict")["named_endpoints"]) == ["/ask"]

@@ -1,0 +1,184 @@
+"""The chat page in a real headless Chromium (Debian's package, driven by Playwright).
+
+Screenshots go to test-artifacts/ so a person can look at them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from conftest import ASCC, ROOT
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts"
+ASCC_QUESTION = "서울시가 ASCC에서 무엇을 발표했나?"
+UNANSWERABLE = "OECD 라운드테이블 참가비는 얼마였나?"
+TIMEOUT_MS = 60_000
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        message = "Chromium이 없습니다: apt-get install chromium (scripts/test.sh가 root일 때 설치합니다)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, app_server, request):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(app_server.url)
+    yield page
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{request.node.name}.png", full_page=True)
+    context.close()
+
+
+def ask(page, question: str) -> None:
+    """Type a question, press Enter, wait for the answer to replace the progress message."""
+    before = page.locator("#qa-chat .bot").count()
+    box = page.get_by_label("질문")
+    box.fill(question)
+    box.press("Enter")
+    page.wait_for_function(
+        """n => { const bots = document.querySelectorAll('#qa-chat .bot');
+                  const text = bots.length > n ? bots[bots.length - 1].innerText.trim() : '';
+                  return text.length > 0 && !text.includes('찾는 중'); }""",
+        arg=before,
+    )
+
+
+def wait_for_records(log: Path, done, seconds: float = 15) -> list[dict]:
+    """The feedback log's records once the last one satisfies `done`."""
+    deadline = time.time() + seconds
+    while True:
+        lines = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+        records = [json.loads(line) for line in lines]
+        if (records and done(records[-1])) or time.time() > deadline:
+            return records
+        time.sleep(0.2)
+
+
+def last_answer(page) -> str:
+    return page.locator("#qa-chat .bot").last.inner_text()
+
+
+def test_answer_cites_the_report_and_the_citation_opens_the_passage(page):
+    ask(page, ASCC_QUESTION)
+    answer = last_answer(page)
+    assert "탄소중립" in answer
+    assert ASCC in answer  # the source list under the answer
+
+    page.locator("#qa-chat a[href^='#qa:cite:0:1']").first.click()
+    card = page.locator("#qa-sources .qa-card.active")
+    assert ASCC in card.inner_text()
+    assert "탄소중립" in card.locator("mark").all_inner_texts()[-1]
+
+    card.get_by_text("원문 보기").click()
+    page.wait_for_selector("#qa-doc .qa-fulltext mark")
+    doc = page.locator("#qa-doc")
+    assert "원문" in doc.inner_text()
+    assert any("탄소중립" in t for t in doc.locator("mark").all_inner_texts())
+    assert doc.locator("mark").first.is_visible()  # scrolled to the passage
+
+
+def test_unanswerable_question_abstains_and_offers_nearest_documents(page):
+    ask(page, UNANSWERABLE)
+    answer = last_answer(page)
+    assert "찾지 못했습니다" in answer
+    assert "가장 가까운 문서" in answer
+    page.locator("#qa-chat a[href^='#qa:near:0:0']").click()
+    page.wait_for_selector("#qa-doc .qa-fulltext")
+    assert "OECD" in page.locator("#qa-doc").inner_text()
+
+
+def test_example_button_asks_and_new_conversation_clears(page):
+    page.get_by_role("button", name="광저우 출장은 며칠 동안이었어?").click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#qa-chat .bot')].some(b => b.innerText.includes('출처'))"
+    )
+    assert "광저우" in last_answer(page) or "2박" in last_answer(page) or "3일" in last_answer(page)
+    page.get_by_role("button", name="새 대화").click()
+    page.wait_for_function("() => document.querySelectorAll('#qa-chat .bot').length === 0")
+
+
+def test_upload_adds_a_report_that_answers_and_rejects_an_empty_file(page, app_server, tmp_path):
+    report = tmp_path / "부산 출장 보고서.txt"
+    report.write_text(
+        "부산광역시 국외출장 결과보고서\n\n2026년 3월 부산광역시 공무원 2명이 핀란드 헬싱키의 순환경제 박람회를 "
+        "방문했다. 박람회에서 부산시는 해양 플라스틱 재활용 사례를 소개했다.\n",
+        encoding="utf-8",
+    )
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+
+    page.get_by_role("tab", name="문서 추가").click()
+    page.set_input_files("#qa-upload input[type=file]", [str(report), str(empty)])
+    page.wait_for_function("() => document.querySelectorAll('#qa-upload tr').length === 2")  # both uploaded
+    page.get_by_role("button", name="색인에 추가").click()
+    page.wait_for_selector("#qa-upload-result table")
+    result = page.locator("#qa-upload-result").inner_text()
+    assert "부산 출장 보고서.txt" in result and "추가했습니다" in result
+    assert "empty.txt" in result and "빈 파일입니다" in result
+    assert (app_server.corpus / "uploads" / "부산 출장 보고서.txt").exists()
+    assert not (app_server.corpus / "uploads" / "empty.txt").exists()
+
+    page.get_by_role("tab", name="질문하기").click()
+    ask(page, "부산시가 헬싱키 박람회에서 소개한 사례는?")
+    answer = last_answer(page)
+    assert "해양 플라스틱" in answer
+    assert "uploads/부산 출장 보고서.txt" in answer
+
+
+def test_feedback_with_comment_goes_to_the_log(page, app_server):
+    ask(page, ASCC_QUESTION)
+    dislike = page.locator("#qa-chat").get_by_label("싫어요")  # Gradio follows the browser locale
+    comment = page.get_by_label("의견 (선택)")
+    for _ in range(3):  # a click that lands while the chatbot re-renders its last message is lost
+        dislike.last.click()
+        try:
+            comment.wait_for(state="visible", timeout=5000)
+            break
+        except PlaywrightTimeout:
+            continue
+    comment.fill("요약 문장보다 발표 내용이 먼저 나오면 좋겠습니다")
+    page.get_by_role("button", name="의견 보내기").click()
+    records = wait_for_records(app_server.feedback_log, lambda r: r["comment"] != "")
+    last = records[-1]
+    assert last["question"] == ASCC_QUESTION and last["verdict"] == "down"
+    assert last["comment"].startswith("요약 문장보다")
+    assert last["citations"][0]["source"] == ASCC
+    assert records[-2]["id"] == last["id"] and records[-2]["comment"] == ""
+
+
+def test_phone_width_has_no_horizontal_scroll(browser, app_server):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ko-KR")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(app_server.url)
+    ask(page, ASCC_QUESTION)
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "phone.png", full_page=True)
+    context.close()
+    assert width <= 390

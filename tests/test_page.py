@@ -1,0 +1,39 @@
+"""The page's HTML/Markdown rendering (no server): escaping, markers, highlights."""
+
+from app import _highlighted, render_answer
+
+
+def _answer(text, **extra):
+    base = {
+        "question": "q",
+        "answer": text,
+        "abstained": False,
+        "citations": [{"n": 1, "source": "a.txt", "section": "개요", "page": None, "quote": "x", "title": "제목"}],
+        "nearest": [],
+    }
+    return {**base, **extra}
+
+
+def test_markers_become_links_and_document_text_cannot_inject_markup():
+    md = render_answer(_answer("<script>alert(1)</script> **굵게** [1] 그리고 [9]"), turn=3)
+    assert "<script>" not in md and "&#60;script&#62;" in md
+    assert "**굵게**" not in md
+    assert "(#qa:cite:3:1)" in md  # [1] links to its source
+    assert "#qa:cite:3:9" not in md  # a marker with no citation stays plain text
+    assert "a.txt" in md and "제목" in md
+
+
+def test_abstention_lists_nearest_documents_as_links():
+    md = render_answer(
+        _answer("찾지 못했습니다.", abstained=True, citations=[], nearest=[{"source": "b.txt", "title": "B", "score": 0.3}]),
+        turn=0,
+    )
+    assert "찾지 못했습니다" in md and "(#qa:near:0:0)" in md and "b.txt" in md
+
+
+def test_highlight_marks_spans_escapes_text_and_shows_pages():
+    text = "첫 <쪽> 문장. 둘째 문장.\n\n다음 쪽 문장."
+    out = _highlighted(text, [(10, 16)], 0, page_starts=[(1, 0), (2, 18)])
+    assert "<mark>둘째 문장.</mark>" in out
+    assert "&lt;쪽&gt;" in out
+    assert "— 2쪽 —" in out and "— 1쪽 —" not in out  # no separator before the first page
