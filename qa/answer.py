@@ -60,7 +60,8 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     nearest: list[NearestDocument] = field(default_factory=list)
     evidence: float = 0.0
-    mode: str = "extractive"
+    mode: str = "extractive"  # or "llm"
+    notice: str = ""  # Korean, for the user: a fallback, removed sentences, a resolved follow-up
 
     def to_json(self) -> dict:
         return {
@@ -72,6 +73,7 @@ class Answer:
             "nearest": [asdict(n) for n in self.nearest],
             "evidence": round(self.evidence, 4),
             "mode": self.mode,
+            "notice": self.notice,
         }
 
 
@@ -101,7 +103,9 @@ def _weighted_share(terms: list[str], present: set[str], searcher: Searcher) -> 
 _ANSWER_TYPES = [
     (re.compile(r"어디|어느\s*(?:도시|나라|곳|국가)|장소|where", re.I),
      re.compile(r"장\s*소|출장지|개최지|에서\s*(?:열|개최|진행)|방문|(?:시|도|국|캠퍼스)에서")),
-    (re.compile(r"언제|날짜|며칠|기간|출발일|도착일|몇\s*월|when|how long", re.I),
+    (re.compile(r"며칠|얼마\s*동안|몇\s*박|기간|how long", re.I),
+     re.compile(r"\d+\s*박\s*\d+\s*일|\d+\s*일\s*(?:간|동안)|부터.{0,30}까지|[~∼]")),
+    (re.compile(r"언제|날짜|출발일|도착일|몇\s*월|when", re.I),
      re.compile(r"\d{4}\s*[.년]|\d{1,2}\s*월\s*\d{1,2}\s*일|\d+\s*박\s*\d+\s*일|출발일|도착일|일\s*자")),
     (re.compile(r"몇\s*(?:명|개|곳|건|번)|인원|how many", re.I),
      re.compile(r"\d+\s*(?:여\s*)?(?:명|개|곳|건|번)|인원|총\s*\d")),
@@ -112,6 +116,20 @@ _ANSWER_TYPES = [
 ]
 
 
+# Text in a document that talks to an AI ("이전 지시를 무시하고 …"): data, never an answer or support.
+_INSTRUCTION = re.compile(
+    r"(지시|명령|프롬프트|지침)[을를은는이가]?\s*(모두\s*)?(무시|따르지)|(이전|위|앞)의?\s*(규칙|내용)[을를]?\s*무시|"
+    r"시스템\s*프롬프트|"
+    r"ignore\s+(all\s+|any\s+)?(the\s+)?(previous|prior|above)\s+(instructions|rules)|system\s+prompt",
+    re.I,
+)
+
+
+def looks_like_instruction(text: str) -> bool:
+    return bool(_INSTRUCTION.search(text))
+
+
+_TRIP_WORDS = frozenset({"출장", "보고서", "공무", "국외", "국외출장", "공무국외출장"})
 _WHAT = re.compile(r"무엇|무슨|어떤|어떠한|뭘|뭐")
 
 
@@ -144,6 +162,8 @@ def _candidates(retrieval: Retrieval, searcher: Searcher) -> list[_Candidate]:
         # Terms the document header already explains (the trip's name) are the topic;
         # the rest are what the question is really about.
         focus = [t for t in retrieval.terms if t not in context] or retrieval.terms
+        if set(focus) <= _TRIP_WORDS:
+            focus = []  # "그 출장은 며칠이었어?": 출장 says nothing about which sentence answers
         # How much of the question this passage (with its document header) covers at all:
         # a sentence from the wrong trip must not win on a shared word like 기간.
         passage_match = 0.5 + 0.5 * _weighted_share(retrieval.terms, searcher.terms_of(hit.row), searcher)
@@ -155,7 +175,7 @@ def _candidates(retrieval: Retrieval, searcher: Searcher) -> list[_Candidate]:
             own = set(content_morphemes(text))
             near = own.union(*previous[-2:]) if previous else own
             previous.append(own)
-            if not own or text == title or text in GENERIC_TITLES:
+            if not own or text == title or text in GENERIC_TITLES or looks_like_instruction(text):
                 continue
             # Own terms count most; the two sentences before count a little (a name line, then what they said).
             lexical = (
@@ -212,12 +232,18 @@ def compose_answer(
     searcher: Searcher,
     max_sentences: int = 3,
     abstain_threshold: float = 0.5,
+    exclude: frozenset[str] = frozenset(),
 ) -> Answer:
-    """The offline extractive answer for a retrieval (see module docstring)."""
+    """The offline extractive answer for a retrieval (see module docstring).
+
+    Sentences in `exclude` (already given in this conversation) are not repeated.
+    """
     evidence = evidence_strength(retrieval, searcher)
     if retrieval.unknown_nouns:
         return abstain(retrieval, searcher, evidence, missing=retrieval.unknown_nouns)
-    candidates = sorted(_candidates(retrieval, searcher), key=lambda c: -c.score)
+    candidates = sorted(
+        (c for c in _candidates(retrieval, searcher) if _display(c.text) not in exclude), key=lambda c: -c.score
+    )
     if not candidates or evidence < abstain_threshold:
         return abstain(retrieval, searcher, evidence)
 
@@ -241,40 +267,19 @@ def compose_answer(
     chosen.sort(key=lambda c: (c.hit_rank, c.span[0]))
 
     numbers: dict[str, int] = {}
-    quotes: dict[str, list[str]] = {}
     spans: dict[str, list[tuple[int, int]]] = {}
     parts: list[str] = []
     for c in chosen:
         cid = c.hit.chunk.id
         if cid not in numbers:
             numbers[cid] = len(numbers) + 1
-            quotes[cid] = []
             spans[cid] = []
-        quotes[cid].append(c.text)
         base = c.hit.chunk.start
         spans[cid].append((base + c.span[0], base + c.span[1]))
         parts.append(f"{_display(c.text)} [{numbers[cid]}]")
 
-    citations = []
     by_id = {c.hit.chunk.id: c.hit for c in chosen}
-    for cid, n in numbers.items():
-        hit = by_id[cid]
-        doc = searcher.index.documents.get(hit.chunk.source)
-        citations.append(
-            Citation(
-                n=n,
-                source=hit.chunk.source,
-                section=hit.chunk.section,
-                page=hit.chunk.page,
-                quote=" ".join(quotes[cid]),
-                score=round(hit.score, 4),
-                chunk_id=cid,
-                title=doc.facts.title if doc else "",
-                start=hit.chunk.start,
-                end=hit.chunk.end,
-                highlights=sorted(spans[cid]),
-            )
-        )
+    citations = [make_citation(n, by_id[cid], spans[cid], searcher) for cid, n in numbers.items()]
     return Answer(
         question=retrieval.question,
         answer=" ".join(parts),
@@ -282,6 +287,26 @@ def compose_answer(
         citations=citations,
         nearest=[],
         evidence=evidence,
+    )
+
+
+def make_citation(n: int, hit: Hit, spans: list[tuple[int, int]], searcher: Searcher) -> Citation:
+    """Citation [n] of a retrieved passage; `spans` are the quoted sentences' document offsets."""
+    doc = searcher.index.documents.get(hit.chunk.source)
+    spans = sorted(spans)
+    quote = " ".join(doc.text[s:e] for s, e in spans) if doc else hit.chunk.text
+    return Citation(
+        n=n,
+        source=hit.chunk.source,
+        section=hit.chunk.section,
+        page=hit.chunk.page,
+        quote=quote,
+        score=round(hit.score, 4),
+        chunk_id=hit.chunk.id,
+        title=doc.facts.title if doc else "",
+        start=hit.chunk.start,
+        end=hit.chunk.end,
+        highlights=spans,
     )
 
 

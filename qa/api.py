@@ -11,13 +11,23 @@ The CLI and the app are thin layers over this class.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from pathlib import Path
-from typing import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 
 from .answer import Answer, compose_answer
 from .embed import get_embedder
+from .followup import asks_for_more, is_follow_up, offline_standalone, previous_sources
+from .generate import (
+    LLMUnavailable,
+    answer_messages,
+    condense_question,
+    make_chat_model,
+    stream_text,
+    verified_answer,
+)
 from .index import (
     BuildReport,
     IndexedDocument,
@@ -33,6 +43,7 @@ from .settings import Settings
 from .uploads import UploadOutcome, save_uploads
 
 log = logging.getLogger(__name__)
+_MARKER_SPLIT = re.compile(r"\s*\[\d+\]\s*")  # an extractive answer is "sentence [n] sentence [m]"
 
 
 class QA:
@@ -131,26 +142,105 @@ class QA:
     def retrieve(self, question: str, k: int | None = None, sources: Iterable[str] | None = None) -> Retrieval:
         return self._searcher.search(question, k, sources)
 
-    def ask(self, question: str, k: int | None = None, sources: Iterable[str] | None = None) -> Answer:
-        """Answer `question` from the top-k passages (optionally only from `sources`)."""
+    def ask(
+        self,
+        question: str,
+        k: int | None = None,
+        sources: Iterable[str] | None = None,
+        history: Sequence[Answer | dict] = (),
+        llm: bool = False,
+    ) -> Answer:
+        """Answer `question` from the top-k passages (optionally only from `sources`).
+
+        `history` holds the conversation's earlier answers, so that follow-ups ("그 출장은
+        며칠이었어?") resolve; `llm=True` writes the answer with the configured LLM.
+        """
+        answer = None
+        for item in self.stream(question, k, sources, history, llm):
+            if isinstance(item, Answer):
+                answer = item
+        assert answer is not None
+        return answer
+
+    def stream(
+        self,
+        question: str,
+        k: int | None = None,
+        sources: Iterable[str] | None = None,
+        history: Sequence[Answer | dict] = (),
+        llm: bool = False,
+    ) -> Iterator[str | Answer]:
+        """Like `ask`, but yields the LLM's text as it arrives, then the checked Answer last.
+
+        Raises LLMConfigError when the LLM is asked for but misconfigured (wrong key, model
+        or URL). An LLM that is down, slow or failing gives the extractive answer with a notice.
+        """
         question = question.strip()
         if not question:
             raise ValueError("질문이 비어 있습니다")
         t0 = time.perf_counter()
+        turns = [h.to_json() if isinstance(h, Answer) else h for h in history]
         searcher = self._searcher  # one consistent index for the whole question
-        retrieval = searcher.search(question, k, sources)
+        model = make_chat_model(self.settings) if llm else None
+        notices: list[str] = []
+
+        standalone, scope, said = question, None, frozenset()
+        if turns and is_follow_up(question):
+            if asks_for_more(question):  # "또 뭘 했어?": not what was already said
+                said = frozenset(s for t in turns[-3:] for s in _MARKER_SPLIT.split(t["answer"]) if s.strip())
+            scope = previous_sources(turns) or None
+            standalone = offline_standalone(question, turns)
+            if model is not None:
+                try:
+                    standalone = condense_question(model, turns, question, self.settings)
+                except LLMUnavailable as exc:
+                    notices.append(f"{exc}. 이전 대화의 문서에서 찾았습니다.")
+        retrieval = searcher.search(standalone, k, scope or sources)
+        answer = self._compose(retrieval, searcher, said)
+        if scope and answer.abstained:  # not about the previous trip after all
+            retrieval = searcher.search(standalone, k, sources)
+            answer = self._compose(retrieval, searcher, said)
+        elif scope:
+            notices.append("이전 답변의 문서에서 찾은 답입니다.")
         t1 = time.perf_counter()
-        answer = compose_answer(
+
+        if model is not None and not answer.abstained:
+            # The offline checks decide whether the reports hold an answer at all;
+            # the model only words it.
+            reply = ""
+            try:
+                for piece in stream_text(model, answer_messages(standalone, retrieval.hits, searcher), self.settings):
+                    reply += piece
+                    yield piece
+                checked = verified_answer(reply, retrieval, searcher, self.settings)
+                if checked is None:
+                    notices.append("LLM 답변을 보고서 구절로 확인할 수 없어 보고서 발췌로 답합니다.")
+                else:
+                    checked.evidence = answer.evidence
+                    answer = checked
+            except LLMUnavailable as exc:
+                log.warning("LLM unavailable: %s", exc)
+                notices.append(f"{exc}. 보고서 발췌로 답합니다.")
+        if notices or answer.notice:
+            answer.notice = " ".join([answer.notice, *notices]).strip()
+        answer.question = question
+        t2 = time.perf_counter()
+        retrieve_ms = sum(retrieval.timings_ms.values())
+        answer.timings_ms = {
+            "retrieve": retrieve_ms,
+            "answer": (t2 - t0) * 1000 - retrieve_ms,
+            "total": (t2 - t0) * 1000,
+            **retrieval.timings_ms,
+        }
+        if model is not None:
+            answer.timings_ms["llm"] = (t2 - t1) * 1000
+        yield answer
+
+    def _compose(self, retrieval: Retrieval, searcher: Searcher, exclude: frozenset[str] = frozenset()) -> Answer:
+        return compose_answer(
             retrieval,
             searcher,
             max_sentences=self.settings.max_answer_sentences,
             abstain_threshold=self.settings.abstain_threshold,
+            exclude=exclude,
         )
-        t2 = time.perf_counter()
-        answer.timings_ms = {
-            "retrieve": (t1 - t0) * 1000,
-            "answer": (t2 - t1) * 1000,
-            "total": (t2 - t0) * 1000,
-            **retrieval.timings_ms,
-        }
-        return answer

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -51,3 +51,23 @@ class Settings(BaseSettings):
     abstain_threshold: float = Field(
         0.47, description="Evidence below this (0..1) makes the answer abstain; calibrated on eval/seeds_dev.jsonl."
     )
+
+    # --- LLM answers (optional; any OpenAI-compatible chat endpoint) ------------
+    llm_base_url: str | None = Field(None, description="e.g. http://127.0.0.1:11434/v1 (Ollama), https://api.openai.com/v1.")
+    llm_model: str | None = Field(None, description="Model name as the endpoint knows it, e.g. qwen2.5:7b-instruct.")
+    llm_api_key: SecretStr | None = Field(None, description="API key; local servers usually need none.")
+    llm_timeout: float = Field(60.0, gt=0, description="Seconds per request before it counts as failed.")
+    llm_max_retries: int = Field(2, ge=0, le=10, description="Retries (with backoff) on connection errors, 429 and 5xx.")
+    llm_temperature: float = Field(0.0, ge=0.0, le=2.0)
+    # Calibrated on eval/seeds_dev.jsonl (python -m eval.calibrate_support): every answer sentence
+    # passes against its own passage; 5 % of sentences pass against a passage of another report.
+    support_min_overlap: float = Field(
+        0.6, description="An LLM sentence is supported when this IDF-weighted share of its content morphemes is in the cited passage..."
+    )
+    support_min_similarity: float = Field(
+        0.9, description="...or when half of that share is there and its embedding is this close to a sentence of the passage."
+    )
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.llm_base_url and self.llm_model)
