@@ -21,6 +21,7 @@ from qa import QA, Settings
 from qa.answer import NEAREST_INTRO
 from qa.cli import TqdmProgress
 from qa.feedback import record_feedback
+from qa.generate import LLMConfigError
 from qa.index import IndexedDocument
 
 TITLE = "공무국외출장 보고서 질의응답"
@@ -89,7 +90,7 @@ def render_answer(answer: dict, turn: int) -> str:
             for i, d in enumerate(answer["nearest"]):
                 label = _md(d["title"] or d["source"])
                 lines.append(f"- [{label}](#qa:near:{turn}:{i}) · `{d['source']}`")
-        return "\n".join(lines)
+        return "\n".join(lines + _footnotes(answer))
 
     numbers = {c["n"] for c in answer["citations"]}
     parts, last = [], 0
@@ -103,7 +104,16 @@ def render_answer(answer: dict, turn: int) -> str:
     for c in answer["citations"]:
         title = f" 「{_md(c['title'])}」" if c.get("title") else ""
         lines.append(f"- [\\[{c['n']}\\]](#qa:cite:{turn}:{c['n']}){title} · `{c['source']}` · {_md(_where(c))}")
-    return "\n".join(lines)
+    return "\n".join(lines + _footnotes(answer))
+
+
+def _footnotes(answer: dict) -> list[str]:
+    notes = []
+    if answer.get("mode") == "llm" and not answer["abstained"]:
+        notes.append("LLM이 쓴 답변입니다. 문장마다 인용한 구절과 대조해 확인했습니다.")
+    if answer.get("notice"):
+        notes.append(answer["notice"])
+    return [f"\n<small>ℹ️ {_md(n)}</small>" for n in notes]
 
 
 # --------------------------------------------------------------------------- sources panel
@@ -190,7 +200,7 @@ def _document_choices(qa: QA) -> list[tuple[str, str]]:
 def build_app(qa: QA) -> gr.Blocks:
     settings = qa.settings
 
-    def submit(message: str, history: list, answers: list, sources: list[str], k: int):
+    def submit(message: str, history: list, answers: list, sources: list[str], k: int, mode: str):
         message = (message or "").strip()
         if not message:
             gr.Warning("질문을 입력해 주세요.")
@@ -201,7 +211,21 @@ def build_app(qa: QA) -> gr.Blocks:
             {"role": "assistant", "content": "보고서에서 찾는 중…"},
         ]
         yield history, answers, gr.skip(), gr.skip(), ""
-        answer = qa.ask(message, k=int(k), sources=sources or None).to_json()
+        answer, text = None, ""
+        options = dict(k=int(k), sources=sources or None, history=answers)
+        try:
+            for item in qa.stream(message, llm=mode == "llm", **options):
+                if isinstance(item, str):  # the LLM's words as they arrive; checked at the end
+                    text += item
+                    history[-1] = {"role": "assistant", "content": _md(text) + " ▌"}
+                    yield history, answers, gr.skip(), gr.skip(), ""
+                else:
+                    answer = item
+        except LLMConfigError as exc:
+            gr.Warning(str(exc))
+            answer = qa.ask(message, **options)
+            answer.notice = f"{exc} 보고서 발췌로 답합니다."
+        answer = answer.to_json()
         answers = answers + [answer]
         turn = len(answers) - 1
         history[-1] = {"role": "assistant", "content": render_answer(answer, turn)}
@@ -277,6 +301,14 @@ def build_app(qa: QA) -> gr.Blocks:
                                 choices=_document_choices(qa), multiselect=True, label="문서 선택 (비우면 전체)"
                             )
                             k = gr.Slider(1, 10, value=settings.top_k, step=1, label="참고할 구절 수")
+                            mode = gr.Radio(
+                                [("보고서 발췌 (오프라인)", "extractive"), ("LLM 답변", "llm")],
+                                value="extractive",
+                                label="답변 방식",
+                                interactive=settings.llm_configured,
+                                info=f"LLM: {settings.llm_model}" if settings.llm_configured
+                                else "LLM을 쓰려면 QA_LLM_BASE_URL과 QA_LLM_MODEL을 설정하세요.",
+                            )
                         chatbot = gr.Chatbot(
                             label="대화",
                             height=480,
@@ -318,7 +350,7 @@ def build_app(qa: QA) -> gr.Blocks:
         link = gr.Textbox(visible="hidden", elem_id="qa-link")
 
         chat_io = dict(
-            inputs=[question, chatbot, answers, sources, k],
+            inputs=[question, chatbot, answers, sources, k, mode],
             outputs=[chatbot, answers, panel, document, question],
             api_visibility="private",
         )
@@ -339,9 +371,12 @@ def build_app(qa: QA) -> gr.Blocks:
         chatbot.clear(new_conversation, None, reset, api_visibility="private")
         add_button.click(upload, [files], [upload_result, sources], api_visibility="private")
 
-        def ask(question: str, k: int = 0) -> dict:
+        def ask(question: str, k: int = 0, llm: bool = False) -> dict:
             """The same JSON object as `qa ask --json`; k = 0 uses the configured number of passages."""
-            return qa.ask(question, k=k or None).to_json()
+            try:
+                return qa.ask(question, k=k or None, llm=llm).to_json()
+            except LLMConfigError as exc:
+                raise gr.Error(str(exc)) from exc
 
         gr.api(ask, api_name="ask")
     return app

@@ -42,10 +42,10 @@ def load_questions(path: Path) -> list[Question]:
     return questions
 
 
-def run_questions(qa: QA, questions: list[Question], k: int | None = None) -> list[dict]:
+def run_questions(qa: QA, questions: list[Question], k: int | None = None, llm: bool = False) -> list[dict]:
     """One `qa ask --json` object per question, plus the question's id."""
     results = []
     for q in questions:
-        answer = qa.ask(q.question, k=k)
+        answer = qa.ask(q.question, k=k, llm=llm)
         results.append({"id": q.id, **answer.to_json()})
     return results

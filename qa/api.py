@@ -219,7 +219,7 @@ class QA:
                     checked.evidence = answer.evidence
                     answer = checked
             except LLMUnavailable as exc:
-                log.warning("LLM unavailable: %s", exc)
+                log.info("LLM unavailable: %s", exc)
                 notices.append(f"{exc}. 보고서 발췌로 답합니다.")
         if notices or answer.notice:
             answer.notice = " ".join([answer.notice, *notices]).strip()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .answer import Answer
 from .api import QA
+from .generate import LLMConfigError
 from .index import BuildReport, IndexUnavailable, build_index, read_manifest
 from .settings import Settings
 
@@ -74,6 +75,12 @@ def print_answer(answer: Answer) -> None:
             print(f"      “{c.quote}”")
 
 
+def warn_notice(answer: Answer) -> None:
+    """Fallbacks and removed sentences go to stderr, so stdout stays the answer."""
+    if answer.notice:
+        print(f"알림: {answer.notice}", file=sys.stderr)
+
+
 def cmd_index(args: argparse.Namespace) -> int:
     settings = _settings(args)
     corpus = [Path(p) for p in args.paths] if args.paths else list(settings.corpus)
@@ -87,12 +94,42 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     qa = _open(args)
-    answer = qa.ask(args.question, k=args.k, sources=args.source or None)
+    answer = qa.ask(args.question, k=args.k, sources=args.source or None, llm=args.llm)
+    warn_notice(answer)
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
     else:
         print_answer(answer)
     return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    """A conversation on stdin/stdout: follow-up questions refer to earlier answers."""
+    qa = _open(args)
+    history: list[Answer] = []
+    interactive = sys.stdin.isatty()
+    if interactive:
+        print("질문을 입력하세요. 빈 줄이나 Ctrl-D로 끝내고, '새 대화'로 대화를 비웁니다.")
+    while True:
+        if interactive:
+            print("\n> ", end="", flush=True)
+        line = sys.stdin.readline()
+        if not line or (interactive and not line.strip()):
+            return 0
+        question = line.strip()
+        if not question:
+            continue
+        if question == "새 대화":
+            history.clear()
+            continue
+        answer = qa.ask(question, k=args.k, history=history, llm=args.llm)
+        history.append(answer)
+        warn_notice(answer)
+        if args.json:
+            print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+        else:
+            print_answer(answer)
+            print(flush=True)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -101,7 +138,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     questions = load_questions(Path(args.file))
     qa = _open(args)
-    results = run_questions(qa, questions, k=args.k)
+    results = run_questions(qa, questions, k=args.k, llm=args.llm)
     if args.out:
         out = Path(args.out)
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -121,6 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--index-dir", help="색인 폴더 (기본: index/)")
 
+    def llm_flag(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--llm", action="store_true", help="설정된 LLM으로 답을 씁니다 (QA_LLM_BASE_URL, QA_LLM_MODEL)")
+
     p = sub.add_parser("index", help="코퍼스를 색인합니다")
     p.add_argument("paths", nargs="*", help="코퍼스 폴더나 파일 (기본: 설정의 corpus, seeds/)")
     p.add_argument("--json", action="store_true", help="결과를 JSON으로 출력")
@@ -132,13 +172,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-k", type=int, default=None, help="참고할 문단 수")
     p.add_argument("--source", action="append", help="이 문서에서만 찾기 (여러 번 사용 가능)")
     p.add_argument("--json", action="store_true", help="JSON으로 출력")
+    llm_flag(p)
     common(p)
     p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("chat", help="대화: 이어지는 질문(그 출장은 며칠이었어?)이 앞의 답을 참고합니다")
+    p.add_argument("-k", type=int, default=None, help="참고할 문단 수")
+    p.add_argument("--json", action="store_true", help="답마다 JSON 한 줄로 출력")
+    llm_flag(p)
+    common(p)
+    p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser("eval", help="질문 파일(JSONL)로 평가합니다")
     p.add_argument("file")
     p.add_argument("--out", help="질문별 결과를 쓸 JSONL 파일")
     p.add_argument("-k", type=int, default=None)
+    llm_flag(p)
     common(p)
     p.set_defaults(func=cmd_eval)
     return parser
@@ -149,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
     try:
         return args.func(args)
-    except (IndexUnavailable, ValueError) as exc:
+    except (IndexUnavailable, LLMConfigError, ValueError) as exc:
         print(f"오류: {exc}", file=sys.stderr)
         return 2
 

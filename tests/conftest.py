@@ -68,16 +68,15 @@ class AppServer:
     feedback_log: Path
 
 
-@pytest.fixture(scope="session")
-def app_server(seed_index_dir, tmp_path_factory):
+def start_app(work: Path, seed_index_dir: Path, env: dict[str, str] | None = None):
     """`python app.py` on a free port, over a writable copy of the seeds and of their index."""
-    work = tmp_path_factory.mktemp("app")
     corpus, index_dir = work / "corpus", work / "index"
     shutil.copytree(SEEDS, corpus)
     shutil.copytree(seed_index_dir, index_dir, symlinks=True)
     feedback_log = work / "feedback.jsonl"
     port = free_port()
-    env = {**os.environ, "QA_FEEDBACK_LOG": str(feedback_log)}
+    base = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
+    env = {**base, "QA_FEEDBACK_LOG": str(feedback_log), **(env or {})}
     log_file = (work / "app.log").open("w")
     proc = subprocess.Popen(
         [sys.executable, "app.py", "--port", str(port), "--corpus", str(corpus), "--index-dir", str(index_dir)],
@@ -93,7 +92,14 @@ def app_server(seed_index_dir, tmp_path_factory):
                 proc.kill()
                 pytest.fail((work / "app.log").read_text())
             time.sleep(0.5)
-    yield AppServer(f"http://127.0.0.1:{port}/", corpus, feedback_log)
-    proc.terminate()
-    proc.wait(timeout=30)
-    log_file.close()
+    try:
+        yield AppServer(f"http://127.0.0.1:{port}/", corpus, feedback_log)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log_file.close()
+
+
+@pytest.fixture(scope="session")
+def app_server(seed_index_dir, tmp_path_factory):
+    yield from start_app(tmp_path_factory.mktemp("app"), seed_index_dir)

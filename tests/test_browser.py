@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from conftest import ASCC, ROOT
+from conftest import ASCC, ROOT, start_app
 
 pytestmark = pytest.mark.e2e
 
@@ -55,7 +55,7 @@ def page(browser, app_server, request):
 
 
 def ask(page, question: str) -> None:
-    """Type a question, press Enter, wait for the answer to replace the progress message."""
+    """Type a question, press Enter, wait for the final answer (not the progress or streaming text)."""
     before = page.locator("#qa-chat .bot").count()
     box = page.get_by_label("질문")
     box.fill(question)
@@ -63,7 +63,7 @@ def ask(page, question: str) -> None:
     page.wait_for_function(
         """n => { const bots = document.querySelectorAll('#qa-chat .bot');
                   const text = bots.length > n ? bots[bots.length - 1].innerText.trim() : '';
-                  return text.length > 0 && !text.includes('찾는 중'); }""",
+                  return text.length > 0 && !['찾는 중', '▌', 'Loading content'].some(t => text.includes(t)); }""",
         arg=before,
     )
 
@@ -182,3 +182,43 @@ def test_phone_width_has_no_horizontal_scroll(browser, app_server):
     page.screenshot(path=ARTIFACTS / "phone.png", full_page=True)
     context.close()
     assert width <= 390
+
+
+def test_follow_up_question_uses_the_conversation(page):
+    ask(page, ASCC_QUESTION)
+    ask(page, "그 출장은 며칠이었어?")
+    answer = last_answer(page)
+    assert "3박 4일" in answer and ASCC in answer
+    assert "이전 답변의 문서" in answer
+
+
+@pytest.fixture(scope="module")
+def llm_app(seed_index_dir, tmp_path_factory):
+    """The page with an LLM configured: a scripted OpenAI-compatible server on loopback."""
+    from fake_llm import FakeLLM, Reply, passage_number
+
+    def script(body: dict) -> Reply:
+        prompt = body["messages"][-1]["content"]
+        n = passage_number(prompt, "탄소중립 전략")
+        return Reply(f"서울시는 시티넷 세미나에서 2050 탄소중립 전략을 발표했습니다 [{n}]. 출장단은 달 기지를 방문했습니다 [{n}].")
+
+    with FakeLLM(script) as llm:
+        env = {"QA_LLM_BASE_URL": llm.url, "QA_LLM_MODEL": "test-model", "QA_LLM_TIMEOUT": "5"}
+        yield from start_app(tmp_path_factory.mktemp("llm-app"), seed_index_dir, env)
+
+
+def test_llm_mode_streams_a_checked_answer(browser, llm_app):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(llm_app.url)
+    page.get_by_text("검색 범위와 설정").click()
+    page.get_by_label("LLM 답변").check()
+    ask(page, ASCC_QUESTION)
+    answer = last_answer(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "llm_mode.png", full_page=True)
+    context.close()
+    assert "2050 탄소중립 전략을 발표했습니다" in answer and ASCC in answer
+    assert "달 기지" not in answer  # the unsupported sentence was removed
+    assert "LLM이 쓴 답변" in answer and "1개" in answer

@@ -83,3 +83,45 @@ def test_ask_builds_a_missing_index(tmp_path):
 def test_missing_index_dir_corpus_gives_a_clear_error(tmp_path):
     out = qa_cli("ask", "질문", "--index-dir", str(tmp_path / "idx"), env={"QA_CORPUS": json.dumps([str(tmp_path / "nowhere")])})
     assert out.returncode == 2 and "코퍼스 경로가 없습니다" in out.stderr
+
+
+def test_ask_llm_falls_back_with_a_warning_when_the_server_fails(seed_index_dir):
+    from fake_llm import FakeLLM, Reply
+
+    with FakeLLM(lambda body: Reply(status=503)) as llm:
+        env = {"QA_LLM_BASE_URL": llm.url, "QA_LLM_MODEL": "m", "QA_LLM_MAX_RETRIES": "1", "QA_LLM_TIMEOUT": "2"}
+        out = qa_cli("ask", "서울시가 ASCC에서 무엇을 발표했나?", "--llm", "--json", "--index-dir", str(seed_index_dir), env=env)
+    assert out.returncode == 0, out.stderr
+    assert "HTTP 503" in out.stderr and "발췌" in out.stderr
+    data = json.loads(out.stdout)
+    assert data["mode"] == "extractive" and "탄소중립" in data["answer"]
+    assert len(llm.requests) == 2
+
+
+def test_ask_llm_with_a_wrong_model_is_one_clear_error(seed_index_dir):
+    from fake_llm import FakeLLM, Reply
+
+    with FakeLLM(lambda body: Reply(status=404, error="model not found")) as llm:
+        env = {"QA_LLM_BASE_URL": llm.url, "QA_LLM_MODEL": "no-such-model"}
+        out = qa_cli("ask", "서울시가 ASCC에서 무엇을 발표했나?", "--llm", "--index-dir", str(seed_index_dir), env=env)
+    assert out.returncode == 2
+    assert "no-such-model" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_ask_llm_without_configuration_says_what_to_set(seed_index_dir):
+    out = qa_cli("ask", "서울시가 ASCC에서 무엇을 발표했나?", "--llm", "--index-dir", str(seed_index_dir))
+    assert out.returncode == 2 and "QA_LLM_BASE_URL" in out.stderr
+
+
+def test_chat_keeps_the_conversation(seed_index_dir):
+    base = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
+    out = subprocess.run(
+        [sys.executable, "-m", "qa.cli", "chat", "--json", "--index-dir", str(seed_index_dir)],
+        input="서울시가 ASCC에서 무엇을 발표했나?\n그 출장은 며칠이었어?\n",
+        cwd=ROOT, env=base, capture_output=True, text=True, timeout=600,
+    )
+    assert out.returncode == 0, out.stderr
+    first, second = (json.loads(line) for line in out.stdout.splitlines())
+    assert "탄소중립" in first["answer"]
+    assert "3박 4일" in second["answer"] and second["citations"][0]["source"] == ASCC
+    assert "이전 답변의 문서" in second["notice"]
