@@ -123,3 +123,15 @@ def test_missing_extra_names_the_install_command(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_st)
     with pytest.raises(ValueError, match=r"pip install"):
         require_sentence_transformers()
+
+
+def test_cli_embedder_flag_rebuilds_a_mismatched_index_and_says_why(minilm, small_corpus, tmp_path):
+    from test_cli import qa_cli
+
+    hashed = Settings(index_dir=tmp_path / "index", corpus=[small_corpus], embedder="hash")
+    build_index([small_corpus], hashed.index_dir, hashed)
+    out = qa_cli("ask", "서울시가 ASCC에서 무엇을 발표했나?", "--json", "--index-dir", str(hashed.index_dir),
+                 "--embedder", minilm, env={"HF_HUB_OFFLINE": "1", "QA_ST_DEVICE": "cpu"})
+    assert out.returncode == 0, out.stderr
+    assert "hash-bigrams-256" in out.stderr and minilm in out.stderr  # why it rebuilt
+    assert read_manifest(hashed.index_dir)["embedder"]["model_id"] == minilm
