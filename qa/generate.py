@@ -118,10 +118,6 @@ def condense_messages(history: list[dict], question: str) -> list[BaseMessage]:
     return [HumanMessage(text)]
 
 
-def prompt_version() -> str:
-    return "+".join(load_prompt(n).label for n in ("system", "answer"))
-
-
 # --------------------------------------------------------------------------- calling
 
 
@@ -138,8 +134,12 @@ def stream_text(model: BaseChatModel, messages: list[BaseMessage], settings: Set
 
 
 def condense_question(model: BaseChatModel, history: list[dict], question: str, settings: Settings) -> str:
-    """A standalone version of a follow-up question (first line of the model's reply)."""
-    text = "".join(stream_text(model, condense_messages(history, question), settings)).strip()
+    """A standalone version of a follow-up question (first line of the model's reply; not streamed)."""
+    try:
+        reply = model.invoke(condense_messages(history, question)).content
+    except Exception as exc:
+        raise _translate_error(exc, settings) from exc
+    text = reply.strip() if isinstance(reply, str) else ""
     line = text.splitlines()[0].strip().strip('"“”') if text else ""
     return line if 2 <= len(line) <= 300 else question
 

@@ -16,10 +16,6 @@ class Prompt:
     variables: tuple[str, ...]
     text: str
 
-    @property
-    def label(self) -> str:
-        return f"{self.name}@{self.version}"
-
     def format(self, **values: str) -> str:
         missing = set(self.variables) - set(values)
         if missing:

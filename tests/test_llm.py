@@ -121,6 +121,13 @@ def test_wrong_model_name_is_one_clear_error(seed_index_dir):
     assert len(llm.requests) == 1  # not retried
 
 
+def test_rejected_key_is_one_clear_error(seed_index_dir):
+    with FakeLLM(lambda body: Reply(status=401, error="invalid api key")) as llm:
+        with pytest.raises(LLMConfigError, match="QA_LLM_API_KEY"):
+            make_qa(seed_index_dir, llm.url).ask(ASCC_QUESTION, llm=True)
+    assert len(llm.requests) == 1
+
+
 def test_follow_up_is_condensed_with_the_history(seed_index_dir):
     def script(body: dict) -> Reply:
         prompt = body["messages"][-1]["content"]
@@ -134,6 +141,8 @@ def test_follow_up_is_condensed_with_the_history(seed_index_dir):
         answer = qa.ask("그 출장은 며칠이었어?", history=[first], llm=True)
 
     condense, final = llm.user_prompts()
+    assert llm.requests[0]["body"].get("stream") in (None, False)  # plain completion for the rewrite
+    assert llm.requests[1]["body"]["stream"] is True
     assert ASCC_QUESTION in condense and "그 출장은 며칠이었어?" in condense
     assert "질문: 아시아스마트시티컨퍼런스(ASCC) 출장은 며칠 동안이었어?" in final
     assert answer.question == "그 출장은 며칠이었어?"
