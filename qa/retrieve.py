@@ -9,6 +9,7 @@ exposes the same search as a LangChain `BaseRetriever`.
 from __future__ import annotations
 
 import math
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Iterable
@@ -68,6 +69,18 @@ def fuse_rrf(dense: np.ndarray, keyword: np.ndarray, k: int = 60) -> np.ndarray:
 
     fused = 1 / (k + ranks(dense)) + np.where(keyword > 0, 1 / (k + ranks(keyword)), 0)
     return fused / (2 / (k + 1))  # 1.0 = ranked first by both
+
+
+# Reports label the answer to "where"/"when" questions ("장소: OECD 본부", "일시: …"): searching
+# for the label too finds the passage that holds the answer, not just the ones naming the event.
+_CUES = [
+    (re.compile(r"어디|장소|where", re.I), ["장소", "출장지", "개최지"]),
+    (re.compile(r"언제|일시|날짜|when", re.I), ["일시", "일자", "일정"]),
+]
+
+
+def _cue_terms(question: str) -> list[str]:
+    return [t for pattern, cues in _CUES if pattern.search(question) for t in cues]
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
@@ -139,7 +152,7 @@ class Searcher:
             allowed = np.array(sorted(rows), dtype=np.int64)
 
         t = time.perf_counter()
-        kw_scores = self.index.keyword.scores(terms)
+        kw_scores = self.index.keyword.scores(terms + [c for c in _cue_terms(question) if c not in terms])
         if allowed is not None:
             mask = np.zeros(len(kw_scores), dtype=bool)
             mask[allowed] = True
