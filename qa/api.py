@@ -16,8 +16,10 @@ import threading
 import time
 from pathlib import Path
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 
 from .answer import Answer, compose_answer
+from .catalogue import TripFilter, TripRecord
 from .embed import get_embedder
 from .followup import asks_for_more, is_follow_up, offline_standalone, previous_sources
 from .generate import (
@@ -39,6 +41,7 @@ from .index import (
     stale_reason,
 )
 from .retrieve import HybridRetriever, Retrieval, Searcher
+from .route import catalogue_answer, merge_filters, route_question
 from .settings import Settings
 from .uploads import UploadOutcome, save_uploads
 
@@ -129,6 +132,13 @@ class QA:
 
     # ------------------------------------------------------------------ documents
 
+    def trips(self, where: TripFilter | None = None) -> list[TripRecord]:
+        """Catalogue rows (one per document) matching `where`, earliest first."""
+        catalogue = self.index.catalogue
+        if catalogue is None:
+            raise IndexUnavailable("이 색인에는 출장 목록이 없습니다. `qa index`로 다시 만드세요.")
+        return catalogue.trips(where or TripFilter())
+
     def documents(self) -> list[IndexedDocument]:
         """Every indexed document, by source name."""
         return sorted(self.index.documents.values(), key=lambda d: d.source)
@@ -149,14 +159,17 @@ class QA:
         sources: Iterable[str] | None = None,
         history: Sequence[Answer | dict] = (),
         llm: bool = False,
+        where: TripFilter | None = None,
     ) -> Answer:
         """Answer `question` from the top-k passages (optionally only from `sources`).
 
         `history` holds the conversation's earlier answers, so that follow-ups ("그 출장은
-        며칠이었어?") resolve; `llm=True` writes the answer with the configured LLM.
+        며칠이었어?") resolve; `llm=True` writes the answer with the configured LLM;
+        `where` keeps only trips matching the catalogue filter. Questions about trips as a
+        whole ("2025년에 일본으로 간 출장은?") are answered from the trip catalogue.
         """
         answer = None
-        for item in self.stream(question, k, sources, history, llm):
+        for item in self.stream(question, k, sources, history, llm, where):
             if isinstance(item, Answer):
                 answer = item
         assert answer is not None
@@ -169,6 +182,7 @@ class QA:
         sources: Iterable[str] | None = None,
         history: Sequence[Answer | dict] = (),
         llm: bool = False,
+        where: TripFilter | None = None,
     ) -> Iterator[str | Answer]:
         """Like `ask`, but yields the LLM's text as it arrives, then the checked Answer last.
 
@@ -183,6 +197,22 @@ class QA:
         searcher = self._searcher  # one consistent index for the whole question
         model = make_chat_model(self.settings) if llm else None
         notices: list[str] = []
+        where = where or TripFilter()
+
+        route = route_question(question)
+        catalogue = searcher.index.catalogue
+        if route.kind != "passage" and catalogue is not None:
+            route = replace(route, where=merge_filters(route.where, where))
+            texts = {s: d.text for s, d in searcher.index.documents.items()}
+            answer = catalogue_answer(question, route, catalogue.trips(route.where), texts)
+            answer.timings_ms = {"total": (time.perf_counter() - t0) * 1000, "catalogue": (time.perf_counter() - t0) * 1000}
+            yield answer
+            return
+        if not where.is_empty():
+            if catalogue is None:
+                raise IndexUnavailable("이 색인에는 출장 목록이 없습니다. `qa index`로 다시 만드세요.")
+            allowed = {r.source for r in catalogue.trips(where)}
+            sources = [s for s in sources if s in allowed] if sources is not None else sorted(allowed)
 
         standalone, scope, said = question, None, frozenset()
         if turns and is_follow_up(question):

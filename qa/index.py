@@ -33,6 +33,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from .catalogue import Catalogue, extract_trip, write_catalogue
 from .chunk import Chunk, chunk_document
 from .clean import clean_text
 from .dense import DenseIndex
@@ -47,7 +48,7 @@ log = logging.getLogger(__name__)
 
 INDEX_FORMAT = 1
 # Bump when cleaning, fact extraction or chunking changes what is indexed: old indexes become stale.
-PROCESSING_VERSION = 5
+PROCESSING_VERSION = 6
 ProgressFn = Callable[[str, int, int], None]  # (stage, done, total)
 
 
@@ -126,6 +127,7 @@ class LoadedIndex:
     sentence_vectors: np.ndarray
     dense: DenseIndex
     keyword: KeywordIndex
+    catalogue: Catalogue | None = None  # None for a build older than the catalogue (it is stale)
 
     @property
     def embedder_id(self) -> str:
@@ -468,6 +470,7 @@ def _write(
         np.save(tmp / "sentences.npy", sentence_vectors.astype(np.float16), allow_pickle=False)
         (tmp / "keyword").mkdir()
         KeywordIndex.build(terms).save(tmp / "keyword")
+        write_catalogue(tmp / "catalogue.sqlite", [extract_trip(d.source, d.text, d.facts) for d in documents])
         (tmp / "ingest_report.json").write_text(
             json.dumps(report.to_json(), ensure_ascii=False, indent=2), encoding="utf-8"
         )
@@ -525,4 +528,5 @@ def load_index(index_dir: Path) -> LoadedIndex:
         raise IndexUnavailable(f"색인을 읽을 수 없습니다 ({folder}): {exc}") from exc
     if dense.size != len(chunks):
         raise IndexUnavailable(f"색인이 손상되었습니다: 벡터 {dense.size}개, 문단 {len(chunks)}개")
-    return LoadedIndex(folder, manifest, documents, chunks, terms, rows, sentence_vectors, dense, keyword)
+    catalogue = Catalogue(folder / "catalogue.sqlite") if (folder / "catalogue.sqlite").exists() else None
+    return LoadedIndex(folder, manifest, documents, chunks, terms, rows, sentence_vectors, dense, keyword, catalogue)
