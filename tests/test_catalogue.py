@@ -1,0 +1,260 @@
+"""The trip catalogue: extraction on every seed, parsing variants, the router, catalogue answers."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import ASCC, GUANGZHOU, INDIA_NEWS, OECD, TCS_NEWS
+from qa.catalogue import TripFilter, normalise_country, parse_date, parse_duration
+from qa.route import route_question
+
+# Expected values, field by field, for every seed ("" / None / [] = the document does not say).
+SEED_TRIPS = {
+    ASCC: dict(
+        title="아시아스마트시티컨퍼런스(ASCC) 참가를 위한 공무국외출장", doc_type="disclosure",
+        organisation="서울특별시", traveller_count=1, travellers=[], countries=["일본"], cities=["요코하마"],
+        start_date="2025-11-24", end_date="2025-11-27", duration_text="3박 4일", duration_days=4,
+        purpose="", published="",
+    ),
+    GUANGZHOU: dict(
+        title="탄소중립 및 기후변화 연구센터 전문가 세미나 참석", doc_type="disclosure",
+        organisation="서울특별시", traveller_count=1, travellers=[], countries=["중국"], cities=["광저우"],
+        start_date="2025-11-09", end_date="2025-11-12", duration_text="3박 4일", duration_days=4,
+        purpose="서울시의 지속가능발전 우수사례와 미래 전략을 공유하고, 광저우시의 탄소중립 및 기후변화 정책 사례를 "
+        "학습하며 관련 시설을 방문하여 양 도시의 지속가능성을 높이는 방안을 모색",
+        published="",
+    ),
+    OECD: dict(
+        title="국토교통부 대표단* 일원으로 제3차 OECD 스마트시티 라운드 테이블 참석 및 발표", doc_type="report",
+        organisation="국토연구원", traveller_count=1, travellers=["이재용 연구위원"], countries=["프랑스"],
+        cities=["파리"], start_date="2023-07-02", end_date="2023-07-05", duration_text="2박 4일", duration_days=4,
+        purpose="국토교통부 대표단* 일원으로 제3차 OECD 스마트시티 라운드 테이블 참석 및 발표", published="",
+    ),
+    INDIA_NEWS: dict(
+        title="지속 가능한 스마트시티 조성을 위한 서울-인도 간 협력방안, 내용은", doc_type="news",
+        organisation="서울특별시", traveller_count=None, travellers=["박원순 서울시장"], countries=["인도"],
+        cities=["델리"], start_date="", end_date="", duration_text="", duration_days=None, purpose="", published="",
+    ),
+    TCS_NEWS: dict(
+        title="한중일 3국 협력 사무국, ‘한중일 스마트시티 온라인 세미나’ 개최", doc_type="news",
+        organisation="", traveller_count=None, travellers=[], countries=[], cities=[], start_date="", end_date="",
+        duration_text="", duration_days=None, purpose="", published="2020-08-06",
+    ),
+}
+SEED_EVENTS = {
+    ASCC: ["시티넷(CityNet) 주관 세미나 관련 실무회의 참석", "아시아스마트시티컨퍼런스(ASCC) 개회식 참석"],
+    OECD: ["제3차 OECD 스마트시티 라운드 테이블 참석 및 발표", "국토교통부대표단 - IEA 업무협의 및 오찬"],
+}
+
+
+@pytest.fixture(scope="module")
+def trips(seed_qa):
+    return {t.source: t for t in seed_qa.trips()}
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("source", sorted(SEED_TRIPS))
+def test_seed_fields_exactly(trips, source):
+    record = trips[source]
+    for name, expected in SEED_TRIPS[source].items():
+        assert getattr(record, name) == expected, name
+    for event in SEED_EVENTS.get(source, []):
+        assert event in record.events
+
+
+@pytest.mark.e2e
+def test_every_field_cites_where_it_came_from(trips, seed_qa):
+    quoted = {
+        (ASCC, "start_date"): "2025년 11월 24일", (ASCC, "duration"): "3박 4일", (ASCC, "traveller_count"): "1",
+        (OECD, "start_date"): "2023.07.02.(일)", (OECD, "end_date"): "2023.07.05.(수)",
+        (OECD, "travellers"): "이재용 연구위원", (OECD, "organisation"): "국토연구원",
+        (INDIA_NEWS, "countries"): "인도", (INDIA_NEWS, "travellers"): "박원순 서울시장",
+    }
+    for (source, field), text in quoted.items():
+        span = trips[source].provenance[field]
+        assert seed_qa.document(source).text[span.start:span.end] == text
+
+
+@pytest.mark.e2e
+def test_catalogue_is_sqlite_inside_the_index_with_the_documented_schema(seed_qa):
+    path = seed_qa.index.folder / "catalogue.sqlite"
+    with sqlite3.connect(path) as db:
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert tables == {"trips", "trip_places"}
+        assert db.execute("SELECT COUNT(*) FROM trips").fetchone()[0] == 5
+        assert db.execute("SELECT country_code FROM trip_places WHERE source=?", (ASCC,)).fetchone()[0] == "JP"
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    "where, expected",
+    [
+        (TripFilter(country="Japan"), {ASCC}),
+        (TripFilter(country="JP"), {ASCC}),
+        (TripFilter(city="파리"), {OECD}),
+        (TripFilter(organisation="서울"), {ASCC, GUANGZHOU, INDIA_NEWS}),
+        (TripFilter(date_from="2025-01-01", date_to="2025-12-31"), {ASCC, GUANGZHOU}),
+        (TripFilter(date_to="2024-01-01"), {OECD, TCS_NEWS}),
+        (TripFilter(doc_type="news"), {INDIA_NEWS, TCS_NEWS}),
+        (TripFilter(country="중국", organisation="서울"), {GUANGZHOU}),
+        (TripFilter(country="미국"), set()),
+    ],
+)
+def test_filters(seed_qa, where, expected):
+    assert {t.source for t in seed_qa.trips(where)} == expected
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+@pytest.mark.parametrize(
+    "text, year, expected",
+    [
+        ("2023.07.02.(일)", None, "2023-07-02"),
+        ("2023.7.2.", None, "2023-07-02"),
+        ("2023-07-02", None, "2023-07-02"),
+        ("2023/07/02", None, "2023-07-02"),
+        ("2025년 11월 24일", None, "2025-11-24"),
+        ("2025년11월9일(일)", None, "2025-11-09"),
+        ("7월2일(일)", 2023, "2023-07-02"),
+        ("7월 2일", 2023, "2023-07-02"),
+        ("7.5.(수)", 2023, "2023-07-05"),
+        ("7월2일(일)", None, ""),  # no year known: empty, not a guess
+        ("2023.02.30.", None, ""),  # no such day
+        ("출장 없음", None, ""),
+    ],
+)
+def test_parse_date_variants(text, year, expected):
+    assert parse_date(text, year)[0] == expected
+
+
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2035, 12, 31)), st.sampled_from(
+    ["{y}.{m:02d}.{d:02d}.", "{y}.{m}.{d}.", "{y}-{m:02d}-{d:02d}", "{y}년 {m}월 {d}일", "{y}년{m}월{d}일(월)", "{y}. {m}. {d}."]
+))
+def test_parse_date_round_trips_every_format(day, fmt):
+    text = "기간: " + fmt.format(y=day.year, m=day.month, d=day.day) + " ~ 다음 날"
+    assert parse_date(text)[0] == day.isoformat()
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("3박 4일", ("3박 4일", 4)), ("3박4일", ("3박4일", 4)), ("2박 4일", ("2박 4일", 4)), ("4일간", ("4일간", 4)),
+     ("10박 12일", ("10박 12일", 12)), ("당일", ("", None))],
+)
+def test_parse_duration_variants(text, expected):
+    assert parse_duration(text) == expected
+
+
+@given(st.integers(0, 60), st.integers(1, 90))
+def test_parse_duration_reads_the_days_as_written(nights, days):
+    assert parse_duration(f"여행 기간: {nights}박 {days}일")[1] == days
+
+
+@pytest.mark.parametrize("name, expected", [("일본", "일본"), ("Japan", "일본"), ("JP", "일본"), ("jp", "일본"),
+                                            ("미국", "미국"), ("USA", "미국"), ("터키", "튀르키예"), ("화성", "")])
+def test_country_names_normalise(name, expected):
+    assert normalise_country(name) == expected
+
+
+# --------------------------------------------------------------------------- router
+
+ROUTES = [
+    # (question, kind, expected filter fields)
+    ("2025년에 일본으로 간 출장은?", "list", {"country": "일본", "date_from": "2025-01-01"}),
+    ("OECD 관련 출장 목록", "list", {"keyword": "OECD"}),
+    ("가장 긴 출장은?", "longest", {}),
+    ("가장 짧은 출장은 언제였어?", "shortest", {}),
+    ("서울시 국외출장은 몇 건이야?", "count", {"organisation": "서울"}),
+    ("가장 최근 출장은 어디였어?", "latest", {}),
+    ("최근에 다녀온 출장은?", "latest", {}),
+    ("언제부터 출장 기록이 있어?", "earliest", {}),
+    ("가장 먼저 간 출장은?", "earliest", {}),
+    ("프랑스 파리 출장 목록 보여줘", "list", {"country": "프랑스", "city": "파리"}),
+    ("국토연구원 출장 내역", "list", {"organisation": "국토연구원"}),
+    ("서울시가 다녀온 나라는 어디 어디야?", "list", {"organisation": "서울"}),
+    ("인도 순방은 몇 번 있었어?", "count", {"country": "인도"}),
+    ("Japan 출장 목록", "list", {"country": "일본"}),
+    ("뉴스 기사로 보도된 출장은?", "list", {"doc_type": "news"}),
+    ("2023년 출장은 총 몇 건?", "count", {"date_from": "2023-01-01", "date_to": "2023-12-31"}),
+    ("중국에 간 출장은 어떤 게 있어?", "list", {"country": "중국"}),
+    ("일본 출장은 몇 번이야?", "count", {"country": "일본"}),
+    ("요코하마 방문 출장 알려줘", "list", {"city": "요코하마"}),
+    ("서울특별시 출장 현황", "list", {"organisation": "서울특별시"}),
+    ("환경부 출장 목록", "list", {"organisation": "환경부"}),
+    ("2025년 서울시 출장 목록", "list", {"organisation": "서울", "date_from": "2025-01-01"}),
+    # passage questions
+    ("서울시가 ASCC에서 무엇을 발표했나?", "passage", {}),
+    ("광저우 출장은 며칠 동안이었어?", "passage", {}),
+    ("가장 인상 깊은 사례는?", "passage", {}),
+    ("OECD 라운드테이블은 어디에서 열렸나?", "passage", {}),
+    ("그 출장은 며칠이었어?", "passage", {}),
+    ("한중일 스마트시티 온라인 세미나에는 몇 명이 참여했나?", "passage", {}),
+    ("요코하마시가 추진하는 공동 공개 서한은 무엇인가?", "passage", {}),
+    ("박원순 시장이 인도에서 만난 장관은 누구야?", "passage", {}),
+    ("출장단이 방문한 캠퍼스 이름은?", "passage", {}),
+    ("What did Seoul present at ASCC?", "passage", {}),
+    ("IEA와의 업무협의에는 누가 참석했나?", "passage", {}),
+]
+
+
+@pytest.mark.parametrize("question, kind, fields", ROUTES)
+def test_router_decisions(question, kind, fields):
+    route = route_question(question)
+    assert route.kind == kind
+    for name, value in fields.items():
+        actual = route.keyword if name == "keyword" else getattr(route.where, name)
+        assert actual == value, name
+
+
+def test_router_labelled_set_is_large_enough():
+    assert len(ROUTES) >= 30 and sum(k == "passage" for _, k, _ in ROUTES) >= 10
+
+
+# --------------------------------------------------------------------------- answers
+
+
+@pytest.mark.e2e
+def test_listing_answer_names_each_trip_with_dates_and_cites_it(seed_qa):
+    answer = seed_qa.ask("서울시 출장 목록")
+    assert answer.mode == "catalogue" and not answer.abstained
+    assert "3건" in answer.answer
+    assert {c.source for c in answer.citations} == {ASCC, GUANGZHOU, INDIA_NEWS}
+    assert "2025-11-24~2025-11-27" in answer.answer and "[1]" in answer.answer
+    ascc = next(c for c in answer.citations if c.source == ASCC)
+    assert "2025년 11월 24일" in ascc.quote  # the citation quotes where the dates came from
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    "question, count, sources",
+    [
+        ("2025년에 일본으로 간 출장은?", 1, {ASCC}),
+        ("서울시 국외출장은 몇 건이야?", 3, {ASCC, GUANGZHOU, INDIA_NEWS}),
+        ("2023년 출장은 총 몇 건?", 1, {OECD}),
+        ("OECD 관련 출장 목록", 1, {OECD}),
+        ("가장 최근 출장은 어디였어?", 1, {ASCC}),
+        ("가장 먼저 간 출장은?", 1, {OECD}),
+    ],
+)
+def test_counting_and_picking_answers(seed_qa, question, count, sources):
+    answer = seed_qa.ask(question)
+    assert answer.mode == "catalogue"
+    assert {c.source for c in answer.citations} == sources
+    assert len(answer.citations) == count
+
+
+@pytest.mark.e2e
+def test_no_matching_trip_says_so(seed_qa):
+    answer = seed_qa.ask("미국 출장 목록")
+    assert answer.abstained and "찾지 못했습니다" in answer.answer and answer.citations == []
+
+
+@pytest.mark.e2e
+def test_filters_restrict_passage_answers(seed_qa):
+    answer = seed_qa.ask("탄소중립 전략을 발표했나?", where=TripFilter(country="중국"))
+    assert {c.source for c in answer.citations} == {GUANGZHOU}
