@@ -13,12 +13,14 @@ from __future__ import annotations
 import argparse
 import html
 import re
+import tempfile
 from pathlib import Path
 
 import gradio as gr
 
 from qa import QA, Settings
 from qa.answer import NEAREST_INTRO
+from qa.catalogue import DOC_TYPES, TripFilter, TripRecord, trips_csv
 from qa.cli import TqdmProgress
 from qa.feedback import record_feedback
 from qa.generate import LLMConfigError
@@ -52,14 +54,14 @@ SCROLL_TO_ACTIVE = "() => { document.querySelector('#qa-sources .qa-card.active'
 SCROLL_TO_MARK = "() => { document.querySelector('#qa-doc mark')?.scrollIntoView({block: 'center'}); }"
 
 CSS = """
-#qa-sources .qa-card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 10px 12px; margin-bottom: 10px; }
-#qa-sources .qa-card.active { border-color: var(--color-accent); box-shadow: 0 0 0 2px var(--color-accent-soft); }
-#qa-sources .qa-card h4 { margin: 0 0 6px 0; font-size: 1rem; }
-#qa-sources dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 10px; margin: 0 0 8px 0; font-size: 0.9rem; }
-#qa-sources dt { color: var(--body-text-color-subdued); }
-#qa-sources dd { margin: 0; word-break: break-all; }
+.qa-card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 10px 12px; margin-bottom: 10px; }
+.qa-card.active { border-color: var(--color-accent); box-shadow: 0 0 0 2px var(--color-accent-soft); }
+.qa-card h4 { margin: 0 0 6px 0; font-size: 1rem; }
+.qa-card dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 10px; margin: 0 0 8px 0; font-size: 0.9rem; }
+.qa-card dt { color: var(--body-text-color-subdued); }
+.qa-card dd { margin: 0; word-break: break-all; }
 .qa-passage { white-space: pre-wrap; font-size: 0.92rem; line-height: 1.6; background: var(--background-fill-secondary); padding: 8px; border-radius: 6px; }
-#qa-doc .qa-fulltext { white-space: pre-wrap; line-height: 1.7; max-height: 65vh; overflow-y: auto; padding: 10px; border: 1px solid var(--border-color-primary); border-radius: 8px; }
+.qa-fulltext { white-space: pre-wrap; line-height: 1.7; max-height: 65vh; overflow-y: auto; padding: 10px; border: 1px solid var(--border-color-primary); border-radius: 8px; }
 mark { background: #ffe066; color: inherit; padding: 0 1px; }
 .qa-page { display: block; text-align: center; color: var(--body-text-color-subdued); font-size: 0.85rem; margin: 8px 0; }
 """
@@ -80,8 +82,12 @@ def _where(citation: dict) -> str:
 # --------------------------------------------------------------------------- answer messages
 
 
-def render_answer(answer: dict, turn: int) -> str:
-    """Markdown for one answer: text with clickable [n] markers, then the sources or nearest documents."""
+def render_answer(answer: dict, turn: int, facts: dict[str, str] | None = None) -> str:
+    """Markdown for one answer: text with clickable [n] markers, then the sources or nearest documents.
+
+    `facts` gives a short line of catalogue facts (place, dates) per source, shown beside its citation.
+    """
+    facts = facts or {}
     if answer["abstained"]:
         text = answer["answer"].split(NEAREST_INTRO)[0].strip()
         lines = [f"**{_md(text)}**"]
@@ -103,7 +109,8 @@ def render_answer(answer: dict, turn: int) -> str:
     lines = ["".join(parts), "", "**출처**"]
     for c in answer["citations"]:
         title = f" 「{_md(c['title'])}」" if c.get("title") else ""
-        lines.append(f"- [\\[{c['n']}\\]](#qa:cite:{turn}:{c['n']}){title} · `{c['source']}` · {_md(_where(c))}")
+        about = f" · {_md(facts[c['source']])}" if facts.get(c["source"]) else ""
+        lines.append(f"- [\\[{c['n']}\\]](#qa:cite:{turn}:{c['n']}){title}{about} · `{c['source']}` · {_md(_where(c))}")
     return "\n".join(lines + _footnotes(answer))
 
 
@@ -138,15 +145,26 @@ def _highlighted(text: str, spans: list[tuple[int, int]], offset: int = 0, page_
     return re.sub(r"\n{2,}", "\n", "".join(out))  # cleaned text separates lines with blank lines
 
 
-def _facts_rows(doc: IndexedDocument | None) -> list[tuple[str, str]]:
-    if doc is None:
+def short_facts(trip: TripRecord | None) -> str:
+    """"일본 요코하마, 2025-11-24~2025-11-27": where and when, for the source list under an answer."""
+    if trip is None:
+        return ""
+    place = " ".join([*trip.countries, *trip.cities])
+    when = "~".join(d for d in (trip.start_date, trip.end_date) if d) or trip.published
+    return ", ".join(p for p in (place, when) if p)
+
+
+def trip_facts(trip: TripRecord | None) -> list[tuple[str, str]]:
+    """Catalogue facts shown beside a citation: organisation, place, dates, travellers."""
+    if trip is None:
         return []
-    f = doc.facts
-    place = " ".join(x for x in (f.country, f.city) if x)
-    period = " ~ ".join(x for x in (f.start_date, f.end_date) if x)
-    if f.duration:
-        period = f"{period} ({f.duration})" if period else f.duration
-    rows = [("기관", f.organisation), ("출장지", place), ("기간", period), ("게시일", f.published)]
+    period = " ~ ".join(d for d in (trip.start_date, trip.end_date) if d)
+    if trip.duration_text:
+        period = f"{period} ({trip.duration_text})" if period else trip.duration_text
+    rows = [
+        ("기관", trip.organisation), ("출장지", " ".join([*trip.countries, *trip.cities])), ("기간", period),
+        ("출장자", ", ".join(trip.travellers)), ("보도일", trip.published),
+    ]
     return [(k, v) for k, v in rows if v]
 
 
@@ -159,7 +177,7 @@ def render_sources(answer: dict | None, turn: int, active: int | None, qa: QA) -
     cards = []
     for c in answer["citations"]:
         doc = qa.document(c["source"])
-        rows = [("파일", c["source"]), ("위치", _where(c))] + _facts_rows(doc)
+        rows = [("파일", c["source"]), ("위치", _where(c))] + trip_facts(qa.trip(c["source"]))
         dl = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(str(v))}</dd>" for k, v in rows if v)
         if doc is not None:
             start = max(0, c["start"] - CONTEXT_CHARS)
@@ -179,11 +197,11 @@ def render_sources(answer: dict | None, turn: int, active: int | None, qa: QA) -
     return "".join(cards)
 
 
-def render_document(doc: IndexedDocument | None, spans: list[tuple[int, int]]) -> str:
+def render_document(doc: IndexedDocument | None, spans: list[tuple[int, int]], trip: TripRecord | None = None) -> str:
     """The whole cleaned document, passage highlighted (the page scrolls to it)."""
     if doc is None:
         return "<p>이 문서는 색인에 없습니다.</p>"
-    rows = [("파일", doc.source)] + _facts_rows(doc)
+    rows = [("파일", doc.source)] + trip_facts(trip)
     head = " · ".join(html.escape(v) for _, v in rows)
     body = _highlighted(doc.text, spans, 0, doc.page_starts)
     title = html.escape(doc.facts.title or doc.source)
@@ -197,10 +215,55 @@ def _document_choices(qa: QA) -> list[tuple[str, str]]:
     return [(f"{d.facts.title or d.source} ({d.source})", d.source) for d in qa.documents()]
 
 
+TRIP_COLUMNS = ["출장명", "기관", "나라", "도시", "출발", "귀국", "기간", "인원", "문서 종류", "파일"]
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def trip_filter(country: str, organisation: str, date_from: str, date_to: str, doc_type: str = "") -> TripFilter:
+    """The page's filter fields as a TripFilter; a malformed date is an error the user sees."""
+    for label, value in (("시작일", date_from), ("종료일", date_to)):
+        if value and not _ISO_DATE.match(value.strip()):
+            raise gr.Error(f"{label}은 YYYY-MM-DD 형식으로 입력해 주세요 (예: 2025-01-01).")
+    return TripFilter(country=country or "", organisation=organisation or "", date_from=(date_from or "").strip(),
+                      date_to=(date_to or "").strip(), doc_type=doc_type or "")
+
+
+def trip_rows(trips: list[TripRecord]) -> list[list]:
+    return [
+        [t.title or t.source, t.organisation, ", ".join(t.countries), ", ".join(t.cities), t.start_date or t.published,
+         t.end_date, t.duration_text, t.traveller_count if t.traveller_count is not None else "",
+         DOC_TYPES.get(t.doc_type, ""), t.source]
+        for t in trips
+    ]
+
+
+def render_trip(trip: TripRecord | None, doc: IndexedDocument | None) -> str:
+    """A trip's summary (every catalogue field) and its report, the fields highlighted where they were found."""
+    if trip is None:
+        return "<p>표에서 출장을 고르면 요약과 원문이 여기에 나옵니다.</p>"
+    period = " ~ ".join(d for d in (trip.start_date, trip.end_date) if d)
+    rows = [
+        ("문서 종류", DOC_TYPES.get(trip.doc_type, "")), ("기관", trip.organisation),
+        ("출장지", " ".join([*trip.countries, *trip.cities])),
+        ("기간", f"{period} ({trip.duration_text})" if period and trip.duration_text else period or trip.duration_text),
+        ("인원", "" if trip.traveller_count is None else f"{trip.traveller_count}명"),
+        ("출장자", ", ".join(trip.travellers)), ("목적", trip.purpose), ("주요 일정", " / ".join(trip.events)),
+        ("보도일", trip.published), ("파일", trip.source),
+    ]
+    dl = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(str(v))}</dd>" for k, v in rows if v)
+    title = html.escape(trip.title or trip.source)
+    card = f'<div class="qa-card active"><h4>{title}</h4><dl>{dl}</dl></div>'
+    spans = sorted({(p.start, p.end) for p in trip.provenance.values()})
+    return card + render_document(doc, spans)  # the card already lists the facts
+
+
 def build_app(qa: QA) -> gr.Blocks:
     settings = qa.settings
 
-    def submit(message: str, history: list, answers: list, sources: list[str], k: int, mode: str):
+    def submit(
+        message: str, history: list, answers: list, sources: list[str], k: int, mode: str,
+        country: str, organisation: str, date_from: str, date_to: str,
+    ):
         message = (message or "").strip()
         if not message:
             gr.Warning("질문을 입력해 주세요.")
@@ -212,7 +275,8 @@ def build_app(qa: QA) -> gr.Blocks:
         ]
         yield history, answers, gr.skip(), gr.skip(), ""
         answer, text = None, ""
-        options = dict(k=int(k), sources=sources or None, history=answers)
+        where = trip_filter(country, organisation, date_from, date_to)
+        options = dict(k=int(k), sources=sources or None, history=answers, where=where)
         try:
             for item in qa.stream(message, llm=mode == "llm", **options):
                 if isinstance(item, str):  # the LLM's words as they arrive; checked at the end
@@ -228,7 +292,8 @@ def build_app(qa: QA) -> gr.Blocks:
         answer = answer.to_json()
         answers = answers + [answer]
         turn = len(answers) - 1
-        history[-1] = {"role": "assistant", "content": render_answer(answer, turn)}
+        facts = {c["source"]: short_facts(qa.trip(c["source"])) for c in answer["citations"]}
+        history[-1] = {"role": "assistant", "content": render_answer(answer, turn, facts)}
         yield history, answers, render_sources(answer, turn, 1, qa), "", ""
 
     def follow_link(value: str, answers: list):
@@ -246,9 +311,11 @@ def build_app(qa: QA) -> gr.Blocks:
             if c is None:
                 return gr.skip(), gr.skip()
             spans = [tuple(h) for h in c["highlights"]] or [(c["start"], c["end"])]
-            return render_sources(answer, int(turn), n, qa), render_document(qa.document(c["source"]), spans)
+            doc_html = render_document(qa.document(c["source"]), spans, qa.trip(c["source"]))
+            return render_sources(answer, int(turn), n, qa), doc_html
         if kind == "near" and n < len(answer["nearest"]):
-            return gr.skip(), render_document(qa.document(answer["nearest"][n]["source"]), [])
+            source = answer["nearest"][n]["source"]
+            return gr.skip(), render_document(qa.document(source), [], qa.trip(source))
         return gr.skip(), gr.skip()
 
     def on_like(answers: list, data: gr.LikeData):
@@ -288,6 +355,24 @@ def build_app(qa: QA) -> gr.Blocks:
     def new_conversation():
         return [], [], render_sources(None, 0, None, qa), "", gr.update(visible=False), None
 
+    def list_trips(country: str, organisation: str, date_from: str, date_to: str, doc_type: str):
+        trips = qa.trips(trip_filter(country, organisation, date_from, date_to, doc_type))
+        csv_path = Path(tempfile.mkdtemp(prefix="qa-trips-")) / "출장목록.csv"
+        csv_path.write_text(trips_csv(trips), encoding="utf-8-sig")  # BOM: spreadsheets read it as UTF-8
+        return f"출장 **{len(trips)}**건", trip_rows(trips), str(csv_path)
+
+    def open_trip(rows, event: gr.SelectData):
+        row = event.index[0] if isinstance(event.index, (list, tuple)) else event.index
+        try:
+            source = rows.iloc[row, -1] if hasattr(rows, "iloc") else rows[row][-1]
+        except (IndexError, KeyError):
+            return gr.skip()
+        return render_trip(qa.trip(source), qa.document(source))
+
+    trip_values = qa.trips()
+    countries = sorted({c for t in trip_values for c in t.countries})
+    organisations = sorted({t.organisation for t in trip_values if t.organisation})
+
     with gr.Blocks(title=TITLE, analytics_enabled=False) as app:
         gr.Markdown(f"# {TITLE}\n공무원 국외출장 결과보고서와 관련 기사에서 답을 찾아, 근거 구절과 함께 보여 줍니다.")
         answers = gr.State([])
@@ -297,6 +382,12 @@ def build_app(qa: QA) -> gr.Blocks:
                 with gr.Row(equal_height=False):
                     with gr.Column(scale=3, min_width=320):
                         with gr.Accordion("검색 범위와 설정", open=False):
+                            with gr.Row():
+                                country = gr.Dropdown(["", *countries], value="", label="나라", allow_custom_value=True)
+                                organisation = gr.Dropdown(["", *organisations], value="", label="기관",
+                                                           allow_custom_value=True)
+                                date_from = gr.Textbox(label="이후 (YYYY-MM-DD)", placeholder="2025-01-01")
+                                date_to = gr.Textbox(label="이전 (YYYY-MM-DD)", placeholder="2025-12-31")
                             sources = gr.Dropdown(
                                 choices=_document_choices(qa), multiselect=True, label="문서 선택 (비우면 전체)"
                             )
@@ -336,6 +427,23 @@ def build_app(qa: QA) -> gr.Blocks:
                         gr.Markdown("### 출처")
                         panel = gr.HTML(render_sources(None, 0, None, qa), elem_id="qa-sources")
                         document = gr.HTML("", elem_id="qa-doc")
+            with gr.Tab("출장 목록", id="trips") as trips_tab:
+                gr.Markdown("보고서마다 뽑아 둔 출장 정보입니다. 조건으로 거르고, 열 제목을 눌러 정렬하고, 줄을 누르면 요약과 원문이 보입니다.")
+                with gr.Row():
+                    t_country = gr.Dropdown(["", *countries], value="", label="나라", allow_custom_value=True)
+                    t_org = gr.Dropdown(["", *organisations], value="", label="기관", allow_custom_value=True)
+                    t_from = gr.Textbox(label="이후 (YYYY-MM-DD)", placeholder="2025-01-01")
+                    t_to = gr.Textbox(label="이전 (YYYY-MM-DD)", placeholder="2025-12-31")
+                    t_type = gr.Dropdown([("전체", ""), *[(v, k) for k, v in DOC_TYPES.items()]], value="",
+                                         label="문서 종류")
+                trip_count = gr.Markdown(elem_id="qa-trip-count")
+                trip_table = gr.Dataframe(
+                    headers=TRIP_COLUMNS, value=trip_rows(qa.trips()), interactive=False, wrap=True,
+                    column_widths=["26%", "10%", "6%", "7%", "9%", "9%", "7%", "5%", "9%", "12%"],
+                    elem_id="qa-trips",
+                )
+                export = gr.DownloadButton("CSV로 내보내기", elem_id="qa-trips-csv")
+                trip_view = gr.HTML(render_trip(None, None), elem_id="qa-trip")
             with gr.Tab("문서 추가", id="upload"):
                 limit = f"{settings.upload_max_mb:g} MB"
                 gr.Markdown(
@@ -350,7 +458,7 @@ def build_app(qa: QA) -> gr.Blocks:
         link = gr.Textbox(visible="hidden", elem_id="qa-link")
 
         chat_io = dict(
-            inputs=[question, chatbot, answers, sources, k, mode],
+            inputs=[question, chatbot, answers, sources, k, mode, country, organisation, date_from, date_to],
             outputs=[chatbot, answers, panel, document, question],
             api_visibility="private",
         )
@@ -370,6 +478,16 @@ def build_app(qa: QA) -> gr.Blocks:
         new_chat.click(new_conversation, None, reset, api_visibility="private")
         chatbot.clear(new_conversation, None, reset, api_visibility="private")
         add_button.click(upload, [files], [upload_result, sources], api_visibility="private")
+        trip_inputs = [t_country, t_org, t_from, t_to, t_type]
+        trip_outputs = [trip_count, trip_table, export]
+        for control in (t_country, t_org, t_type):
+            control.change(list_trips, trip_inputs, trip_outputs, api_visibility="private")
+        for control in (t_from, t_to):
+            control.submit(list_trips, trip_inputs, trip_outputs, api_visibility="private")
+            control.blur(list_trips, trip_inputs, trip_outputs, api_visibility="private")
+        trips_tab.select(list_trips, trip_inputs, trip_outputs, api_visibility="private")
+        app.load(list_trips, trip_inputs, trip_outputs, api_visibility="private")
+        trip_table.select(open_trip, [trip_table], [trip_view], api_visibility="private")
 
         def ask(question: str, k: int = 0, llm: bool = False) -> dict:
             """The same JSON object as `qa ask --json`; k = 0 uses the configured number of passages."""

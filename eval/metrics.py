@@ -37,6 +37,7 @@ def summarise(questions: list[Question], results: list[dict]) -> dict:
     unanswerable = [q for q in questions if not q.answerable]
 
     source_hits, all_keys, key_recalls, false_abstain = [], [], [], []
+    recall_by_type: dict[str, list[float]] = {}
     for q in answerable:
         r = by_id[q.id]
         cited = [c["source"] for c in r["citations"]]
@@ -45,6 +46,7 @@ def summarise(questions: list[Question], results: list[dict]) -> dict:
         all_keys.append(all(present))
         if q.keys:
             key_recalls.append(sum(present) / len(q.keys))
+            recall_by_type.setdefault(q.type, []).append(sum(present) / len(q.keys))
         false_abstain.append(r["abstained"])
     abstained_unanswerable = [by_id[q.id]["abstained"] for q in unanswerable]
 
@@ -62,6 +64,7 @@ def summarise(questions: list[Question], results: list[dict]) -> dict:
         "key_recall": statistics.mean(key_recalls) if key_recalls else 0.0,
         "abstained_unanswerable": share(abstained_unanswerable),
         "abstained_answerable": share(false_abstain),
+        "key_recall_by_type": {t: statistics.mean(v) for t, v in sorted(recall_by_type.items())},
         "latency_ms": {
             "retrieve_p50": _percentile(retrieves, 50),
             "total_p50": _percentile(totals, 50),
@@ -81,5 +84,7 @@ def format_summary(summary: dict) -> str:
             f"  답 없는 질문 기권률     {summary['abstained_unanswerable']:.1%}",
             f"  답 있는 질문 오기권률   {summary['abstained_answerable']:.1%}",
             f"  지연(ms) 검색 p50 {lat['retrieve_p50']:.1f} · 전체 p50 {lat['total_p50']:.1f} · p95 {lat['total_p95']:.1f}",
+            "  유형별 핵심어 재현율    "
+            + " · ".join(f"{t} {v:.0%}" for t, v in summary.get("key_recall_by_type", {}).items()),
         ]
     )

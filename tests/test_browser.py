@@ -222,3 +222,33 @@ def test_llm_mode_streams_a_checked_answer(browser, llm_app):
     assert "2050 탄소중립 전략을 발표했습니다" in answer and ASCC in answer
     assert "달 기지" not in answer  # the unsupported sentence was removed
     assert "LLM이 쓴 답변" in answer and "1개" in answer
+
+
+def test_trip_list_filters_opens_a_trip_and_exports_csv(page):
+    page.get_by_role("tab", name="출장 목록").click()
+    page.wait_for_function("() => document.querySelector('#qa-trip-count').innerText.includes('5')")
+    table = page.locator("#qa-trips")
+    assert table.get_by_text("국토연구원").filter(visible=True).count() >= 1
+
+    # A row opens the trip's summary and its report with the extracted facts highlighted.
+    page.locator("#qa-trips span.text", has_text="국토연구원").filter(visible=True).first.click()
+    page.wait_for_selector("#qa-trip .qa-fulltext mark")
+    summary = page.locator("#qa-trip .qa-card").inner_text()
+    assert "이재용 연구위원" in summary and "2023-07-02 ~ 2023-07-05 (2박 4일)" in summary
+
+    # Filter by country (any spelling), then export what is shown.
+    country = page.locator("#qa-trips").locator("xpath=ancestor::*[contains(@class,'tabitem')]").get_by_label("나라")
+    country.click()
+    page.keyboard.type("일본")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelector('#qa-trip-count').innerText.includes('1')")
+    with page.expect_download() as download:
+        page.locator("#qa-trips-csv").click()
+    rows = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert len(rows) == 2 and rows[0].startswith("source,title") and ASCC in rows[1]
+
+
+def test_trip_set_question_is_answered_from_the_catalogue(page):
+    ask(page, "서울시 국외출장은 몇 건이야?")
+    answer = last_answer(page)
+    assert "3건" in answer and "2025-11-24~2025-11-27" in answer and ASCC in answer
