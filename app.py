@@ -254,7 +254,7 @@ def render_trip(trip: TripRecord | None, doc: IndexedDocument | None) -> str:
     title = html.escape(trip.title or trip.source)
     card = f'<div class="qa-card active"><h4>{title}</h4><dl>{dl}</dl></div>'
     spans = sorted({(p.start, p.end) for p in trip.provenance.values()})
-    return card + render_document(doc, spans)  # the card already lists the facts
+    return card + render_document(doc, spans)
 
 
 def build_app(qa: QA) -> gr.Blocks:
@@ -269,13 +269,13 @@ def build_app(qa: QA) -> gr.Blocks:
             gr.Warning("질문을 입력해 주세요.")
             yield history, answers, gr.skip(), gr.skip(), message
             return
+        where = trip_filter(country, organisation, date_from, date_to)  # a bad date stops here, visibly
         history = history + [
             {"role": "user", "content": message},
             {"role": "assistant", "content": "보고서에서 찾는 중…"},
         ]
         yield history, answers, gr.skip(), gr.skip(), ""
         answer, text = None, ""
-        where = trip_filter(country, organisation, date_from, date_to)
         options = dict(k=int(k), sources=sources or None, history=answers, where=where)
         try:
             for item in qa.stream(message, llm=mode == "llm", **options):
