@@ -27,7 +27,7 @@ _KINDS: list[tuple[Kind, re.Pattern]] = [
     ("earliest", re.compile(r"가장\s*(?:먼저|이른|오래된|처음|앞선)|처음으로|최초|언제부터|earliest|first trip", re.I)),
     ("list", re.compile(
         r"목록|리스트|어떤\s*출장|무슨\s*출장|출장(?:은|들은|들|을)?\s*(?:뭐|무엇|어떤|어디)|어디\s*어디|"
-        r"출장\s*(?:내역|현황|기록)|다녀온\s*(?:곳|출장|나라|도시)|(?:간|온|된|한|갔던|있었던)\s*출장(?:은|을|이)?|출장(?:은|을)?\s*(?:알려|보여)|list", re.I)),
+        r"출장\s*(?:내역|현황|기록)|다녀온\s*(?:곳|출장|나라|도시)|(?:간|온|된|한|갔던|있었던)\s*출장(?:은|을|이|들)?\s*(?:\?|$|목록|알려|보여|뭐|무엇|어디|있)|출장(?:은|을)?\s*(?:알려|보여)|list", re.I)),
 ]
 # A catalogue question is about trips, not about what happened on one.
 _TRIP_WORDS = re.compile(r"출장|방문|순방|다녀|보고서|trip", re.I)

@@ -199,6 +199,7 @@ ROUTES = [
     ("출장단이 방문한 캠퍼스 이름은?", "passage", {}),
     ("What did Seoul present at ASCC?", "passage", {}),
     ("IEA와의 업무협의에는 누가 참석했나?", "passage", {}),
+    ("서울시가 2024년에 미국 뉴욕으로 간 출장에서는 무엇을 했나?", "passage", {}),
 ]
 
 
