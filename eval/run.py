@@ -17,6 +17,8 @@ class Question:
     keys: list[list[str]] = field(default_factory=list)  # each key: alternative phrases
     answerable: bool = True
     type: str = "fact"
+    reference: str = ""  # a reference answer, for token-F1 / ROUGE-L / similarity
+    pages: list[int] = field(default_factory=list)  # gold pages, for page-level retrieval metrics
 
 
 def load_questions(path: Path) -> list[Question]:
@@ -35,6 +37,8 @@ def load_questions(path: Path) -> list[Question]:
                         keys=[list(k) for k in d.get("keys", [])],
                         answerable=bool(d.get("answerable", True)),
                         type=d.get("type", "fact"),
+                        reference=d.get("reference", ""),
+                        pages=[int(p) for p in d.get("pages", [])],
                     )
                 )
             except KeyError as exc:
@@ -43,9 +47,12 @@ def load_questions(path: Path) -> list[Question]:
 
 
 def run_questions(qa: QA, questions: list[Question], k: int | None = None, llm: bool = False) -> list[dict]:
-    """One `qa ask --json` object per question, plus the question's id."""
+    """One `qa ask --json` object per question, plus its `id` and the top-10 passages retrieved
+    (`retrieved`: source, page, section, in rank order) for the retrieval metrics."""
     results = []
     for q in questions:
         answer = qa.ask(q.question, k=k, llm=llm)
-        results.append({"id": q.id, **answer.to_json()})
+        ranked = qa.retrieve(q.question, k=10).hits
+        retrieved = [{"source": h.chunk.source, "page": h.chunk.page, "section": h.chunk.section} for h in ranked]
+        results.append({"id": q.id, **answer.to_json(), "retrieved": retrieved})
     return results

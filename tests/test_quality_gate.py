@@ -16,6 +16,7 @@ def test_dev_set_shape():
     assert len(qs) >= 40
     assert types.count("unanswerable") >= 5 and types.count("multi") >= 5
     assert types.count("trip") >= 5 and types.count("english") + types.count("typo") >= 3
+    assert types.count("trip-set") >= 10
 
 
 def test_seed_dev_set_floors(seed_qa):
@@ -26,6 +27,10 @@ def test_seed_dev_set_floors(seed_qa):
     assert summary["all_keys_present"] >= 0.85
     assert summary["abstained_unanswerable"] >= 0.9
     assert summary["abstained_answerable"] <= 0.05
+    assert summary["retrieval"]["hit@5"] >= 0.95
+    assert summary["retrieval"]["mrr@10"] >= 0.9
+    assert summary["citation_precision"] >= 0.95
+    assert summary["key_recall_by_type"]["trip-set"] >= 0.95
 
 
 def test_key_matching_ignores_spacing_and_case():
