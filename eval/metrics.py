@@ -168,7 +168,7 @@ def summarise(questions: list[Question], results: list[dict]) -> dict:
         r = by_id[q.id]
         gold = set(q.sources)
         files = [d["source"] for d in r.get("retrieved", [])]
-        passages = "retrieved" in r and r.get("mode") != "catalogue"  # catalogue answers use no passages
+        passages = "retrieved" in r  # the passage retriever's ranking, whatever the answer mode
         if gold and passages:
             retrieval["hit@1"].append(hit_at(files, gold, 1))
             retrieval["hit@3"].append(hit_at(files, gold, 3))
