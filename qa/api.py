@@ -209,7 +209,11 @@ class QA:
         if route.kind != "passage" and catalogue is not None:
             route = replace(route, where=merge_filters(route.where, where))
             texts = {s: d.text for s, d in searcher.index.documents.items()}
-            answer = catalogue_answer(question, route, catalogue.trips(route.where), texts)
+            records = catalogue.trips(route.where)
+            if sources is not None:  # the documents the user picked
+                picked = set(sources)
+                records = [r for r in records if r.source in picked]
+            answer = catalogue_answer(question, route, records, texts)
             ms = (time.perf_counter() - t0) * 1000
             answer.timings_ms = {"retrieve": 0.0, "answer": ms, "total": ms, "catalogue": ms}
             yield answer

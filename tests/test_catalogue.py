@@ -259,3 +259,9 @@ def test_no_matching_trip_says_so(seed_qa):
 def test_filters_restrict_passage_answers(seed_qa):
     answer = seed_qa.ask("탄소중립 전략을 발표했나?", where=TripFilter(country="중국"))
     assert {c.source for c in answer.citations} == {GUANGZHOU}
+
+
+@pytest.mark.e2e
+def test_catalogue_answers_respect_the_picked_documents(seed_qa):
+    answer = seed_qa.ask("서울시 출장 목록", sources=[ASCC])
+    assert answer.mode == "catalogue" and [c.source for c in answer.citations] == [ASCC] and "1건" in answer.answer
