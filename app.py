@@ -11,15 +11,17 @@ The index is built first when it is missing or stale. Scripts use the `/ask` end
 from __future__ import annotations
 
 import argparse
+import hashlib
 import html
 import re
 import tempfile
+import threading
 from pathlib import Path
 
 import gradio as gr
 
 from qa import QA, Settings
-from qa.answer import NEAREST_INTRO
+from qa.answer import MARKER, NEAREST_INTRO
 from qa.catalogue import DOC_TYPES, TripFilter, TripRecord, trips_csv
 from qa.cli import TqdmProgress
 from qa.feedback import record_feedback
@@ -67,7 +69,6 @@ mark { background: #ffe066; color: inherit; padding: 0 1px; }
 """
 
 _MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]<>#+|~&]")
-_MARKER = re.compile(r"\[(\d+)\]")
 
 
 def _md(text: str) -> str:
@@ -100,7 +101,7 @@ def render_answer(answer: dict, turn: int, facts: dict[str, str] | None = None) 
 
     numbers = {c["n"] for c in answer["citations"]}
     parts, last = [], 0
-    for m in _MARKER.finditer(answer["answer"]):
+    for m in MARKER.finditer(answer["answer"]):
         parts.append(_md(answer["answer"][last : m.start()]))
         n = int(m.group(1))
         parts.append(f"[\\[{n}\\]](#qa:cite:{turn}:{n})" if n in numbers else _md(m.group()))
@@ -355,10 +356,17 @@ def build_app(qa: QA) -> gr.Blocks:
     def new_conversation():
         return [], [], render_sources(None, 0, None, qa), "", gr.update(visible=False), None
 
+    exports = Path(tempfile.mkdtemp(prefix="qa-trips-"))  # one folder per app, one file per filter
+
     def list_trips(country: str, organisation: str, date_from: str, date_to: str, doc_type: str):
-        trips = qa.trips(trip_filter(country, organisation, date_from, date_to, doc_type))
-        csv_path = Path(tempfile.mkdtemp(prefix="qa-trips-")) / "출장목록.csv"
-        csv_path.write_text(trips_csv(trips), encoding="utf-8-sig")  # BOM: spreadsheets read it as UTF-8
+        where = trip_filter(country, organisation, date_from, date_to, doc_type)
+        trips = qa.trips(where)
+        folder = exports / hashlib.sha1(repr(where).encode()).hexdigest()[:12]
+        folder.mkdir(exist_ok=True)
+        csv_path = folder / "출장목록.csv"
+        part = folder / f".{threading.get_ident()}.part"
+        part.write_text(trips_csv(trips), encoding="utf-8-sig")  # BOM: spreadsheets read it as UTF-8
+        part.replace(csv_path)  # sessions with the same filter never see a half-written file
         return f"출장 **{len(trips)}**건", trip_rows(trips), str(csv_path)
 
     def open_trip(rows, event: gr.SelectData):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-import re
 import statistics
 import unicodedata
 from collections import Counter
 
+from qa.answer import MARKER
 from qa.korean import content_morphemes
 
 from .run import Question
@@ -69,12 +69,9 @@ def citation_recall(cited: list[str], gold: set[str]) -> float | None:
     return len(gold & set(cited)) / len(gold) if gold else None
 
 
-_MARKERS = re.compile(r"\[\d+\]")
-
-
 def answer_tokens(text: str) -> list[str]:
     """Content morphemes of an answer (Kiwi), citation markers removed."""
-    return content_morphemes(_MARKERS.sub(" ", text))
+    return content_morphemes(MARKER.sub(" ", text))
 
 
 def token_f1(answer: str, reference: str) -> float:

@@ -10,6 +10,7 @@ and names the nearest documents instead of guessing.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -21,6 +22,7 @@ from .retrieve import Hit, Retrieval, Searcher
 ABSTAIN_TEXT = "죄송합니다. 보유한 출장 보고서에서 이 질문에 대한 답을 찾지 못했습니다."
 MISSING_TERMS_TEXT = "보고서 어디에도 {terms}에 관한 내용이 없습니다."
 NEAREST_INTRO = "가장 가까운 문서"
+MARKER = re.compile(r"\[(\d+)\]")  # the citation marker after each sentence of Answer.answer
 _PREDICATE_END = re.compile(r"(?:다|요|음|함|임|됨|[가-힣]+(?:소개|강조|설명|제시|발표|논의|참석|추진|필요|공유|개최))[.!?…]*$")
 _LATIN = re.compile(r"[A-Za-z]")
 
@@ -92,7 +94,8 @@ def is_list_question(question: str) -> bool:
     return bool(_LIST_CUES.search(question))
 
 
-def _weighted_share(terms: list[str], present: set[str], searcher: Searcher) -> float:
+def weighted_share(terms: Collection[str], present: set[str], searcher: Searcher) -> float:
+    """IDF-weighted share of `terms` that are in `present` (0 when there are none)."""
     total = sum(searcher.idf(t) for t in terms)
     if total == 0:
         return 0.0
@@ -166,7 +169,7 @@ def _candidates(retrieval: Retrieval, searcher: Searcher) -> list[_Candidate]:
             focus = []  # "그 출장은 며칠이었어?": 출장 says nothing about which sentence answers
         # How much of the question this passage (with its document header) covers at all:
         # a sentence from the wrong trip must not win on a shared word like 기간.
-        passage_match = 0.5 + 0.5 * _weighted_share(retrieval.terms, searcher.terms_of(hit.row), searcher)
+        passage_match = 0.5 + 0.5 * weighted_share(retrieval.terms, searcher.terms_of(hit.row), searcher)
         rows = index.sentence_rows[hit.row]
         sims = index.sentence_vectors[rows] @ q if rows else np.zeros(0)
         previous: list[set[str]] = []
@@ -179,9 +182,9 @@ def _candidates(retrieval: Retrieval, searcher: Searcher) -> list[_Candidate]:
                 continue
             # Own terms count most; the two sentences before count a little (a name line, then what they said).
             lexical = (
-                0.6 * _weighted_share(focus, own, searcher)
-                + 0.2 * _weighted_share(focus, near, searcher)
-                + 0.2 * _weighted_share(retrieval.terms, own, searcher)
+                0.6 * weighted_share(focus, own, searcher)
+                + 0.2 * weighted_share(focus, near, searcher)
+                + 0.2 * weighted_share(retrieval.terms, own, searcher)
             )
             semantic = float(sim)
             typed = answer_type_bonus(retrieval.question, text)
@@ -213,7 +216,7 @@ def evidence_strength(retrieval: Retrieval, searcher: Searcher) -> float:
     if is_foreign_question(retrieval.question):
         # Korean passages share no words with an English question: only the embedding can tell.
         return dense
-    coverage = max(_weighted_share(retrieval.terms, searcher.terms_of(h.row), searcher) for h in retrieval.hits[:3])
+    coverage = max(weighted_share(retrieval.terms, searcher.terms_of(h.row), searcher) for h in retrieval.hits[:3])
     return float(0.6 * coverage + 0.4 * dense)
 
 

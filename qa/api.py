@@ -11,14 +11,13 @@ The CLI and the app are thin layers over this class.
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from pathlib import Path
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 
-from .answer import Answer, compose_answer
+from .answer import MARKER, Answer, compose_answer
 from .catalogue import TripFilter, TripRecord
 from .embed import get_embedder
 from .followup import asks_for_more, is_follow_up, offline_standalone, previous_sources
@@ -46,7 +45,6 @@ from .settings import Settings
 from .uploads import UploadOutcome, save_uploads
 
 log = logging.getLogger(__name__)
-_MARKER_SPLIT = re.compile(r"\s*\[\d+\]\s*")  # an extractive answer is "sentence [n] sentence [m]"
 
 
 class QA:
@@ -227,7 +225,7 @@ class QA:
         standalone, scope, said = question, None, frozenset()
         if turns and is_follow_up(question):
             if asks_for_more(question):  # "또 뭘 했어?": not what was already said
-                said = frozenset(s for t in turns[-3:] for s in _MARKER_SPLIT.split(t["answer"]) if s.strip())
+                said = frozenset(s.strip() for t in turns[-3:] for s in MARKER.split(t["answer"])[::2] if s.strip())
             scope = previous_sources(turns) or None
             standalone = offline_standalone(question, turns)
             if model is not None:

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .facts import COUNTRIES, GENERIC_TITLES, DocumentFacts
+from .facts import COUNTRIES, GENERIC_TITLES, DocumentFacts, city_after
 
 DOC_TYPES = {"report": "결과보고서", "disclosure": "공개 사이트 요약", "news": "뉴스 기사", "press": "보도자료"}
 
@@ -187,9 +187,8 @@ def _places(rec: TripRecord, text: str) -> None:
                 start = text.find(line)
                 rec.provenance["countries"] = Span(start, start + len(line))
                 break
-    # "일본 요코하마에서" / "중국 광저우를 방문": the city after the country.
     for country in list(rec.countries):
-        m = re.search(re.escape(country) + r" ([가-힣]{2,8}?)(?:에서|를|을|에|의)[ ,]", text)
+        m = city_after(country, text)
         if m and m.group(1) not in rec.cities:
             rec.cities.append(m.group(1))
             rec.provenance.setdefault("cities", _span(0, m, 1))

@@ -90,6 +90,11 @@ def _title(lines: list[str], text: str) -> str:
     return lines[0] if lines else ""
 
 
+def city_after(country: str, text: str) -> re.Match | None:
+    """"3박 4일간 일본 요코하마에서" / "중국 광저우를 방문하여": group 1 is the word after the country."""
+    return re.search(re.escape(country) + r" ([가-힣]{2,8}?)(?:에서|를|을|에|의)[ ,]", text)
+
+
 def _place(lines: list[str], text: str) -> tuple[str, str]:
     dest = _DEST.search(text)
     if dest:
@@ -101,7 +106,7 @@ def _place(lines: list[str], text: str) -> tuple[str, str]:
     city = ""
     if country:
         # "3박 4일간 일본 요코하마에서" / "중국 광저우를 방문하여": the word after the country.
-        m = re.search(re.escape(country) + r" ([가-힣]{2,8}?)(?:에서|를|을|에|의)[ ,]", text)
+        m = city_after(country, text)
         if m:
             city = m.group(1)
     return country, city

@@ -18,7 +18,7 @@ import numpy as np
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
-from .answer import Answer, Citation, abstain, looks_like_instruction, make_citation
+from .answer import Answer, Citation, abstain, looks_like_instruction, make_citation, weighted_share
 from .korean import content_morphemes
 from .prompts import load_prompt
 from .retrieve import Hit, Retrieval, Searcher
@@ -170,11 +170,6 @@ def split_marked_sentences(text: str) -> list[tuple[str, list[int]]]:
     return out
 
 
-def _weighted_share(terms: set[str], present: set[str], searcher: Searcher) -> float:
-    total = sum(searcher.idf(t) for t in terms)
-    return sum(searcher.idf(t) for t in terms if t in present) / total if total else 0.0
-
-
 def _support_terms(hit: Hit, searcher: Searcher) -> set[str]:
     """A passage's content morphemes, leaving out sentences that address an AI."""
     spans = hit.chunk.sentences
@@ -196,7 +191,7 @@ def check_sentence(
     supporting: list[tuple[int, tuple[tuple[int, int], ...], float, float]] = []
     for n in candidates:
         hit = hits[n - 1]
-        overlap = _weighted_share(terms, _support_terms(hit, searcher), searcher)
+        overlap = weighted_share(terms, _support_terms(hit, searcher), searcher)
         rows = searcher.index.sentence_rows[hit.row]
         sims = searcher.index.sentence_vectors[rows].astype(np.float32) @ vector if rows and vector is not None else []
         sims = [

@@ -81,7 +81,7 @@ def route_question(question: str) -> Route:
     date_from = date_to = ""
     if y := _YEAR.search(question):
         date_from, date_to = f"{y.group(1)}-01-01", f"{y.group(1)}-12-31"
-    named = {country, city, organisation, *(_SHORT_ORG.get(o, o) for o in [organisation])}
+    named = {country, city, organisation}
     keyword = next((w for w in _LATIN.findall(question) if not normalise_country(w)), "")
     if not keyword:
         rest = [
