@@ -178,7 +178,8 @@ def render_sources(answer: dict | None, turn: int, active: int | None, qa: QA) -
     cards = []
     for c in answer["citations"]:
         doc = qa.document(c["source"])
-        rows = [("파일", c["source"]), ("위치", _where(c))] + trip_facts(qa.trip(c["source"]))
+        rows = [("파일", c["source"]), ("같은 보고서", ", ".join(c.get("duplicates", []))), ("위치", _where(c))]
+        rows += trip_facts(qa.trip(c["source"]))
         dl = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(str(v))}</dd>" for k, v in rows if v)
         if doc is not None:
             start = max(0, c["start"] - CONTEXT_CHARS)
@@ -202,11 +203,26 @@ def render_document(doc: IndexedDocument | None, spans: list[tuple[int, int]], t
     """The whole cleaned document, passage highlighted (the page scrolls to it)."""
     if doc is None:
         return "<p>이 문서는 색인에 없습니다.</p>"
-    rows = [("파일", doc.source)] + trip_facts(trip)
+    rows = [("파일", doc.source), ("같은 보고서", ", ".join(doc.duplicates))] + trip_facts(trip)
+    rows = [(k, v) for k, v in rows if v]
     head = " · ".join(html.escape(v) for _, v in rows)
     body = _highlighted(doc.text, spans, 0, doc.page_starts)
     title = html.escape(doc.facts.title or doc.source)
     return f'<h3>원문: {title}</h3><p>{head}</p><div class="qa-fulltext">{body}</div>'
+
+
+def render_ingest(report: dict) -> str:
+    """Files of the corpus that the index left out (errors) or merged (duplicates), with the reason."""
+    skipped = [f for f in report.get("files", []) if f["status"] in ("error", "duplicate")]
+    indexed = sum(1 for f in report.get("files", []) if f["status"] in ("indexed", "unchanged"))
+    head = f"**색인 상태**: 문서 {indexed}개 색인"
+    if not skipped:
+        return head + ", 건너뛴 파일 없음"
+    lines = [head + f", 건너뛰거나 합친 파일 {len(skipped)}개", "", "| 파일 | 사유 |", "|---|---|"]
+    for f in skipped:
+        mark = "🔁 중복" if f["status"] == "duplicate" else "❌"
+        lines.append(f"| {_md(f['file'])} | {mark} {_md(f['reason'])} |")
+    return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- the page
@@ -337,7 +353,7 @@ def build_app(qa: QA) -> gr.Blocks:
 
     def upload(files: list[str] | None, progress=gr.Progress()):
         if not files:
-            return "추가할 파일을 골라 주세요.", gr.skip()
+            return "추가할 파일을 골라 주세요.", gr.skip(), gr.skip()
         stages = {"files": "파일 읽는 중", "chunks": "구절 임베딩 중", "sentences": "문장 임베딩 중"}
 
         def report(stage: str, done: int, total: int) -> None:
@@ -351,7 +367,7 @@ def build_app(qa: QA) -> gr.Blocks:
             lines.append(f"| {_md(o.name)} | {mark} {_md(o.message)} |")
         if build:
             lines.append(f"\n색인 문서 {len(qa.documents())}개 · 구절 {build.chunks}개")
-        return "\n".join(lines), gr.update(choices=_document_choices(qa))
+        return "\n".join(lines), gr.update(choices=_document_choices(qa)), render_ingest(qa.ingest_report())
 
     def new_conversation():
         return [], [], render_sources(None, 0, None, qa), "", gr.update(visible=False), None
@@ -463,6 +479,7 @@ def build_app(qa: QA) -> gr.Blocks:
                 )
                 add_button = gr.Button("색인에 추가", variant="primary")
                 upload_result = gr.Markdown(elem_id="qa-upload-result")
+                ingest = gr.Markdown(render_ingest(qa.ingest_report()), elem_id="qa-ingest")
         link = gr.Textbox(visible="hidden", elem_id="qa-link")
 
         chat_io = dict(
@@ -485,7 +502,8 @@ def build_app(qa: QA) -> gr.Blocks:
         reset = [chatbot, answers, panel, document, comment_row, pending_feedback]
         new_chat.click(new_conversation, None, reset, api_visibility="private")
         chatbot.clear(new_conversation, None, reset, api_visibility="private")
-        add_button.click(upload, [files], [upload_result, sources], api_visibility="private")
+        add_button.click(upload, [files], [upload_result, sources, ingest], api_visibility="private")
+        app.load(lambda: render_ingest(qa.ingest_report()), None, ingest, api_visibility="private")
         trip_inputs = [t_country, t_org, t_from, t_to, t_type]
         trip_outputs = [trip_count, trip_table, export]
         for control in (t_country, t_org, t_type):

@@ -44,6 +44,7 @@ class Citation:
     start: int = 0  # offsets of the passage in the cleaned document text
     end: int = 0
     highlights: list[tuple[int, int]] = field(default_factory=list)  # offsets of the quoted sentences
+    duplicates: list[str] = field(default_factory=list)  # other files holding the same report (e.g. its PDF)
 
 
 @dataclass(frozen=True)
@@ -310,6 +311,7 @@ def make_citation(n: int, hit: Hit, spans: list[tuple[int, int]], searcher: Sear
         start=hit.chunk.start,
         end=hit.chunk.end,
         highlights=spans,
+        duplicates=list(doc.duplicates) if doc else [],
     )
 
 

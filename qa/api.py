@@ -10,6 +10,7 @@ The CLI and the app are thin layers over this class.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -120,11 +121,14 @@ class QA:
             return outcomes, None
         report = self.rebuild(progress=progress)
         failed = {f.file: f.reason for f in report.errors}
+        duplicates = {f.file: f.duplicate_of for f in report.files if f.status == "duplicate"}
         checked = []
         for o in outcomes:
             if o.ok and o.source in failed:
                 (root / o.source).unlink(missing_ok=True)  # it passed the checks but not the indexer
                 o = UploadOutcome(o.name, False, failed[o.source])
+            elif o.ok and o.source in duplicates:
+                o = UploadOutcome(o.name, True, f"이미 색인된 {duplicates[o.source]}와 같은 보고서라서 그 출처에 함께 표시합니다", o.source)
             checked.append(o)
         return checked, report
 
@@ -137,6 +141,13 @@ class QA:
             raise IndexUnavailable("이 색인에는 출장 목록이 없습니다. `qa index`로 다시 만드세요.")
         return catalogue.trips(where or TripFilter())
 
+    def ingest_report(self) -> dict:
+        """The current index's build report: per file "indexed", "unchanged", "duplicate" or "error" with reason."""
+        path = self.index.folder / "ingest_report.json"
+        if not path.exists():
+            return {"files": [], "counts": {}}
+        return json.loads(path.read_text(encoding="utf-8"))
+
     def documents(self) -> list[IndexedDocument]:
         """Every indexed document, by source name."""
         return sorted(self.index.documents.values(), key=lambda d: d.source)
@@ -147,8 +158,11 @@ class QA:
         return catalogue.get(source) if catalogue is not None else None
 
     def document(self, source: str) -> IndexedDocument | None:
-        """An indexed document by source name; None for anything not in the index (no file access)."""
-        return self.index.documents.get(source)
+        """An indexed document by source name (also a duplicate's name); None for anything not in the index.
+
+        Looks up the index only and never opens a path, so it can't reach files outside the corpus.
+        """
+        return self.index.document(source)
 
     # ------------------------------------------------------------------ asking
 

@@ -1,7 +1,7 @@
 """Chunk: split a cleaned document into passages along its own structure.
 
 Sections come from the reports' headings (📝 요약, Ⅰ. 출장개요, 1. …, [별첨 1],
-"16:00 - 17:30 [세션 II] …", news headlines). Inside a section, whole sentences
+"16:00 - 17:30 [세션 II] …", Markdown "# …", news headlines). Inside a section, whole sentences
 (Kiwi) are packed until the target size; a chunk never crosses a section or a
 page. Only a single sentence longer than the hard ceiling is cut, at a space.
 """
@@ -20,6 +20,7 @@ _ATTACHMENT = re.compile(r"^\[\s*(?:별첨|붙임|첨부)\s*\d*\s*\]")
 _SESSION = re.compile(r"^\d{1,2}:\d{2}\s*[-–~]\s*\d{1,2}:\d{2}\s*\|?\s*\[[^\]]+\]")
 _SENTENCE_END = re.compile(r"(?:[.!?。…]|다|요|음|함|임|됨)$")
 _BULLET_HEADING = re.compile(r"^[○◦□■▣◎●]\s*\S")
+_MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(?=\S)")  # .md files and Word headings (see load.py)
 PREAMBLE = "개요"  # text before the first heading
 BODY = "본문"  # the only section of a document without headings
 
@@ -54,6 +55,9 @@ def heading_level(line: str, next_paragraph: str, blank_around: bool, structured
     `structured` says the document already showed formal headings (Ⅰ., 📝, [별첨]);
     then the looser news-headline rule is off.
     """
+    markdown = _MARKDOWN_HEADING.match(line)
+    if markdown and len(line) <= 120:
+        return min(len(markdown.group(1)), 4)
     if len(line) > 80:
         return 0
     if _starts_with_symbol(line) and len(line) <= 30:
@@ -111,7 +115,7 @@ def _units(text: str, page: int | None, base: int, sections: list[str]) -> list[
             del sections[level - 1 :]
             while len(sections) < level - 1:
                 sections.append("")
-            sections.append(stripped)
+            sections.append(_MARKDOWN_HEADING.sub("", stripped))
             if _is_structural(stripped):
                 structural.add(stripped)
             continue

@@ -58,15 +58,19 @@ def _open(args: argparse.Namespace) -> QA:
 
 
 def print_report(report: BuildReport) -> None:
-    counts = {"indexed": 0, "unchanged": 0, "error": 0}
-    for f in report.files:
-        counts[f.status] += 1
+    counts = report.counts()
     print(
-        f"색인 완료: 새로 처리 {counts['indexed']}개, 변경 없음 {counts['unchanged']}개, 오류 {counts['error']}개 "
+        f"색인 완료: 새로 처리 {counts['indexed']}개, 변경 없음 {counts['unchanged']}개, "
+        f"중복 {counts['duplicate']}개, 오류 {counts['error']}개 "
         f"/ 문단 {report.chunks}개, 새로 임베딩 {report.embedded}개, {report.seconds.get('total', 0):.1f}초"
     )
+    for f in report.files:
+        if f.status == "duplicate":
+            print(f"  중복: {f.file}: {f.reason} (한 번만 색인)")
     for f in report.errors:
         print(f"  건너뜀: {f.file}: {f.reason}", file=sys.stderr)
+    if report.errors:
+        print(f"  자세한 내용: {report.index_dir / 'ingest_report.json'}", file=sys.stderr)
 
 
 def print_answer(answer: Answer) -> None:
@@ -75,7 +79,8 @@ def print_answer(answer: Answer) -> None:
         print("\n출처:")
         for c in answer.citations:
             where = f"{c.page}쪽" if c.page else c.section
-            print(f"  [{c.n}] {c.source} · {where}")
+            also = f" (같은 보고서: {', '.join(c.duplicates)})" if c.duplicates else ""
+            print(f"  [{c.n}] {c.source} · {where}{also}")
             print(f"      “{c.quote}”")
 
 

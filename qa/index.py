@@ -14,20 +14,27 @@ Layout of an index folder (inspectable with ls and cat, never a pickle):
         ingest_report.json            what was indexed, skipped or failed, per file
 
 A build writes a new folder under builds/ and only then repoints `current`, so
-an interrupted build leaves the previous index intact. Unchanged files (same
+an interrupted build (even SIGKILL) leaves the previous index intact; one build
+runs at a time per index folder (a lock file). Files that fail are recorded in
+the manifest with their reason, so they don't make the index look stale until
+they change. The same report in two formats (an HWP and its PDF) is indexed
+once; the other files are listed as its duplicates. Unchanged files (same
 content hash and settings) reuse their chunks and vectors; only new text is
 embedded.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import time
-from dataclasses import asdict, dataclass, field
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -70,6 +77,7 @@ class IndexedDocument:
     facts: DocumentFacts
     text: str  # cleaned text, pages joined by a blank line
     page_starts: list[tuple[int, int]] = field(default_factory=list)  # (page, offset) for PDFs
+    duplicates: list[str] = field(default_factory=list)  # other files holding the same report
 
     def to_json(self) -> dict:
         d = asdict(self)
@@ -87,9 +95,10 @@ class IndexedDocument:
 @dataclass(frozen=True)
 class FileOutcome:
     file: str
-    status: str  # "indexed", "unchanged" or "error"
+    status: str  # "indexed", "unchanged", "duplicate" (of `duplicate_of`) or "error"
     chunks: int = 0
     reason: str = ""
+    duplicate_of: str = ""
 
 
 @dataclass
@@ -104,9 +113,17 @@ class BuildReport:
     def errors(self) -> list[FileOutcome]:
         return [f for f in self.files if f.status == "error"]
 
+    def counts(self) -> dict[str, int]:
+        counts = {"indexed": 0, "unchanged": 0, "duplicate": 0, "error": 0}
+        for f in self.files:
+            counts[f.status] += 1
+        return counts
+
     def to_json(self) -> dict:
         return {
             "index_dir": str(self.index_dir),
+            "ok": not self.errors,
+            "counts": self.counts(),
             "chunks": self.chunks,
             "embedded": self.embedded,
             "seconds": self.seconds,
@@ -133,34 +150,70 @@ class LoadedIndex:
     def embedder_id(self) -> str:
         return self.manifest["embedder"]["model_id"]
 
+    def document(self, source: str) -> IndexedDocument | None:
+        """The document of a source name, also when the file is a duplicate of an indexed one."""
+        doc = self.documents.get(source)
+        if doc is None:
+            canonical = self.manifest.get("files", {}).get(source, {}).get("duplicate_of")
+            doc = self.documents.get(canonical) if canonical else None
+        return doc
+
 
 # --------------------------------------------------------------------------- corpus files
 
 
-def corpus_files(paths: Iterable[Path]) -> list[tuple[Path, str]]:
-    """(file, source name) for every file under the corpus paths, sorted; hidden files skipped.
+@dataclass
+class CorpusScan:
+    files: list[tuple[Path, str]]  # (file, source name), sorted by source name
+    refused: dict[str, tuple[Path, str]]  # source name -> (path, Korean reason): links leading outside
 
-    The source name is the path relative to the corpus folder it was found in.
+
+def scan_corpus(paths: Iterable[Path]) -> CorpusScan:
+    """Every file under the corpus paths; hidden files skipped, links out of the corpus refused.
+
+    The source name is the path relative to the corpus folder it was found in. A
+    symbolic link is followed only when its target lies inside one of the corpus
+    folders, so a link can't pull in (and the viewer can't show) a file from elsewhere.
     """
+    roots = [Path(p) for p in paths]
+    for root in roots:
+        if not root.exists():
+            raise IndexUnavailable(f"코퍼스 경로가 없습니다: {root}")
+    inside = [r.resolve() for r in roots]
+
+    def allowed(target: Path) -> bool:
+        return any(target == r or target.is_relative_to(r) for r in inside)
+
     found: dict[str, Path] = {}
-    for root in paths:
-        root = Path(root)
+    refused: dict[str, tuple[Path, str]] = {}
+    for root in roots:
         if root.is_file():
             found.setdefault(root.name, root)
             continue
-        if not root.is_dir():
-            raise IndexUnavailable(f"코퍼스 경로가 없습니다: {root}")
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            for name in sorted(filenames):
+            for name in sorted(filenames) + [d for d in dirnames if (Path(dirpath) / d).is_symlink()]:
                 if name.startswith("."):
                     continue
                 file = Path(dirpath) / name
                 source = file.relative_to(root).as_posix()
-                if source in found:
+                if source in found or source in refused:
                     source = f"{root.name}/{source}"
+                if file.is_symlink():
+                    target = file.resolve()
+                    if not allowed(target):
+                        refused[source] = (file, "코퍼스 폴더 밖을 가리키는 링크라서 건너뜁니다")
+                        continue
+                    if file.is_dir():
+                        continue  # a link to a folder inside the corpus: its files are indexed there
                 found.setdefault(source, file)
-    return sorted(((f, s) for s, f in found.items()), key=lambda x: x[1])
+    files = sorted(((f, s) for s, f in found.items()), key=lambda x: x[1])
+    return CorpusScan(files, refused)
+
+
+def corpus_files(paths: Iterable[Path]) -> list[tuple[Path, str]]:
+    """(file, source name) for every file the index would read; see `scan_corpus`."""
+    return scan_corpus(paths).files
 
 
 def _sha256(path: Path) -> str:
@@ -190,6 +243,8 @@ def settings_fingerprint(settings: Settings, embedder: IndexEmbeddings) -> dict:
             "max_chars": settings.chunk_max_chars,
             "overlap_sentences": settings.chunk_overlap_sentences,
         },
+        "limits": {"max_file_mb": settings.max_file_mb, "max_text_mb": settings.max_text_mb},
+        "duplicate_threshold": settings.duplicate_threshold,
     }
 
 
@@ -223,16 +278,16 @@ def stale_reason(settings: Settings, corpus: list[Path], index_dir: Path) -> str
                 built = (manifest.get("embedder") or {}).get("model_id", "?")
                 return f"색인은 임베딩 모델 '{built}'로 만들어졌는데 지금 설정은 '{value['model_id']}'입니다"
             return f"설정이 바뀌었습니다 ({key})"
-    files = manifest.get("files", {})
-    current = corpus_files(corpus)
-    if set(files) != {s for _, s in current}:
+    known = {**manifest.get("failed", {}), **manifest.get("files", {})}
+    scan = scan_corpus(corpus)
+    if set(known) != {s for _, s in scan.files} | set(scan.refused):
         return "파일이 추가되거나 삭제되었습니다"
-    for path, source in current:
-        rec = files[source]
+    for path, source in scan.files:
+        rec = known[source]
         st = path.stat()
         if st.st_size == rec["size"] and st.st_mtime_ns == rec["mtime_ns"]:
             continue
-        if _sha256(path) != rec["sha256"]:
+        if "sha256" not in rec or _sha256(path) != rec["sha256"]:
             return f"파일이 바뀌었습니다: {source}"
     return None
 
@@ -241,7 +296,9 @@ def stale_reason(settings: Settings, corpus: list[Path], index_dir: Path) -> str
 
 
 def _process_file(path: Path, source: str, settings: Settings) -> tuple[IndexedDocument, list[Chunk]]:
-    doc = load_file(path, source)
+    doc = load_file(
+        path, source, max_file_bytes=int(settings.max_file_mb * 2**20), max_text_bytes=int(settings.max_text_mb * 2**20)
+    )
     pages = [(p.number, clean_text(p.text)) for p in doc.pages]
     pages = [(n, t) for n, t in pages if t.strip()]
     if not pages:
@@ -355,19 +412,90 @@ def build_index(
     settings: Settings,
     progress: ProgressFn | None = None,
 ) -> BuildReport:
-    """Build (or incrementally update) the index of `corpus` into `index_dir`."""
+    """Build (or incrementally update) the index of `corpus` into `index_dir`.
+
+    Waits for another build of the same index folder (another process or thread) to finish first.
+    """
+    index_dir = Path(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with _build_lock(index_dir):
+        return _build(corpus, index_dir, settings, progress)
+
+
+@contextmanager
+def _build_lock(index_dir: Path):
+    # flock is released by the kernel when the process dies, so a killed build never blocks the next.
+    with open(index_dir / ".build.lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+# Which copy of a report found in several formats is indexed: the editable original keeps
+# its tables and headings; a PDF export is the last choice.
+_FORMAT_PREFERENCE = {"hwpx": 0, "hwp": 0, "docx": 1, "text": 2, "html": 3, "pdf": 4}
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def _shingles(text: str, size: int = 5) -> set[str]:
+    """Character 5-grams of the text without spaces, punctuation and table rules: format-independent."""
+    letters = _NON_WORD.sub("", text.lower())
+    return {letters[i : i + size] for i in range(max(len(letters) - size + 1, 0))}
+
+
+def find_duplicates(documents: list[IndexedDocument], threshold: float) -> dict[str, str]:
+    """{duplicate source: kept source} for documents whose texts are near-identical.
+
+    Jaccard similarity of character 5-gram sets, estimated with MinHash LSH (datasketch)
+    to find candidates, then computed exactly. The preferred format of a group is kept.
+    """
+    from datasketch import MinHash, MinHashLSH
+
+    ordered = sorted(documents, key=lambda d: (_FORMAT_PREFERENCE.get(d.kind, 9), d.source))
+    lsh = MinHashLSH(threshold=threshold, num_perm=64)
+    kept: dict[str, set[str]] = {}
+    duplicate_of: dict[str, str] = {}
+    for doc in ordered:
+        grams = _shingles(doc.text)
+        if not grams:
+            continue
+        signature = MinHash(num_perm=64)
+        signature.update_batch([g.encode("utf-8") for g in grams])
+        for other in sorted(lsh.query(signature)):
+            theirs = kept[other]
+            if len(grams & theirs) / len(grams | theirs) >= threshold:
+                duplicate_of[doc.source] = other
+                break
+        else:
+            lsh.insert(doc.source, signature)
+            kept[doc.source] = grams
+    return duplicate_of
+
+
+def _file_record(path: Path, **extra) -> dict | None:
+    """Size and mtime of a corpus entry (the link itself for a refused link); None once it is gone."""
+    try:
+        st = path.lstat()
+    except FileNotFoundError:
+        return None
+    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns, **extra}
+
+
+def _build(corpus: list[Path], index_dir: Path, settings: Settings, progress: ProgressFn | None) -> BuildReport:
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    index_dir = Path(index_dir)
     embedder = get_embedder(settings.embedder, settings)
     fingerprint = settings_fingerprint(settings, embedder)
     prev, cache = _previous(index_dir, fingerprint)
     prev_files = prev.manifest["files"] if prev else {}
 
-    files = corpus_files(corpus)
-    documents: list[IndexedDocument] = []
-    chunks: list[Chunk] = []
-    outcomes: list[FileOutcome] = []
+    scan = scan_corpus(corpus)
+    files = scan.files
+    processed: list[tuple[IndexedDocument, list[Chunk], str]] = []  # (document, chunks, status)
+    errors: dict[str, str] = {source: reason for source, (_, reason) in scan.refused.items()}
+    failed: dict[str, dict] = {}
     prev_chunks_by_source: dict[str, list[Chunk]] = {}
     if prev:
         for c in prev.chunks:
@@ -382,25 +510,50 @@ def build_index(
                 st = path.stat()
                 same = (st.st_size == rec["size"] and st.st_mtime_ns == rec["mtime_ns"]) or _sha256(path) == rec["sha256"]
                 if same:
-                    documents.append(prev.documents[source])
-                    kept = prev_chunks_by_source.get(source, [])
-                    chunks.extend(kept)
-                    outcomes.append(FileOutcome(source, "unchanged", len(kept)))
+                    doc = replace(prev.documents[source], duplicates=[])
+                    processed.append((doc, prev_chunks_by_source.get(source, []), "unchanged"))
                     continue
             doc, doc_chunks = _process_file(path, source, settings)
         except LoadError as exc:
-            log.warning("%s: %s", source, exc.reason)
-            outcomes.append(FileOutcome(source, "error", reason=exc.reason))
+            errors[source] = exc.reason
+            continue
+        except FileNotFoundError:
+            errors[source] = "파일이 없습니다 (색인하는 동안 지워졌거나 옮겨졌습니다)"
             continue
         except OSError as exc:
-            outcomes.append(FileOutcome(source, "error", reason=f"파일을 읽을 수 없습니다 ({exc.strerror or exc})"))
+            errors[source] = f"파일을 읽을 수 없습니다 ({exc.strerror or exc})"
             continue
-        documents.append(doc)
-        chunks.extend(doc_chunks)
-        outcomes.append(FileOutcome(source, "indexed", len(doc_chunks)))
+        processed.append((doc, doc_chunks, "indexed"))
     if progress:
         progress("files", len(files), len(files))
-    timings["load_clean_chunk"] = time.perf_counter() - t0
+    paths = {source: path for path, source in files} | {source: path for source, (path, _) in scan.refused.items()}
+    for source, reason in errors.items():
+        log.warning("%s: %s", source, reason)
+        record = _file_record(paths[source], reason=reason)
+        if record:
+            failed[source] = record
+
+    t_dup = time.perf_counter()
+    duplicate_of = find_duplicates([d for d, _, _ in processed], settings.duplicate_threshold)
+    copies: dict[str, list[str]] = {}
+    for dup, kept in duplicate_of.items():
+        copies.setdefault(kept, []).append(dup)
+    documents: list[IndexedDocument] = []
+    chunks: list[Chunk] = []
+    outcomes: dict[str, FileOutcome] = {s: FileOutcome(s, "error", reason=r) for s, r in errors.items()}
+    file_records: dict[str, dict] = {}
+    for doc, doc_chunks, status in processed:
+        file_records[doc.source] = {"sha256": doc.sha256, "size": doc.size, "mtime_ns": doc.mtime_ns}
+        if doc.source in duplicate_of:
+            kept = duplicate_of[doc.source]
+            file_records[doc.source]["duplicate_of"] = kept
+            outcomes[doc.source] = FileOutcome(doc.source, "duplicate", reason=f"{kept}와 같은 보고서입니다", duplicate_of=kept)
+            continue
+        documents.append(replace(doc, duplicates=sorted(copies.get(doc.source, []))))
+        chunks.extend(doc_chunks)
+        outcomes[doc.source] = FileOutcome(doc.source, status, len(doc_chunks))
+    timings["load_clean_chunk"] = t_dup - t0
+    timings["duplicates"] = time.perf_counter() - t_dup
 
     t1 = time.perf_counter()
     terms = content_morphemes_batch([c.search_text for c in chunks])
@@ -433,9 +586,10 @@ def build_index(
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "corpus": [str(Path(p)) for p in corpus],
         "chunks": len(chunks),
-        "files": {d.source: {"sha256": d.sha256, "size": d.size, "mtime_ns": d.mtime_ns} for d in documents},
+        "files": file_records,
+        "failed": failed,
     }
-    report = BuildReport(index_dir, outcomes, len(chunks), n1 + n2, timings)
+    report = BuildReport(index_dir, [outcomes[s] for s in sorted(outcomes)], len(chunks), n1 + n2, timings)
     _write(index_dir, manifest, documents, chunks, terms, sentence_rows, chunk_vectors, sentence_vectors, embedder, report)
     timings["write"] = time.perf_counter() - t3
     timings["total"] = time.perf_counter() - t0
@@ -481,7 +635,9 @@ def _write(
         link_tmp = index_dir / f".current.{build_id}"
         os.symlink(Path("builds") / build_id, link_tmp)
         os.replace(link_tmp, index_dir / "current")  # atomic switch
-        shutil.copyfile(final / "ingest_report.json", index_dir / "ingest_report.json")
+        report_tmp = index_dir / f".ingest_report.{build_id}.tmp"
+        shutil.copyfile(final / "ingest_report.json", report_tmp)
+        os.replace(report_tmp, index_dir / "ingest_report.json")
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -492,7 +648,7 @@ def _remove_old_builds(index_dir: Path, keep: Path) -> None:
     for entry in (index_dir / "builds").iterdir():
         if entry.resolve() != keep.resolve():
             shutil.rmtree(entry, ignore_errors=True)
-    for entry in index_dir.glob(".current.*"):
+    for entry in [*index_dir.glob(".current.*"), *index_dir.glob(".ingest_report.*.tmp")]:
         entry.unlink(missing_ok=True)
 
 

@@ -25,8 +25,15 @@ class Settings(BaseSettings):
     upload_subdir: str = Field("uploads", description="Folder inside the first corpus folder where the app saves uploads.")
     upload_max_mb: float = Field(20.0, gt=0, description="Largest file the app accepts as an upload.")
     upload_types: list[str] = Field(
-        default_factory=lambda: [".txt", ".md", ".html", ".htm", ".pdf"],
+        default_factory=lambda: [".txt", ".md", ".html", ".htm", ".pdf", ".hwp", ".hwpx", ".docx"],
         description="File suffixes the app accepts as uploads.",
+    )
+    max_file_mb: float = Field(100.0, gt=0, description="Corpus files larger than this (or ZIPs inflating past it) are skipped.")
+    max_text_mb: float = Field(
+        10.0, gt=0, description="Text files, and the text extracted from any file, larger than this are skipped."
+    )
+    duplicate_threshold: float = Field(
+        0.8, gt=0, le=1, description="Character 5-gram Jaccard above which two files count as the same report."
     )
     feedback_log: Path = Field(Path("feedback/feedback.jsonl"), description="JSON-lines log of 👍/👎 on answers.")
 
