@@ -179,7 +179,9 @@ def _candidates(retrieval: Retrieval, searcher: Searcher) -> list[_Candidate]:
             own = set(content_morphemes(text))
             near = own.union(*previous[-2:]) if previous else own
             previous.append(own)
-            if not own or text == title or text in GENERIC_TITLES or looks_like_instruction(text):
+            # The title restates the topic, unless it is all the document says (a one-line note).
+            is_title = text == title and len(hit.chunk.sentences) > 1
+            if not own or is_title or text in GENERIC_TITLES or looks_like_instruction(text):
                 continue
             # Own terms count most; the two sentences before count a little (a name line, then what they said).
             lexical = (

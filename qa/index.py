@@ -610,6 +610,7 @@ def _write(
 ) -> None:
     builds = index_dir / "builds"
     builds.mkdir(parents=True, exist_ok=True)
+    previous = current_folder(index_dir)
     build_id = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 10**6}"
     tmp = builds / f".{build_id}.tmp"
     tmp.mkdir()
@@ -641,12 +642,15 @@ def _write(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    _remove_old_builds(index_dir, keep=final)
+    # The previous build stays until the next one: a process still answering from it (the app
+    # between load and switch) can finish its questions. Older builds and leftovers of killed
+    # builds go.
+    _remove_old_builds(index_dir, keep={final.resolve(), previous.resolve() if previous else final.resolve()})
 
 
-def _remove_old_builds(index_dir: Path, keep: Path) -> None:
+def _remove_old_builds(index_dir: Path, keep: set[Path]) -> None:
     for entry in (index_dir / "builds").iterdir():
-        if entry.resolve() != keep.resolve():
+        if entry.resolve() not in keep:
             shutil.rmtree(entry, ignore_errors=True)
     for entry in [*index_dir.glob(".current.*"), *index_dir.glob(".ingest_report.*.tmp")]:
         entry.unlink(missing_ok=True)

@@ -127,7 +127,7 @@ def _load_pdf(path: Path) -> list[Page]:
     except LoadError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, RecursionError) as exc:
-        raise LoadError(path, f"손상된 PDF입니다 ({type(exc).__name__})") from exc
+        raise LoadError(path, f"손상되었거나 끝이 잘린 PDF입니다 ({type(exc).__name__})") from exc
     if not any(p.text.strip() for p in pages):
         raise LoadError(path, "PDF에 텍스트 층이 없습니다 (스캔한 문서라면 OCR이 필요합니다)")
     return pages

@@ -55,6 +55,15 @@ def small_corpus(tmp_path) -> Path:
     return corpus
 
 
+def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run the `qa` CLI in a subprocess with no inherited QA_* settings, plus `env`."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
+    return subprocess.run(
+        [sys.executable, "-m", "qa.cli", *args],
+        cwd=ROOT, env={**base, **(env or {})}, capture_output=True, text=True, timeout=600,
+    )
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -6,18 +6,9 @@ import subprocess
 import sys
 import pytest
 
-from conftest import ASCC, ROOT
+from conftest import ASCC, ROOT, run_cli as qa_cli
 
 pytestmark = pytest.mark.e2e
-
-
-def qa_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    """Run the CLI in a subprocess with no inherited QA_* settings, plus `env`."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
-    return subprocess.run(
-        [sys.executable, "-m", "qa.cli", *args],
-        cwd=ROOT, env={**base, **(env or {})}, capture_output=True, text=True, timeout=600,
-    )
 
 
 def test_ask_json_schema(seed_index_dir):
