@@ -540,17 +540,26 @@ def main() -> None:
     if args.index_dir:
         overrides["index_dir"] = Path(args.index_dir)
     qa = QA.open(Settings(**overrides), progress=TqdmProgress())
+    serve(qa, args.host, args.port, share=args.share)
+
+
+def serve(qa: QA, host: str = "127.0.0.1", port: int = 7860, share: bool = False, block: bool = True) -> gr.Blocks:
+    """Serve the page. Questions run 8 at a time; an upload's rebuild never blocks them (QA swaps indexes)."""
     # Gradio's own ceiling stops huge bodies early; the per-file limit with a Korean message is ours.
     ceiling = int(qa.settings.upload_max_mb * 4 * 2**20)
-    build_app(qa).queue(default_concurrency_limit=8).launch(
-        server_name=args.host,
-        server_port=args.port,
-        share=args.share,
+    app = build_app(qa).queue(default_concurrency_limit=8)
+    app.launch(
+        server_name=host,
+        server_port=port,
+        share=share,
         max_file_size=ceiling,
         css=CSS,
         js=JS,
         footer_links=["api"],
+        prevent_thread_lock=not block,
+        quiet=not block,
     )
+    return app
 
 
 if __name__ == "__main__":
