@@ -57,21 +57,22 @@ class TextbookPipeline:
         }
 
 
-def run_baselines(questions: list[Question], settings: Settings) -> dict[str, dict]:
-    """name -> summary (eval.metrics.summarise) for every baseline and our pipeline."""
+def run_methods(questions: list[Question], settings: Settings) -> dict[str, list[dict]]:
+    """name -> per-question results for every baseline and our pipeline ("hybrid")."""
     index = load_index(settings.index_dir)
-    summaries = {}
+    results = {}
     for name, alpha in (("keyword", 0.0), ("dense", 1.0), ("hybrid", settings.fusion_alpha)):
         variant = settings.model_copy(update={"fusion": "minmax", "fusion_alpha": alpha}) if name != "hybrid" else settings
-        qa = QA(variant, index)
-        summaries[name] = summarise(questions, run_questions(qa, questions))
+        results[name] = run_questions(QA(variant, index), questions)
     manifest_corpus = [Path(p) for p in index.manifest.get("corpus", [])] or settings.corpus
     textbook = TextbookPipeline(manifest_corpus, settings)
-    results = []
-    for q in questions:
-        results.append({"id": q.id, **textbook.ask(q.question)})
-    summaries["textbook"] = summarise(questions, results)
-    return summaries
+    results["textbook"] = [{"id": q.id, **textbook.ask(q.question)} for q in questions]
+    return results
+
+
+def run_baselines(questions: list[Question], settings: Settings, embed=None) -> dict[str, dict]:
+    """name -> summary (eval.metrics.summarise) for every baseline and our pipeline."""
+    return {name: summarise(questions, results, embed) for name, results in run_methods(questions, settings).items()}
 
 
 ROWS = [

@@ -114,6 +114,38 @@ def grounded_share(answer: str, quotes: list[str]) -> float | None:
     return sum(t in present for t in tokens) / len(tokens)
 
 
+def supported_sentence_share(answer: str, citations: list[dict], min_share: float = 0.6) -> float | None:
+    """Share of the answer's sentences whose cited quotes hold >= `min_share` of their content morphemes.
+
+    A sentence is the text up to and including its markers ("… [1]" or "… [1][2]"); a sentence
+    without a marker, or citing a number with no citation, is unsupported. None for an answer
+    without content morphemes.
+    """
+    from qa.generate import split_marked_sentences
+
+    quotes = {c.get("n", i): c["quote"] for i, c in enumerate(citations, 1)}
+    verdicts = []
+    for text, numbers in split_marked_sentences(answer):
+        tokens = answer_tokens(text)
+        if not tokens:
+            continue
+        present = set(answer_tokens(" ".join(quotes[n] for n in numbers if n in quotes)))
+        verdicts.append(sum(t in present for t in tokens) / len(tokens) >= min_share)
+    return sum(verdicts) / len(verdicts) if verdicts else None
+
+
+def semantic_similarity(answer: str, reference: str, embed) -> float | None:
+    """Cosine of the embeddings of answer (markers removed) and reference; `embed(texts)` gives
+    L2-normalised vectors. 0 for an empty (abstained) answer, None without a reference."""
+    if not reference.strip():
+        return None
+    text = MARKER.sub(" ", answer).strip()
+    if not text:
+        return 0.0
+    a, r = embed([text, reference])
+    return float(sum(x * y for x, y in zip(a, r)))
+
+
 def abstention_scores(abstained: list[bool], answerable: list[bool]) -> dict[str, float | None]:
     """Precision and recall of abstaining on unanswerable questions, and the false-abstention rate."""
     unanswerable = [not a for a in answerable]
@@ -139,7 +171,8 @@ def _percentile(values: list[float], p: float) -> float:
     return values[idx]
 
 
-def summarise(questions: list[Question], results: list[dict]) -> dict:
+def summarise(questions: list[Question], results: list[dict], embed=None) -> dict:
+    """All metrics of one run. `embed(texts) -> normalised vectors` adds semantic similarity to references."""
     by_id = {r["id"]: r for r in results}
     answerable = [q for q in questions if q.answerable]
     unanswerable = [q for q in questions if not q.answerable]
@@ -160,7 +193,7 @@ def summarise(questions: list[Question], results: list[dict]) -> dict:
 
     retrieval: dict[str, list[float | None]] = {m: [] for m in
         ("hit@1", "hit@3", "hit@5", "mrr@10", "ndcg@10", "page_hit@5", "page_mrr@10")}
-    precision, recall, f1, rouge, grounded = [], [], [], [], []
+    precision, recall, f1, rouge, grounded, supported, similarity = [], [], [], [], [], [], []
     for q in answerable:
         r = by_id[q.id]
         gold = set(q.sources)
@@ -183,8 +216,11 @@ def summarise(questions: list[Question], results: list[dict]) -> dict:
         if q.reference:
             f1.append(token_f1("" if r["abstained"] else r["answer"], q.reference))
             rouge.append(rouge_l("" if r["abstained"] else r["answer"], q.reference))
+            if embed is not None:
+                similarity.append(semantic_similarity("" if r["abstained"] else r["answer"], q.reference, embed))
         if not r["abstained"] and r.get("mode") != "catalogue":
             grounded.append(grounded_share(r["answer"], [c["quote"] for c in r["citations"]]))
+            supported.append(supported_sentence_share(r["answer"], r["citations"]))
     ordered = [by_id[q.id] for q in questions]
     abstention = abstention_scores([r["abstained"] for r in ordered], [q.answerable for q in questions])
 
@@ -193,6 +229,12 @@ def summarise(questions: list[Question], results: list[dict]) -> dict:
 
     totals = [r["timings_ms"]["total"] for r in results]
     retrieves = [r["timings_ms"]["retrieve"] for r in results]
+    stages = ["terms", "embed", "keyword", "dense", "fusion", "rerank", "retrieve", "answer", "total"]
+    per_stage = {
+        st: {"p50": _percentile(v, 50), "p95": _percentile(v, 95)}
+        for st in stages
+        if (v := [r["timings_ms"][st] for r in results if st in r["timings_ms"]])
+    }
     return {
         "questions": len(questions),
         "answerable": len(answerable),
@@ -209,12 +251,15 @@ def summarise(questions: list[Question], results: list[dict]) -> dict:
         "token_f1": _mean(f1),
         "rouge_l": _mean(rouge),
         "grounded_share": _mean(grounded),
+        "supported_sentences": _mean(supported),
+        "semantic_similarity": _mean(similarity) if embed is not None else None,
         "abstention": abstention,
         "latency_ms": {
             "retrieve_p50": _percentile(retrieves, 50),
             "total_p50": _percentile(totals, 50),
             "total_p95": _percentile(totals, 95),
         },
+        "latency_by_stage_ms": per_stage,
     }
 
 
@@ -234,7 +279,7 @@ def format_summary(summary: dict) -> str:
             "  검색 (파일)             " + " · ".join(
                 f"{m} {_fmt(v)}" for m, v in summary.get("retrieval", {}).items() if not m.startswith("page")),
             f"  인용 정밀도/재현율      {_fmt(summary.get('citation_precision'))} / {_fmt(summary.get('citation_recall'))}",
-            f"  근거 형태소 비율        {_fmt(summary.get('grounded_share'))}",
+            f"  근거 형태소 비율        {_fmt(summary.get('grounded_share'))} · 근거 있는 문장 {_fmt(summary.get('supported_sentences'))}",
             f"  기권 정밀도/재현율      {_fmt(summary.get('abstention', {}).get('precision'))} / "
             f"{_fmt(summary.get('abstention', {}).get('recall'))}",
         ]

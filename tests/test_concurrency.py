@@ -14,7 +14,6 @@ import statistics
 import threading
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 

@@ -6,7 +6,7 @@ import pytest
 
 from eval.metrics import (
     abstention_scores, citation_precision, citation_recall, grounded_share, hit_at, key_present, mrr_at,
-    ndcg_at, rouge_l, summarise, token_f1,
+    ndcg_at, rouge_l, semantic_similarity, summarise, supported_sentence_share, token_f1,
 )
 from eval.run import Question
 
@@ -45,6 +45,27 @@ def test_grounded_share():
     assert grounded_share("서울시는 탄소중립 전략을 발표했다 [1]", ["우리 시는 2050 탄소중립 전략을 발표했습니다."]) < 1.0
     assert grounded_share("탄소중립 전략 [1]", ["2050 탄소중립 전략"]) == pytest.approx(1.0)
     assert grounded_share("[1]", ["x"]) is None  # nothing to check
+
+
+def test_supported_sentence_share():
+    citations = [{"n": 1, "quote": "서울시는 요코하마에서 탄소중립 전략을 발표하였다."}, {"n": 2, "quote": "광저우 시장과 면담하였다."}]
+    answer = "서울시는 탄소중립 전략을 발표했다. [1] 광저우 시장과 면담했다. [2] 부산시는 파리 박람회에 갔다. [1]"
+    assert supported_sentence_share(answer, citations) == pytest.approx(2 / 3)  # the third is not in quote 1
+    assert supported_sentence_share("서울시는 탄소중립 전략을 발표했다.", citations) == 0.0  # no marker, no support
+    assert supported_sentence_share("광저우 시장과 면담했다. [7]", citations) == 0.0  # a marker with no citation
+    assert supported_sentence_share("", citations) is None  # empty answer: undefined
+
+
+def test_semantic_similarity_with_a_known_embedder():
+    vectors = {"가": [1.0, 0.0], "나": [0.6, 0.8], "다": [0.0, 1.0]}
+
+    def embed(texts):
+        return [vectors[t] for t in texts]
+
+    assert semantic_similarity("가 [1]", "나", embed) == pytest.approx(0.6)  # markers are removed first
+    assert semantic_similarity("가", "다", embed) == pytest.approx(0.0)
+    assert semantic_similarity("", "나", embed) == 0.0  # abstained: nothing said
+    assert semantic_similarity("가", "", embed) is None  # no reference
 
 
 def test_abstention_scores_including_all_abstained():
