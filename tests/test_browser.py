@@ -122,32 +122,41 @@ def test_example_button_asks_and_new_conversation_clears(page):
     page.wait_for_function("() => document.querySelectorAll('#qa-chat .bot').length === 0")
 
 
-def test_upload_adds_a_report_that_answers_and_rejects_an_empty_file(page, app_server, tmp_path):
+def test_upload_adds_reports_that_answer_rejects_an_empty_file_and_lists_skipped_corpus_files(page, app_server, tmp_path):
+    from documents import write_hwp
+
     report = tmp_path / "부산 출장 보고서.txt"
     report.write_text(
         "부산광역시 국외출장 결과보고서\n\n2026년 3월 부산광역시 공무원 2명이 핀란드 헬싱키의 순환경제 박람회를 "
         "방문했다. 박람회에서 부산시는 해양 플라스틱 재활용 사례를 소개했다.\n",
         encoding="utf-8",
     )
+    hwp = write_hwp(tmp_path / "싱가포르 출장.hwp")
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
+    (app_server.corpus / "깨진 보고서.pdf").write_bytes(b"%PDF-1.7\n" + os.urandom(2048))  # already in the corpus
 
     page.get_by_role("tab", name="문서 추가").click()
-    page.set_input_files("#qa-upload input[type=file]", [str(report), str(empty)])
-    page.wait_for_function("() => document.querySelectorAll('#qa-upload tr').length === 2")  # both uploaded
+    page.set_input_files("#qa-upload input[type=file]", [str(report), str(hwp), str(empty)])
+    page.wait_for_function("() => document.querySelectorAll('#qa-upload tr').length === 3")  # all uploaded
     page.get_by_role("button", name="색인에 추가").click()
     page.wait_for_selector("#qa-upload-result table")
     result = page.locator("#qa-upload-result").inner_text()
-    assert "부산 출장 보고서.txt" in result and "추가했습니다" in result
+    assert "부산 출장 보고서.txt" in result and "싱가포르 출장.hwp" in result and result.count("추가했습니다") == 2
     assert "empty.txt" in result and "빈 파일입니다" in result
     assert (app_server.corpus / "uploads" / "부산 출장 보고서.txt").exists()
     assert not (app_server.corpus / "uploads" / "empty.txt").exists()
+    status = page.locator("#qa-ingest").inner_text()
+    assert "깨진 보고서.pdf" in status and "PDF" in status  # the corpus file the index skipped, with the reason
 
     page.get_by_role("tab", name="질문하기").click()
     ask(page, "부산시가 헬싱키 박람회에서 소개한 사례는?")
     answer = last_answer(page)
     assert "해양 플라스틱" in answer
     assert "uploads/부산 출장 보고서.txt" in answer
+    ask(page, "싱가포르 항만청과 무인 크레인 운영 방식을 협의한 기관은?")
+    answer = last_answer(page)
+    assert "부산항만공사" in answer and "uploads/싱가포르 출장.hwp" in answer
 
 
 def test_feedback_with_comment_goes_to_the_log(page, app_server):
