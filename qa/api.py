@@ -116,6 +116,7 @@ class QA:
             root,
             {s.lower() for s in self.settings.upload_types},
             int(self.settings.upload_max_mb * 2**20),
+            int(self.settings.max_text_mb * 2**20),
         )
         if not any(o.ok for o in outcomes):
             return outcomes, None

@@ -50,7 +50,7 @@ def _unique_target(folder: Path, name: str, incoming: Path) -> tuple[Path, bool]
     return target, False
 
 
-def check_upload(path: Path, name: str, allowed_suffixes: set[str], max_bytes: int) -> str | None:
+def check_upload(path: Path, name: str, allowed_suffixes: set[str], max_bytes: int, max_text_bytes: int = 10 * 2**20) -> str | None:
     """The reason `path` cannot be added, in Korean, or None when it can."""
     suffix = Path(name).suffix.lower()
     if suffix not in allowed_suffixes:
@@ -62,7 +62,7 @@ def check_upload(path: Path, name: str, allowed_suffixes: set[str], max_bytes: i
     if size > max_bytes:
         return f"파일이 너무 큽니다 ({size / 2**20:.1f} MB, 최대 {max_bytes / 2**20:.0f} MB)"
     try:
-        doc = load_file(path, name)
+        doc = load_file(path, name, max_file_bytes=max_bytes, max_text_bytes=max_text_bytes)
     except LoadError as exc:
         return exc.reason
     if not any(clean_text(p.text).strip() for p in doc.pages):
@@ -71,7 +71,12 @@ def check_upload(path: Path, name: str, allowed_suffixes: set[str], max_bytes: i
 
 
 def save_uploads(
-    files: list[tuple[Path, str]], folder: Path, corpus_root: Path, allowed_suffixes: set[str], max_bytes: int
+    files: list[tuple[Path, str]],
+    folder: Path,
+    corpus_root: Path,
+    allowed_suffixes: set[str],
+    max_bytes: int,
+    max_text_bytes: int = 10 * 2**20,
 ) -> list[UploadOutcome]:
     """Check each (temporary path, user's file name) and copy the good ones into `folder`.
 
@@ -82,7 +87,7 @@ def save_uploads(
     for path, original in files:
         name = safe_file_name(original)
         try:
-            reason = check_upload(path, name, allowed_suffixes, max_bytes)
+            reason = check_upload(path, name, allowed_suffixes, max_bytes, max_text_bytes)
         except OSError as exc:
             reason = f"파일을 읽을 수 없습니다 ({exc.strerror or exc})"
         if reason:
