@@ -99,3 +99,27 @@ def test_hidden_files_are_ignored(small_corpus, hash_settings):
     (small_corpus / ".git" / "x.txt").write_text("숨김", encoding="utf-8")
     report = build_index([small_corpus], hash_settings.index_dir, hash_settings)
     assert {f.file for f in report.files} == {ASCC, TCS_NEWS}
+
+
+def test_concurrent_builds_of_one_index_wait_for_each_other(small_corpus, hash_settings):
+    import threading
+
+    reports, errors = [], []
+
+    def build():
+        try:
+            reports.append(build_index([small_corpus], hash_settings.index_dir, hash_settings))
+        except Exception as exc:  # any failure of either build fails the test
+            errors.append(exc)
+
+    threads = [threading.Thread(target=build) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and len(reports) == 3
+    assert set(load_index(hash_settings.index_dir).documents) == {ASCC, TCS_NEWS}
+    builds = list((hash_settings.index_dir / "builds").iterdir())
+    assert len(builds) <= 2 and not any(b.name.startswith(".") for b in builds)
+    # Builds ran one after another: the later ones found the first one's work and embedded nothing.
+    assert sorted(r.embedded for r in reports)[:2] == [0, 0]
