@@ -135,6 +135,8 @@ def looks_like_instruction(text: str) -> bool:
 
 _TRIP_WORDS = frozenset({"출장", "보고서", "공무", "국외", "국외출장", "공무국외출장"})
 _WHAT = re.compile(r"무엇|무슨|어떤|어떠한|뭘|뭐")
+# "이 보고서는 … 결과입니다": a sentence about the report itself, not about what happened.
+_ABOUT_THE_REPORT = re.compile(r"^(?:이|본)\s*(?:보고서|문서|자료)[는은]")
 
 
 def answer_type(question: str) -> int | None:
@@ -158,6 +160,7 @@ def _candidates(retrieval: Retrieval, searcher: Searcher) -> list[_Candidate]:
     q = retrieval.query_vector
     kind = answer_type(retrieval.question)
     asks_what = bool(_WHAT.search(retrieval.question)) and kind is None
+    about_report = bool(re.search(r"보고서|문서|자료", retrieval.question))  # "이 보고서는 무엇에 관한 것인가?"
     out: list[_Candidate] = []
     for rank, hit in enumerate(retrieval.hits):
         doc = index.documents.get(hit.chunk.source)
@@ -197,6 +200,8 @@ def _candidates(retrieval: Retrieval, searcher: Searcher) -> list[_Candidate]:
             penalty = 0.0
             if label_only and not typed:
                 penalty = 0.25 if asks_what else 0.08
+            if asks_what and not about_report and _ABOUT_THE_REPORT.match(text):
+                penalty += 0.25
             score = (
                 0.45 * lexical
                 + 0.30 * max(0.0, (semantic - 0.75) / 0.15)

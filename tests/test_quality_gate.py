@@ -23,13 +23,16 @@ def test_seed_dev_set_floors(seed_qa):
     questions = load_questions(DEV)
     summary = summarise(questions, run_questions(seed_qa, questions))
     print(summary)
-    assert summary["gold_source_cited"] >= 0.95
-    assert summary["all_keys_present"] >= 0.85
-    assert summary["abstained_unanswerable"] >= 0.9
-    assert summary["abstained_answerable"] <= 0.05
-    assert summary["retrieval"]["hit@5"] >= 0.95
-    assert summary["retrieval"]["mrr@10"] >= 0.9
-    assert summary["citation_precision"] >= 0.95
+    # Floors = the figures reached (eval/README.md) less about one question's worth (1/54 ≈ 0.019),
+    # so a single regression fails the build but the gate is not a snapshot of every answer.
+    assert summary["gold_source_cited"] >= 0.96  # reached 0.981
+    assert summary["all_keys_present"] >= 0.92  # reached 0.944
+    assert summary["key_recall"] >= 0.92  # reached 0.944
+    assert summary["abstained_unanswerable"] >= 0.875  # reached 1.0 (8 questions)
+    assert summary["abstained_answerable"] <= 0.02  # reached 0.0
+    assert summary["retrieval"]["hit@5"] >= 0.96  # reached 0.981
+    assert summary["retrieval"]["mrr@10"] >= 0.94  # reached 0.960
+    assert summary["citation_precision"] >= 0.95  # reached 0.972
     assert summary["key_recall_by_type"]["trip-set"] >= 0.95
 
 
