@@ -233,9 +233,12 @@ def is_foreign_question(question: str) -> bool:
     return bool(letters) and sum(bool(_LATIN.match(ch)) for ch in letters) / len(letters) > 0.6
 
 
+# Connectives that point back to a sentence the reader of the answer does not see.
+_LEADING_CONNECTIVE = re.compile(r"^(?:특히|또한|아울러|한편|더불어|이와 함께|그리고)\s*,?\s+")
+
+
 def _display(text: str) -> str:
-    text = _BULLET.sub("", text.strip())
-    return text
+    return _LEADING_CONNECTIVE.sub("", _BULLET.sub("", text.strip()))
 
 
 def compose_answer(
