@@ -110,12 +110,13 @@ def main() -> None:
     (out / "results.jsonl").write_text(
         "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in results), encoding="utf-8"
     )
-    summary = summarise(questions, results)
+    summary = summarise(questions, results, embed=qa.searcher.embedder.embed_documents)
     (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
     print(format_summary(summary))
     r = summary["retrieval"]
     print(f"  검색 (쪽)               page_hit@5 {r['page_hit@5']:.3f} · page_mrr@10 {r['page_mrr@10']:.3f}")
-    print(f"  token-F1 {summary['token_f1']:.3f} · ROUGE-L {summary['rouge_l']:.3f}")
+    print(f"  token-F1 {summary['token_f1']:.3f} · ROUGE-L {summary['rouge_l']:.3f} · "
+          f"semantic similarity {summary['semantic_similarity']:.3f}")
 
 
 if __name__ == "__main__":

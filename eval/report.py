@@ -51,6 +51,13 @@ def _fonts() -> None:
     matplotlib.rcParams["axes.unicode_minus"] = False
 
 
+def _plain_log_ticks(axis) -> None:
+    """Log-scale tick labels as plain numbers (0.1, 10): the Korean font has no math minus sign."""
+    from matplotlib.ticker import FuncFormatter
+
+    axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+
+
 def chart_methods(summaries: dict[str, dict], path: Path) -> None:
     import matplotlib.pyplot as plt
 
@@ -96,6 +103,7 @@ def chart_latency(results: list[dict], path: Path) -> None:
     fig, ax = plt.subplots(figsize=(8, 3.8))
     ax.boxplot(data, tick_labels=stages, showfliers=True)
     ax.set_yscale("log")
+    _plain_log_ticks(ax.yaxis)
     ax.set_ylabel("ms (log)")
     ax.set_title("Query latency per stage, seeds dev set (after warm-up)")
     fig.tight_layout()
@@ -116,6 +124,8 @@ def chart_scaling(rows: list[dict], path: Path) -> None:
     for ax, title in ((left, "index build time (s)"), (right, "ask latency (ms)")):
         ax.set_xscale("log")
         ax.set_yscale("log")
+        _plain_log_ticks(ax.xaxis)
+        _plain_log_ticks(ax.yaxis)
         ax.set_xlabel("passages in the index")
         ax.set_title(title)
         ax.legend(fontsize=8)
@@ -156,7 +166,8 @@ def build_markdown(summary: dict, summaries: dict[str, dict], build: dict, publi
         f"| citation precision / recall | {_num(s['citation_precision'])} / {_num(s['citation_recall'])} |",
         f"| grounded share / supported sentences | {_num(s['grounded_share'])} / {_num(s['supported_sentences'])} |",
         f"| token-F1 / ROUGE-L / semantic similarity (questions with a reference) | {_num(s['token_f1'])} / "
-        f"{_num(s['rouge_l'])} / {_num(s['semantic_similarity'])} |",
+        f"{_num(s['rouge_l'])} / {_num(s['semantic_similarity'])}"
+        + (" (this set has no reference answers; see the public benchmark)" if s["token_f1"] is None else "") + " |",
         f"| abstention precision / recall / false abstention | {_num(s['abstention']['precision'])} / "
         f"{_num(s['abstention']['recall'])} / {_num(s['abstention']['false_rate'])} |",
         "",
@@ -200,7 +211,9 @@ def build_markdown(summary: dict, summaries: dict[str, dict], build: dict, publi
             f"| page hit@5 / page MRR@10 | {_num(pr['page_hit@5'])} / {_num(pr['page_mrr@10'])} |",
             f"| citation precision / recall | {_num(p['citation_precision'])} / {_num(p['citation_recall'])} |",
             f"| key recall (numbers of the reference answers) | {_pct(p['key_recall'])} |",
-            f"| token-F1 / ROUGE-L | {_num(p['token_f1'])} / {_num(p['rouge_l'])} |",
+            f"| token-F1 / ROUGE-L / semantic similarity to the reference | {_num(p['token_f1'])} / "
+            f"{_num(p['rouge_l'])} / {_num(p.get('semantic_similarity'))} |",
+            f"| grounded share / supported sentences | {_num(p['grounded_share'])} / {_num(p.get('supported_sentences'))} |",
             f"| false abstention | {_num(p['abstention']['false_rate'])} |",
             "",
         ]

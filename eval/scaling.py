@@ -61,6 +61,14 @@ def make_corpus(folder: Path, size: int, seed: int = 0) -> int:
 
 
 def _peak_mb() -> float:
+    """Peak resident memory of this process. VmHWM, because ru_maxrss keeps the parent's peak across
+    fork + exec (a child of a big process would report the parent's size)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports kB
 
 
