@@ -556,7 +556,11 @@ def _build(corpus: list[Path], index_dir: Path, settings: Settings, progress: Pr
     timings["duplicates"] = time.perf_counter() - t_dup
 
     t1 = time.perf_counter()
-    terms = content_morphemes_batch([c.search_text for c in chunks])
+    # Morphemes of unchanged passages come from the previous index; Kiwi runs on new text only.
+    known_terms = {c.search_text: t for c, t in zip(prev.chunks, prev.chunk_terms)} if prev else {}
+    todo = list(dict.fromkeys(c.search_text for c in chunks if c.search_text not in known_terms))
+    known_terms.update(zip(todo, content_morphemes_batch(todo)))
+    terms = [known_terms[c.search_text] for c in chunks]
     timings["keyword_terms"] = time.perf_counter() - t1
 
     t2 = time.perf_counter()

@@ -47,6 +47,8 @@ def test_changed_added_and_deleted_files_are_processed_alone(small_corpus, hash_
     index = load_index(hash_settings.index_dir)
     assert set(index.documents) == {ASCC, TCS_NEWS}
     assert "취소" in index.documents[TCS_NEWS].text
+    changed_terms = [t for c, t in zip(index.chunks, index.chunk_terms) if c.source == TCS_NEWS]
+    assert any("취소" in terms for terms in changed_terms)  # keyword terms of the new text, not the old
 
 
 def test_settings_change_makes_index_stale(small_corpus, hash_settings):
