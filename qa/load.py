@@ -15,6 +15,7 @@ longer than `max_text_chars` is refused rather than embedded for hours.
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -168,8 +169,6 @@ def _markdown_to_text(markdown: str) -> str:
 
 def _check_zip(path: Path, data: bytes, max_bytes: int) -> None:
     """Refuse a ZIP container (HWPX, DOCX) that is not one, or that would inflate past `max_bytes`."""
-    import io
-
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             inflated = sum(info.file_size for info in zf.infolist())
@@ -203,8 +202,6 @@ def _load_hwp(path: Path, data: bytes, suffix: str, max_bytes: int) -> str:
 
 
 def _load_docx(path: Path, data: bytes, max_bytes: int) -> str:
-    import io
-
     import docx
     from docx.opc.exceptions import PackageNotFoundError
     from docx.text.paragraph import Paragraph
