@@ -479,7 +479,7 @@ def build_app(qa: QA) -> gr.Blocks:
                 )
                 add_button = gr.Button("색인에 추가", variant="primary")
                 upload_result = gr.Markdown(elem_id="qa-upload-result")
-                ingest = gr.Markdown(render_ingest(qa.ingest_report()), elem_id="qa-ingest")
+                ingest = gr.Markdown(elem_id="qa-ingest")  # filled on page load (below), fresh after rebuilds
         link = gr.Textbox(visible="hidden", elem_id="qa-link")
 
         chat_io = dict(
