@@ -81,6 +81,7 @@ ROWS = [
     ("MRR@10 (file)", lambda s: s["retrieval"]["mrr@10"]),
     ("citation precision", lambda s: s["citation_precision"]),
     ("gold source cited", lambda s: s["gold_source_cited"]),
+    ("all keys in answer", lambda s: s["all_keys_present"]),
     ("key recall", lambda s: s["key_recall"]),
     ("unanswerable abstained", lambda s: s["abstention"]["recall"] or 0.0),
     ("answerable abstained (lower is better)", lambda s: s["abstention"]["false_rate"]),

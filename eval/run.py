@@ -19,6 +19,8 @@ class Question:
     type: str = "fact"
     reference: str = ""  # a reference answer, for token-F1 / ROUGE-L / similarity
     pages: list[int] = field(default_factory=list)  # gold pages, for page-level retrieval metrics
+    split: str = ""  # "tune" (thresholds and weights are fitted on it) or "holdout" (reported); by document
+    group: str = ""  # the same question in other words shares a group
 
 
 def load_questions(path: Path) -> list[Question]:
@@ -39,11 +41,20 @@ def load_questions(path: Path) -> list[Question]:
                         type=d.get("type", "fact"),
                         reference=d.get("reference", ""),
                         pages=[int(p) for p in d.get("pages", [])],
+                        split=d.get("split", ""),
+                        group=d.get("group", ""),
                     )
                 )
             except KeyError as exc:
                 raise ValueError(f"{path}:{n}: 필드가 없습니다: {exc}") from exc
     return questions
+
+
+def select_split(questions: list[Question], split: str | None) -> list[Question]:
+    """The questions of one split ("tune", "holdout"); all of them for None or "all"."""
+    if not split or split == "all":
+        return questions
+    return [q for q in questions if q.split == split]
 
 
 def run_questions(qa: QA, questions: list[Question], k: int | None = None, llm: bool = False) -> list[dict]:

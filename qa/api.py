@@ -18,10 +18,12 @@ from pathlib import Path
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 
-from .answer import MARKER, Answer, compose_answer
+from .answer import Answer, AnswerContext, not_found
 from .catalogue import TripFilter, TripRecord
 from .embed import get_embedder
-from .followup import asks_for_more, is_follow_up, offline_standalone, previous_sources
+from .extractive import ExtractiveAnswerer
+from .fact_answer import FactAnswerer
+from .followup import offline_standalone, previous_sources, said_before
 from .generate import (
     LLMUnavailable,
     answer_messages,
@@ -40,8 +42,10 @@ from .index import (
     load_index,
     stale_reason,
 )
+from .query import Query
+from .refusal import RefusalModel, evidence_features, load_refusal_model
 from .retrieve import HybridRetriever, Retrieval, Searcher
-from .route import catalogue_answer, merge_filters, route_question
+from .route import catalogue_answer, merge_filters
 from .settings import Settings
 from .uploads import UploadOutcome, save_uploads
 
@@ -56,6 +60,10 @@ class QA:
         self._lock = threading.Lock()
         self._build_lock = threading.Lock()  # one build at a time; questions never wait for it
         self._searcher = Searcher(index, get_embedder(settings.embedder, settings), settings)
+        self.refusal: RefusalModel = load_refusal_model(settings.refusal_model or settings.index_dir / "refusal.json",
+                                                        self._searcher.embedder.model_id)
+        # Trip facts first: they answer date/duration/place/count questions about a named trip.
+        self.answerers = (FactAnswerer(), ExtractiveAnswerer())
 
     # ------------------------------------------------------------------ construction
 
@@ -216,43 +224,51 @@ class QA:
         model = make_chat_model(self.settings) if llm else None
         notices: list[str] = []
         where = where or TripFilter()
+        query = searcher.analyse(question, has_history=bool(previous_sources(turns)))
 
-        route = route_question(question)
         catalogue = searcher.index.catalogue
-        if route.kind != "passage" and catalogue is not None:
-            route = replace(route, where=merge_filters(route.where, where))
-            texts = {s: d.text for s, d in searcher.index.documents.items()}
-            records = catalogue.trips(route.where)
+        request = query.catalogue
+        if request is not None and catalogue is not None:
+            request = replace(request, where=merge_filters(request.where, where))
+            records = catalogue.trips(request.where)
             if sources is not None:  # the documents the user picked
                 picked = set(sources)
                 records = [r for r in records if r.source in picked]
-            answer = catalogue_answer(question, route, records, texts)
-            ms = (time.perf_counter() - t0) * 1000
-            answer.timings_ms = {"retrieve": 0.0, "answer": ms, "total": ms, "catalogue": ms}
-            yield answer
-            return
+            texts = {s: d.text for s, d in searcher.index.documents.items()}
+            listed = catalogue_answer(question, request, records, texts)
+            if request.confident and not listed.abstained:
+                ms = (time.perf_counter() - t0) * 1000
+                listed.timings_ms = {"retrieve": 0.0, "answer": ms, "total": ms, "catalogue": ms}
+                yield listed
+                return
+            # No trip matched, or the request named something the catalogue can't filter on:
+            # say so and answer from the passages as well.
+            if listed.abstained:
+                notices.append(listed.answer + " 보고서 본문에서 찾은 내용입니다.")
         if not where.is_empty():
             if catalogue is None:
                 raise IndexUnavailable("이 색인에는 출장 목록이 없습니다. `qa index`로 다시 만드세요.")
             allowed = {r.source for r in catalogue.trips(where)}
             sources = [s for s in sources if s in allowed] if sources is not None else sorted(allowed)
 
-        standalone, scope, said = question, None, frozenset()
-        if turns and is_follow_up(question):
-            if asks_for_more(question):  # "또 뭘 했어?": not what was already said
-                said = frozenset(s.strip() for t in turns[-3:] for s in MARKER.split(t["answer"])[::2] if s.strip())
+        standalone, scope, said = query, None, frozenset()
+        if query.refers_back:
+            if query.asks_for_more:
+                said = said_before(turns)
             scope = previous_sources(turns) or None
-            standalone = offline_standalone(question, turns)
+            text = offline_standalone(query, turns)
             if model is not None:
                 try:
-                    standalone = condense_question(model, turns, question, self.settings)
+                    text = condense_question(model, turns, question, self.settings)
                 except LLMUnavailable as exc:
                     notices.append(f"{exc}. 이전 대화의 문서에서 찾았습니다.")
+            if text != question:
+                standalone = replace(searcher.analyse(text), refers_back=True, asks_for_more=query.asks_for_more)
         retrieval = searcher.search(standalone, k, scope or sources)
-        answer = self._compose(retrieval, searcher, said)
+        answer = self._propose(retrieval, searcher, said)
         if scope and answer.abstained:  # not about the previous trip after all
             retrieval = searcher.search(standalone, k, sources)
-            answer = self._compose(retrieval, searcher, said)
+            answer = self._propose(retrieval, searcher, said)
         elif scope:
             notices.append("이전 답변의 문서에서 찾은 답입니다.")
         t1 = time.perf_counter()
@@ -262,7 +278,7 @@ class QA:
             # the model only words it.
             reply = ""
             try:
-                for piece in stream_text(model, answer_messages(standalone, retrieval.hits, searcher), self.settings):
+                for piece in stream_text(model, answer_messages(standalone.text, retrieval.hits, searcher), self.settings):
                     reply += piece
                     yield piece
                 checked = verified_answer(reply, retrieval, searcher, self.settings)
@@ -289,11 +305,18 @@ class QA:
             answer.timings_ms["llm"] = (t2 - t1) * 1000
         yield answer
 
-    def _compose(self, retrieval: Retrieval, searcher: Searcher, exclude: frozenset[str] = frozenset()) -> Answer:
-        return compose_answer(
-            retrieval,
-            searcher,
-            max_sentences=self.settings.max_answer_sentences,
-            abstain_threshold=self.settings.abstain_threshold,
-            exclude=exclude,
-        )
+    def proposal(self, retrieval: Retrieval, searcher: Searcher | None = None,
+                 exclude: frozenset[str] = frozenset()) -> tuple[Answer | None, dict[str, float]]:
+        """The first strategy's answer for a retrieval and its evidence features, before the refusal decision."""
+        searcher = searcher or self._searcher
+        ctx = AnswerContext(retrieval.query, retrieval, searcher, exclude, self.settings.max_answer_sentences)
+        answer = next((a for s in self.answerers if (a := s.answer(ctx)) is not None), None)
+        return answer, evidence_features(retrieval.query, retrieval, answer, searcher)
+
+    def _propose(self, retrieval: Retrieval, searcher: Searcher, exclude: frozenset[str]) -> Answer:
+        answer, features = self.proposal(retrieval, searcher, exclude)
+        p = self.refusal.probability(features)
+        if answer is None or p < self.refusal.threshold:
+            return not_found(retrieval, searcher, p)
+        answer.evidence = p
+        return answer

@@ -17,26 +17,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .facts import COUNTRIES, GENERIC_TITLES, DocumentFacts, city_after
+from .facts import COUNTRIES, COUNTRY_CODES, ENGLISH_COUNTRIES, GENERIC_TITLES, DocumentFacts, city_after, country_line, split_countries
 
 DOC_TYPES = {"report": "결과보고서", "disclosure": "공개 사이트 요약", "news": "뉴스 기사", "press": "보도자료"}
 
-# Country names in Korean, English and ISO code all map to one Korean name.
-COUNTRY_CODES = {
-    "일본": "JP", "중국": "CN", "미국": "US", "프랑스": "FR", "독일": "DE", "영국": "GB", "인도": "IN",
-    "스리랑카": "LK", "베트남": "VN", "싱가포르": "SG", "태국": "TH", "필리핀": "PH", "인도네시아": "ID",
-    "말레이시아": "MY", "몽골": "MN", "호주": "AU", "캐나다": "CA", "스페인": "ES", "이탈리아": "IT",
-    "네덜란드": "NL", "벨기에": "BE", "스위스": "CH", "오스트리아": "AT", "덴마크": "DK", "스웨덴": "SE",
-    "핀란드": "FI", "노르웨이": "NO", "대만": "TW", "홍콩": "HK", "러시아": "RU", "브라질": "BR", "멕시코": "MX",
-    "아랍에미리트": "AE", "튀르키예": "TR", "이집트": "EG", "케냐": "KE", "남아프리카공화국": "ZA",
-    "뉴질랜드": "NZ", "에스토니아": "EE", "폴란드": "PL", "체코": "CZ", "헝가리": "HU", "포르투갈": "PT",
-}
-_COUNTRY_ALIASES = {
-    "japan": "일본", "china": "중국", "usa": "미국", "us": "미국", "united states": "미국", "미합중국": "미국",
-    "france": "프랑스", "germany": "독일", "uk": "영국", "united kingdom": "영국", "india": "인도",
-    "vietnam": "베트남", "singapore": "싱가포르", "thailand": "태국", "taiwan": "대만", "australia": "호주",
-    "canada": "캐나다", "spain": "스페인", "italy": "이탈리아", "netherlands": "네덜란드", "터키": "튀르키예",
-}
+# A country name standing as a word (not inside 인도네시아 when looking for 인도, nor in 인도 항해).
+_COUNTRY_WORD = re.compile(r"(?<![가-힣])(" + "|".join(sorted(map(re.escape, [c for c in COUNTRIES if len(c) >= 2]), key=len, reverse=True)) + r")(?=과|와|의|를|을|에|에서|로|및|,|\s|$|\)|·)")
 # Cities that name their country when the document does not.
 CITY_COUNTRY = {
     "요코하마": "일본", "도쿄": "일본", "오사카": "일본", "교토": "일본", "후쿠오카": "일본", "삿포로": "일본",
@@ -106,9 +92,10 @@ def normalise_country(name: str) -> str:
     key = name.strip()
     if key in COUNTRIES:
         return COUNTRIES[key]
-    if key.upper() in {v for v in COUNTRY_CODES.values()}:
-        return next(k for k, v in COUNTRY_CODES.items() if v == key.upper())
-    return _COUNTRY_ALIASES.get(key.lower(), "")
+    # Two-letter codes only in capitals: "in", "it" and "us" are English words too.
+    if len(key) == 2 and not key.isupper():
+        return ""
+    return ENGLISH_COUNTRIES.get(key.lower(), "")
 
 
 def parse_date(text: str, year: int | None = None) -> tuple[str, re.Match | None]:
@@ -179,13 +166,22 @@ def _places(rec: TripRecord, text: str) -> None:
         if rec.cities:
             rec.provenance["cities"] = span
     else:
-        head = [l for l in text.split("\n")[:3] if l.strip()]
-        for i, line in enumerate(head):
-            country = normalise_country(line.strip())
-            if country:
-                rec.countries.append(country)
-                start = text.find(line)
-                rec.provenance["countries"] = Span(start, start + len(line))
+        # The disclosure site's country line, names run together for several countries.
+        lines = [l.strip() for l in text.split("\n") if l.strip()]
+        at = country_line(lines)
+        if at is not None:
+            rec.countries.extend(split_countries(lines[at]))
+            start = text.find(lines[at])
+            rec.provenance["countries"] = Span(start, start + len(lines[at]))
+    if not rec.countries and rec.doc_type != "news":
+        # No country line: the countries the summary's first sentence about the trip names, in order.
+        for m in re.finditer(r"[^.\n]*(?:방문|출장|연수|일정|순방)[^.\n]*", text):
+            found = [(c.start(), COUNTRIES[c.group(0)]) for c in _COUNTRY_WORD.finditer(m.group(0))]
+            if found:
+                for _, name in sorted(found):
+                    if name not in rec.countries:
+                        rec.countries.append(name)
+                rec.provenance["countries"] = _span(0, m)
                 break
     for country in list(rec.countries):
         m = city_after(country, text)
@@ -249,8 +245,8 @@ def _dates(rec: TripRecord, text: str) -> None:
 
 def _people(rec: TripRecord, text: str) -> None:
     count = _line_value(text, "인원")
-    if count and count[0].isdigit():
-        rec.traveller_count = int(count[0])
+    if count and (n := re.match(r"(\d+)\s*명?$", count[0])):
+        rec.traveller_count = int(n.group(1))
         rec.provenance["traveller_count"] = count[1]
     who = _line_value(text, "출장자")
     if who:

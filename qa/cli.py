@@ -165,10 +165,10 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from eval.run import load_questions, run_questions
+    from eval.run import load_questions, run_questions, select_split
     from eval.metrics import format_summary, summarise
 
-    questions = load_questions(Path(args.file))
+    questions = select_split(load_questions(Path(args.file)), args.split)
     qa = _open(args)
     results = run_questions(qa, questions, k=args.k, llm=args.llm)
     if args.out:
@@ -179,6 +179,34 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 fh.write(json.dumps(r, ensure_ascii=False) + "\n")
     summary = summarise(questions, results)
     print(format_summary(summary))
+    return 0
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from eval.run import load_questions, select_split
+
+    from .refusal import fit_refusal_model
+
+    questions = select_split(load_questions(Path(args.file)), args.split)
+    qa = _open(args)
+    rows, labels = [], []
+    for q in questions:
+        query = qa.searcher.analyse(q.question)
+        if query.catalogue is not None and query.catalogue.confident:
+            continue  # answered from the trip catalogue, never refused by the model
+        _, features = qa.proposal(qa.retrieve(q.question))
+        rows.append(features)
+        labels.append(q.answerable)
+    model = fit_refusal_model(rows, labels, qa.searcher.embedder.model_id, f"{args.file} ({args.split or 'all'})",
+                              max_false_refusal=args.max_false_refusal)
+    out = Path(args.out) if args.out else qa.settings.index_dir / "refusal.json"
+    model.save(out)
+    refused = [model.refuses(r) for r in rows]
+    answerable = [r for r, a in zip(refused, labels) if a]
+    unanswerable = [r for r, a in zip(refused, labels) if not a]
+    print(f"질문 {len(rows)}개로 거절 모델을 보정했습니다: {out}")
+    print(f"  기준값 {model.threshold:.3f} · 답 있는 질문 거절 {sum(answerable)}/{len(answerable)}"
+          f" · 답 없는 질문 거절 {sum(unanswerable)}/{len(unanswerable)}")
     return 0
 
 
@@ -239,9 +267,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--out", help="질문별 결과를 쓸 JSONL 파일")
     p.add_argument("-k", type=int, default=None)
+    p.add_argument("--split", choices=["tune", "holdout", "all"], help="이 분할의 질문만 (기본: 모두)")
     llm_flag(p)
     common(p)
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("calibrate", help="질문 파일(JSONL)로 '찾지 못했습니다' 판단(거절 모델)을 보정합니다")
+    p.add_argument("file", help="QA 파일: 답 있는 질문과 답 없는 질문(answerable: false)이 모두 있어야 합니다")
+    p.add_argument("--split", choices=["tune", "holdout", "all"], default="tune",
+                   help="이 분할의 질문으로 보정 (기본: tune; split이 없는 파일은 all을 쓰세요)")
+    p.add_argument("--max-false-refusal", type=float, default=0.03, help="답 있는 질문을 거절해도 되는 최대 비율")
+    p.add_argument("--out", help="모델 JSON 경로 (기본: <색인 폴더>/refusal.json)")
+    common(p)
+    p.set_defaults(func=cmd_calibrate)
     return parser
 
 

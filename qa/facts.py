@@ -13,25 +13,99 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
-COUNTRIES = {
-    "일본": "일본", "중국": "중국", "미국": "미국", "프랑스": "프랑스", "독일": "독일", "영국": "영국",
-    "인도": "인도", "스리랑카": "스리랑카", "베트남": "베트남", "싱가포르": "싱가포르", "태국": "태국",
-    "필리핀": "필리핀", "인도네시아": "인도네시아", "말레이시아": "말레이시아", "몽골": "몽골",
-    "호주": "호주", "캐나다": "캐나다", "스페인": "스페인", "이탈리아": "이탈리아", "네덜란드": "네덜란드",
-    "벨기에": "벨기에", "스위스": "스위스", "오스트리아": "오스트리아", "덴마크": "덴마크", "스웨덴": "스웨덴",
-    "핀란드": "핀란드", "노르웨이": "노르웨이", "대만": "대만", "홍콩": "홍콩", "러시아": "러시아",
-    "브라질": "브라질", "멕시코": "멕시코", "아랍에미리트": "아랍에미리트", "튀르키예": "튀르키예", "터키": "튀르키예",
-    "이집트": "이집트", "케냐": "케냐", "남아프리카공화국": "남아프리카공화국", "뉴질랜드": "뉴질랜드",
-    "에스토니아": "에스토니아", "폴란드": "폴란드", "체코": "체코", "헝가리": "헝가리", "포르투갈": "포르투갈",
-}
+def _country_names() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """From CLDR (via Babel): Korean country names -> the short Korean name used in the catalogue,
+    that name -> ISO code, and English names and codes (lower-cased) -> the Korean name."""
+    from babel import Locale
 
-_ORG = re.compile(r"^[가-힣]{2,12}(?:특별시|광역시|특별자치시|특별자치도|도|시|군|구|부|청|처|원|공사|공단|연구원|위원회)$")
+    names: dict[str, str] = {}
+    codes: dict[str, str] = {}
+    english: dict[str, str] = {}
+    english_names = Locale("en").territories
+    for code, name in Locale("ko").territories.items():
+        if not (len(code) == 2 and code.isalpha()):
+            continue  # regions such as 001 (world) or 150 (Europe)
+        short = re.sub(r"\s*\(.*\)$|\s*시국$", "", name)  # 홍콩(중국 특별행정구) -> 홍콩, 바티칸 시국 -> 바티칸
+        names[name] = short
+        names[short] = short
+        names[short.replace(" ", "")] = short
+        codes[short] = code
+        english[code.lower()] = short
+        if code in english_names:
+            english[english_names[code].lower()] = short
+    # Older or everyday names still common in reports.
+    names.update({"터키": "튀르키예", "미합중국": "미국", "남아공": "남아프리카", "남아프리카공화국": "남아프리카",
+                  "체코공화국": "체코", "싱가폴": "싱가포르"})
+    english.update({"usa": "미국", "uk": "영국", "uae": "아랍에미리트", "korea": "대한민국", "vietnam": "베트남",
+                    "turkey": "튀르키예"})
+    return names, codes, english
+
+
+COUNTRIES, COUNTRY_CODES, ENGLISH_COUNTRIES = _country_names()
+_COUNTRY_ALTERNATION = re.compile("|".join(sorted(map(re.escape, COUNTRIES), key=len, reverse=True)))
+
+
+def country_line(lines: list[str]) -> int | None:
+    """Index of the disclosure site's country line among the first lines (the image line above
+    it may name one country of several: the line naming the most wins)."""
+    found = [(len(split_countries(l)), -i) for i, l in enumerate(lines[:6]) if split_countries(l)]
+    return -max(found)[1] if found else None
+
+
+def split_countries(line: str) -> list[str]:
+    """'덴마크핀란드노르웨이스웨덴' -> the four names, when the whole line is country names; else []."""
+    compact = re.sub(r"[\s,·/、]+", "", line)
+    if not compact or len(compact) > 60:
+        return []
+    # Longest names first; a line that does not decompose completely is not a country line.
+    best: list[list[str] | None] = [None] * (len(compact) + 1)
+    best[0] = []
+    for i in range(len(compact)):
+        if best[i] is None:
+            continue
+        for name in COUNTRIES:
+            if compact.startswith(name, i) and (best[i + len(name)] is None):
+                best[i + len(name)] = best[i] + [COUNTRIES[name]]
+    found = best[len(compact)] or []
+    return list(dict.fromkeys(found))
+
+
+_ORG = re.compile(
+    r"^(?:[가-힣]{2,8}(?:특별시|광역시|특별자치시|특별자치도|도)\s)?"
+    r"[가-힣]{1,12}(?:특별시|광역시|특별자치시|특별자치도|도|시|군|구|부|청|처|원|공사|공단|연구원|위원회|의회|교육청)$"
+)
 _KO_DATE = re.compile(r"(\d{4})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일")
 _DOT_DATE = re.compile(r"(\d{4})\s*[./-]\s*(\d{1,2})\s*[./-]\s*(\d{1,2})")
 _PERIOD = re.compile(r"기\s*간\s*[:：]\s*(.+)")
 _DEST = re.compile(r"출\s*장\s*지\s*[:：]\s*(.+)")
 _NEWS_DATE = re.compile(r"(?:기사)?입력\s*:?\s*(\d{4})[./-](\d{1,2})[./-](\d{1,2})")
 GENERIC_TITLES = {"국외출장 결과보고서", "공무국외출장 결과보고서", "결과보고서", "출장 결과보고서"}
+
+
+# Province short forms follow one rule: 경상북도 -> 경북, 전라남도 -> 전남, 충청북도 -> 충북.
+_PROVINCE = re.compile(r"^([가-힣])[가-힣]([남북])도$")
+_ORG_SUFFIX = re.compile(r"(특별자치시|특별자치도|특별시|광역시|시|군|구|도)$")
+
+
+def organisation_aliases(organisations: list[str]) -> dict[str, set[str]]:
+    """Short names users type for each organisation: 안동시/안동, 서울시/서울, 경북, 울산 + 중구."""
+    aliases: dict[str, set[str]] = {}
+    for org in organisations:
+        for part in org.split():
+            names = {part}
+            stem = _ORG_SUFFIX.sub("", part)
+            if len(stem) >= 2:
+                names.add(stem)
+                if re.search(r"(특별시|광역시|특별자치시)$", part):
+                    names.add(stem + "시")
+            if m := _PROVINCE.match(part):
+                names.add(m.group(1) + m.group(2))
+            if part.endswith("특별자치도"):
+                names.add(stem + "도")
+            for name in names:
+                aliases.setdefault(name, set()).add(org)
+    return aliases
+
 
 
 @dataclass(frozen=True)
@@ -49,9 +123,10 @@ class DocumentFacts:
         """One line naming the document, prefixed to every chunk for search."""
         place = " ".join(p for p in (self.country, self.city) if p)
         organisation = self.organisation
-        short = re.sub(r"(특별시|광역시|특별자치시)$", "시", organisation)
-        if short != organisation:  # reports say 서울시 and 우리 시 as often as 서울특별시
-            organisation = f"{organisation}({short})"
+        # Users and reports name it shorter (서울시, 경북 안동): the short names are searchable too.
+        short = sorted(a for a in organisation_aliases([organisation]) if a not in organisation)
+        if short:
+            organisation = f"{organisation}({' '.join(short)})"
         dates = "~".join(d for d in (self.start_date, self.end_date) if d) or self.published
         parts = [self.title, organisation, place, dates]
         return " | ".join(p for p in parts if p)
@@ -84,6 +159,14 @@ def _title(lines: list[str], text: str) -> str:
         purpose = re.search(r"출장\s*목적\s*\n+\s*[○◦•-]?\s*(.+)", text)
         if purpose:
             return purpose.group(1).strip()
+    # The disclosure site: the title is the line under the country line; a page that starts
+    # at the organisation line has no title (left empty rather than guessed).
+    at = country_line(lines)
+    if at is not None:
+        after = lines[at + 1] if at + 1 < len(lines) else ""
+        return after if after and ":" not in after and not _ORG.match(after) else ""
+    if any(l.startswith("출발일:") for l in lines[:12]):
+        return ""
     for line in lines[:8]:
         if len(line) >= 12 and ":" not in line and line not in GENERIC_TITLES:
             return line
@@ -102,14 +185,16 @@ def _place(lines: list[str], text: str) -> tuple[str, str]:
         country = COUNTRIES.get(words[0], "") if words else ""
         city = words[1] if country and len(words) > 1 else ""
         return country, city
-    country = next((COUNTRIES[l] for l in lines[:3] if l in COUNTRIES), "")
+    at = country_line(lines)
+    names = split_countries(lines[at]) if at is not None else []
+    country = names[0] if names else ""
     city = ""
     if country:
         # "3박 4일간 일본 요코하마에서" / "중국 광저우를 방문하여": the word after the country.
         m = city_after(country, text)
         if m:
             city = m.group(1)
-    return country, city
+    return " ".join(names), city
 
 
 def extract_facts(text: str) -> DocumentFacts:

@@ -18,7 +18,7 @@ import numpy as np
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
-from .answer import Answer, Citation, abstain, looks_like_instruction, make_citation, weighted_share
+from .answer import Answer, Citation, Segment, looks_like_instruction, make_citation, not_found, weighted_share
 from .korean import content_morphemes
 from .prompts import load_prompt
 from .retrieve import Hit, Retrieval, Searcher
@@ -103,8 +103,7 @@ def format_passages(hits: list[Hit], searcher: Searcher) -> str:
 
 
 def answer_messages(question: str, hits: list[Hit], searcher: Searcher) -> list[BaseMessage]:
-    not_found = load_prompt("not_found").text
-    system = load_prompt("system").text.format(not_found=not_found)
+    system = load_prompt("system").text.format(not_found=load_prompt("not_found").text)
     user = load_prompt("answer").format(question=as_data(question), passages=format_passages(hits, searcher))
     return [SystemMessage(system), HumanMessage(user)]
 
@@ -113,7 +112,7 @@ def condense_messages(history: list[dict], question: str) -> list[BaseMessage]:
     lines = []
     for turn in history[-3:]:
         lines.append(f"사용자: {turn['question']}")
-        lines.append(f"도우미: {_MARKERS.sub('', turn['answer']).strip()}")
+        lines.append(f"도우미: {' '.join(seg['text'] for seg in turn.get('segments', [])).strip()}")
     text = load_prompt("condense").format(history=as_data("\n".join(lines)), question=as_data(question))
     return [HumanMessage(text)]
 
@@ -239,14 +238,14 @@ def verified_answer(reply: str, retrieval: Retrieval, searcher: Searcher, settin
     kept = [c for c in checked if c.supported and not says_not_found(c.text)]
     if not kept:
         if says_not_found(reply):
-            answer = abstain(retrieval, searcher, evidence=0.0)
+            answer = not_found(retrieval, searcher)
             answer.mode = "llm"
             return answer
         return None
 
     numbers: dict[int, int] = {}  # passage number in the prompt -> citation number shown
     spans: dict[int, list[tuple[int, int]]] = {}
-    parts = []
+    segments = []
     for c in kept:
         shown = []
         for n in c.cited:
@@ -256,13 +255,13 @@ def verified_answer(reply: str, retrieval: Retrieval, searcher: Searcher, settin
             shown.append(numbers[n])
             chunk = hits[n - 1].chunk
             spans[n].extend(sp for sp in c.spans if chunk.start <= sp[0] < chunk.end and sp not in spans[n])
-        parts.append(c.text + " " + "".join(f"[{m}]" for m in shown))
+        segments.append(Segment(c.text, tuple(shown)))
     citations: list[Citation] = [make_citation(m, hits[n - 1], spans[n], searcher) for n, m in numbers.items()]
     removed = len(checked) - len(kept)
     notice = f"근거를 확인할 수 없는 문장 {removed}개를 답에서 뺐습니다." if removed else ""
     return Answer(
         question=retrieval.question,
-        answer=" ".join(parts),
+        segments=segments,
         abstained=False,
         citations=citations,
         mode="llm",

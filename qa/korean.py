@@ -6,7 +6,6 @@ Kiwi's model takes about a second to load, so one instance serves the process.
 from __future__ import annotations
 
 import re
-import unicodedata
 import threading
 from functools import lru_cache
 
@@ -66,15 +65,6 @@ def content_morphemes_batch(texts: list[str]) -> list[list[str]]:
     return out
 
 
-def query_terms(text: str) -> list[str]:
-    """Content morphemes of a question, without question words and repeats."""
-    seen: dict[str, None] = {}
-    for term in content_morphemes(text):
-        if term not in QUESTION_WORDS and term not in ENGLISH_STOPWORDS:
-            seen.setdefault(term, None)
-    return list(seen)
-
-
 @lru_cache(maxsize=1024)
 def question_nouns(text: str) -> frozenset[str]:
     """Korean nouns of a question (at least two syllables): the things it asks about."""
@@ -112,51 +102,3 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             if e > s:
                 spans.append((start_of_line + s, start_of_line + e))
     return spans
-
-
-def _jamo(word: str) -> str:
-    # NFD splits each Hangul syllable into its jamo, so "져" and "저" differ by one vowel.
-    return unicodedata.normalize("NFD", word)
-
-
-def _within_one_edit(a: str, b: str) -> bool:
-    if a == b:
-        return True
-    la, lb = len(a), len(b)
-    if abs(la - lb) > 1:
-        return False
-    if la > lb:
-        a, b, la, lb = b, a, lb, la
-    i = 0
-    while i < la and a[i] == b[i]:
-        i += 1
-    if la == lb:
-        return a[i + 1 :] == b[i + 1 :]
-    return a[i:] == b[i + 1 :]
-
-
-class TermCorrector:
-    """Maps a misspelt Korean word ("광져우") to an indexed one ("광저우") one jamo edit away."""
-
-    def __init__(self, vocabulary: dict[str, int]):
-        self._df = vocabulary
-        self._by_length: dict[int, list[tuple[str, str]]] = {}
-        for term in vocabulary:
-            if len(term) >= 2 and _is_hangul(term):
-                self._by_length.setdefault(len(term), []).append((term, _jamo(term)))
-
-    def correct(self, term: str) -> str:
-        # Two-syllable words are too often real words one jamo apart (경비/경보): leave them.
-        if term in self._df or len(term) < 3 or not _is_hangul(term):
-            return term
-        target = _jamo(term)
-        best, best_df = term, 0
-        for n in (len(term), len(term) - 1, len(term) + 1):
-            for cand, cand_jamo in self._by_length.get(n, ()):
-                if self._df[cand] > best_df and _within_one_edit(target, cand_jamo):
-                    best, best_df = cand, self._df[cand]
-        return best
-
-
-def _is_hangul(term: str) -> bool:
-    return all("\uac00" <= ch <= "\ud7a3" for ch in term)

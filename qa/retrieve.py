@@ -8,7 +8,6 @@ exposes the same search as a LangChain `BaseRetriever`.
 
 from __future__ import annotations
 
-import math
 import re
 import time
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from pydantic import ConfigDict
 from .chunk import Chunk
 from .embed import IndexEmbeddings
 from .index import IndexUnavailable, LoadedIndex
-from .korean import TermCorrector, question_nouns, query_terms
+from .query import ANSWER_LABELS, CorpusStats, Query, analyse
 from .rerank import get_reranker
 from .settings import Settings
 
@@ -39,12 +38,18 @@ class Hit:
 
 @dataclass
 class Retrieval:
-    question: str
-    terms: list[str]
+    query: Query
     query_vector: np.ndarray
     hits: list[Hit]
     timings_ms: dict[str, float] = field(default_factory=dict)
-    unknown_nouns: list[str] = field(default_factory=list)  # question nouns found nowhere in the corpus
+
+    @property
+    def question(self) -> str:
+        return self.query.text
+
+    @property
+    def terms(self) -> list[str]:
+        return list(self.query.terms)
 
 
 def _minmax(values: np.ndarray) -> np.ndarray:
@@ -71,18 +76,6 @@ def fuse_rrf(dense: np.ndarray, keyword: np.ndarray, k: int = 60) -> np.ndarray:
     return fused / (2 / (k + 1))  # 1.0 = ranked first by both
 
 
-# Reports label the answer to "where"/"when" questions ("장소: OECD 본부", "일시: …"): searching
-# for the label too finds the passage that holds the answer, not just the ones naming the event.
-_CUES = [
-    (re.compile(r"어디|장소|where", re.I), ["장소", "출장지", "개최지"]),
-    (re.compile(r"언제|일시|날짜|when", re.I), ["일시", "일자", "일정"]),
-]
-
-
-def _cue_terms(question: str) -> list[str]:
-    return [t for pattern, cues in _CUES if pattern.search(question) for t in cues]
-
-
 def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
@@ -102,44 +95,52 @@ class Searcher:
         self.reranker = get_reranker(settings.reranker, settings.st_device) if settings.reranker else None
         self._vectors = index.dense.vectors()
         self._term_sets = [set(t) for t in index.chunk_terms]
-        n = max(len(index.chunks), 1)
         df: dict[str, int] = {}
         for terms in self._term_sets:
             for t in terms:
                 df[t] = df.get(t, 0) + 1
-        self._idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
-        self._corrector = TermCorrector(df)
-        # Raw text too: a question noun can sit inside a longer compound ("초등학교" in "미나토미라이초등학교").
-        self._corpus_text = "\n".join(c.search_text for c in index.chunks).lower()
-        self._max_idf = math.log(1 + (n + 0.5) / 0.5)
+        trips = index.catalogue.trips() if index.catalogue is not None else []
+        self.stats = CorpusStats(
+            df=df,
+            passages=len(index.chunks),
+            # Raw text too: a question noun can sit inside a longer compound ("초등학교" in "미나토미라이초등학교").
+            text="\n".join(c.search_text for c in index.chunks).lower(),
+            organisations=sorted({t.organisation for t in trips if t.organisation}),
+            cities={c for t in trips for c in t.cities},
+            titles=[" ".join([t.title, t.purpose, *t.events]).lower() for t in trips],
+        )
+        self._doc_terms: dict[str, set[str]] = {}
         self._rows_by_source: dict[str, list[int]] = {}
         for i, c in enumerate(index.chunks):
             self._rows_by_source.setdefault(c.source, []).append(i)
 
     def idf(self, term: str) -> float:
         """Inverse document frequency over passages; unseen terms get the maximum."""
-        return self._idf.get(term, self._max_idf)
+        return self.stats.idf(term)
+
+    def analyse(self, question: str, has_history: bool = False) -> Query:
+        return analyse(question, self.stats, has_history)
 
     def terms_of(self, row: int) -> set[str]:
         return self._term_sets[row]
 
-    def search(self, question: str, k: int | None = None, sources: Iterable[str] | None = None) -> Retrieval:
-        """Top-k passages for `question`, optionally only from the documents in `sources`."""
+    def document_terms(self, source: str) -> set[str]:
+        """Content terms of every passage of one document (with its header)."""
+        cached = self._doc_terms.get(source)
+        if cached is None:
+            cached = set().union(*(self._term_sets[r] for r in self._rows_by_source.get(source, [])))
+            self._doc_terms[source] = cached
+        return cached
+
+    def search(self, query: Query | str, k: int | None = None, sources: Iterable[str] | None = None) -> Retrieval:
+        """Top-k passages for `query`, optionally only from the documents in `sources`."""
         k = k or self.settings.top_k
         timings: dict[str, float] = {}
         t = time.perf_counter()
-        terms, corrected = [], question
-        for term in query_terms(question):
-            fixed = self._corrector.correct(term)
-            if fixed != term:
-                corrected = corrected.replace(term, fixed)
-            if fixed not in terms:
-                terms.append(fixed)
-        unknown = sorted(
-            n
-            for n in question_nouns(question)
-            if self._corrector.correct(n) not in self._idf and n.lower() not in self._corpus_text
-        )
+        if isinstance(query, str):
+            query = self.analyse(query)
+        terms = list(query.terms)
+        corrected = query.corrected
         timings["terms"] = (time.perf_counter() - t) * 1000
 
         t = time.perf_counter()
@@ -152,7 +153,8 @@ class Searcher:
             allowed = np.array(sorted(rows), dtype=np.int64)
 
         t = time.perf_counter()
-        kw_scores = self.index.keyword.scores(terms + [c for c in _cue_terms(question) if c not in terms])
+        # Reports label the answer to "where"/"when" questions ("장소: …", "일시: …"): search the label too.
+        kw_scores = self.index.keyword.scores(terms + [c for c in ANSWER_LABELS.get(query.answer_type, ()) if c not in terms])
         if allowed is not None:
             mask = np.zeros(len(kw_scores), dtype=bool)
             mask[allowed] = True
@@ -193,7 +195,7 @@ class Searcher:
             scores = self.reranker.scores(corrected, [h.chunk.search_text for h in hits])
             hits = [hits[i] for i in np.argsort(-scores, kind="stable")[:k]]
             timings["rerank"] = (time.perf_counter() - t) * 1000
-        return Retrieval(question, terms, qvec, hits, timings, unknown)
+        return Retrieval(query, qvec, hits, timings)
 
 
 def hit_to_document(hit: Hit) -> Document:

@@ -64,8 +64,10 @@ class Settings(BaseSettings):
 
     # --- offline answer --------------------------------------------------------
     max_answer_sentences: int = Field(3, ge=1, le=6)
-    abstain_threshold: float = Field(
-        0.47, description="Evidence below this (0..1) makes the answer abstain; calibrated on eval/seeds_dev.jsonl."
+    refusal_model: Path | None = Field(
+        None,
+        description="Refusal model JSON (`qa calibrate` writes one); None: <index_dir>/refusal.json when present, "
+        "else the packaged model fitted on the tune split of eval/realtrips_dev.jsonl.",
     )
 
     # --- LLM answers (optional; any OpenAI-compatible chat endpoint) ------------

@@ -1,0 +1,97 @@
+"""The dev sets, by split, side by side with the textbook baseline.
+
+    python -m eval.dev                    # holdout and tune of eval/realtrips_dev.jsonl, seeds dev set, follow-ups
+    python -m eval.dev --split holdout    # one split only
+
+`eval/realtrips_dev.jsonl` is asked over one index of the realtrips-dev corpus (read from
+../shared/benchmarks/realtrips-dev/corpus, never copied) plus the seeds; `eval/seeds_dev.jsonl`
+over the seeds alone. Thresholds and weights are fitted on the tune split only
+(`qa calibrate eval/realtrips_dev.jsonl --split tune ...`); the holdout figures are the ones to report.
+Follow-up pairs (`eval/followups_dev.jsonl`) are asked as two-turn conversations.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from qa import QA, Settings
+
+from .baselines import TextbookPipeline, format_table
+from .metrics import format_summary, key_present, summarise
+from .run import Question, load_questions, run_questions, select_split
+
+ROOT = Path(__file__).resolve().parent.parent
+REALTRIPS = ROOT.parent / "shared" / "benchmarks" / "realtrips-dev" / "corpus"
+SEEDS = ROOT / "seeds"
+REALTRIPS_QA = ROOT / "eval" / "realtrips_dev.jsonl"
+SEEDS_QA = ROOT / "eval" / "seeds_dev.jsonl"
+FOLLOWUPS = ROOT / "eval" / "followups_dev.jsonl"
+OUT = ROOT / "eval" / "out"
+
+
+def open_realtrips(index_dir: Path = OUT / "idx-realtrips", **settings) -> QA:
+    """The QA object over realtrips-dev plus the seeds (the index is built when missing or stale)."""
+    if not REALTRIPS.is_dir():
+        raise SystemExit(f"realtrips-dev 코퍼스가 없습니다: {REALTRIPS}")
+    return QA.open(Settings(index_dir=index_dir, corpus=[REALTRIPS, SEEDS], **settings))
+
+
+def open_seeds(index_dir: Path = OUT / "idx-seeds", **settings) -> QA:
+    return QA.open(Settings(index_dir=index_dir, corpus=[SEEDS], **settings))
+
+
+def compare(qa: QA, questions: list[Question]) -> dict[str, dict]:
+    """Our pipeline and the textbook baseline on the same questions and corpus."""
+    ours = summarise(questions, run_questions(qa, questions))
+    textbook = TextbookPipeline(qa.settings.corpus, qa.settings)
+    tb = summarise(questions, [{"id": q.id, **textbook.ask(q.question)} for q in questions])
+    return {"ours": ours, "textbook": tb}
+
+
+def run_followups(qa: QA, path: Path = FOLLOWUPS, split: str | None = None) -> dict:
+    """Two-turn conversations: does the analysis see whether the second question points back, and
+    is the second answer right (and never taken from the first answer's document when unrelated)?"""
+    pairs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    pairs = [p for p in pairs if not split or split == "all" or p.get("split") == split]
+    detected, keys, leaked = [], [], []
+    for p in pairs:
+        first = qa.ask(p["first"])
+        second = qa.ask(p["second"], history=[first])
+        query = qa.searcher.analyse(p["second"], has_history=not first.abstained)
+        detected.append(query.refers_back == p["refers_back"])
+        if p.get("answerable", True):
+            keys.append(not second.abstained and all(key_present(second.answer, k) for k in p["keys"]))
+        if not p["refers_back"]:
+            leaked.append("이전 답변의 문서" in second.notice)
+    share = lambda xs: sum(xs) / len(xs) if xs else 0.0  # noqa: E731
+    return {"pairs": len(pairs), "refers_back_accuracy": share(detected), "second_all_keys": share(keys),
+            "unrelated_answered_from_previous": share(leaked)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="개발 질문 세트 평가 (tune/holdout, 교과서 기준선 비교)")
+    parser.add_argument("--split", choices=["tune", "holdout", "all"], default=None)
+    args = parser.parse_args()
+    qa = open_realtrips()
+    questions = load_questions(REALTRIPS_QA)
+    for split in ([args.split] if args.split else ["holdout", "tune"]):
+        chosen = select_split(questions, split)
+        print(f"\n## realtrips_dev.jsonl · {split} ({len(chosen)})\n")
+        summaries = compare(qa, chosen)
+        print(format_summary(summaries["ours"]))
+        print()
+        print(format_table(summaries, ours="ours"))
+        print("\n후속 질문:", run_followups(qa, split=split))
+    seeds = open_seeds()
+    seed_questions = load_questions(SEEDS_QA)
+    print(f"\n## seeds_dev.jsonl ({len(seed_questions)})\n")
+    summaries = compare(seeds, seed_questions)
+    print(format_summary(summaries["ours"]))
+    print()
+    print(format_table(summaries, ours="ours"))
+
+
+if __name__ == "__main__":
+    main()

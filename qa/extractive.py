@@ -1,0 +1,207 @@
+"""The offline extractive answer: the best sentences of the retrieved passages, cited.
+
+Every sentence of the top passages is scored against the analysed question: IDF-weighted
+overlap with the question's content terms (those the document header does not already
+explain count most), embedding similarity (sentence vectors are computed at index time),
+the passage's retrieval score, and whether it holds what the answer type asks for (a date
+for "언제", a place for "어디", a number for "몇"). One or two sentences of the best
+document make the answer; another document's sentence joins only when the question asks
+about several things, and a question about two trips gets one sentence per trip.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .answer import Answer, AnswerContext, Segment, looks_like_instruction, make_citation, weighted_share
+from .facts import GENERIC_TITLES
+from .korean import content_morphemes
+from .query import GENERIC_TERMS, Query
+from .retrieve import Hit
+
+# What a sentence answering each answer type contains.
+TYPE_EVIDENCE = {
+    "where": re.compile(r"장\s*소|출장지|개최지|에서\s*(?:열|개최|진행)|방문|(?:시|도|국|캠퍼스|본부|센터|대학교?)에서|[가-힣]+(?:시|국)\s"),
+    "duration": re.compile(r"\d+\s*박\s*\d+\s*일|\d+\s*일\s*(?:간|동안)|부터.{0,30}까지|[~∼]"),
+    "when": re.compile(r"\d{4}\s*[.년]|\d{1,2}\s*월\s*\d{1,2}\s*일|\d+\s*박\s*\d+\s*일|출발일|도착일|일\s*자"),
+    "count": re.compile(r"\d+\s*(?:여\s*)?(?:명|개|곳|건|번|개국)|인원|총\s*\d|[한두세네]\s*(?:명|곳|개)"),
+    "who": re.compile(r"출장자|성명|[가-힣]{2,4}\s*(?:연구위원|장관|시장|군수|구청장|의장|의원|사무관|주무관|기획관|팀장|국장|과장|사무총장|부시장|위원장)|[가-힣]+(?:시|군|구|도|청|부|원|회)\s*(?:는|은|이|가)\s"),
+    "cost": re.compile(r"\d[\d,.]*\s*(?:원|만\s*원|억|달러|유로|엔)|예산|경비|비용"),
+}
+_PREDICATE_END = re.compile(r"(?:다|요|음|함|임|됨|[가-힣]+(?:소개|강조|설명|제시|발표|논의|참석|추진|필요|공유|개최))[.!?…]*$")
+_SENTENCE_END = re.compile(r"[.!?…。\"”’)]$|(?:다|요|음|함|임|됨)$")
+_BULLET = re.compile(r"^[•\-–○◦·▪*]\s*")
+# Connectives that point back to a sentence the reader of the answer does not see.
+_LEADING_CONNECTIVE = re.compile(r"^(?:특히|또한|아울러|한편|더불어|이와 함께|그리고)\s*,?\s+")
+# "이 보고서는 … 결과입니다": a sentence about the report itself, not about what happened.
+_ABOUT_THE_REPORT = re.compile(r"^(?:이|본)\s*(?:해외\s*)?(?:출장\s*)?(?:보고서|문서|자료)[는은]")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    hit_rank: int
+    hit: Hit
+    span: tuple[int, int]
+    text: str
+    lexical: float
+    semantic: float
+    typed: float
+    score: float
+
+
+def display(text: str) -> str:
+    return _LEADING_CONNECTIVE.sub("", _BULLET.sub("", text.strip()))
+
+
+def header_terms(hit: Hit) -> set[str]:
+    return set(content_morphemes(hit.chunk.header + "\n" + hit.chunk.section))
+
+
+def candidates(ctx: AnswerContext) -> list[Candidate]:
+    """Every usable sentence of the retrieved passages, scored (see module docstring)."""
+    query, retrieval, searcher = ctx.query, ctx.retrieval, ctx.searcher
+    index = searcher.index
+    q = retrieval.query_vector
+    evidence = TYPE_EVIDENCE.get(query.answer_type)
+    asks_what = query.answer_type == "what"
+    about_report = bool(re.search(r"보고서|문서|자료", query.text))
+    terms = list(query.terms)
+    out: list[Candidate] = []
+    for rank, hit in enumerate(retrieval.hits):
+        doc = index.documents.get(hit.chunk.source)
+        title = doc.facts.title if doc else ""
+        doc_end = len(doc.text) if doc else -1
+        context = header_terms(hit)
+        # Terms the document header already explains (the trip's name) are the topic;
+        # the rest are what the question is really about.
+        focus = [t for t in query.topic_terms if t not in context]
+        # How much of the question this passage (with its document header) covers at all:
+        # a sentence from the wrong trip must not win on a shared word like 기간.
+        passage_match = 0.5 + 0.5 * weighted_share(terms, searcher.terms_of(hit.row), searcher)
+        rows = index.sentence_rows[hit.row]
+        sims = index.sentence_vectors[rows] @ q if rows else np.zeros(0)
+        previous: list[set[str]] = []
+        for (s, e), sim in zip(hit.chunk.sentences, sims):
+            text = hit.chunk.text[s:e]
+            own = set(content_morphemes(text))
+            near = own.union(*previous[-2:]) if previous else own
+            previous.append(own)
+            # The title restates the topic, unless it is all the document says (a one-line note).
+            is_title = text == title and len(hit.chunk.sentences) > 1
+            if not own or is_title or text in GENERIC_TITLES or looks_like_instruction(text) or display(text) in ctx.exclude:
+                continue
+            lexical = (
+                0.6 * weighted_share(focus, own, searcher)
+                + 0.2 * weighted_share(focus, near, searcher)
+                + 0.2 * weighted_share(terms, own, searcher)
+            ) if focus else 0.5 * weighted_share(terms, own, searcher)
+            typed = 1.0 if evidence is not None and evidence.search(text) else 0.0
+            # A bare label ("Hongseok Lee, 친환경건축팀장 (서울시)") names someone but says nothing
+            # they did: it can answer who/where/when, never "what".
+            label_only = len(text) < 60 and not _PREDICATE_END.search(text) and ":" not in text
+            penalty = 0.0
+            if label_only and not typed:
+                penalty = 0.25 if asks_what else 0.08
+            if asks_what and not about_report and _ABOUT_THE_REPORT.match(text):
+                penalty += 0.25
+            # The excerpt ends mid-sentence: a cut sentence is a poor answer.
+            if hit.chunk.start + e >= doc_end and not _SENTENCE_END.search(text):
+                penalty += 0.3
+            score = (
+                0.45 * lexical
+                + 0.30 * max(0.0, (float(sim) - 0.75) / 0.15)
+                + 0.15 * hit.score
+                + 0.20 * typed
+                - penalty
+            )
+            if evidence is not None and not typed:
+                score *= 0.75  # a "when" question is not answered by a sentence without a date
+            score *= passage_match
+            out.append(Candidate(rank, hit, (s, e), text, lexical, float(sim), typed, score))
+    return out
+
+
+def _redundant(c: Candidate, chosen: list[Candidate]) -> bool:
+    terms = set(content_morphemes(c.text))
+    for other in chosen:
+        t = set(content_morphemes(other.text))
+        if len(terms & t) / max(1, len(terms | t)) > 0.5:
+            return True
+    return False
+
+
+def _identifying(query: Query, hit: Hit) -> set[str]:
+    """The question's topic terms this document's header names (which trip it is)."""
+    return {t for t in query.topic_terms if t in header_terms(hit)}
+
+
+def choose(ctx: AnswerContext, ranked: list[Candidate]) -> list[Candidate]:
+    """The sentences of the answer, best first."""
+    query = ctx.query
+    best = ranked[0]
+    if query.several:
+        # One sentence per trip: the best sentence of each document that names a part of the
+        # question the documents before it did not.
+        chosen = [best]
+        covered = _identifying(query, best.hit)
+        for c in ranked[1:]:
+            if len(chosen) >= max(2, ctx.max_sentences - 1):
+                break
+            if any(c.hit.chunk.source == o.hit.chunk.source for o in chosen):
+                continue
+            names = _identifying(query, c.hit)
+            if names - covered and c.score >= 0.4 * best.score:
+                chosen.append(c)
+                covered |= names
+        if len(chosen) > 1:
+            return chosen
+    limit = ctx.max_sentences if query.wants_list else min(2, ctx.max_sentences)
+    chosen = [best]
+    for c in ranked[1:]:
+        if len(chosen) >= limit or c.score < 0.8 * best.score:
+            break
+        if c.hit.chunk.source != best.hit.chunk.source:
+            continue  # another report joins only when the question asks about several
+        if not _redundant(c, chosen):
+            chosen.append(c)
+    return chosen
+
+
+class ExtractiveAnswerer:
+    """Quotes the best sentences of the retrieved passages."""
+
+    mode = "extractive"
+
+    def answer(self, ctx: AnswerContext) -> Answer | None:
+        ranked = sorted(candidates(ctx), key=lambda c: -c.score)
+        if not ranked:
+            return None
+        chosen = choose(ctx, ranked)
+        # Read in document order within a passage, passages in rank order.
+        ordered = sorted(chosen, key=lambda c: (c.hit_rank, c.span[0]))
+        numbers: dict[str, int] = {}
+        spans: dict[str, list[tuple[int, int]]] = {}
+        segments: list[Segment] = []
+        for c in ordered:
+            cid = c.hit.chunk.id
+            if cid not in numbers:
+                numbers[cid] = len(numbers) + 1
+                spans[cid] = []
+            base = c.hit.chunk.start
+            spans[cid].append((base + c.span[0], base + c.span[1]))
+            segments.append(Segment(display(c.text), (numbers[cid],)))
+        by_id = {c.hit.chunk.id: c.hit for c in chosen}
+        citations = [make_citation(n, by_id[cid], spans[cid], ctx.searcher) for cid, n in numbers.items()]
+        best = ranked[0]
+        return Answer(
+            question=ctx.query.text,
+            segments=segments,
+            abstained=False,
+            citations=citations,
+            mode=self.mode,
+            signals={"sentence_score": best.score, "sentence_lexical": best.lexical,
+                     "sentence_similarity": best.semantic, "sentence_typed": best.typed},
+        )

@@ -1,0 +1,318 @@
+"""Query analysis: everything the later stages need to know about a question, computed once.
+
+`analyse(question, stats)` runs Kiwi once and returns a `Query`: content terms (spelling
+corrected against the corpus vocabulary), nouns, the answer type (where / when / how long /
+how many / who / how much / what), whether several items or several trips are asked for,
+whether it points back to the conversation, its language, and — for questions about trips
+as a whole — the catalogue request with filters that the corpus actually knows. Retrieval,
+routing, answering and the refusal decision all read this object; none re-tokenises the
+question with its own patterns.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Literal
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from .catalogue import CITY_COUNTRY, TripFilter, normalise_country
+from .facts import COUNTRIES, organisation_aliases
+from .korean import CONTENT_TAGS, ENGLISH_STOPWORDS, QUESTION_WORDS, kiwi
+
+AnswerType = Literal["where", "when", "duration", "count", "who", "cost", "what"]
+CatalogueKind = Literal["list", "count", "earliest", "latest", "longest", "shortest"]
+
+# --------------------------------------------------------------------------- cue lexicon
+# Every Korean/English cue the analysis reads lives here, in one place.
+
+# Order matters: "며칠" and "얼마 동안" are durations before "얼마" is a cost; "몇 월" is a date.
+ANSWER_TYPE_CUES: list[tuple[AnswerType, re.Pattern]] = [
+    ("duration", re.compile(r"며칠|몇\s*일|몃\s*일|얼마\s*(?:동안|나\s*(?:걸|머물|있었))|몇\s*박|기간|체류|how\s+long|how\s+many\s+days|duration", re.I)),
+    ("when", re.compile(r"언제|날짜|일자|출발일|도착일|몇\s*월|시기|when|what\s+date|which\s+date", re.I)),
+    ("count", re.compile(r"몇\s*(?:명|분|개|곳|건|번|차례|회|개국|나라)|인원|인원수|how\s+many|number\s+of", re.I)),
+    ("cost", re.compile(r"얼마|비용|경비|예산|금액|총액|how\s+much|cost|budget|expense", re.I)),
+    ("who", re.compile(r"누가|누구|어느\s*(?:기관|단체|부서)|어떤\s*(?:기관|단체)|기관은|출장자|참석자|who|which\s+(?:organi[sz]ation|agency)", re.I)),
+    ("where", re.compile(r"어디|어느\s*(?:도시|나라|곳|국가|지역)|어떤\s*(?:도시|나라|국가)|장소|출장지|방문지|행선지|where|which\s+(?:city|country)", re.I)),
+]
+# "어떤 정책을 소개했나?", "목록", "모두": the user wants several items.
+LIST_CUES = re.compile(r"어떤|어떠한|무엇무엇|무슨|목록|종류|들을|들은|들이|사례|항목|나열|모두|각각|주요|what\s+were|list", re.I)
+# Questions about trips as a whole, answered from the catalogue.
+CATALOGUE_CUES: list[tuple[CatalogueKind, re.Pattern]] = [
+    ("count", re.compile(r"몇\s*(?:건|번|차례|회|개)|건수|횟수|총\s*몇|how\s+many\s+trips", re.I)),
+    ("longest", re.compile(r"가장\s*(?:긴|오래\s*(?:간|걸린|머문|다녀온)|길었|길게)|최장|longest", re.I)),
+    ("shortest", re.compile(r"가장\s*짧|최단|shortest", re.I)),
+    ("latest", re.compile(r"가장\s*(?:최근|늦|나중)|최근(?:에)?\s*(?:다녀온|간|있었던|한)|마지막\s*출장|latest|most\s+recent", re.I)),
+    ("earliest", re.compile(r"가장\s*(?:먼저|이른|오래된|처음|앞선)|처음으로|최초|언제부터|earliest|first\s+trip", re.I)),
+    ("list", re.compile(
+        r"목록|리스트|어떤\s*출장|무슨\s*출장|출장(?:은|들은|들|을)?\s*(?:뭐|무엇|어떤|어디)|어디\s*어디|"
+        r"출장\s*(?:내역|현황|기록)|다녀온\s*(?:곳|출장|나라|도시)|"
+        r"(?:간|온|된|한|갔던|있었던|다녀온)\s*(?:국외|해외|공무)?\s*출장(?:은|을|이|들)?\s*(?:\?|$|목록|모두|전부|다\s|알려|보여|뭐|무엇|어디|있)|"
+        r"출장(?:을|은|들을)?\s*(?:모두|전부|다)?\s*(?:알려|보여|찾아|정리)|list\s+(?:the\s+|all\s+)?trips", re.I)),
+]
+# Reports label the answer to "where"/"when" questions ("장소: OECD 본부", "일시: …").
+ANSWER_LABELS: dict[str, tuple[str, ...]] = {"where": ("장소", "출장지", "개최지"), "when": ("일시", "일자", "일정")}
+TRIP_WORDS = re.compile(r"출장|방문|순방|다녀|보고서|연수|견학|trip|visit|travel", re.I)
+TRIP_VERBS = frozenset({"가", "다녀오", "떠나", "출발", "도착", "귀국", "머물", "체류", "인원", "출장자", "go", "went", "stay"})
+# Pointers to the previous turn: demonstratives, "there", "then", "also/else".
+REFERS_BACK = re.compile(
+    r"(?:^|\s)(?:그|이|저|해당|위|앞의|앞에서)\s*(?:출장|보고서|행사|회의|세미나|도시|나라|곳|기관|사람|분|때|기간|일정|단체|방문)"
+    r"|거기|그곳|그때|그 때|이곳|저기|그럼|그러면|(?:^|\s)또(?:\s|$)|^또|다른\s*(?:건|것|일|내용)|나머지|그\s*밖|그밖|더\s*(?:있|알려)"
+    r"|\b(?:there|then|that\s+trip|this\s+trip|it)\b",
+    re.I,
+)
+ASKS_FOR_MORE = re.compile(r"(?:^|\s)또|다른\s*(?:건|것|일|내용)|나머지|그\s*밖|그밖|더\s*(?:있|알려)|what\s+else", re.I)
+# Several things in one question: "A랑 B", "각각", "두 출장", "비교".
+SEVERAL = re.compile(r"각각|둘\s*다|두\s*(?:출장|곳|기관|도시|나라|보고서)|모두|비교|차이|both|each|compare", re.I)
+# Words every question about a trip uses: on their own they do not say which trip or what.
+GENERIC_TERMS = frozenset(
+    {"출장", "국외", "해외", "공무", "국외출장", "공무국외출장", "보고서", "결과", "결과보고서", "기간", "일정", "목적",
+     "내용", "성과", "장소", "일자", "날짜", "인원", "비용", "방문", "가", "다녀오", "다니", "오", "알리", "주", "보이",
+     "궁금", "말하", "설명", "이름", "문구", "인사", "총액", "trip", "report", "visit", "visited", "go", "went",
+     "했", "하", "되", "있", "없", "것", "수", "등", "때", "명", "일", "박", "곳", "관련", "목록", "리스트", "정도",
+     "출발", "도착", "귀국", "떠나", "돌아오", "머물", "체류", "걸리", "출장자", "출장지", "사람", "나라", "국가", "도시",
+     "기관", "단체", "몇", "동안", "며칠", "날", "언제", "어디", "누구", "총", "모두", "각각", "알려주", "갔"}
+)
+TOPIC_TAGS = frozenset({"NNG", "NNP", "SL", "SH", "XR"})
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*년")
+_MONTH = re.compile(r"(?<!\d)(1[0-2]|[1-9])\s*월")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+# --------------------------------------------------------------------------- spelling
+
+
+@lru_cache(maxsize=65536)
+def jamo(word: str) -> str:
+    """Hangul letters of `word`, final consonants written as initial ones ("폴" and "포르" share ㄹ)."""
+    out = []
+    for ch in unicodedata.normalize("NFD", word):
+        if "\u11a8" <= ch <= "\u11c2":
+            name = unicodedata.name(ch).replace("JONGSEONG", "CHOSEONG")
+            try:
+                ch = unicodedata.lookup(name)
+            except KeyError:
+                pass
+        out.append(ch)
+    return "".join(out)
+
+
+def _is_hangul(term: str) -> bool:
+    return bool(term) and all("\uac00" <= ch <= "\ud7a3" for ch in term)
+
+
+class Speller:
+    """Corrects a question term to a corpus term a few jamo edits away (rapidfuzz Levenshtein).
+
+    "광져우" -> "광저우", "싱가폴" -> "싱가포르". Words of up to three syllables are corrected by
+    one jamo at most (경비/경보 are both words, and 파주시 must not become 광주시); the most
+    frequent corpus term wins among the closest.
+    """
+
+    def __init__(self, vocabulary: dict[str, int]):
+        self._df = vocabulary
+        self._terms = [t for t in vocabulary if len(t) >= 2 and _is_hangul(t)]
+        self._letters = [jamo(t) for t in self._terms]
+
+    def correct(self, term: str) -> str:
+        if term in self._df or len(term) < 2 or not _is_hangul(term):
+            return term
+        target = jamo(term)
+        limit = 1 if len(term) <= 3 else 2
+        found = process.extract(target, self._letters, scorer=Levenshtein.distance, score_cutoff=limit, limit=20)
+        if not found:
+            return term
+        best = min(d for _, d, _ in found)
+        return max((self._terms[i] for _, d, i in found if d == best), key=lambda t: self._df[t])
+
+
+# --------------------------------------------------------------------------- corpus statistics
+
+
+@dataclass
+class CorpusStats:
+    """What the analysis knows of the corpus: term frequencies and the catalogue's names."""
+
+    df: dict[str, int]
+    passages: int
+    text: str = ""  # all passage text, lower-cased: a term can sit inside a longer compound
+    organisations: list[str] = field(default_factory=list)  # catalogue organisation names
+    cities: set[str] = field(default_factory=set)
+    titles: list[str] = field(default_factory=list)  # catalogue titles, purposes and events, lower-cased
+
+    def __post_init__(self) -> None:
+        n = max(self.passages, 1)
+        self._idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in self.df.items()}
+        self.max_idf = math.log(1 + (n + 0.5) / 0.5)
+        self.speller = Speller(self.df)
+        self._org_aliases = organisation_aliases(self.organisations)
+
+    def idf(self, term: str) -> float:
+        return self._idf.get(term, self.max_idf)
+
+    def known(self, term: str) -> bool:
+        return term in self._idf or (len(term) >= 2 and term.lower() in self.text)
+
+    def organisation_for(self, words: list[str]) -> str:
+        """The catalogue organisation (or the shared part of several) that `words` name, or ''."""
+        matches: set[str] | None = None
+        for w in words:
+            orgs = self._org_aliases.get(w)
+            if not orgs:
+                continue
+            matches = set(orgs) if matches is None else (matches & orgs or matches)
+        if not matches:
+            return ""
+        if len(matches) == 1:
+            return next(iter(matches))
+        # Several organisations: filter by the part they share ("경북" -> 경상북도, "중구" -> 중구).
+        parts = [set(o.split()) for o in matches]
+        common = set.intersection(*parts)
+        return max(common, key=len) if common else ""
+
+
+# --------------------------------------------------------------------------- the query
+
+
+@dataclass(frozen=True)
+class CatalogueRequest:
+    kind: CatalogueKind
+    where: TripFilter
+    keyword: str = ""  # a word the trips' title, purpose or events must contain
+    confident: bool = True  # every word of the question was understood as a filter or a cue
+    unknown: tuple[str, ...] = ()  # words that are neither (the request then goes to passages as well)
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    language: Literal["ko", "en"]
+    terms: tuple[str, ...]  # content terms, spelling-corrected, without question words
+    corrected: str  # the question with corrected terms (what is embedded)
+    nouns: frozenset[str]
+    unknown: tuple[str, ...]  # terms the corpus does not know (after correction)
+    answer_type: AnswerType
+    wants_list: bool
+    several: bool  # asks about two or more trips or things at once
+    refers_back: bool  # points to the previous turn (그 출장, 거기서, 또, or names nothing)
+    about_trip: bool  # asks about the trip itself (출장, 연수, 갔어, 출발, 인원), not about an event on it
+    asks_for_more: bool
+    catalogue: CatalogueRequest | None = None
+    corrections: dict[str, str] = field(default_factory=dict)
+    # Nouns, names and foreign words that say what the question is about: not its cue words
+    # ("며칠", "몇 명"), not generic trip words, not verbs (spoken verbs rarely match report wording).
+    topic_terms: tuple[str, ...] = ()
+
+
+def answer_type_of(text: str) -> AnswerType:
+    for kind, cue in ANSWER_TYPE_CUES:
+        if cue.search(text):
+            return kind
+    return "what"
+
+
+def is_english(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and sum(bool(_LATIN.match(ch)) for ch in letters) / len(letters) > 0.6
+
+
+def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Query:
+    """The one analysis of `question` (see module docstring)."""
+    text = question.strip()
+    tokens = kiwi().tokenize(text)
+    language: Literal["ko", "en"] = "en" if is_english(text) else "ko"
+    terms: list[str] = []
+    topic: list[str] = []
+    corrections: dict[str, str] = {}
+    corrected = text
+    cue_spans = [m.span() for _, cue in ANSWER_TYPE_CUES for m in cue.finditer(text)]
+    for t in tokens:
+        if t.tag not in CONTENT_TAGS:
+            continue
+        form = t.form.lower() if t.tag in ("SL", "SH") else t.form
+        if form in QUESTION_WORDS or form in ENGLISH_STOPWORDS:
+            continue
+        in_cue = any(s <= t.start < e for s, e in cue_spans)
+        fixed = form if stats.known(form) or in_cue else stats.speller.correct(form)
+        if fixed != form:
+            corrections[form] = fixed
+            corrected = corrected.replace(form, fixed)
+        if fixed not in terms:
+            terms.append(fixed)
+        if t.tag in TOPIC_TAGS and not in_cue and fixed not in GENERIC_TERMS and fixed not in topic:
+            topic.append(fixed)
+    nouns = frozenset(
+        corrections.get(t.form, t.form) for t in tokens
+        if t.tag in ("NNG", "NNP") and len(t.form) >= 2 and t.form not in QUESTION_WORDS
+    )
+    unknown = tuple(t for t in topic if not stats.known(t))
+    kind = answer_type_of(text)
+    conjoined = sum(1 for t in tokens if t.tag == "JC") >= 1 and len(topic) >= 3
+    refers_back = has_history and (bool(REFERS_BACK.search(text)) or not topic)
+    return Query(
+        text=text,
+        language=language,
+        terms=tuple(terms),
+        corrected=corrected,
+        nouns=nouns,
+        unknown=unknown,
+        answer_type=kind,
+        wants_list=bool(LIST_CUES.search(text)),
+        several=conjoined or bool(SEVERAL.search(text)) and len(topic) >= 2,
+        refers_back=refers_back,
+        about_trip=bool(TRIP_WORDS.search(text)) or any(t.form in TRIP_VERBS for t in tokens),
+        asks_for_more=refers_back and bool(ASKS_FOR_MORE.search(text)),
+        catalogue=_catalogue_request(text, tokens, terms, stats),
+        corrections=corrections,
+        topic_terms=tuple(topic),
+    )
+
+
+def _catalogue_request(text: str, tokens, terms: list[str], stats: CorpusStats) -> CatalogueRequest | None:
+    """The catalogue request of a question about trips as a whole, or None for a passage question.
+
+    Only words the corpus knows become filters (a country name, a catalogue city or organisation,
+    a year or month, a word found in trip titles); any other topic word makes the request
+    unconfident, and the caller answers from passages as well.
+    """
+    kind: CatalogueKind | None = next((k for k, cue in CATALOGUE_CUES if cue.search(text)), None)
+    if kind is None or not (TRIP_WORDS.search(text) or re.search(r"어디\s*어디", text)):
+        return None
+    words = [t.form for t in tokens if t.tag in ("NNP", "NNG", "SL")]
+    country = next((COUNTRIES[w] for w in words if w in COUNTRIES), "") or next(
+        (c for w in words if (c := normalise_country(w))), ""
+    )
+    city = next((w for w in words if (w in CITY_COUNTRY or w in stats.cities) and w != country), "")
+    organisation = stats.organisation_for(words)
+    date_from = date_to = ""
+    if y := _YEAR.search(text):
+        year = y.group(1)
+        date_from, date_to = f"{year}-01-01", f"{year}-12-31"
+        if m := _MONTH.search(text):
+            month = int(m.group(1))
+            last = [31, 29 if int(year) % 4 == 0 else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+            date_from, date_to = f"{year}-{month:02d}-01", f"{year}-{month:02d}-{last:02d}"
+    accounted = {country, city, organisation, *organisation.split()}
+    # Words inside a cue ("가장 긴", "몇 건", "언제") or a date are cues, not topics.
+    cue_spans = [m.span() for _, cue in (*CATALOGUE_CUES, *ANSWER_TYPE_CUES) for m in cue.finditer(text)]
+    cue_spans += [m.span() for p in (_YEAR, _MONTH, TRIP_WORDS) for m in p.finditer(text)]
+    rest = [
+        t.form for t in tokens
+        if t.tag in ("NNP", "NNG", "SL") and t.form not in GENERIC_TERMS and t.form not in accounted
+        and not any(s <= t.start < e for s, e in cue_spans)
+        and not (t.form in COUNTRIES or normalise_country(t.form) or t.form in CITY_COUNTRY or stats.organisation_for([t.form]))
+    ]
+    keyword = ""
+    unknown: list[str] = []
+    for word in rest:
+        if not keyword and any(word.lower() in t for t in stats.titles):
+            keyword = word
+        else:
+            unknown.append(word)
+    where = TripFilter(country=country, city=city, organisation=organisation, date_from=date_from, date_to=date_to)
+    return CatalogueRequest(kind, where, keyword, confident=not unknown, unknown=tuple(unknown))
