@@ -21,7 +21,7 @@ from pathlib import Path
 import gradio as gr
 
 from qa import QA, Settings
-from qa.answer import MARKER, NEAREST_INTRO
+from qa.answer import NEAREST_INTRO
 from qa.catalogue import DOC_TYPES, TripFilter, TripRecord, trips_csv
 from qa.cli import TqdmProgress
 from qa.feedback import record_feedback
@@ -89,8 +89,9 @@ def render_answer(answer: dict, turn: int, facts: dict[str, str] | None = None) 
     `facts` gives a short line of catalogue facts (place, dates) per source, shown beside its citation.
     """
     facts = facts or {}
+    segments = answer.get("segments") or [{"text": answer["answer"], "citations": [], "newline": False}]
     if answer["abstained"]:
-        text = answer["answer"].split(NEAREST_INTRO)[0].strip()
+        text = " ".join(seg["text"] for seg in segments if not seg["text"].startswith(NEAREST_INTRO))
         lines = [f"**{_md(text)}**"]
         if answer["nearest"]:
             lines.append("\n가장 가까운 문서 (원문을 확인해 보세요):")
@@ -100,13 +101,13 @@ def render_answer(answer: dict, turn: int, facts: dict[str, str] | None = None) 
         return "\n".join(lines + _footnotes(answer))
 
     numbers = {c["n"] for c in answer["citations"]}
-    parts, last = [], 0
-    for m in MARKER.finditer(answer["answer"]):
-        parts.append(_md(answer["answer"][last : m.start()]))
-        n = int(m.group(1))
-        parts.append(f"[\\[{n}\\]](#qa:cite:{turn}:{n})" if n in numbers else _md(m.group()))
-        last = m.end()
-    parts.append(_md(answer["answer"][last:]))
+    parts = []
+    for seg in segments:
+        if parts:
+            parts.append("  \n" if seg.get("newline") else " ")
+        parts.append(_md(seg["text"]))
+        for n in seg["citations"]:
+            parts.append(f" [\\[{n}\\]](#qa:cite:{turn}:{n})" if n in numbers else f" \\[{n}\\]")
     lines = ["".join(parts), "", "**출처**"]
     for c in answer["citations"]:
         title = f" 「{_md(c['title'])}」" if c.get("title") else ""

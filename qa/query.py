@@ -78,6 +78,7 @@ GENERIC_TERMS = frozenset(
      "출발", "도착", "귀국", "떠나", "돌아오", "머물", "체류", "걸리", "출장자", "출장지", "사람", "나라", "국가", "도시",
      "기관", "단체", "몇", "동안", "며칠", "날", "언제", "어디", "누구", "총", "모두", "각각", "알려주", "갔"}
 )
+DOC_TYPE_WORDS = {"뉴스": "news", "기사": "news", "보도자료": "press", "결과보고서": "report"}
 TOPIC_TAGS = frozenset({"NNG", "NNP", "SL", "SH", "XR"})
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*년")
 _MONTH = re.compile(r"(?<!\d)(1[0-2]|[1-9])\s*월")
@@ -304,6 +305,7 @@ def _catalogue_request(text: str, tokens, terms: list[str], stats: CorpusStats) 
     rest = [
         t.form for t in tokens
         if t.tag in ("NNP", "NNG", "SL") and t.form not in GENERIC_TERMS and t.form not in accounted
+        and t.form not in DOC_TYPE_WORDS
         and not any(s <= t.start < e for s, e in cue_spans)
         and not (t.form in COUNTRIES or normalise_country(t.form) or t.form in CITY_COUNTRY or stats.organisation_for([t.form]))
     ]
@@ -314,5 +316,7 @@ def _catalogue_request(text: str, tokens, terms: list[str], stats: CorpusStats) 
             keyword = word
         else:
             unknown.append(word)
-    where = TripFilter(country=country, city=city, organisation=organisation, date_from=date_from, date_to=date_to)
+    doc_type = next((kind for word, kind in DOC_TYPE_WORDS.items() if word in text), "")
+    where = TripFilter(country=country, city=city, organisation=organisation, date_from=date_from, date_to=date_to,
+                       doc_type=doc_type)
     return CatalogueRequest(kind, where, keyword, confident=not unknown, unknown=tuple(unknown))

@@ -261,4 +261,4 @@ def test_trip_list_filters_opens_a_trip_and_exports_csv(page):
 def test_trip_set_question_is_answered_from_the_catalogue(page):
     ask(page, "서울시 국외출장은 몇 건이야?")
     answer = last_answer(page)
-    assert "3건" in answer and "2025-11-24~2025-11-27" in answer and ASCC in answer
+    assert "3건" in answer and "2025년 11월 24일 ~ 11월 27일" in answer and ASCC in answer
