@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +35,9 @@ FEATURES = (
     "dense_top", "dense_margin", "coverage", "topic_coverage", "document_coverage", "header_coverage", "unknown_share",
     "sentence_lexical", "sentence_similarity", "type_unmet", "from_facts", "english",
 )
+
+
+EMBEDDING_FEATURES = ("dense_top", "dense_margin", "sentence_similarity")
 
 
 def evidence_features(query: Query, retrieval: Retrieval, answer: Answer | None, searcher: Searcher) -> dict[str, float]:
@@ -87,10 +90,13 @@ class RefusalModel:
     threshold: float  # refuse when the probability of an answer is below this
     embedder: str = ""  # the model whose similarities it was fitted on
     fitted_on: str = ""
+    neutral: tuple[str, ...] = ()  # features read at their mean (embedding scores of another model)
 
     def probability(self, values: dict[str, float]) -> float:
         z = self.intercept + sum(
-            c * ((values.get(f, 0.0) - m) / s) for f, m, s, c in zip(self.features, self.mean, self.scale, self.coef)
+            c * ((values.get(f, 0.0) - m) / s)
+            for f, m, s, c in zip(self.features, self.mean, self.scale, self.coef)
+            if f not in self.neutral
         )
         return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
 
@@ -120,6 +126,8 @@ def load_refusal_model(path: Path | None, embedder: str) -> RefusalModel:
     except (OSError, ValueError, TypeError) as exc:
         raise ValueError(f"거절 모델 파일을 읽을 수 없습니다: {chosen} ({exc})") from exc
     if model.embedder and model.embedder != embedder:
+        # Similarities of another model are on another scale: decide on the lexical evidence alone.
+        model = replace(model, neutral=EMBEDDING_FEATURES)
         log.warning("거절 모델(%s)은 '%s' 임베딩으로 보정되었습니다. 이 색인은 '%s'입니다: `qa calibrate`로 다시 보정하세요.",
                     chosen, model.embedder, embedder)
     return model
