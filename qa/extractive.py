@@ -19,7 +19,7 @@ import numpy as np
 from .answer import Answer, AnswerContext, Segment, looks_like_instruction, make_citation, weighted_share
 from .facts import GENERIC_TITLES
 from .korean import content_morphemes
-from .query import GENERIC_TERMS, Query
+from .query import Query
 from .retrieve import Hit
 
 # What a sentence answering each answer type contains.
