@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from .calibration import LogisticModel
     from .query import Query
     from .retrieve import Hit, Retrieval, Searcher
 
@@ -126,6 +127,7 @@ class AnswerContext:
     query: "Query"
     retrieval: "Retrieval"
     searcher: "Searcher"
+    sentence_model: "LogisticModel"  # which sentence holds the answer (qa.extractive)
     exclude: frozenset[str] = frozenset()  # sentences already given in this conversation
     max_sentences: int = 3
 

@@ -43,7 +43,9 @@ from .index import (
     stale_reason,
 )
 from .query import Query
-from .refusal import RefusalModel, evidence_features, load_refusal_model
+from .calibration import REFUSAL, SENTENCES, LogisticModel, calibration_dir, load_model
+from .extractive import EMBEDDING_FEATURES as SENTENCE_EMBEDDING_FEATURES
+from .refusal import EMBEDDING_FEATURES, evidence_features
 from .retrieve import HybridRetriever, Retrieval, Searcher
 from .route import catalogue_answer, merge_filters
 from .settings import Settings
@@ -60,8 +62,10 @@ class QA:
         self._lock = threading.Lock()
         self._build_lock = threading.Lock()  # one build at a time; questions never wait for it
         self._searcher = Searcher(index, get_embedder(settings.embedder, settings), settings)
-        self.refusal: RefusalModel = load_refusal_model(settings.refusal_model or settings.index_dir / "refusal.json",
-                                                        self._searcher.embedder.model_id)
+        models = calibration_dir(settings.calibration_dir, settings.index_dir)
+        embedder = self._searcher.embedder.model_id
+        self.sentence_model: LogisticModel = load_model(models / SENTENCES, embedder, SENTENCE_EMBEDDING_FEATURES)
+        self.refusal: LogisticModel = load_model(models / REFUSAL, embedder, EMBEDDING_FEATURES)
         # Trip facts first: they answer date/duration/place/count questions about a named trip.
         self.answerers = (FactAnswerer(), ExtractiveAnswerer())
 
@@ -309,7 +313,8 @@ class QA:
                  exclude: frozenset[str] = frozenset()) -> tuple[Answer | None, dict[str, float]]:
         """The first strategy's answer for a retrieval and its evidence features, before the refusal decision."""
         searcher = searcher or self._searcher
-        ctx = AnswerContext(retrieval.query, retrieval, searcher, exclude, self.settings.max_answer_sentences)
+        ctx = AnswerContext(retrieval.query, retrieval, searcher, self.sentence_model, exclude,
+                            self.settings.max_answer_sentences)
         answer = next((a for s in self.answerers if (a := s.answer(ctx)) is not None), None)
         return answer, evidence_features(retrieval.query, retrieval, answer, searcher)
 

@@ -185,27 +185,20 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from eval.run import load_questions, select_split
 
-    from .refusal import fit_refusal_model
+    from .calibration import REFUSAL, SENTENCES, fit_models
 
     questions = select_split(load_questions(Path(args.file)), args.split)
     qa = _open(args)
-    rows, labels = [], []
-    for q in questions:
-        query = qa.searcher.analyse(q.question)
-        if query.catalogue is not None and query.catalogue.confident:
-            continue  # answered from the trip catalogue, never refused by the model
-        _, features = qa.proposal(qa.retrieve(q.question))
-        rows.append(features)
-        labels.append(q.answerable)
-    model = fit_refusal_model(rows, labels, qa.searcher.embedder.model_id, f"{args.file} ({args.split or 'all'})",
-                              max_false_refusal=args.max_false_refusal)
-    out = Path(args.out) if args.out else qa.settings.index_dir / "refusal.json"
-    model.save(out)
-    refused = [model.refuses(r) for r in rows]
+    fitted_on = f"{args.file} ({args.split or 'all'})"
+    sentences, refusal, rows, labels = fit_models(qa, questions, fitted_on, args.max_false_refusal)
+    out = Path(args.out) if args.out else qa.settings.index_dir / "calibration"
+    sentences.save(out / SENTENCES)
+    refusal.save(out / REFUSAL)
+    refused = [refusal.below(r) for r in rows]
     answerable = [r for r, a in zip(refused, labels) if a]
     unanswerable = [r for r, a in zip(refused, labels) if not a]
-    print(f"질문 {len(rows)}개로 거절 모델을 보정했습니다: {out}")
-    print(f"  기준값 {model.threshold:.3f} · 답 있는 질문 거절 {sum(answerable)}/{len(answerable)}"
+    print(f"질문 {len(rows)}개로 문장 모델과 거절 모델을 보정했습니다: {out}")
+    print(f"  거절 기준값 {refusal.threshold:.3f} · 답 있는 질문 거절 {sum(answerable)}/{len(answerable)}"
           f" · 답 없는 질문 거절 {sum(unanswerable)}/{len(unanswerable)}")
     return 0
 
@@ -272,12 +265,12 @@ def build_parser() -> argparse.ArgumentParser:
     common(p)
     p.set_defaults(func=cmd_eval)
 
-    p = sub.add_parser("calibrate", help="질문 파일(JSONL)로 '찾지 못했습니다' 판단(거절 모델)을 보정합니다")
+    p = sub.add_parser("calibrate", help="질문 파일(JSONL)로 답 문장 고르기와 '찾지 못했습니다' 판단을 보정합니다")
     p.add_argument("file", help="QA 파일: 답 있는 질문과 답 없는 질문(answerable: false)이 모두 있어야 합니다")
     p.add_argument("--split", choices=["tune", "holdout", "all"], default="tune",
                    help="이 분할의 질문으로 보정 (기본: tune; split이 없는 파일은 all을 쓰세요)")
-    p.add_argument("--max-false-refusal", type=float, default=0.03, help="답 있는 질문을 거절해도 되는 최대 비율")
-    p.add_argument("--out", help="모델 JSON 경로 (기본: <색인 폴더>/refusal.json)")
+    p.add_argument("--max-false-refusal", type=float, default=0.04, help="답 있는 질문을 거절해도 되는 최대 비율")
+    p.add_argument("--out", help="모델을 쓸 폴더 (기본: <색인 폴더>/calibration, 그 색인에 쓰입니다)")
     common(p)
     p.set_defaults(func=cmd_calibrate)
     return parser

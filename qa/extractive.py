@@ -1,10 +1,12 @@
 """The offline extractive answer: the best sentences of the retrieved passages, cited.
 
-Every sentence of the top passages is scored against the analysed question: IDF-weighted
+Every sentence of the top passages gets features against the analysed question: IDF-weighted
 overlap with the question's content terms (those the document header does not already
-explain count most), embedding similarity (sentence vectors are computed at index time),
-the passage's retrieval score, and whether it holds what the answer type asks for (a date
-for "언제", a place for "어디", a number for "몇"). One or two sentences of the best
+explain apart), embedding similarity (sentence vectors are computed at index time), the
+passage's retrieval score and rank, whether it holds what the answer type asks for (a date
+for "언제", a place for "어디", a number for "몇"), and whether it is a bare label or cut off.
+A logistic model fitted on the tune split (`qa calibrate`, `qa/models/sentences.json`)
+turns them into the probability that the sentence holds the answer. One or two sentences of the best
 document make the answer; another document's sentence joins only when the question asks
 about several things, and a question about two trips gets one sentence per trip.
 """
@@ -12,7 +14,7 @@ about several things, and a question about two trips gets one sentence per trip.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -60,8 +62,16 @@ def header_terms(hit: Hit) -> set[str]:
     return set(content_morphemes(hit.chunk.header + "\n" + hit.chunk.section))
 
 
-def candidates(ctx: AnswerContext) -> list[Candidate]:
-    """Every usable sentence of the retrieved passages, scored (see module docstring)."""
+SENTENCE_FEATURES = (
+    "focus_own", "focus_near", "terms_own", "no_focus", "similarity", "passage_score", "passage_rank",
+    "passage_match", "type_met", "type_unmet", "label_only", "label_only_what", "report_sentence_what", "cut",
+    "length",
+)
+EMBEDDING_FEATURES = ("similarity",)
+
+
+def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, float]]]:
+    """Every usable sentence of the retrieved passages with its features (see module docstring)."""
     query, retrieval, searcher = ctx.query, ctx.retrieval, ctx.searcher
     index = searcher.index
     q = retrieval.query_vector
@@ -69,7 +79,8 @@ def candidates(ctx: AnswerContext) -> list[Candidate]:
     asks_what = query.answer_type == "what"
     about_report = bool(re.search(r"보고서|문서|자료", query.text))
     terms = list(query.terms)
-    out: list[Candidate] = []
+    english = query.language == "en"
+    out: list[tuple[Candidate, dict[str, float]]] = []
     for rank, hit in enumerate(retrieval.hits):
         doc = index.documents.get(hit.chunk.source)
         title = doc.facts.title if doc else ""
@@ -80,7 +91,7 @@ def candidates(ctx: AnswerContext) -> list[Candidate]:
         focus = [t for t in query.topic_terms if t not in context]
         # How much of the question this passage (with its document header) covers at all:
         # a sentence from the wrong trip must not win on a shared word like 기간.
-        passage_match = 0.5 + 0.5 * weighted_share(terms, searcher.terms_of(hit.row), searcher)
+        passage_match = weighted_share(terms, searcher.terms_of(hit.row), searcher)
         rows = index.sentence_rows[hit.row]
         sims = index.sentence_vectors[rows] @ q if rows else np.zeros(0)
         previous: list[set[str]] = []
@@ -93,35 +104,37 @@ def candidates(ctx: AnswerContext) -> list[Candidate]:
             is_title = text == title and len(hit.chunk.sentences) > 1
             if not own or is_title or text in GENERIC_TITLES or looks_like_instruction(text) or display(text) in ctx.exclude:
                 continue
-            lexical = (
-                0.6 * weighted_share(focus, own, searcher)
-                + 0.2 * weighted_share(focus, near, searcher)
-                + 0.2 * weighted_share(terms, own, searcher)
-            ) if focus else 0.5 * weighted_share(terms, own, searcher)
             typed = 1.0 if evidence is not None and evidence.search(text) else 0.0
-            # A bare label ("Hongseok Lee, 친환경건축팀장 (서울시)") names someone but says nothing
-            # they did: it can answer who/where/when, never "what".
-            label_only = len(text) < 60 and not _PREDICATE_END.search(text) and ":" not in text
-            penalty = 0.0
-            if label_only and not typed:
-                penalty = 0.25 if asks_what else 0.08
-            if asks_what and not about_report and _ABOUT_THE_REPORT.match(text):
-                penalty += 0.25
-            # The excerpt ends mid-sentence: a cut sentence is a poor answer.
-            if hit.chunk.start + e >= doc_end and not _SENTENCE_END.search(text):
-                penalty += 0.3
-            score = (
-                0.45 * lexical
-                + 0.30 * max(0.0, (float(sim) - 0.75) / 0.15)
-                + 0.15 * hit.score
-                + 0.20 * typed
-                - penalty
-            )
-            if evidence is not None and not typed:
-                score *= 0.75  # a "when" question is not answered by a sentence without a date
-            score *= passage_match
-            out.append(Candidate(rank, hit, (s, e), text, lexical, float(sim), typed, score))
+            # A bare label ("Hongseok Lee, 친환경건축팀장 (서울시)") names someone but says nothing they did.
+            label_only = float(len(text) < 60 and not _PREDICATE_END.search(text) and ":" not in text)
+            # English words match the corpus's English sentences, not the answer: no lexical features.
+            lexical = 0.0 if english else 1.0
+            f = {
+                "focus_own": lexical * weighted_share(focus, own, searcher),
+                "focus_near": lexical * weighted_share(focus, near, searcher),
+                "terms_own": lexical * weighted_share(terms, own, searcher),
+                "no_focus": float(not focus),
+                "similarity": float(sim),
+                "passage_score": hit.score,
+                "passage_rank": rank / max(1, len(retrieval.hits)),
+                "passage_match": lexical * passage_match,
+                "type_met": typed,
+                "type_unmet": float(evidence is not None and not typed),
+                "label_only": label_only,
+                "label_only_what": label_only * asks_what,
+                "report_sentence_what": float(asks_what and not about_report and bool(_ABOUT_THE_REPORT.match(text))),
+                # The excerpt ends mid-sentence: a cut sentence is a poor answer.
+                "cut": float(hit.chunk.start + e >= doc_end and not _SENTENCE_END.search(text)),
+                "length": min(len(text) / 200, 1.0),
+            }
+            c = Candidate(rank, hit, (s, e), text, f["focus_own"], float(sim), typed, 0.0)
+            out.append((c, f))
     return out
+
+
+def candidates(ctx: AnswerContext) -> list[Candidate]:
+    """Every usable sentence, scored by the sentence model: the probability that it holds the answer."""
+    return [replace(c, score=ctx.sentence_model.probability(f)) for c, f in sentence_features(ctx)]
 
 
 def _redundant(c: Candidate, chosen: list[Candidate]) -> bool:
@@ -202,6 +215,6 @@ class ExtractiveAnswerer:
             abstained=False,
             citations=citations,
             mode=self.mode,
-            signals={"sentence_score": best.score, "sentence_lexical": best.lexical,
+            signals={"sentence_probability": best.score, "sentence_lexical": best.lexical,
                      "sentence_similarity": best.semantic, "sentence_typed": best.typed},
         )

@@ -1,18 +1,19 @@
 """Trip facts answer fact questions: "광저우 출장 며칠 갔어?" -> "3박 4일 (2025년 11월 9일 ~ 11월 12일) [1]".
 
-A question asks for a trip fact when it is about the trip itself (출장, 연수, 갔어; not "where
-was the roundtable held"), its answer type is a date, a duration, a traveller count, a place
-or an organisation, and every topic word it uses is one the trip's header
-already names (which trip it is), so nothing else is asked. The answer comes from the
+A question asks for a trip fact when its answer type is a date, a duration, a traveller count,
+a place or an organisation and the thing it asks about is the trip itself: the noun before the
+cue is the trip or its delegation ("독일 출장 며칠", "방문단 몇 명", "며칠 갔어?"), not an event
+or a group on it ("라운드테이블은 어디서", "괴테대학교 방문은 언제", "학생 몇 명"). The answer comes from the
 trip's catalogue record and cites the spans where each fact was read. A field the catalogue
 left empty gives no fact answer: the extractive strategy answers instead.
 """
 
 from __future__ import annotations
 
-from .answer import Answer, AnswerContext, Citation, Segment
+from .answer import Answer, AnswerContext, Citation, Segment, make_citation
 from .catalogue import TripRecord
-from .extractive import header_terms
+from .extractive import candidates, display, header_terms
+from .query import EVENT_OR_TRIP
 from .retrieve import Hit
 
 _FIELDS = {
@@ -84,22 +85,20 @@ class FactAnswerer:
     def answer(self, ctx: AnswerContext) -> Answer | None:
         query, searcher = ctx.query, ctx.searcher
         catalogue = searcher.index.catalogue
-        if query.answer_type not in _FIELDS or not query.about_trip or catalogue is None or not ctx.retrieval.hits:
+        if not query.asks_trip_fact or catalogue is None or not ctx.retrieval.hits:
             return None
+        noun, before = query.asked_about
         trips: list[tuple[Hit, TripRecord]] = []
         covered: set[str] = set()
         for hit in ctx.retrieval.hits:
             if any(hit.chunk.source == r.source for _, r in trips):
                 continue
             context = header_terms(hit)
-            # Something else is asked about ("괴테대학교 방문은 언제?"): not a trip fact.
-            if any(t not in context for t in query.topic_terms):
-                if not trips and not query.several:
-                    return None
-                continue
+            if not trips and noun in EVENT_OR_TRIP and before and before not in context:
+                return None  # "괴테대학교 방문은 언제": a visit on the trip, not the trip
             names = {t for t in query.topic_terms if t in context}
             if trips and not (names - covered):
-                continue
+                continue  # the second trip must be named by other words of the question
             record = catalogue.get(hit.chunk.source)
             if record is None:
                 continue
@@ -116,6 +115,14 @@ class FactAnswerer:
             n = len(citations) + 1
             citations.append(trip_citation(n, record, doc.text if doc else "", _FIELDS[query.answer_type]))
             segments.append(Segment(sentence, (n,)))
+            if query.answer_type == "where" and not record.cities:
+                # The catalogue knows the country only: the report's own sentence names the places.
+                best = max((c for c in candidates(ctx) if c.hit.chunk.source == record.source and c.typed),
+                           key=lambda c: c.score, default=None)
+                if best is not None:
+                    base = best.hit.chunk.start
+                    citations.append(make_citation(n + 1, best.hit, [(base + best.span[0], base + best.span[1])], searcher))
+                    segments.append(Segment(display(best.text), (n + 1,)))
         if not segments or (query.several and len(segments) < 2):
             return None
         return Answer(question=query.text, segments=segments, abstained=False, citations=citations, mode=self.mode,

@@ -37,7 +37,9 @@ ANSWER_TYPE_CUES: list[tuple[AnswerType, re.Pattern]] = [
     ("when", re.compile(r"언제|날짜|일자|출발일|도착일|몇\s*월|시기|when|what\s+date|which\s+date", re.I)),
     ("count", re.compile(r"몇\s*(?:명|분|개|곳|건|번|차례|회|개국|나라)|인원|인원수|how\s+many|number\s+of", re.I)),
     ("cost", re.compile(r"얼마|비용|경비|예산|금액|총액|how\s+much|cost|budget|expense", re.I)),
-    ("who", re.compile(r"누가|누구|어느\s*(?:기관|단체|부서)|어떤\s*(?:기관|단체)|기관은|출장자|참석자|who|which\s+(?:organi[sz]ation|agency)", re.I)),
+    ("who", re.compile(
+        r"누가|누구|어느\s*(?:기관|단체|부서|지자체|시청|군청|구청)|어떤\s*(?:기관|단체|지자체)|(?:기관|지자체|단체|부서)(?:은|는|이|가)?\s*(?:어디|어느)|"
+        r"어디\s*(?:시청|군청|구청|기관|지자체)|출장자|참석자|who|which\s+(?:organi[sz]ation|agency)", re.I)),
     ("where", re.compile(r"어디|어느\s*(?:도시|나라|곳|국가|지역)|어떤\s*(?:도시|나라|국가)|장소|출장지|방문지|행선지|where|which\s+(?:city|country)", re.I)),
 ]
 # "어떤 정책을 소개했나?", "목록", "모두": the user wants several items.
@@ -58,6 +60,10 @@ CATALOGUE_CUES: list[tuple[CatalogueKind, re.Pattern]] = [
 # Reports label the answer to "where"/"when" questions ("장소: OECD 본부", "일시: …").
 ANSWER_LABELS: dict[str, tuple[str, ...]] = {"where": ("장소", "출장지", "개최지"), "when": ("일시", "일자", "일정")}
 TRIP_WORDS = re.compile(r"출장|방문|순방|다녀|보고서|연수|견학|trip|visit|travel", re.I)
+# Nouns that name the trip itself (its delegation: 방문단, 연수단, 참관단 end in 단).
+TRIP_NOUNS = frozenset({"출장", "국외출장", "해외출장", "공무국외출장", "연수", "국외연수", "해외연수", "견학", "여행", "순방",
+                        "인원", "출장자", "규모", "일정", "기간", "trip", "travel", "delegation"})
+EVENT_OR_TRIP = frozenset({"방문", "visit"})  # "독일 방문" is the trip, "괴테대학교 방문" an event on it
 TRIP_VERBS = frozenset({"가", "다녀오", "떠나", "출발", "도착", "귀국", "머물", "체류", "인원", "출장자", "go", "went", "stay"})
 # Pointers to the previous turn: demonstratives, "there", "then", "also/else".
 REFERS_BACK = re.compile(
@@ -208,6 +214,18 @@ class Query:
     # Nouns, names and foreign words that say what the question is about: not its cue words
     # ("며칠", "몇 명"), not generic trip words, not verbs (spoken verbs rarely match report wording).
     topic_terms: tuple[str, ...] = ()
+    # The noun the answer-type cue asks about and the noun before it: "독일 출장 며칠" -> (출장, 독일),
+    # "괴테대학교 방문은 언제" -> (방문, 대학교), "학생 몇 명" -> (학생, ""); empty when none.
+    asked_about: tuple[str, str] = ("", "")
+
+    @property
+    def asks_trip_fact(self) -> bool:
+        """A date, duration, traveller count, place or organisation of the trip itself, not of an event on it."""
+        noun, _ = self.asked_about
+        if self.answer_type not in ("when", "duration", "count", "where", "who"):
+            return False
+        trip_noun = noun in TRIP_NOUNS or noun.endswith("단") or noun in EVENT_OR_TRIP
+        return trip_noun or (not noun and self.about_trip)
 
 
 def answer_type_of(text: str) -> AnswerType:
@@ -253,6 +271,8 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
     )
     unknown = tuple(t for t in topic if not stats.known(t))
     kind = answer_type_of(text)
+    asked_about = _asked_about(text, tokens, kind)
+    kind = answer_type_of(text)
     conjoined = sum(1 for t in tokens if t.tag == "JC") >= 1 and len(topic) >= 3
     refers_back = has_history and (bool(REFERS_BACK.search(text)) or not topic)
     return Query(
@@ -271,7 +291,32 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
         catalogue=_catalogue_request(text, tokens, terms, stats),
         corrections=corrections,
         topic_terms=tuple(topic),
+        asked_about=asked_about,
     )
+
+
+def _asked_about(text: str, tokens, kind: AnswerType) -> tuple[str, str]:
+    """The noun right before the answer-type cue, and the one before it (see Query.asked_about)."""
+    cue = next((c for k, c in ANSWER_TYPE_CUES if k == kind), None)
+    m = cue.search(text) if cue is not None else None
+    if m is None:
+        return "", ""
+    cue_at = m.start()
+    nouns: list[str] = []
+    for i, t in enumerate(tokens):
+        if t.start >= cue_at:
+            break
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if t.tag in ("NNG", "NNP", "SL"):
+            if nxt is not None and nxt.tag in ("XSV", "XSA"):
+                continue  # 등록(되다): a verb, not the thing asked about
+            form = t.form.lower() if t.tag == "SL" else t.form
+            if nxt is not None and nxt.tag == "XSN":
+                form += nxt.form  # 출장 + 자 = 출장자
+            nouns.append(form)
+    if not nouns:
+        return "", ""
+    return nouns[-1], (nouns[-2] if len(nouns) > 1 else "")
 
 
 def _catalogue_request(text: str, tokens, terms: list[str], stats: CorpusStats) -> CatalogueRequest | None:

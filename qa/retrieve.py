@@ -178,7 +178,10 @@ class Searcher:
             if self.settings.fusion == "rrf":
                 fused = fuse_rrf(d, kw)
             else:
-                fused = fuse_minmax(d, kw, self.settings.fusion_alpha)
+                # Keyword matches of an English question find the corpus's English passages, not the
+                # answer: across languages only the multilingual embedding can tell.
+                alpha = 1.0 if query.language == "en" else self.settings.fusion_alpha
+                fused = fuse_minmax(d, kw, alpha)
             kept_terms: list[set[str]] = []
             for j in np.argsort(-fused, kind="stable"):
                 row = int(cand[j])

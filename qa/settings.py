@@ -64,10 +64,10 @@ class Settings(BaseSettings):
 
     # --- offline answer --------------------------------------------------------
     max_answer_sentences: int = Field(3, ge=1, le=6)
-    refusal_model: Path | None = Field(
+    calibration_dir: Path | None = Field(
         None,
-        description="Refusal model JSON (`qa calibrate` writes one); None: <index_dir>/refusal.json when present, "
-        "else the packaged model fitted on the tune split of eval/realtrips_dev.jsonl.",
+        description="Folder with the fitted sentence and refusal models (`qa calibrate` writes one); None: "
+        "<index_dir>/calibration when present, else the packaged models fitted on the tune split of eval/realtrips_dev.jsonl.",
     )
 
     # --- LLM answers (optional; any OpenAI-compatible chat endpoint) ------------

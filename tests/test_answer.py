@@ -2,6 +2,7 @@
 
 import json
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -10,7 +11,8 @@ import pytest
 
 from conftest import ASCC, GUANGZHOU, OECD
 from qa import QA
-from qa.refusal import FEATURES, RefusalModel, fit_refusal_model
+from qa.calibration import PACKAGED, REFUSAL, SENTENCES, LogisticModel
+from qa.refusal import FEATURES, fit_refusal_model
 from qa.answer import NOT_FOUND_TEXT
 
 MARKER = re.compile(r"\[(\d+)\]")
@@ -24,10 +26,17 @@ e2e = pytest.mark.e2e
 def hash_qa(hash_settings, small_corpus, tmp_path):
     # The packaged refusal model is fitted on e5 similarities; the hash embedder gets one that never
     # refuses, so these tests see the strategies' answers (refusal has its own tests below).
+    return QA.open(hash_settings.model_copy(update={"calibration_dir": models_dir(tmp_path, intercept=5.0)}))
+
+
+def models_dir(tmp_path: Path, intercept: float) -> Path:
+    """The packaged sentence model beside a refusal model that never (intercept 5) or always (-5) refuses."""
+    folder = tmp_path / f"models{intercept}"
+    folder.mkdir()
+    shutil.copy(PACKAGED / SENTENCES, folder / SENTENCES)
     n = len(FEATURES)
-    never = tmp_path / "never-refuse.json"
-    RefusalModel(FEATURES, (0.0,) * n, (1.0,) * n, (0.0,) * n, 5.0, 0.5, "hash-bigrams-256").save(never)
-    return QA.open(hash_settings.model_copy(update={"refusal_model": never}))
+    LogisticModel(FEATURES, (0.0,) * n, (1.0,) * n, (0.0,) * n, intercept, 0.5, "hash-bigrams-256").save(folder / REFUSAL)
+    return folder
 
 
 def test_query_analysis_reads_answer_type_topic_and_pointers(hash_qa):
@@ -66,21 +75,18 @@ def test_refusal_model_fit_keeps_false_refusals_within_the_bound():
         rows.append(values)
         labels.append(answerable)
     model = fit_refusal_model(rows, labels, "hash", "synthetic", max_false_refusal=0.05)
-    refused = [model.refuses(r) for r in rows]
+    refused = [model.below(r) for r in rows]
     false = sum(r for r, a in zip(refused, labels) if a) / sum(labels)
     caught = sum(r for r, a in zip(refused, labels) if not a) / (len(labels) - sum(labels))
     assert false <= 0.05 and caught >= 0.8
     assert dict(zip(model.features, model.coef))["document_coverage"] > 0  # more coverage, less refusal
     path = Path(tempfile.mkdtemp()) / "m.json"
     model.save(path)
-    assert RefusalModel.from_json(json.loads(path.read_text())) == model  # JSON, never a pickle
+    assert LogisticModel.from_json(json.loads(path.read_text())) == model  # JSON, never a pickle
 
 
 def test_refusal_answer_offers_the_nearest_documents(hash_settings, small_corpus, tmp_path):
-    n = len(FEATURES)
-    always = tmp_path / "always-refuse.json"
-    RefusalModel(FEATURES, (0.0,) * n, (1.0,) * n, (0.0,) * n, -5.0, 0.5, "hash-bigrams-256").save(always)
-    qa = QA.open(hash_settings.model_copy(update={"refusal_model": always}))
+    qa = QA.open(hash_settings.model_copy(update={"calibration_dir": models_dir(tmp_path, intercept=-5.0)}))
     answer = qa.ask("ASCC 출장 숙소 호텔 이름")
     assert answer.abstained and answer.nearest and not answer.citations
     assert answer.nearest[0].source == ASCC  # the best-retrieved document is offered
