@@ -368,12 +368,14 @@ def write_catalogue(path: Path, records: list[TripRecord]) -> None:
 
 @dataclass(frozen=True)
 class TripFilter:
-    country: str = ""  # any spelling normalise_country understands
+    country: str = ""  # any spelling normalise_country understands; several separated by commas
     city: str = ""
     organisation: str = ""  # substring: "서울" matches 서울특별시
     date_from: str = ""  # ISO; trips that end on or after it
     date_to: str = ""  # ISO; trips that start on or before it
     doc_type: str = ""  # key of DOC_TYPES
+    min_days: int = 0  # trips of at least this many days
+    min_travellers: int = 0  # trips of at least this many travellers
 
     def is_empty(self) -> bool:
         return not any(asdict(self).values())
@@ -406,9 +408,17 @@ class Catalogue:
         sql = ["SELECT * FROM trips t WHERE 1=1"]
         params: list = []
         if where.country:
-            country = normalise_country(where.country) or where.country
-            sql.append("AND EXISTS (SELECT 1 FROM trip_places p WHERE p.source=t.source AND p.country=?)")
-            params.append(country)
+            # Several countries ("호주,뉴질랜드"): a trip to any of them.
+            countries = [normalise_country(c) or c for c in where.country.split(",") if c.strip()]
+            marks = ",".join("?" * len(countries))
+            sql.append(f"AND EXISTS (SELECT 1 FROM trip_places p WHERE p.source=t.source AND p.country IN ({marks}))")
+            params.extend(countries)
+        if where.min_days:
+            sql.append("AND t.duration_days >= ?")
+            params.append(where.min_days)
+        if where.min_travellers:
+            sql.append("AND t.traveller_count >= ?")
+            params.append(where.min_travellers)
         if where.city:
             sql.append("AND EXISTS (SELECT 1 FROM trip_places p WHERE p.source=t.source AND p.city=?)")
             params.append(where.city)

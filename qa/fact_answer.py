@@ -96,6 +96,8 @@ class FactAnswerer:
             context = header_terms(hit)
             if not trips and noun in EVENT_OR_TRIP and before and before not in context:
                 return None  # "괴테대학교 방문은 언제": a visit on the trip, not the trip
+            if not query.several and any(n not in context for n in query.names):
+                return None  # the question names a country or organisation this trip does not have
             names = {t for t in query.topic_terms if t in context}
             if trips and not (names - covered):
                 continue  # the second trip must be named by other words of the question

@@ -94,7 +94,7 @@ def organisation_aliases(organisations: list[str]) -> dict[str, set[str]]:
         for part in org.split():
             names = {part}
             stem = _ORG_SUFFIX.sub("", part)
-            if len(stem) >= 2:
+            if len(stem) >= 2 and (not part.endswith("도") or part.endswith("특별자치도")):  # 경상북도 is 경북, never 경상북
                 names.add(stem)
                 if re.search(r"(특별시|광역시|특별자치시)$", part):
                     names.add(stem + "시")
@@ -124,7 +124,7 @@ class DocumentFacts:
         place = " ".join(p for p in (self.country, self.city) if p)
         organisation = self.organisation
         # Users and reports name it shorter (서울시, 경북 안동): the short names are searchable too.
-        short = sorted(a for a in organisation_aliases([organisation]) if a not in organisation)
+        short = sorted(a for a in organisation_aliases([organisation]) if a not in organisation.split())
         if short:
             organisation = f"{organisation}({' '.join(short)})"
         dates = "~".join(d for d in (self.start_date, self.end_date) if d) or self.published

@@ -55,7 +55,7 @@ log = logging.getLogger(__name__)
 
 INDEX_FORMAT = 1
 # Bump when cleaning, fact extraction or chunking changes what is indexed: old indexes become stale.
-PROCESSING_VERSION = 7
+PROCESSING_VERSION = 9
 ProgressFn = Callable[[str, int, int], None]  # (stage, done, total)
 
 
@@ -303,7 +303,12 @@ def _process_file(path: Path, source: str, settings: Settings) -> tuple[IndexedD
     pages = [(n, t) for n, t in pages if t.strip()]
     if not pages:
         raise LoadError(path, "정리 후 남은 텍스트가 없습니다")
-    facts = extract_facts("\n".join(t for _, t in pages))
+    raw = "\n".join(t for _, t in pages)
+    facts = extract_facts(raw)
+    # The header names every country and city the catalogue reads (also from the summary when the
+    # page has no country line), so that a question naming them finds the trip.
+    trip = extract_trip(source, raw, facts)
+    facts = replace(facts, country=" ".join(trip.countries) or facts.country, city=" ".join(trip.cities) or facts.city)
     text, chunks = chunk_document(
         source,
         pages,

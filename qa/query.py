@@ -26,7 +26,7 @@ from .facts import COUNTRIES, organisation_aliases
 from .korean import CONTENT_TAGS, ENGLISH_STOPWORDS, QUESTION_WORDS, kiwi
 
 AnswerType = Literal["where", "when", "duration", "count", "who", "cost", "what"]
-CatalogueKind = Literal["list", "count", "earliest", "latest", "longest", "shortest"]
+CatalogueKind = Literal["list", "count", "earliest", "latest", "longest", "shortest", "largest"]
 
 # --------------------------------------------------------------------------- cue lexicon
 # Every Korean/English cue the analysis reads lives here, in one place.
@@ -49,6 +49,7 @@ CATALOGUE_CUES: list[tuple[CatalogueKind, re.Pattern]] = [
     ("count", re.compile(r"몇\s*(?:건|번|차례|회|개)|건수|횟수|총\s*몇|how\s+many\s+trips", re.I)),
     ("longest", re.compile(r"가장\s*(?:긴|오래\s*(?:간|걸린|머문|다녀온)|길었|길게)|최장|longest", re.I)),
     ("shortest", re.compile(r"가장\s*짧|최단|shortest", re.I)),
+    ("largest", re.compile(r"(?:인원|사람|출장자)(?:이|가)?\s*(?:가장|제일)\s*많|(?:가장|제일)\s*많(?:이|은)\s*(?:간|갔|다녀|인원)|최다\s*인원|largest", re.I)),
     ("latest", re.compile(r"가장\s*(?:최근|늦|나중)|최근(?:에)?\s*(?:다녀온|간|있었던|한)|마지막\s*출장|latest|most\s+recent", re.I)),
     ("earliest", re.compile(r"가장\s*(?:먼저|이른|오래된|처음|앞선)|처음으로|최초|언제부터|earliest|first\s+trip", re.I)),
     ("list", re.compile(
@@ -62,7 +63,7 @@ ANSWER_LABELS: dict[str, tuple[str, ...]] = {"where": ("장소", "출장지", "�
 TRIP_WORDS = re.compile(r"출장|방문|순방|다녀|보고서|연수|견학|trip|visit|travel", re.I)
 # Nouns that name the trip itself (its delegation: 방문단, 연수단, 참관단 end in 단).
 TRIP_NOUNS = frozenset({"출장", "국외출장", "해외출장", "공무국외출장", "연수", "국외연수", "해외연수", "견학", "여행", "순방",
-                        "인원", "출장자", "규모", "일정", "기간", "trip", "travel", "delegation"})
+                        "인원", "출장자", "출장지", "출발일", "도착일", "규모", "일정", "기간", "trip", "travel", "delegation"})
 EVENT_OR_TRIP = frozenset({"방문", "visit"})  # "독일 방문" is the trip, "괴테대학교 방문" an event on it
 TRIP_VERBS = frozenset({"가", "다녀오", "떠나", "출발", "도착", "귀국", "머물", "체류", "인원", "출장자", "go", "went", "stay"})
 # Pointers to the previous turn: demonstratives, "there", "then", "also/else".
@@ -78,15 +79,16 @@ SEVERAL = re.compile(r"각각|둘\s*다|두\s*(?:출장|곳|기관|도시|나라
 # Words every question about a trip uses: on their own they do not say which trip or what.
 GENERIC_TERMS = frozenset(
     {"출장", "국외", "해외", "공무", "국외출장", "공무국외출장", "보고서", "결과", "결과보고서", "기간", "일정", "목적",
-     "내용", "성과", "장소", "일자", "날짜", "인원", "비용", "방문", "가", "다녀오", "다니", "오", "알리", "주", "보이",
+     "내용", "성과", "장소", "일자", "날짜", "인원", "방문", "가", "다녀오", "다니", "오", "알리", "주", "보이",
      "궁금", "말하", "설명", "이름", "문구", "인사", "총액", "trip", "report", "visit", "visited", "go", "went",
      "했", "하", "되", "있", "없", "것", "수", "등", "때", "명", "일", "박", "곳", "관련", "목록", "리스트", "정도",
      "출발", "도착", "귀국", "떠나", "돌아오", "머물", "체류", "걸리", "출장자", "출장지", "사람", "나라", "국가", "도시",
-     "기관", "단체", "몇", "동안", "며칠", "날", "언제", "어디", "누구", "총", "모두", "각각", "알려주", "갔"}
+     "기관", "단체", "지자체", "자치단체", "지방자치단체", "시군", "소속", "몇", "동안", "며칠", "날", "언제", "어디", "누구", "총", "모두", "각각", "알려주", "갔"}
 )
 DOC_TYPE_WORDS = {"뉴스": "news", "기사": "news", "보도자료": "press", "결과보고서": "report"}
 TOPIC_TAGS = frozenset({"NNG", "NNP", "SL", "SH", "XR"})
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*년")
+_AT_LEAST = re.compile(r"(\d+)\s*(박|일|명)\s*(?:이상|넘는|넘게|초과|넘은|넘어)")
 _MONTH = re.compile(r"(?<!\d)(1[0-2]|[1-9])\s*월")
 _LATIN = re.compile(r"[A-Za-z]")
 
@@ -116,8 +118,8 @@ def _is_hangul(term: str) -> bool:
 class Speller:
     """Corrects a question term to a corpus term a few jamo edits away (rapidfuzz Levenshtein).
 
-    "광져우" -> "광저우", "싱가폴" -> "싱가포르". Words of up to three syllables are corrected by
-    one jamo at most (경비/경보 are both words, and 파주시 must not become 광주시); the most
+    "광져우" -> "광저우", "싱가폴" -> "싱가포르". Two-syllable words are left alone and three-syllable
+    ones corrected by one jamo at most (숙소 must not become 수소, nor 파주시 광주시); the most
     frequent corpus term wins among the closest.
     """
 
@@ -127,10 +129,10 @@ class Speller:
         self._letters = [jamo(t) for t in self._terms]
 
     def correct(self, term: str) -> str:
-        if term in self._df or len(term) < 2 or not _is_hangul(term):
-            return term
+        if term in self._df or len(term) < 3 or not _is_hangul(term):
+            return term  # two-syllable words are too often other real words one jamo away (숙소/수소, 경비/경보)
         target = jamo(term)
-        limit = 1 if len(term) <= 3 else 2
+        limit = 1 if len(term) == 3 else 2
         found = process.extract(target, self._letters, scorer=Levenshtein.distance, score_cutoff=limit, limit=20)
         if not found:
             return term
@@ -217,6 +219,8 @@ class Query:
     # The noun the answer-type cue asks about and the noun before it: "독일 출장 며칠" -> (출장, 독일),
     # "괴테대학교 방문은 언제" -> (방문, 대학교), "학생 몇 명" -> (학생, ""); empty when none.
     asked_about: tuple[str, str] = ("", "")
+    # Countries and organisations the question names (which trip it is about).
+    names: tuple[str, ...] = ()
 
     @property
     def asks_trip_fact(self) -> bool:
@@ -249,6 +253,7 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
     topic: list[str] = []
     corrections: dict[str, str] = {}
     corrected = text
+    kind = answer_type_of(text)
     cue_spans = [m.span() for _, cue in ANSWER_TYPE_CUES for m in cue.finditer(text)]
     for t in tokens:
         if t.tag not in CONTENT_TAGS:
@@ -263,16 +268,17 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
             corrected = corrected.replace(form, fixed)
         if fixed not in terms:
             terms.append(fixed)
-        if t.tag in TOPIC_TAGS and not in_cue and fixed not in GENERIC_TERMS and fixed not in topic:
+        # Cue words are not the topic ("며칠", "인원은"), except what a cost question asks the price of (경비, 예산).
+        cue_word = in_cue and kind != "cost"
+        if t.tag in TOPIC_TAGS and not cue_word and fixed not in GENERIC_TERMS and fixed not in topic:
             topic.append(fixed)
     nouns = frozenset(
         corrections.get(t.form, t.form) for t in tokens
         if t.tag in ("NNG", "NNP") and len(t.form) >= 2 and t.form not in QUESTION_WORDS
     )
     unknown = tuple(t for t in topic if not stats.known(t))
-    kind = answer_type_of(text)
     asked_about = _asked_about(text, tokens, kind)
-    kind = answer_type_of(text)
+    names = tuple(t for t in topic if t in COUNTRIES or stats.organisation_for([t]))
     conjoined = sum(1 for t in tokens if t.tag == "JC") >= 1 and len(topic) >= 3
     refers_back = has_history and (bool(REFERS_BACK.search(text)) or not topic)
     return Query(
@@ -292,6 +298,7 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
         corrections=corrections,
         topic_terms=tuple(topic),
         asked_about=asked_about,
+        names=names,
     )
 
 
@@ -301,6 +308,11 @@ def _asked_about(text: str, tokens, kind: AnswerType) -> tuple[str, str]:
     m = cue.search(text) if cue is not None else None
     if m is None:
         return "", ""
+    # The cue itself names a fact of the trip ("인원은", "출장 기간", "출발일"): the trip is asked about.
+    own = next((n for n in TRIP_NOUNS if n in m.group()), "") or next(
+        (n for n in ("출발일", "도착일", "출장지", "출장자") if n in m.group()), "")
+    if own:
+        return own, ""
     cue_at = m.start()
     nouns: list[str] = []
     for i, t in enumerate(tokens):
@@ -330,9 +342,9 @@ def _catalogue_request(text: str, tokens, terms: list[str], stats: CorpusStats) 
     if kind is None or not (TRIP_WORDS.search(text) or re.search(r"어디\s*어디", text)):
         return None
     words = [t.form for t in tokens if t.tag in ("NNP", "NNG", "SL")]
-    country = next((COUNTRIES[w] for w in words if w in COUNTRIES), "") or next(
-        (c for w in words if (c := normalise_country(w))), ""
-    )
+    countries = list(dict.fromkeys([COUNTRIES[w] for w in words if w in COUNTRIES] + [
+        c for w in words if w not in COUNTRIES and (c := normalise_country(w))]))
+    country = ",".join(countries)
     city = next((w for w in words if (w in CITY_COUNTRY or w in stats.cities) and w != country), "")
     organisation = stats.organisation_for(words)
     date_from = date_to = ""
@@ -343,10 +355,17 @@ def _catalogue_request(text: str, tokens, terms: list[str], stats: CorpusStats) 
             month = int(m.group(1))
             last = [31, 29 if int(year) % 4 == 0 else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
             date_from, date_to = f"{year}-{month:02d}-01", f"{year}-{month:02d}-{last:02d}"
-    accounted = {country, city, organisation, *organisation.split()}
+    accounted = {*countries, city, organisation, *organisation.split()}
+    min_days = min_travellers = 0
+    if m := _AT_LEAST.search(text):
+        number, unit = int(m.group(1)), m.group(2)
+        if unit == "명":
+            min_travellers = number
+        else:
+            min_days = number + 1 if unit == "박" else number  # 10박 이상 = 11 days or more
     # Words inside a cue ("가장 긴", "몇 건", "언제") or a date are cues, not topics.
     cue_spans = [m.span() for _, cue in (*CATALOGUE_CUES, *ANSWER_TYPE_CUES) for m in cue.finditer(text)]
-    cue_spans += [m.span() for p in (_YEAR, _MONTH, TRIP_WORDS) for m in p.finditer(text)]
+    cue_spans += [m.span() for p in (_YEAR, _MONTH, TRIP_WORDS, _AT_LEAST) for m in p.finditer(text)]
     rest = [
         t.form for t in tokens
         if t.tag in ("NNP", "NNG", "SL") and t.form not in GENERIC_TERMS and t.form not in accounted
@@ -363,5 +382,5 @@ def _catalogue_request(text: str, tokens, terms: list[str], stats: CorpusStats) 
             unknown.append(word)
     doc_type = next((kind for word, kind in DOC_TYPE_WORDS.items() if word in text), "")
     where = TripFilter(country=country, city=city, organisation=organisation, date_from=date_from, date_to=date_to,
-                       doc_type=doc_type)
+                       doc_type=doc_type, min_days=min_days, min_travellers=min_travellers)
     return CatalogueRequest(kind, where, keyword, confident=not unknown, unknown=tuple(unknown))

@@ -28,7 +28,7 @@ from .query import Query
 from .retrieve import Retrieval, Searcher
 
 FEATURES = (
-    "dense_top", "dense_margin", "coverage", "topic_coverage", "document_coverage", "header_coverage", "unknown_share",
+    "dense_top", "dense_margin", "coverage", "topic_coverage", "document_coverage", "focus_document_coverage", "header_coverage", "names_in_header", "unknown_share",
     "sentence_probability", "sentence_lexical", "sentence_similarity", "type_unmet", "from_facts", "english",
 )
 
@@ -53,10 +53,13 @@ def evidence_features(query: Query, retrieval: Retrieval, answer: Answer | None,
     # The document the answer would cite: does it hold every topic word of the question at all?
     # ("안동시 독일 출장 경비" finds the trip, but the trip's report never mentions 경비.)
     source = answer.citations[0].source if answer is not None and answer.citations else (hits[0].chunk.source if hits else "")
-    doc_terms = searcher.document_terms(source) if source else set()
     doc = searcher.index.documents.get(source)
-    header = set(content_morphemes(doc.facts.header())) if doc else set()
+    # A term counts as present inside a longer word too (대학 in 홍콩과학기술대학교).
+    doc_text = (doc.facts.header() + "\n" + doc.text).lower() if doc else ""
     topic = query.topic_terms
+    doc_terms = {t for t in topic if t.lower() in doc_text}
+    header = set(content_morphemes(doc.facts.header())) if doc else set()
+    focus = [t for t in topic if t not in header]
     typed_needed = query.answer_type != "what" and not (answer is not None and answer.mode == "facts")
     return {
         "dense_top": hits[0].dense if hits else 0.0,
@@ -65,6 +68,10 @@ def evidence_features(query: Query, retrieval: Retrieval, answer: Answer | None,
         "coverage": 0.0 if english else best_share(query.terms),
         "topic_coverage": 0.0 if english else best_share(topic),
         "document_coverage": 0.0 if english else (weighted_share(topic, doc_terms, searcher) if topic else 1.0),
+        # The countries and organisations the question names: are they this report's?
+        "names_in_header": sum(n in header for n in query.names) / len(query.names) if query.names else 1.0,
+        # What is asked beyond which trip (호텔, 항공편, 성명): is it anywhere in that report?
+        "focus_document_coverage": 0.0 if english else (weighted_share(focus, doc_terms, searcher) if focus else 1.0),
         # Which trip: the topic words the document's header (title, organisation, place) names.
         "header_coverage": 0.0 if english else (weighted_share(topic, header, searcher) if topic else 1.0),
         "unknown_share": 0.0 if english else unknown,

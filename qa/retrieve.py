@@ -109,7 +109,6 @@ class Searcher:
             cities={c for t in trips for c in t.cities},
             titles=[" ".join([t.title, t.purpose, *t.events]).lower() for t in trips],
         )
-        self._doc_terms: dict[str, set[str]] = {}
         self._rows_by_source: dict[str, list[int]] = {}
         for i, c in enumerate(index.chunks):
             self._rows_by_source.setdefault(c.source, []).append(i)
@@ -124,13 +123,6 @@ class Searcher:
     def terms_of(self, row: int) -> set[str]:
         return self._term_sets[row]
 
-    def document_terms(self, source: str) -> set[str]:
-        """Content terms of every passage of one document (with its header)."""
-        cached = self._doc_terms.get(source)
-        if cached is None:
-            cached = set().union(*(self._term_sets[r] for r in self._rows_by_source.get(source, [])))
-            self._doc_terms[source] = cached
-        return cached
 
     def search(self, query: Query | str, k: int | None = None, sources: Iterable[str] | None = None) -> Retrieval:
         """Top-k passages for `query`, optionally only from the documents in `sources`."""

@@ -40,7 +40,8 @@ def _describe(r: TripRecord) -> str:
         when = f"보도 {r.published}" if r.published else "날짜 미상"
     if r.duration_text:
         when += f" ({r.duration_text})"
-    parts = [p for p in (r.organisation, place, when) if p]
+    people = f"{r.traveller_count}명" if r.traveller_count else ""
+    parts = [p for p in (r.organisation, place, when, people) if p]
     return f"「{r.title or r.source}」 — " + ", ".join(parts)
 
 
@@ -56,7 +57,11 @@ def _filters_text(route: CatalogueRequest) -> str:
     if w.organisation:
         bits.append(w.organisation)
     if w.country:
-        bits.append(f"{normalise_country(w.country) or w.country}")
+        bits.append(" 또는 ".join(normalise_country(c) or c for c in w.country.split(",")))
+    if w.min_days:
+        bits.append(f"{w.min_days}일 이상")
+    if w.min_travellers:
+        bits.append(f"{w.min_travellers}명 이상")
     if w.city:
         bits.append(w.city)
     if w.doc_type:
@@ -76,6 +81,11 @@ def catalogue_answer(question: str, route: CatalogueRequest, records: list[TripR
         if dated:
             best = (max if route.kind == "longest" else min)(r.duration_days for r in dated)
             trips = [r for r in dated if r.duration_days == best]
+    elif route.kind == "largest":
+        counted = [r for r in trips if r.traveller_count]
+        if counted:
+            most = max(r.traveller_count for r in counted)
+            trips = [r for r in counted if r.traveller_count == most]
     elif route.kind in ("earliest", "latest"):
         dated = sorted((r for r in trips if r.start_date or r.published), key=lambda r: r.start_date or r.published)
         if dated:
@@ -96,11 +106,16 @@ def catalogue_answer(question: str, route: CatalogueRequest, records: list[TripR
     elif route.kind == "list":
         head = f"{label} 출장은 {len(trips)}건입니다."
     else:
-        what = {"longest": "가장 긴", "shortest": "가장 짧은", "earliest": "가장 이른", "latest": "가장 최근"}[route.kind]
+        what = {"longest": "가장 긴", "shortest": "가장 짧은", "earliest": "가장 이른", "latest": "가장 최근",
+                "largest": "인원이 가장 많은"}[route.kind]
         head = f"{label} 출장 중 {what} 출장입니다" + (f" ({len(trips)}건)." if len(trips) > 1 else ".")
         if route.kind in ("longest", "shortest") and trips[0].duration_days:
             head = f"{label} 출장 중 {what} 출장은 {trips[0].duration_days}일입니다" + (
                 f" ({len(trips)}건, 같은 기간)." if len(trips) > 1 else "."
+            )
+        if route.kind == "largest" and trips[0].traveller_count:
+            head = f"{label} 출장 중 {what} 출장은 {trips[0].traveller_count}명입니다" + (
+                f" ({len(trips)}건)." if len(trips) > 1 else "."
             )
     return Answer(
         question=question,
