@@ -164,7 +164,7 @@ def make_citation(n: int, hit: "Hit", spans: list[tuple[int, int]], searcher: "S
         quote=quote,
         score=round(hit.score, 4),
         chunk_id=hit.chunk.id,
-        title=doc.facts.title if doc else "",
+        title=doc.facts.display_title() if doc else "",
         start=hit.chunk.start,
         end=hit.chunk.end,
         highlights=spans,
@@ -179,7 +179,7 @@ def nearest_documents(retrieval: "Retrieval", searcher: "Searcher", n: int = 3) 
         src = hit.chunk.source
         if src not in seen:
             doc = searcher.index.documents.get(src)
-            seen[src] = NearestDocument(src, doc.facts.title if doc else "", round(hit.score, 4))
+            seen[src] = NearestDocument(src, doc.facts.display_title() if doc else "", round(hit.score, 4))
         if len(seen) >= n:
             break
     return list(seen.values())

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
+from .korean import is_proper_noun
 from .facts import COUNTRIES, COUNTRY_CODES, ENGLISH_COUNTRIES, GENERIC_TITLES, DocumentFacts, city_after, country_line, split_countries
 
 DOC_TYPES = {"report": "결과보고서", "disclosure": "공개 사이트 요약", "news": "뉴스 기사", "press": "보도자료"}
@@ -185,7 +186,8 @@ def _places(rec: TripRecord, text: str) -> None:
                 break
     for country in list(rec.countries):
         m = city_after(country, text)
-        if m and m.group(1) not in rec.cities:
+        # "일본 요코하마에서" names a city; "일본 기업을" does not: a gazetteer city or a proper noun.
+        if m and m.group(1) not in rec.cities and (m.group(1) in CITY_COUNTRY or is_proper_noun(m.group(1))):
             rec.cities.append(m.group(1))
             rec.provenance.setdefault("cities", _span(0, m, 1))
     if not rec.countries and rec.doc_type == "news":

@@ -13,6 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
+# Where CLDR's Korean name is not the one Korean reports use.
+EVERYDAY_NAMES = {"오스트레일리아": "호주", "남아프리카": "남아프리카공화국"}
+
+
 def _country_names() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     """From CLDR (via Babel): Korean country names -> the short Korean name used in the catalogue,
     that name -> ISO code, and English names and codes (lower-cased) -> the Korean name."""
@@ -26,6 +30,7 @@ def _country_names() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
         if not (len(code) == 2 and code.isalpha()):
             continue  # regions such as 001 (world) or 150 (Europe)
         short = re.sub(r"\s*\(.*\)$|\s*시국$", "", name)  # 홍콩(중국 특별행정구) -> 홍콩, 바티칸 시국 -> 바티칸
+        short = EVERYDAY_NAMES.get(short, short)
         names[name] = short
         names[short] = short
         names[short.replace(" ", "")] = short
@@ -34,7 +39,8 @@ def _country_names() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
         if code in english_names:
             english[english_names[code].lower()] = short
     # Older or everyday names still common in reports.
-    names.update({"터키": "튀르키예", "미합중국": "미국", "남아공": "남아프리카", "남아프리카공화국": "남아프리카",
+    names.update({"오스트레일리아": "호주", "남아프리카": "남아프리카공화국", "터키": "튀르키예", "미합중국": "미국",
+                  "남아공": "남아프리카공화국",
                   "체코공화국": "체코", "싱가폴": "싱가포르"})
     english.update({"usa": "미국", "uk": "영국", "uae": "아랍에미리트", "korea": "대한민국", "vietnam": "베트남",
                     "turkey": "튀르키예"})
@@ -118,6 +124,12 @@ class DocumentFacts:
     end_date: str = ""
     duration: str = ""  # as written, e.g. "3박 4일"
     published: str = ""  # news publication date, ISO
+
+    def display_title(self) -> str:
+        """The title, or for a page without one who went where ("경상북도 안동시 독일 출장")."""
+        if self.title:
+            return self.title
+        return " ".join(p for p in (self.organisation, self.country, "출장") if p) if self.organisation or self.country else ""
 
     def header(self) -> str:
         """One line naming the document, prefixed to every chunk for search."""

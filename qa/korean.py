@@ -73,6 +73,12 @@ def question_nouns(text: str) -> frozenset[str]:
     )
 
 
+def is_proper_noun(word: str) -> bool:
+    """Kiwi reads `word` as one proper noun (요코하마, 광저우), not a common noun (기업, 정부)."""
+    tokens = kiwi().tokenize(word)
+    return len(tokens) == 1 and tokens[0].tag == "NNP"
+
+
 _LINE_SPLIT = re.compile(r"\n+")
 
 

@@ -83,7 +83,7 @@ GENERIC_TERMS = frozenset(
      "궁금", "말하", "설명", "이름", "문구", "인사", "총액", "trip", "report", "visit", "visited", "go", "went",
      "했", "하", "되", "있", "없", "것", "수", "등", "때", "명", "일", "박", "곳", "관련", "목록", "리스트", "정도",
      "출발", "도착", "귀국", "떠나", "돌아오", "머물", "체류", "걸리", "출장자", "출장지", "사람", "나라", "국가", "도시",
-     "기관", "단체", "지자체", "자치단체", "지방자치단체", "시군", "소속", "몇", "동안", "며칠", "날", "언제", "어디", "누구", "총", "모두", "각각", "알려주", "갔"}
+     "기관", "단체", "지자체", "자치단체", "지방자치단체", "시군", "소속", "가운데", "중", "몇", "동안", "며칠", "날", "언제", "어디", "누구", "총", "모두", "각각", "알려주", "갔"}
 )
 DOC_TYPE_WORDS = {"뉴스": "news", "기사": "news", "보도자료": "press", "결과보고서": "report"}
 TOPIC_TAGS = frozenset({"NNG", "NNP", "SL", "SH", "XR"})
@@ -345,7 +345,9 @@ def _catalogue_request(text: str, tokens, terms: list[str], stats: CorpusStats) 
     countries = list(dict.fromkeys([COUNTRIES[w] for w in words if w in COUNTRIES] + [
         c for w in words if w not in COUNTRIES and (c := normalise_country(w))]))
     country = ",".join(countries)
-    city = next((w for w in words if (w in CITY_COUNTRY or w in stats.cities) and w != country), "")
+    # A city the gazetteer knows, or a proper noun the catalogue has as a city.
+    city = next((t.form for t in tokens if t.tag in ("NNP", "NNG") and t.form not in countries
+                 and (t.form in CITY_COUNTRY or (t.tag == "NNP" and t.form in stats.cities))), "")
     organisation = stats.organisation_for(words)
     date_from = date_to = ""
     if y := _YEAR.search(text):

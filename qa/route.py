@@ -42,7 +42,9 @@ def _describe(r: TripRecord) -> str:
         when += f" ({r.duration_text})"
     people = f"{r.traveller_count}명" if r.traveller_count else ""
     parts = [p for p in (r.organisation, place, when, people) if p]
-    return f"「{r.title or r.source}」 — " + ", ".join(parts)
+    # A page without a title line is named by who went where, never by its file name.
+    name = r.title or " ".join(p for p in (r.organisation, " ".join(r.countries), "출장") if p)
+    return f"「{name}」 — " + ", ".join(parts)
 
 
 def _filters_text(route: CatalogueRequest) -> str:
