@@ -65,7 +65,7 @@ def header_terms(hit: Hit) -> set[str]:
 SENTENCE_FEATURES = (
     "focus_own", "focus_near", "terms_own", "no_focus", "similarity", "passage_score", "passage_rank",
     "passage_match", "type_met", "type_unmet", "label_only", "label_only_what", "report_sentence_what", "cut",
-    "length",
+    "length", "rarest_focus", "novelty", "position", "number",
 )
 EMBEDDING_FEATURES = ("similarity",)
 
@@ -89,6 +89,9 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
         # Terms the document header already explains (the trip's name) are the topic;
         # the rest are what the question is really about.
         focus = [t for t in query.topic_terms if t not in context]
+        # The question's most specific word (시부야, 몬세라트, 1일차): the answer sentence usually has it.
+        rarest = max(focus, key=searcher.idf) if focus else ""
+        asked = set(terms) | context
         # How much of the question this passage (with its document header) covers at all:
         # a sentence from the wrong trip must not win on a shared word like 기간.
         passage_match = weighted_share(terms, searcher.terms_of(hit.row), searcher)
@@ -126,10 +129,27 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
                 # The excerpt ends mid-sentence: a cut sentence is a poor answer.
                 "cut": float(hit.chunk.start + e >= doc_end and not _SENTENCE_END.search(text)),
                 "length": min(len(text) / 200, 1.0),
+                "rarest_focus": lexical * float(bool(rarest) and rarest in own),
+                # An answer tells something the question did not: how specific its new words are.
+                "novelty": _mean_idf(own - asked, searcher),
+                # Reports open with an overview; the specifics come later.
+                "position": (hit.chunk.start + s) / max(1, doc_end),
+                "number": float(bool(_NUMBER.search(text))),
             }
             c = Candidate(rank, hit, (s, e), text, f["focus_own"], float(sim), typed, 0.0)
             out.append((c, f))
     return out
+
+
+_NUMBER = re.compile(r"\d")
+# A second sentence of the same report joins when it is at least this likely, relative to the best.
+SECOND_SENTENCE_RATIO = 0.5
+
+
+def _mean_idf(terms: set[str], searcher) -> float:
+    if not terms:
+        return 0.0
+    return sum(searcher.idf(t) for t in terms) / len(terms) / searcher.stats.max_idf
 
 
 def candidates(ctx: AnswerContext) -> list[Candidate]:
@@ -174,7 +194,7 @@ def choose(ctx: AnswerContext, ranked: list[Candidate]) -> list[Candidate]:
     limit = ctx.max_sentences if query.wants_list else min(2, ctx.max_sentences)
     chosen = [best]
     for c in ranked[1:]:
-        if len(chosen) >= limit or c.score < 0.8 * best.score:
+        if len(chosen) >= limit or c.score < SECOND_SENTENCE_RATIO * best.score:
             break
         if c.hit.chunk.source != best.hit.chunk.source:
             continue  # another report joins only when the question asks about several
