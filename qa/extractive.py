@@ -21,7 +21,7 @@ import numpy as np
 from .answer import Answer, AnswerContext, Segment, looks_like_instruction, make_citation, weighted_share
 from .facts import GENERIC_TITLES
 from .korean import content_morphemes
-from .query import Query
+from .query import Query, is_english
 from .retrieve import Hit
 
 # What a sentence answering each answer type contains.
@@ -65,7 +65,7 @@ def header_terms(hit: Hit) -> set[str]:
 SENTENCE_FEATURES = (
     "focus_own", "focus_near", "terms_own", "no_focus", "similarity", "passage_score", "passage_rank",
     "passage_match", "type_met", "type_unmet", "label_only", "label_only_what", "report_sentence_what", "cut",
-    "length", "rarest_focus", "novelty", "position", "number",
+    "length", "rarest_focus", "novelty", "position", "number", "english_sentence_for_english",
 )
 EMBEDDING_FEATURES = ("similarity",)
 
@@ -135,6 +135,8 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
                 # Reports open with an overview; the specifics come later.
                 "position": (hit.chunk.start + s) / max(1, doc_end),
                 "number": float(bool(_NUMBER.search(text))),
+                # The embedding favours a sentence in the question's own language over the answer.
+                "english_sentence_for_english": float(english and is_english(text)),
             }
             c = Candidate(rank, hit, (s, e), text, f["focus_own"], float(sim), typed, 0.0)
             out.append((c, f))

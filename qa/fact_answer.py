@@ -13,7 +13,7 @@ from __future__ import annotations
 from .answer import Answer, AnswerContext, Citation, Segment, make_citation
 from .catalogue import TripRecord
 from .extractive import candidates, display, header_terms
-from .query import EVENT_OR_TRIP
+from .query import Query, is_group_or_visit
 from .retrieve import Hit
 
 _FIELDS = {
@@ -45,7 +45,7 @@ def trip_label(r: TripRecord) -> str:
     return f"「{r.title}」" if r.title else r.organisation or "이"
 
 
-def fact_sentence(kind: str, r: TripRecord) -> str | None:
+def fact_sentence(kind: str, r: TripRecord, query: Query | None = None) -> str | None:
     """The answer sentence for one trip, or None when the record lacks the fact."""
     label = trip_label(r)
     dates = date_range(r)
@@ -58,9 +58,10 @@ def fact_sentence(kind: str, r: TripRecord) -> str | None:
         return f"{label} 출장 인원은 {r.traveller_count}명입니다."
     if kind == "where" and (r.countries or r.cities):
         return f"{label} 출장지는 {' '.join([*r.countries, *r.cities])}입니다."
-    if kind == "who" and (r.organisation or r.travellers):
-        who = r.organisation + (f" ({', '.join(r.travellers)})" if r.travellers else "")
-        return f"{r.title and f'「{r.title}」 ' or ''}출장은 {who.strip()}의 출장입니다."
+    if kind == "who" and query is not None and query.asks_organisation and r.organisation:
+        return f"{r.title and f'「{r.title}」 ' or ''}출장은 {r.organisation}의 출장입니다."
+    if kind == "who" and r.travellers:  # people: only when the report names them
+        return f"{label} 출장자는 {', '.join(r.travellers)}입니다."
     return None
 
 
@@ -94,13 +95,14 @@ class FactAnswerer:
             if any(hit.chunk.source == r.source for _, r in trips):
                 continue
             context = header_terms(hit)
-            if not trips and noun in EVENT_OR_TRIP and before and before not in context:
-                return None  # "괴테대학교 방문은 언제": a visit on the trip, not the trip
+            if not trips and is_group_or_visit(noun) and before and before not in context:
+                return None  # "괴테대학교 방문은 언제", "국토교통부 대표단은 몇 명": not the trip itself
             if not query.several and any(n not in context for n in query.names):
                 return None  # the question names a country or organisation this trip does not have
             names = {t for t in query.topic_terms if t in context}
-            if trips and not (names - covered):
-                continue  # the second trip must be named by other words of the question
+            waiting = set(query.names) - covered  # countries and organisations no chosen trip has yet
+            if trips and (not names or (waiting and not names & waiting)):
+                continue  # a second trip must have what the first lacks ("안동시 … 구미시 …"), if anything
             record = catalogue.get(hit.chunk.source)
             if record is None:
                 continue
@@ -110,7 +112,7 @@ class FactAnswerer:
                 break
         segments, citations = [], []
         for hit, record in trips:
-            sentence = fact_sentence(query.answer_type, record)
+            sentence = fact_sentence(query.answer_type, record, query)
             if sentence is None:
                 return None
             doc = searcher.index.documents.get(record.source)

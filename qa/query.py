@@ -64,7 +64,14 @@ TRIP_WORDS = re.compile(r"출장|방문|순방|다녀|보고서|연수|견학|tr
 # Nouns that name the trip itself (its delegation: 방문단, 연수단, 참관단 end in 단).
 TRIP_NOUNS = frozenset({"출장", "국외출장", "해외출장", "공무국외출장", "연수", "국외연수", "해외연수", "견학", "여행", "순방",
                         "인원", "출장자", "출장지", "출발일", "도착일", "규모", "일정", "기간", "trip", "travel", "delegation"})
-EVENT_OR_TRIP = frozenset({"방문", "visit"})  # "독일 방문" is the trip, "괴테대학교 방문" an event on it
+EVENT_OR_TRIP = frozenset({"방문", "visit"})
+ORGANISATION_ASKED = re.compile(r"기관|지자체|자치단체|시청|군청|구청|단체|부서|organi[sz]ation|agency|city\s+hall", re.I)
+
+
+def is_group_or_visit(noun: str) -> bool:
+    """"방문" and a delegation (방문단, 대표단) are the trip when nothing else names them: "독일 방문" is
+    the trip, "괴테대학교 방문" an event on it, "국토교통부 대표단" another group (checked against the header)."""
+    return noun in EVENT_OR_TRIP or (len(noun) >= 2 and noun.endswith("단"))
 TRIP_VERBS = frozenset({"가", "다녀오", "떠나", "출발", "도착", "귀국", "머물", "체류", "인원", "출장자", "go", "went", "stay"})
 # Pointers to the previous turn: demonstratives, "there", "then", "also/else".
 REFERS_BACK = re.compile(
@@ -228,8 +235,12 @@ class Query:
         noun, _ = self.asked_about
         if self.answer_type not in ("when", "duration", "count", "where", "who"):
             return False
-        trip_noun = noun in TRIP_NOUNS or noun.endswith("단") or noun in EVENT_OR_TRIP
-        return trip_noun or (not noun and self.about_trip)
+        return noun in TRIP_NOUNS or is_group_or_visit(noun) or (not noun and self.about_trip)
+
+    @property
+    def asks_organisation(self) -> bool:
+        """"어느 기관/지자체가 갔나" (an organisation), not "누가 갔나" (people)."""
+        return bool(ORGANISATION_ASKED.search(self.text))
 
 
 def answer_type_of(text: str) -> AnswerType:
