@@ -97,7 +97,8 @@ class FactAnswerer:
             context = header_terms(hit)
             if not trips and is_group_or_visit(noun) and before and before not in context:
                 return None  # "괴테대학교 방문은 언제", "국토교통부 대표단은 몇 명": not the trip itself
-            if not query.several and any(n not in context for n in query.names):
+            # Names compare as text: Kiwi splits 대전광역시 in the header but not in the question.
+            if not query.several and any(n not in hit.chunk.header for n in query.names):
                 return None  # the question names a country or organisation this trip does not have
             names = {t for t in query.topic_terms if t in context}
             waiting = set(query.names) - covered  # countries and organisations no chosen trip has yet

@@ -44,6 +44,7 @@ ANSWER_TYPE_CUES: list[tuple[AnswerType, re.Pattern]] = [
 ]
 # "어떤 정책을 소개했나?", "목록", "모두": the user wants several items.
 LIST_CUES = re.compile(r"어떤|어떠한|무엇무엇|무슨|목록|종류|들을|들은|들이|사례|항목|나열|모두|각각|주요|what\s+were|list", re.I)
+WHAT_CUE = re.compile(r"무엇|뭐|뭘|무슨|어떤|어떠한|what|which", re.I)
 # Questions about trips as a whole, answered from the catalogue.
 CATALOGUE_CUES: list[tuple[CatalogueKind, re.Pattern]] = [
     ("count", re.compile(r"몇\s*(?:건|번|차례|회|개)|건수|횟수|총\s*몇|how\s+many\s+trips", re.I)),
@@ -314,11 +315,12 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
 
 
 def _asked_about(text: str, tokens, kind: AnswerType) -> tuple[str, str]:
-    """The noun right before the answer-type cue, and the one before it (see Query.asked_about)."""
-    cue = next((c for k, c in ANSWER_TYPE_CUES if k == kind), None)
-    m = cue.search(text) if cue is not None else None
-    if m is None:
-        return "", ""
+    """The noun right before the answer-type cue, and the one before it (see Query.asked_about).
+
+    A question with no cue ("이용한 항공편은?") asks about its last noun.
+    """
+    cue = next((c for k, c in ANSWER_TYPE_CUES if k == kind), WHAT_CUE)
+    m = cue.search(text) or re.search(r"$", text)
     # The cue itself names a fact of the trip ("인원은", "출장 기간", "출발일"): the trip is asked about.
     own = next((n for n in TRIP_NOUNS if n in m.group()), "") or next(
         (n for n in ("출발일", "도착일", "출장지", "출장자") if n in m.group()), "")

@@ -24,11 +24,11 @@ import numpy as np
 from .answer import Answer, weighted_share
 from .calibration import LogisticModel, fit_logistic
 from .korean import content_morphemes
-from .query import Query
+from .query import GENERIC_TERMS, TRIP_NOUNS, Query
 from .retrieve import Retrieval, Searcher
 
 FEATURES = (
-    "dense_top", "dense_margin", "coverage", "topic_coverage", "document_coverage", "focus_document_coverage", "header_coverage", "names_in_header", "unknown_share",
+    "dense_top", "dense_margin", "coverage", "topic_coverage", "document_coverage", "focus_document_coverage", "header_coverage", "names_in_header", "asked_in_document", "unknown_share",
     "sentence_probability", "sentence_lexical", "sentence_similarity", "type_unmet", "from_facts", "english",
 )
 
@@ -50,16 +50,19 @@ def evidence_features(query: Query, retrieval: Retrieval, answer: Answer | None,
     total = sum(searcher.idf(t) for t in query.terms)
     unknown = sum(searcher.idf(t) for t in query.unknown) / total if total else 0.0
     signals = answer.signals if answer is not None else {}
-    # The document the answer would cite: does it hold every topic word of the question at all?
+    # The documents the answer would cite: do they hold every topic word of the question at all?
     # ("안동시 독일 출장 경비" finds the trip, but the trip's report never mentions 경비.)
-    source = answer.citations[0].source if answer is not None and answer.citations else (hits[0].chunk.source if hits else "")
-    doc = searcher.index.documents.get(source)
+    sources = list(dict.fromkeys(c.source for c in answer.citations)) if answer is not None and answer.citations else []
+    sources = sources or ([hits[0].chunk.source] if hits else [])
+    docs = [d for s in sources if (d := searcher.index.documents.get(s)) is not None]
     # A term counts as present inside a longer word too (대학 in 홍콩과학기술대학교).
-    doc_text = (doc.facts.header() + "\n" + doc.text).lower() if doc else ""
+    doc_text = "\n".join(d.facts.header() + "\n" + d.text for d in docs).lower()
     topic = query.topic_terms
     doc_terms = {t for t in topic if t.lower() in doc_text}
-    header = set(content_morphemes(doc.facts.header())) if doc else set()
+    header_text = "\n".join(d.facts.header() for d in docs)
+    header = set(content_morphemes(header_text))
     focus = [t for t in topic if t not in header]
+    asked = query.asked_about[0]
     typed_needed = query.answer_type != "what" and not (answer is not None and answer.mode == "facts")
     return {
         "dense_top": hits[0].dense if hits else 0.0,
@@ -68,8 +71,11 @@ def evidence_features(query: Query, retrieval: Retrieval, answer: Answer | None,
         "coverage": 0.0 if english else best_share(query.terms),
         "topic_coverage": 0.0 if english else best_share(topic),
         "document_coverage": 0.0 if english else (weighted_share(topic, doc_terms, searcher) if topic else 1.0),
+        # The thing asked about ("항공편은?", "숙소 이름"), unless it is the trip itself: does the report mention it?
+        "asked_in_document": 1.0 if not asked or asked in TRIP_NOUNS or asked in GENERIC_TERMS or english
+        else float(asked.lower() in doc_text),
         # The countries and organisations the question names: are they this report's?
-        "names_in_header": sum(n in header for n in query.names) / len(query.names) if query.names else 1.0,
+        "names_in_header": sum(n in header_text for n in query.names) / len(query.names) if query.names else 1.0,
         # What is asked beyond which trip (호텔, 항공편, 성명): is it anywhere in that report?
         "focus_document_coverage": 0.0 if english else (weighted_share(focus, doc_terms, searcher) if focus else 1.0),
         # Which trip: the topic words the document's header (title, organisation, place) names.
