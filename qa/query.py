@@ -74,13 +74,14 @@ def is_group_or_visit(noun: str) -> bool:
     the trip, "괴테대학교 방문" an event on it, "국토교통부 대표단" another group (checked against the header)."""
     return noun in EVENT_OR_TRIP or (len(noun) >= 2 and noun.endswith("단"))
 TRIP_VERBS = frozenset({"가", "다녀오", "떠나", "출발", "도착", "귀국", "머물", "체류", "인원", "출장자", "go", "went", "stay"})
-# Pointers to the previous turn: demonstratives, "there", "then", "also/else".
+# Pointers to the previous turn besides a demonstrative before a noun (그 대회, 이 출장: read from
+# Kiwi's tags): "there", "then", "also/else", "the relevant …".
 REFERS_BACK = re.compile(
-    r"(?:^|\s)(?:그|이|저|해당|위|앞의|앞에서)\s*(?:출장|보고서|행사|회의|세미나|도시|나라|곳|기관|사람|분|때|기간|일정|단체|방문)"
-    r"|거기|그곳|그때|그 때|이곳|저기|그럼|그러면|(?:^|\s)또(?:\s|$)|^또|다른\s*(?:건|것|일|내용)|나머지|그\s*밖|그밖|더\s*(?:있|알려)"
-    r"|\b(?:there|then|that\s+trip|this\s+trip|it)\b",
+    r"거기|그곳|그때|그 때|이곳|저기|(?:^|\s)또(?:\s|$)|^또|다른\s*(?:건|것|일|내용)|나머지|그\s*밖|그밖|더\s*(?:있|알려)"
+    r"|(?:^|\s)해당\s|\b(?:there|then|that\s+trip|this\s+trip|it)\b",
     re.I,
 )
+_DEMONSTRATIVES = frozenset({"그", "이", "저"})
 ASKS_FOR_MORE = re.compile(r"(?:^|\s)또|다른\s*(?:건|것|일|내용)|나머지|그\s*밖|그밖|더\s*(?:있|알려)|what\s+else", re.I)
 # Several things in one question: "A랑 B", "각각", "두 출장", "비교".
 SEVERAL = re.compile(r"각각|둘\s*다|두\s*(?:출장|곳|기관|도시|나라|보고서)|모두|비교|차이|both|each|compare", re.I)
@@ -292,7 +293,11 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
     asked_about = _asked_about(text, tokens, kind)
     names = tuple(t for t in topic if t in COUNTRIES or stats.organisation_for([t]))
     conjoined = sum(1 for t in tokens if t.tag == "JC") >= 1 and len(topic) >= 3
-    refers_back = has_history and (bool(REFERS_BACK.search(text)) or not topic)
+    pointed = any(
+        t.tag == "MM" and t.form in _DEMONSTRATIVES and nxt.tag in ("NNG", "NNP", "NNB")
+        for t, nxt in zip(tokens, tokens[1:])
+    )
+    refers_back = has_history and (pointed or bool(REFERS_BACK.search(text)) or not topic)
     return Query(
         text=text,
         language=language,
