@@ -1,6 +1,7 @@
 """Latency benchmark: p50/p95 of retrieval and of a full `ask` after warm-up. Prints figures only.
 
     python -m eval.bench [--index-dir index] [--repeat 3]
+    python -m eval.bench --realtrips      # the realtrips-dev questions over their corpus plus the seeds
 """
 
 from __future__ import annotations
@@ -21,12 +22,17 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--index-dir", default=None)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--realtrips", action="store_true", help="realtrips_dev.jsonl over its corpus plus the seeds")
     args = parser.parse_args()
-    settings = Settings(**({"index_dir": Path(args.index_dir)} if args.index_dir else {}))
     t = time.perf_counter()
-    qa = QA.open(settings)
+    if args.realtrips:
+        from .dev import REALTRIPS_QA, open_realtrips
+
+        qa, file = open_realtrips(), REALTRIPS_QA
+    else:
+        qa, file = QA.open(Settings(**({"index_dir": Path(args.index_dir)} if args.index_dir else {}))), DEV
     print(f"open (load models + index): {(time.perf_counter() - t) * 1000:.0f} ms")
-    questions = [q.question for q in load_questions(DEV)]
+    questions = [q.question for q in load_questions(file)]
     for q in questions[:5]:  # warm-up
         qa.ask(q)
     retrieve, total = [], []
