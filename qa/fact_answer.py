@@ -13,6 +13,7 @@ from __future__ import annotations
 from .answer import Answer, AnswerContext, Citation, Segment, make_citation
 from .catalogue import TripRecord
 from .extractive import candidates, display, header_terms
+from .korean import content_morphemes
 from .query import Query, is_group_or_visit
 from .retrieve import Hit
 
@@ -86,7 +87,10 @@ class FactAnswerer:
     def answer(self, ctx: AnswerContext) -> Answer | None:
         query, searcher = ctx.query, ctx.searcher
         catalogue = searcher.index.catalogue
-        if not query.asks_trip_fact or catalogue is None or not ctx.retrieval.hits:
+        if catalogue is None or not ctx.retrieval.hits:
+            return None
+        best = searcher.index.documents.get(ctx.retrieval.hits[0].chunk.source)
+        if not query.asks_trip_fact(set(content_morphemes(best.facts.title)) if best else set()):
             return None
         noun, before = query.asked_about
         trips: list[tuple[Hit, TripRecord]] = []
@@ -101,6 +105,8 @@ class FactAnswerer:
             if not query.several and any(n not in hit.chunk.header for n in query.names):
                 return None  # the question names a country or organisation this trip does not have
             names = {t for t in query.topic_terms if t in context}
+            if query.several and query.names and not any(n in hit.chunk.header for n in query.names):
+                continue  # each of several trips is one the question names
             waiting = set(query.names) - covered  # countries and organisations no chosen trip has yet
             if trips and (not names or (waiting and not names & waiting)):
                 continue  # a second trip must have what the first lacks ("안동시 … 구미시 …"), if anything

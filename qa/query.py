@@ -33,8 +33,8 @@ CatalogueKind = Literal["list", "count", "earliest", "latest", "longest", "short
 
 # Order matters: "며칠" and "얼마 동안" are durations before "얼마" is a cost; "몇 월" is a date.
 ANSWER_TYPE_CUES: list[tuple[AnswerType, re.Pattern]] = [
-    ("duration", re.compile(r"며칠|몇\s*일|몃\s*일|얼마\s*(?:동안|나\s*(?:걸|머물|있었))|몇\s*박|기간|체류|how\s+long|how\s+many\s+days|duration", re.I)),
-    ("when", re.compile(r"언제|날짜|일자|출발일|도착일|몇\s*월|시기|when|what\s+date|which\s+date", re.I)),
+    ("duration", re.compile(r"며칠|몇\s*일|몃\s*일|얼마\s*(?:동안|나\s*(?:걸|머물|있었))|몇\s*박|기간|체류|how\s+long|how\s+many\s+(?:days|nights)|duration", re.I)),
+    ("when", re.compile(r"언제|날짜|일자|출발일|도착일|몇\s*월|몇\s*년|연도|년도|시기|when|what\s+date|which\s+date|what\s+year", re.I)),
     ("count", re.compile(r"몇\s*(?:명|분|개|곳|건|번|차례|회|개국|나라)|인원|인원수|how\s+many|number\s+of", re.I)),
     ("cost", re.compile(r"얼마|비용|경비|예산|금액|총액|how\s+much|cost|budget|expense", re.I)),
     ("who", re.compile(
@@ -92,7 +92,7 @@ GENERIC_TERMS = frozenset(
      "궁금", "말하", "설명", "이름", "문구", "인사", "총액", "trip", "report", "visit", "visited", "go", "went",
      "했", "하", "되", "있", "없", "것", "수", "등", "때", "명", "일", "박", "곳", "관련", "목록", "리스트", "정도",
      "출발", "도착", "귀국", "떠나", "돌아오", "머물", "체류", "걸리", "출장자", "출장지", "사람", "나라", "국가", "도시",
-     "기관", "단체", "지자체", "자치단체", "지방자치단체", "시군", "소속", "가운데", "중", "몇", "동안", "며칠", "날", "언제", "어디", "누구", "총", "모두", "각각", "알려주", "갔"}
+     "기관", "단체", "지자체", "자치단체", "지방자치단체", "시군", "소속", "가운데", "중", "여행", "몇", "동안", "며칠", "날", "언제", "어디", "누구", "총", "모두", "각각", "알려주", "갔"}
 )
 DOC_TYPE_WORDS = {"뉴스": "news", "기사": "news", "보도자료": "press", "결과보고서": "report"}
 TOPIC_TAGS = frozenset({"NNG", "NNP", "SL", "SH", "XR"})
@@ -231,13 +231,15 @@ class Query:
     # Countries and organisations the question names (which trip it is about).
     names: tuple[str, ...] = ()
 
-    @property
-    def asks_trip_fact(self) -> bool:
-        """A date, duration, traveller count, place or organisation of the trip itself, not of an event on it."""
+    def asks_trip_fact(self, trip_name: set[str] = frozenset()) -> bool:
+        """A date, duration, traveller count, place or organisation of the trip itself, not of an event
+        on it: the noun asked about is the trip ("출장 며칠"), a word of its title (`trip_name`: "… 벤치마킹
+        며칠"), or absent ("며칠 갔어?")."""
         noun, _ = self.asked_about
         if self.answer_type not in ("when", "duration", "count", "where", "who"):
             return False
-        return noun in TRIP_NOUNS or is_group_or_visit(noun) or (not noun and self.about_trip)
+        named = noun in trip_name and noun not in self.names  # a title word, not the organisation or country
+        return noun in TRIP_NOUNS or named or is_group_or_visit(noun) or (not noun and self.about_trip)
 
     @property
     def asks_organisation(self) -> bool:
@@ -388,7 +390,7 @@ def _catalogue_request(text: str, tokens, terms: list[str], stats: CorpusStats) 
     cue_spans += [m.span() for p in (_YEAR, _MONTH, TRIP_WORDS, _AT_LEAST) for m in p.finditer(text)]
     rest = [
         t.form for t in tokens
-        if t.tag in ("NNP", "NNG", "SL") and t.form not in GENERIC_TERMS and t.form not in accounted
+        if t.tag in ("NNP", "NNG", "SL") and len(t.form) >= 2 and t.form not in GENERIC_TERMS and t.form not in accounted
         and t.form not in DOC_TYPE_WORDS
         and not any(s <= t.start < e for s, e in cue_spans)
         and not (t.form in COUNTRIES or normalise_country(t.form) or t.form in CITY_COUNTRY or stats.organisation_for([t.form]))
