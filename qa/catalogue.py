@@ -376,6 +376,7 @@ class TripFilter:
     date_from: str = ""  # ISO; trips that end on or after it
     date_to: str = ""  # ISO; trips that start on or before it
     doc_type: str = ""  # key of DOC_TYPES
+    departed: str = ""  # set out in this year ("2025"), month ("2025-10") or month of any year ("-11")
     min_days: int = 0  # trips of at least this many days
     min_travellers: int = 0  # trips of at least this many travellers
 
@@ -433,6 +434,14 @@ class Catalogue:
         if where.date_to:
             sql.append("AND COALESCE(NULLIF(t.start_date,''), t.published) <= ? AND COALESCE(NULLIF(t.start_date,''), t.published) != ''")
             params.append(where.date_to)
+        if where.departed:
+            start = "COALESCE(NULLIF(t.start_date,''), t.published)"
+            if where.departed.startswith("-"):
+                sql.append(f"AND substr({start}, 6, 2) = ?")
+                params.append(where.departed[1:])
+            else:
+                sql.append(f"AND substr({start}, 1, ?) = ?")
+                params.extend([len(where.departed), where.departed])
         if where.doc_type:
             sql.append("AND t.doc_type=?")
             params.append(where.doc_type)

@@ -369,14 +369,10 @@ def _catalogue_request(text: str, tokens, terms: list[str], stats: CorpusStats) 
     city = next((t.form for t in tokens if t.tag in ("NNP", "NNG") and t.form not in countries
                  and (t.form in CITY_COUNTRY or (t.tag == "NNP" and t.form in stats.cities))), "")
     organisation = stats.organisation_for(words)
-    date_from = date_to = ""
-    if y := _YEAR.search(text):
-        year = y.group(1)
-        date_from, date_to = f"{year}-01-01", f"{year}-12-31"
-        if m := _MONTH.search(text):
-            month = int(m.group(1))
-            last = [31, 29 if int(year) % 4 == 0 else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
-            date_from, date_to = f"{year}-{month:02d}-01", f"{year}-{month:02d}-{last:02d}"
+    # "2025년", "2025년 10월", "11월": when the trip set out.
+    year = y.group(1) if (y := _YEAR.search(text)) else ""
+    month = f"{int(m.group(1)):02d}" if (m := _MONTH.search(text)) else ""
+    departed = f"{year}-{month}" if year and month else year or (f"-{month}" if month else "")
     accounted = {*countries, city, organisation, *organisation.split()}
     min_days = min_travellers = 0
     if m := _AT_LEAST.search(text):
@@ -403,6 +399,6 @@ def _catalogue_request(text: str, tokens, terms: list[str], stats: CorpusStats) 
         else:
             unknown.append(word)
     doc_type = next((kind for word, kind in DOC_TYPE_WORDS.items() if word in text), "")
-    where = TripFilter(country=country, city=city, organisation=organisation, date_from=date_from, date_to=date_to,
+    where = TripFilter(country=country, city=city, organisation=organisation, departed=departed,
                        doc_type=doc_type, min_days=min_days, min_travellers=min_travellers)
     return CatalogueRequest(kind, where, keyword, confident=not unknown, unknown=tuple(unknown))

@@ -50,9 +50,10 @@ def _describe(r: TripRecord) -> str:
 def _filters_text(route: CatalogueRequest) -> str:
     w = route.where
     bits = []
-    if w.date_from and w.date_to and w.date_from[:7] == w.date_to[:7]:
-        bits.append(f"{w.date_from[:4]}년 {int(w.date_from[5:7])}월")
-    elif w.date_from and w.date_to and w.date_from[:4] == w.date_to[:4]:
+    if w.departed:
+        year, _, month = w.departed.partition("-")
+        bits.append(" ".join(p for p in (f"{year}년" if year else "", f"{int(month)}월" if month else "") if p) + " 출발")
+    if w.date_from and w.date_to and w.date_from[:4] == w.date_to[:4] and w.date_from[5:] == "01-01" and w.date_to[5:] == "12-31":
         bits.append(f"{w.date_from[:4]}년")
     elif w.date_from or w.date_to:
         bits.append(f"{w.date_from or '…'}~{w.date_to or '…'}")
