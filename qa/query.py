@@ -54,7 +54,7 @@ CATALOGUE_CUES: list[tuple[CatalogueKind, re.Pattern]] = [
     ("latest", re.compile(r"가장\s*(?:최근|늦|나중)|최근(?:에)?\s*(?:다녀온|간|있었던|한)|마지막\s*출장|latest|most\s+recent", re.I)),
     ("earliest", re.compile(r"가장\s*(?:먼저|이른|오래된|처음|앞선)|처음으로|최초|언제부터|earliest|first\s+trip", re.I)),
     ("list", re.compile(
-        r"목록|리스트|어떤\s*출장|무슨\s*출장|출장(?:은|들은|들|을)?\s*(?:뭐|무엇|어떤|어디)|어디\s*어디|"
+        r"목록|리스트|어떤\s*출장|무슨\s*출장|출장(?:은|들은|들)?\s*(?:뭐|무엇)(?:가|이)?\s*(?:있|야|였|인가|\?|$)|어디\s*어디|"
         r"출장\s*(?:내역|현황|기록)|다녀온\s*(?:곳|출장|나라|도시)|"
         r"(?:간|온|된|한|갔던|있었던|다녀온)\s*(?:국외|해외|공무)?\s*출장(?:은|을|이|들)?\s*(?:\?|$|목록|모두|전부|다\s|알려|보여|뭐|무엇|어디|있)|"
         r"출장(?:을|은|들을)?\s*(?:모두|전부|다)?\s*(?:알려|보여|찾아|정리)|list\s+(?:the\s+|all\s+)?trips", re.I)),
@@ -285,7 +285,10 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
             terms.append(fixed)
         # Cue words are not the topic ("며칠", "인원은"), except what a cost question asks the price of (경비, 예산).
         cue_word = in_cue and kind != "cost"
-        if t.tag in TOPIC_TAGS and not cue_word and fixed not in GENERIC_TERMS and fixed not in topic:
+        # One-syllable nouns (점, 곳, 데) are too general to say what is asked.
+        if t.tag in TOPIC_TAGS and not cue_word and fixed not in GENERIC_TERMS and fixed not in topic and (
+            len(fixed) >= 2 or t.tag in ("SL", "SH")
+        ):
             topic.append(fixed)
     nouns = frozenset(
         corrections.get(t.form, t.form) for t in tokens
@@ -339,7 +342,7 @@ def _asked_about(text: str, tokens, kind: AnswerType) -> tuple[str, str]:
         if t.start >= cue_at:
             break
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        if t.tag in ("NNG", "NNP", "SL"):
+        if t.tag in ("NNG", "NNP", "SL") and (len(t.form) >= 2 or t.tag == "SL" or (nxt is not None and nxt.tag == "XSN")):
             if nxt is not None and nxt.tag in ("XSV", "XSA"):
                 continue  # 등록(되다): a verb, not the thing asked about
             form = t.form.lower() if t.tag == "SL" else t.form
