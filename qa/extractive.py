@@ -173,36 +173,40 @@ def _identifying(query: Query, hit: Hit) -> set[str]:
     return {t for t in query.topic_terms if t in header_terms(hit)}
 
 
+def _best_of_report(ranked: list[Candidate], first: Candidate, limit: int) -> list[Candidate]:
+    """`first` and up to `limit - 1` more sentences of its report, each at least SECOND_SENTENCE_RATIO as likely."""
+    chosen = [first]
+    for c in ranked:
+        if len(chosen) >= limit or c.score < SECOND_SENTENCE_RATIO * first.score:
+            break
+        if c is not first and c.hit.chunk.source == first.hit.chunk.source and not _redundant(c, chosen):
+            chosen.append(c)
+    return chosen
+
+
 def choose(ctx: AnswerContext, ranked: list[Candidate]) -> list[Candidate]:
     """The sentences of the answer, best first."""
     query = ctx.query
     best = ranked[0]
+    per_report = ctx.max_sentences if query.wants_list else min(2, ctx.max_sentences)
     if query.several:
-        # One sentence per trip: the best sentence of each document that names a part of the
+        # Each trip in turn: the best sentences of each document that names a part of the
         # question the documents before it did not.
-        chosen = [best]
+        firsts = [best]
         covered = _identifying(query, best.hit)
         for c in ranked[1:]:
-            if len(chosen) >= max(2, ctx.max_sentences - 1):
+            if len(firsts) >= 2:
                 break
-            if any(c.hit.chunk.source == o.hit.chunk.source for o in chosen):
+            if any(c.hit.chunk.source == o.hit.chunk.source for o in firsts):
                 continue
             names = _identifying(query, c.hit)
             if names - covered and c.score >= 0.4 * best.score:
-                chosen.append(c)
+                firsts.append(c)
                 covered |= names
-        if len(chosen) > 1:
-            return chosen
-    limit = ctx.max_sentences if query.wants_list else min(2, ctx.max_sentences)
-    chosen = [best]
-    for c in ranked[1:]:
-        if len(chosen) >= limit or c.score < SECOND_SENTENCE_RATIO * best.score:
-            break
-        if c.hit.chunk.source != best.hit.chunk.source:
-            continue  # another report joins only when the question asks about several
-        if not _redundant(c, chosen):
-            chosen.append(c)
-    return chosen
+        if len(firsts) > 1:
+            return [c for first in firsts for c in _best_of_report(ranked, first, 2)]
+    # Another report joins only when the question asks about several.
+    return _best_of_report(ranked, best, per_report)
 
 
 class ExtractiveAnswerer:
