@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from conftest import ASCC, GUANGZHOU, INDIA_NEWS, OECD, TCS_NEWS
 from qa.catalogue import TripFilter, normalise_country, parse_date, parse_duration
+from qa.query import CorpusStats
 
 # Expected values, field by field, for every seed ("" / None / [] = the document does not say).
 SEED_TRIPS = {
@@ -188,6 +189,8 @@ ROUTES = [
     ("서울특별시 출장 현황", "list", {"organisation": "서울특별시"}),
     ("환경부 출장 목록", "list", {"confident": False}),  # not an organisation of the catalogue: never a silent filter
     ("2025년 서울시 출장 목록", "list", {"organisation": "서울특별시", "departed": "2025"}),
+    ("서울시가 다녀온 국외출장을 모두 알려줘", "list", {"organisation": "서울특별시", "confident": True}),
+    ("몽골 다녀온 출장 몇 건?", "count", {"country": "몽골", "confident": True}),
     # passage questions
     ("서울시가 ASCC에서 무엇을 발표했나?", "passage", {}),
     ("광저우 출장은 며칠 동안이었어?", "passage", {}),
@@ -212,6 +215,17 @@ def test_router_decisions(seed_qa, question, kind, fields):
     for name, value in fields.items():
         actual = getattr(request, name) if name in ("keyword", "confident") else getattr(request.where, name)
         assert actual == value, name
+
+
+def test_short_organisation_names_resolve_against_the_catalogue():
+    stats = CorpusStats(df={}, passages=1, organisations=[
+        "울산광역시 중구", "대구광역시 중구", "경상북도 안동시", "경상북도 구미시", "전북특별자치도 익산시", "서울특별시"])
+    assert stats.organisation_for(["울산", "중구"]) == "울산광역시 중구"
+    assert stats.organisation_for(["중구"]) == "중구"  # both 중구: the part they share
+    assert stats.organisation_for(["경북"]) == "경상북도"
+    assert stats.organisation_for(["익산시"]) == "전북특별자치도 익산시"
+    assert stats.organisation_for(["서울시"]) == "서울특별시"
+    assert stats.organisation_for(["스마트시티"]) == ""  # an unknown word is never a filter
 
 
 def test_router_labelled_set_is_large_enough():
