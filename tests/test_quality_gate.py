@@ -23,19 +23,19 @@ def test_seed_dev_set_floors(seed_qa):
     questions = load_questions(DEV)
     summary = summarise(questions, run_questions(seed_qa, questions))
     print(summary)
-    # Floors = the figures reached (eval/README.md, `python -m eval.dev`) less about one question's
-    # worth (1/54 ≈ 0.019), so a single regression fails the build but the gate is not a snapshot.
-    # Since the answer path was rebuilt (one query analysis, calibrated refusal fitted on the tune
-    # split of realtrips_dev, nothing fitted on this set) the figures are lower than the old ones
-    # that were tuned on these very questions; the targets of the open issue are higher still.
+    # Floors = the figures reached (`python -m eval.dev`) less about one question's worth
+    # (1/54 ≈ 0.019), so a single regression fails the build but the gate is not a snapshot.
+    # Nothing is fitted on this set any more (the models are fitted on the tune split of
+    # realtrips_dev.jsonl); the targets of the answer-path issue are higher still.
     assert summary["gold_source_cited"] >= 0.96  # reached 0.981
-    assert summary["all_keys_present"] >= 0.75  # reached 0.778
-    assert summary["key_recall"] >= 0.79  # reached 0.815
-    assert summary["abstained_unanswerable"] >= 0.5  # reached 0.625 (8 questions)
+    assert summary["all_keys_present"] >= 0.79  # reached 0.815
+    assert summary["key_recall"] >= 0.80  # reached 0.824
+    assert summary["abstained_unanswerable"] >= 0.75  # reached 0.875 (8 questions)
     assert summary["abstained_answerable"] <= 0.02  # reached 0.0
     assert summary["retrieval"]["hit@5"] >= 0.96  # reached 0.981
     assert summary["retrieval"]["mrr@10"] >= 0.94  # reached 0.960
-    assert summary["citation_precision"] >= 0.95  # reached 0.981
+    assert summary["citation_precision"] >= 0.96  # reached 0.981
+    assert summary["key_recall_by_type"]["trip-set"] >= 0.95  # reached 1.0
 
 
 def test_realtrips_holdout_floors():
@@ -49,10 +49,11 @@ def test_realtrips_holdout_floors():
     questions = select_split(load_questions(REALTRIPS_QA), "holdout")
     summary = summarise(questions, run_questions(qa, questions))
     print(summary)
-    # Reached (python -m eval.dev --split holdout): 0.885 / 0.560 / 0.350 / 0.044 over 202 questions.
-    assert summary["gold_source_cited"] >= 0.87
-    assert summary["all_keys_present"] >= 0.54
-    assert summary["abstained_unanswerable"] >= 0.30
+    # Reached (python -m eval.dev --split holdout), 182 answerable and 20 unanswerable questions:
+    # 0.934 / 0.747 / 0.75 / 0.049. Floors one or two questions below.
+    assert summary["gold_source_cited"] >= 0.92
+    assert summary["all_keys_present"] >= 0.73
+    assert summary["abstained_unanswerable"] >= 0.70
     assert summary["abstained_answerable"] <= 0.06
 
 
