@@ -100,11 +100,6 @@ class Answer:
     def answer(self) -> str:
         return render_segments(self.segments)
 
-    @property
-    def sentences(self) -> list[str]:
-        """The answer's text segments without markers (what was said)."""
-        return [s.text for s in self.segments if s.citations]
-
     def to_json(self) -> dict:
         return {
             "question": self.question,

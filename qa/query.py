@@ -1,7 +1,7 @@
 """Query analysis: everything the later stages need to know about a question, computed once.
 
 `analyse(question, stats)` runs Kiwi once and returns a `Query`: content terms (spelling
-corrected against the corpus vocabulary), nouns, the answer type (where / when / how long /
+corrected against the corpus vocabulary), topic nouns, the answer type (where / when / how long /
 how many / who / how much / what), whether several items or several trips are asked for,
 whether it points back to the conversation, its language, and — for questions about trips
 as a whole — the catalogue request with filters that the corpus actually knows. Retrieval,
@@ -212,7 +212,6 @@ class Query:
     language: Literal["ko", "en"]
     terms: tuple[str, ...]  # content terms, spelling-corrected, without question words
     corrected: str  # the question with corrected terms (what is embedded)
-    nouns: frozenset[str]
     unknown: tuple[str, ...]  # terms the corpus does not know (after correction)
     answer_type: AnswerType
     wants_list: bool
@@ -290,10 +289,6 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
             len(fixed) >= 2 or t.tag in ("SL", "SH")
         ):
             topic.append(fixed)
-    nouns = frozenset(
-        corrections.get(t.form, t.form) for t in tokens
-        if t.tag in ("NNG", "NNP") and len(t.form) >= 2 and t.form not in QUESTION_WORDS
-    )
     unknown = tuple(t for t in topic if not stats.known(t))
     asked_about = _asked_about(text, tokens, kind)
     names = tuple(t for t in topic if t in COUNTRIES or stats.organisation_for([t]))
@@ -308,7 +303,6 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
         language=language,
         terms=tuple(terms),
         corrected=corrected,
-        nouns=nouns,
         unknown=unknown,
         answer_type=kind,
         wants_list=bool(LIST_CUES.search(text)),
