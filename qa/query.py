@@ -69,11 +69,8 @@ EVENT_OR_TRIP = frozenset({"방문", "visit"})
 ORGANISATION_ASKED = re.compile(r"기관|지자체|자치단체|시청|군청|구청|단체|부서|organi[sz]ation|agency|city\s+hall", re.I)
 
 
-def is_group_or_visit(noun: str) -> bool:
-    """"방문" and a delegation (방문단, 대표단) are the trip when nothing else names them: "독일 방문" is
-    the trip, "괴테대학교 방문" an event on it, "국토교통부 대표단" another group (checked against the header)."""
-    return noun in EVENT_OR_TRIP or (len(noun) >= 2 and noun.endswith("단"))
-TRIP_VERBS = frozenset({"가", "다녀오", "떠나", "출발", "도착", "귀국", "머물", "체류", "인원", "출장자", "go", "went", "stay"})
+# Words that make a question about the trip itself when no trip word (출장, 연수) is there: "며칠 갔어?".
+ABOUT_TRIP_WORDS = frozenset({"가", "다녀오", "떠나", "출발", "도착", "귀국", "머물", "체류", "인원", "출장자", "go", "went", "stay"})
 # Pointers to the previous turn besides a demonstrative before a noun (그 대회, 이 출장: read from
 # Kiwi's tags): "there", "then", "also/else", "the relevant …".
 REFERS_BACK = re.compile(
@@ -92,7 +89,8 @@ GENERIC_TERMS = frozenset(
      "궁금", "말하", "설명", "이름", "문구", "인사", "총액", "trip", "report", "visit", "visited", "go", "went",
      "했", "하", "되", "있", "없", "것", "수", "등", "때", "명", "일", "박", "곳", "관련", "목록", "리스트", "정도",
      "출발", "도착", "귀국", "떠나", "돌아오", "머물", "체류", "걸리", "출장자", "출장지", "사람", "나라", "국가", "도시",
-     "기관", "단체", "지자체", "자치단체", "지방자치단체", "시군", "소속", "가운데", "중", "여행", "몇", "동안", "며칠", "날", "언제", "어디", "누구", "총", "모두", "각각", "알려주", "갔"}
+     "기관", "단체", "지자체", "자치단체", "지방자치단체", "시군", "소속", "가운데", "중", "여행", "몇", "동안", "며칠",
+     "날", "언제", "어디", "누구", "총", "모두", "각각", "알려주", "갔"}
 )
 DOC_TYPE_WORDS = {"뉴스": "news", "기사": "news", "보도자료": "press", "결과보고서": "report"}
 TOPIC_TAGS = frozenset({"NNG", "NNP", "SL", "SH", "XR"})
@@ -100,6 +98,12 @@ _YEAR = re.compile(r"((?:19|20)\d{2})\s*년")
 _AT_LEAST = re.compile(r"(\d+)\s*(박|일|명)\s*(?:이상|넘는|넘게|초과|넘은|넘어)")
 _MONTH = re.compile(r"(?<!\d)(1[0-2]|[1-9])\s*월")
 _LATIN = re.compile(r"[A-Za-z]")
+
+
+def is_group_or_visit(noun: str) -> bool:
+    """"방문" and a delegation (방문단, 대표단) are the trip when nothing else names them: "독일 방문" is
+    the trip, "괴테대학교 방문" an event on it, "국토교통부 대표단" another group (checked against the header)."""
+    return noun in EVENT_OR_TRIP or (len(noun) >= 2 and noun.endswith("단"))
 
 
 # --------------------------------------------------------------------------- spelling
@@ -237,7 +241,9 @@ class Query:
         noun, _ = self.asked_about
         if self.answer_type not in ("when", "duration", "count", "where", "who"):
             return False
-        named = noun in trip_name and noun not in self.names  # a title word, not the organisation or country
+        # A title word (not the organisation or country) in a question about the trip: "… 벤치마킹 며칠",
+        # but not "라운드테이블은 어디서 열렸나" (the event of the title, asked as an event).
+        named = self.about_trip and noun in trip_name and noun not in self.names
         return noun in TRIP_NOUNS or named or is_group_or_visit(noun) or (not noun and self.about_trip)
 
     @property
@@ -308,9 +314,9 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
         wants_list=bool(LIST_CUES.search(text)),
         several=conjoined or bool(SEVERAL.search(text)) and len(topic) >= 2,
         refers_back=refers_back,
-        about_trip=bool(TRIP_WORDS.search(text)) or any(t.form in TRIP_VERBS for t in tokens),
+        about_trip=bool(TRIP_WORDS.search(text)) or any(t.form in ABOUT_TRIP_WORDS for t in tokens),
         asks_for_more=refers_back and bool(ASKS_FOR_MORE.search(text)),
-        catalogue=_catalogue_request(text, tokens, terms, stats),
+        catalogue=_catalogue_request(text, tokens, stats),
         corrections=corrections,
         topic_terms=tuple(topic),
         asked_about=asked_about,
@@ -348,7 +354,7 @@ def _asked_about(text: str, tokens, kind: AnswerType) -> tuple[str, str]:
     return nouns[-1], (nouns[-2] if len(nouns) > 1 else "")
 
 
-def _catalogue_request(text: str, tokens, terms: list[str], stats: CorpusStats) -> CatalogueRequest | None:
+def _catalogue_request(text: str, tokens, stats: CorpusStats) -> CatalogueRequest | None:
     """The catalogue request of a question about trips as a whole, or None for a passage question.
 
     Only words the corpus knows become filters (a country name, a catalogue city or organisation,
