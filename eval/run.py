@@ -24,7 +24,8 @@ class Question:
 
 
 def load_questions(path: Path) -> list[Question]:
-    questions = []
+    questions: list[Question] = []
+    seen: set[str] = set()
     with Path(path).open(encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):
             if not line.strip():
@@ -47,6 +48,9 @@ def load_questions(path: Path) -> list[Question]:
                 )
             except KeyError as exc:
                 raise ValueError(f"{path}:{n}: 필드가 없습니다: {exc}") from exc
+            if questions[-1].id in seen:
+                raise ValueError(f"{path}:{n}: 질문 id가 중복됩니다: {questions[-1].id}")
+            seen.add(questions[-1].id)
     return questions
 
 

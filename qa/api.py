@@ -316,7 +316,7 @@ class QA:
         ctx = AnswerContext(retrieval.query, retrieval, searcher, self.sentence_model, exclude,
                             self.settings.max_answer_sentences)
         answer = next((a for s in self.answerers if (a := s.answer(ctx)) is not None), None)
-        return answer, evidence_features(retrieval.query, retrieval, answer, searcher)
+        return answer, evidence_features(retrieval.query, retrieval, answer, searcher, exclude)
 
     def _propose(self, retrieval: Retrieval, searcher: Searcher, exclude: frozenset[str]) -> Answer:
         answer, features = self.proposal(retrieval, searcher, exclude)

@@ -100,17 +100,64 @@ def fit_logistic(rows: list[dict[str, float]], labels: list[bool], features: tup
                          float(clf.intercept_[0]), 0.5, embedder, fitted_on)
 
 
+def fit_ranking(rows: list[dict[str, float]], labels: list[bool], groups: list[str], features: tuple[str, ...],
+                embedder: str, fitted_on: str, C: float = 0.5, max_pairs: int = 200) -> LogisticModel:
+    """A linear model that ranks the right sentences of each question first, as probabilities.
+
+    Which sentence of a question holds the answer is a comparison within that question, so the
+    weights are fitted on pairs (a sentence holding the answer against one of the same question
+    that does not; a pairwise logistic regression, as in RankNet), then one logistic on the
+    resulting score turns it into a probability (Platt scaling) for the answer-length and refusal
+    decisions.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    X = np.array([[r[f] for f in features] for r in rows], dtype=float)
+    y = np.array(labels, dtype=bool)
+    mean, scale = X.mean(axis=0), X.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    Z = (X - mean) / scale
+    rng = np.random.default_rng(0)
+    by_group: dict[str, list[int]] = {}
+    for i, g in enumerate(groups):
+        by_group.setdefault(g, []).append(i)
+    diffs = []
+    for members in by_group.values():
+        pos = [i for i in members if y[i]]
+        neg = [i for i in members if not y[i]]
+        pairs = [(p, n) for p in pos for n in neg]
+        if len(pairs) > max_pairs:
+            pairs = [pairs[j] for j in rng.choice(len(pairs), max_pairs, replace=False)]
+        diffs += [Z[p] - Z[n] for p, n in pairs]
+    if not diffs:
+        raise ValueError("보정에는 답이 있는 문장과 없는 문장이 같은 질문 안에 모두 필요합니다")
+    D = np.array(diffs)
+    pairwise = LogisticRegression(C=C, fit_intercept=False, max_iter=5000)
+    pairwise.fit(np.vstack([D, -D]), np.r_[np.ones(len(D)), np.zeros(len(D))])
+    w = pairwise.coef_[0]
+    platt = LogisticRegression(C=1e6, max_iter=5000)
+    platt.fit((Z @ w)[:, None], y.astype(int))
+    a, b = float(platt.coef_[0][0]), float(platt.intercept_[0])
+    return LogisticModel(features, tuple(map(float, mean)), tuple(map(float, scale)), tuple(float(a * v) for v in w),
+                         b, 0.5, embedder, fitted_on)
+
+
 def _squash(text: str) -> str:
     return "".join(text.split()).lower()
 
 
-def fit_models(qa, questions, fitted_on: str, max_false_refusal: float = 0.04):
+def fit_models(qa, questions, fitted_on: str, max_false_refusal: float = 0.04, withhold: bool = True):
     """Fit the sentence model, then the refusal model, on labelled questions (`eval.run.Question`).
 
     The sentence model learns from the sentences of the retrieved passages whether a sentence of a
     gold document holds one of a question's key phrases; the refusal model learns from the proposed
     answers whether a question is answerable. Questions answered from the trip catalogue are left
-    out (they are never refused). Returns (sentence model, refusal model, refusal feature rows, labels).
+    out (they are never refused).
+
+    A QA file has few unanswerable questions, so with `withhold` each answerable one is also asked
+    twice with its answer taken away (`withheld_variants`), as unanswerable examples for the
+    refusal model's weights; its threshold is still chosen on the file's own questions.
+    Returns (sentence model, refusal model, refusal feature rows, labels) of the file's questions.
     """
     from .answer import AnswerContext
     from .extractive import SENTENCE_FEATURES, sentence_features
@@ -123,7 +170,7 @@ def fit_models(qa, questions, fitted_on: str, max_false_refusal: float = 0.04):
         if query.catalogue is not None and query.catalogue.confident:
             continue
         passage_questions.append((q, qa.searcher.search(query)))
-    rows, labels = [], []
+    rows, labels, groups = [], [], []
     for q, retrieval in passage_questions:
         if not q.answerable or not q.keys:
             continue
@@ -133,12 +180,52 @@ def fit_models(qa, questions, fitted_on: str, max_false_refusal: float = 0.04):
             text = _squash(c.text)
             rows.append(f)
             labels.append(c.hit.chunk.source in q.sources and any(a in text for a in alternatives))
-    sentences = fit_logistic(rows, labels, SENTENCE_FEATURES, embedder, fitted_on)
+            groups.append(q.id)
+    sentences = fit_ranking(rows, labels, groups, SENTENCE_FEATURES, embedder, fitted_on)
     qa.sentence_model = sentences
-    refusal_rows, answerable = [], []
+    refusal_rows, answerable, withheld_rows = [], [], []
     for q, retrieval in passage_questions:
         refusal_rows.append(qa.proposal(retrieval)[1])
         answerable.append(q.answerable)
-    refusal = fit_refusal_model(refusal_rows, answerable, embedder, fitted_on, max_false_refusal)
+        if withhold and q.answerable and q.keys and q.sources:
+            withheld_rows += [qa.proposal(r, exclude=w)[1] for r, w in withheld_variants(qa, q, retrieval)]
+    refusal = fit_refusal_model(refusal_rows, answerable, embedder, fitted_on, max_false_refusal, withheld_rows)
     qa.refusal = refusal
     return sentences, refusal, refusal_rows, answerable
+
+
+def withheld_variants(qa, q, retrieval):
+    """An answerable question made unanswerable, two ways: (retrieval, withheld sentences).
+
+    1. Its report is left out of the search: a question about a trip the corpus does not hold.
+    2. The sentences of its report that hold a key phrase are withheld: the trip is there, the
+       detail asked for is not ("그 출장에서 묵은 호텔은?").
+    A variant is dropped when another retrieved report holds a key phrase (it may still be answerable).
+    """
+    from .extractive import display
+
+    searcher = qa.searcher
+    documents = searcher.index.documents
+    alternatives = [_squash(a) for key in q.keys for a in key if len(_squash(a)) > 1]
+    gold = set(q.sources)
+
+    def holds(text: str) -> bool:
+        text = _squash(text)
+        return any(a in text for a in alternatives)
+
+    variants = []
+    others = [s for s in documents if s not in gold]
+    elsewhere = searcher.search(retrieval.query, sources=others)
+    if not any(holds(documents[s].text) for s in {h.chunk.source for h in elsewhere.hits}):
+        variants.append((elsewhere, frozenset()))
+    answer, _ = qa.proposal(retrieval)
+    if answer is not None and answer.mode == "extractive" \
+            and not any(holds(h.chunk.text) for h in retrieval.hits if h.chunk.source not in gold):
+        withheld = frozenset(
+            display(chunk.text[s:e])
+            for chunk in searcher.index.chunks if chunk.source in gold
+            for s, e in chunk.sentences if holds(chunk.text[s:e])
+        )
+        if withheld:
+            variants.append((retrieval, withheld))
+    return variants

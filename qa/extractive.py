@@ -13,6 +13,7 @@ about several things, and a question about two trips gets one sentence per trip.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, replace
 
@@ -30,8 +31,17 @@ TYPE_EVIDENCE = {
     "duration": re.compile(r"\d+\s*박\s*\d+\s*일|\d+\s*일\s*(?:간|동안)|부터.{0,30}까지|[~∼]"),
     "when": re.compile(r"\d{4}\s*[.년]|\d{1,2}\s*월\s*\d{1,2}\s*일|\d+\s*박\s*\d+\s*일|출발일|도착일|일\s*자"),
     "count": re.compile(r"\d+\s*(?:여\s*)?(?:명|개|곳|건|번|개국)|인원|총\s*\d|[한두세네]\s*(?:명|곳|개)"),
-    "who": re.compile(r"출장자|성명|[가-힣]{2,4}\s*(?:연구위원|장관|시장|군수|구청장|의장|의원|사무관|주무관|기획관|팀장|국장|과장|사무총장|부시장|위원장)|[가-힣]+(?:시|군|구|도|청|부|원|회)\s*(?:는|은|이|가)\s"),
+    # A person: a title after a name, someone met, or a name in Latin letters (Angels Rius, Hongseok Lee).
+    "who": re.compile(r"출장자|성명|면담|만나|만났|[가-힣]{2,4}\s*(?:연구위원|장관|시장|군수|구청장|의장|의원|사무관|주무관|기획관|팀장|국장|과장|사무총장|부시장|위원장|교수|대표|총장|관장|원장|사장|이사장|대사|영사)|[가-힣]+(?:시|군|구|도|청|부|원|회)\s*(?:는|은|이|가)\s|[A-Z][a-z]+\s+[A-Z][a-z]+"),
     "cost": re.compile(r"\d[\d,.]*\s*(?:원|만\s*원|억|달러|유로|엔)|예산|경비|비용"),
+}
+# The value itself that answers a typed question (an amount for "얼마", a date for "언제"): a report
+# with none anywhere cannot answer it, however well it matches the rest of the question.
+TYPE_VALUE = {
+    "duration": re.compile(r"\d+\s*박\s*\d+\s*일|\d+\s*일\s*(?:간|동안)|\d{1,2}\s*[.월]\s*\d{1,2}\s*일?\s*[~∼-]"),
+    "when": re.compile(r"(?:19|20)\d{2}\s*[.년-]|\d{1,2}\s*월\s*\d{1,2}\s*일"),
+    "count": re.compile(r"\d+\s*(?:여\s*)?(?:명|개|곳|건|번|개국|회|점)|[한두세네]\s*(?:명|곳|개)"),
+    "cost": re.compile(r"\d[\d,.]*\s*(?:천\s*)?(?:원|만\s*원|억|달러|유로|엔|위안|USD|EUR|KRW)", re.I),
 }
 _PREDICATE_END = re.compile(r"(?:다|요|음|함|임|됨|[가-힣]+(?:소개|강조|설명|제시|발표|논의|참석|추진|필요|공유|개최))[.!?…]*$")
 _SENTENCE_END = re.compile(r"[.!?…。\"”’)]$|(?:다|요|음|함|임|됨)$")
@@ -66,6 +76,7 @@ SENTENCE_FEATURES = (
     "focus_own", "focus_near", "terms_own", "no_focus", "similarity", "passage_score", "passage_rank",
     "passage_match", "type_met", "type_unmet", "label_only", "label_only_what", "report_sentence_what", "cut",
     "length", "rarest_focus", "novelty", "position", "number", "english_sentence_for_english",
+    "local_focus_own", "local_focus_near", "similarity_gap", "focus_gap", "local_focus_gap",
 )
 EMBEDDING_FEATURES = ("similarity",)
 
@@ -81,6 +92,7 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
     terms = list(query.terms)
     english = query.language == "en"
     out: list[tuple[Candidate, dict[str, float]]] = []
+    owns: list[tuple[set[str], set[str], list[str]]] = []
     for rank, hit in enumerate(retrieval.hits):
         doc = index.documents.get(hit.chunk.source)
         title = doc.facts.title if doc else ""
@@ -140,7 +152,43 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
             }
             c = Candidate(rank, hit, (s, e), text, f["focus_own"], float(sim), typed, 0.0)
             out.append((c, f))
+            owns.append((own, near, focus))
+    _relative_features(out, owns, 0.0 if english else 1.0)
     return out
+
+
+def _relative_features(out: list[tuple[Candidate, dict[str, float]]], owns: list[tuple[set, set, list]], lexical: float) -> None:
+    """Features that compare a sentence with the other candidates of the same question.
+
+    A question term most sentences of a report share (대중교통 in a transport trip's report) names
+    the topic; one few of them have (프랑크푸르트) is what the question is really after. So focus
+    terms are weighted by their rarity among the report's candidate sentences, and a sentence's
+    scores are also taken relative to the best of this question (raw similarities and overlaps
+    shift from question to question; the gap to the best does not).
+    """
+    by_doc: dict[str, list[int]] = {}
+    for i, (c, _) in enumerate(out):
+        by_doc.setdefault(c.hit.chunk.source, []).append(i)
+    for rows in by_doc.values():
+        n = len(rows)
+        counts: dict[str, int] = {}
+        for i in rows:
+            for t in owns[i][0]:
+                counts[t] = counts.get(t, 0) + 1
+        for i in rows:
+            own, near, focus = owns[i]
+            weight = {t: math.log((n + 1) / (counts.get(t, 0) + 0.5)) for t in focus}
+            total = sum(weight.values())
+            f = out[i][1]
+            f["local_focus_own"] = lexical * (sum(w for t, w in weight.items() if t in own) / total if total else 0.0)
+            f["local_focus_near"] = lexical * (sum(w for t, w in weight.items() if t in near) / total if total else 0.0)
+    if not out:
+        return
+    best = {k: max(f[k] for _, f in out) for k in ("similarity", "focus_own", "local_focus_own")}
+    for _, f in out:
+        f["similarity_gap"] = f["similarity"] - best["similarity"]
+        f["focus_gap"] = f["focus_own"] - best["focus_own"]
+        f["local_focus_gap"] = f["local_focus_own"] - best["local_focus_own"]
 
 
 _NUMBER = re.compile(r"\d")

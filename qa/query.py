@@ -252,10 +252,23 @@ class Query:
         return bool(ORGANISATION_ASKED.search(self.text))
 
 
-def answer_type_of(text: str) -> AnswerType:
+# A cue with a question word decides the answer type; a noun cue (기간, 비용, 장소) may only modify
+# the noun asked about: "출장 기간 현지 날씨는?" asks about the weather, not the duration.
+_INTERROGATIVE = re.compile(r"며칠|몃|몇|얼마|언제|어디|누구|누가|어느|어떤|how|when|where|who|which|what", re.I)
+
+
+def answer_type_of(text: str, tokens=()) -> AnswerType:
+    """The first cue's type, skipping a Korean noun cue that another noun follows (the head of a
+    Korean noun phrase comes last; a verbal noun such as 비교(하다) is not a head)."""
+    tokens = list(tokens)
+    heads = [t for t, nxt in zip(tokens, tokens[1:] + [None])
+             if t.tag in ("NNG", "NNP") and len(t.form) >= 2 and t.form not in GENERIC_TERMS
+             and t.form not in TRIP_NOUNS and not (nxt is not None and nxt.tag in ("XSV", "XSA"))]
     for kind, cue in ANSWER_TYPE_CUES:
-        if cue.search(text):
-            return kind
+        for m in cue.finditer(text):
+            noun_cue = _is_hangul(m.group().replace(" ", "")) and not _INTERROGATIVE.search(m.group())
+            if not (noun_cue and any(t.start >= m.end() for t in heads)):
+                return kind
     return "what"
 
 
@@ -273,7 +286,7 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
     topic: list[str] = []
     corrections: dict[str, str] = {}
     corrected = text
-    kind = answer_type_of(text)
+    kind = answer_type_of(text, tokens)
     cue_spans = [m.span() for _, cue in ANSWER_TYPE_CUES for m in cue.finditer(text)]
     for t in tokens:
         if t.tag not in CONTENT_TAGS:
@@ -346,7 +359,7 @@ def _asked_about(text: str, tokens, kind: AnswerType) -> tuple[str, str]:
             if nxt is not None and nxt.tag in ("XSV", "XSA"):
                 continue  # 등록(되다): a verb, not the thing asked about
             form = t.form.lower() if t.tag == "SL" else t.form
-            if nxt is not None and nxt.tag == "XSN":
+            if nxt is not None and nxt.tag == "XSN" and nxt.form != "들":  # not the plural
                 form += nxt.form  # 출장 + 자 = 출장자
             nouns.append(form)
     if not nouns:

@@ -23,21 +23,24 @@ import numpy as np
 
 from .answer import Answer, weighted_share
 from .calibration import LogisticModel, fit_logistic
+from .extractive import TYPE_VALUE
 from .korean import content_morphemes
 from .query import GENERIC_TERMS, TRIP_NOUNS, Query
 from .retrieve import Retrieval, Searcher
 
 FEATURES = (
     "dense_top", "dense_margin", "coverage", "topic_coverage", "document_coverage", "focus_document_coverage", "header_coverage", "names_in_header", "asked_in_document", "unknown_share",
-    "sentence_probability", "sentence_lexical", "sentence_similarity", "type_unmet", "from_facts", "english",
+    "type_value_in_document", "sentence_probability", "sentence_lexical", "sentence_similarity", "type_unmet", "from_facts", "english",
 )
 
 
 EMBEDDING_FEATURES = ("dense_top", "dense_margin", "sentence_similarity")
 
 
-def evidence_features(query: Query, retrieval: Retrieval, answer: Answer | None, searcher: Searcher) -> dict[str, float]:
-    """The features of one proposed answer (see module docstring)."""
+def evidence_features(query: Query, retrieval: Retrieval, answer: Answer | None, searcher: Searcher,
+                      withheld: frozenset[str] = frozenset()) -> dict[str, float]:
+    """The features of one proposed answer (see module docstring). `withheld` sentences count as
+    absent from their documents (calibration asks questions with their answer sentences withheld)."""
     hits = retrieval.hits
     english = query.language == "en"
     top = hits[:3]
@@ -56,7 +59,10 @@ def evidence_features(query: Query, retrieval: Retrieval, answer: Answer | None,
     sources = sources or ([hits[0].chunk.source] if hits else [])
     docs = [d for s in sources if (d := searcher.index.documents.get(s)) is not None]
     # A term counts as present inside a longer word too (대학 in 홍콩과학기술대학교).
-    doc_text = "\n".join(d.facts.header() + "\n" + d.text for d in docs).lower()
+    doc_text = "\n".join(d.facts.header() + "\n" + d.text for d in docs)
+    for sentence in withheld:
+        doc_text = doc_text.replace(sentence, " ")
+    doc_text = doc_text.lower()
     topic = query.topic_terms
     doc_terms = {t for t in topic if t.lower() in doc_text}
     header_text = "\n".join(d.facts.header() for d in docs)
@@ -81,6 +87,9 @@ def evidence_features(query: Query, retrieval: Retrieval, answer: Answer | None,
         # Which trip: the topic words the document's header (title, organisation, place) names.
         "header_coverage": 0.0 if english else (weighted_share(topic, header, searcher) if topic else 1.0),
         "unknown_share": 0.0 if english else unknown,
+        # "얼마", "몇 명", "언제": does the report hold an amount, a count, a date at all?
+        "type_value_in_document": 1.0 if not typed_needed or (value := TYPE_VALUE.get(query.answer_type)) is None
+        else float(bool(value.search(doc_text))),
         "sentence_probability": signals.get("sentence_probability", 1.0 if answer is not None and answer.mode == "facts" else 0.0),
         "sentence_lexical": signals.get("sentence_lexical", 1.0 if answer is not None and answer.mode == "facts" else 0.0),
         "sentence_similarity": signals.get("sentence_similarity", 0.0),
@@ -91,11 +100,14 @@ def evidence_features(query: Query, retrieval: Retrieval, answer: Answer | None,
 
 
 def fit_refusal_model(
-    rows: list[dict[str, float]], answerable: list[bool], embedder: str, fitted_on: str, max_false_refusal: float = 0.03
+    rows: list[dict[str, float]], answerable: list[bool], embedder: str, fitted_on: str, max_false_refusal: float = 0.03,
+    extra_unanswerable: list[dict[str, float]] = (),
 ) -> LogisticModel:
-    """Logistic regression on labelled questions; the threshold keeps false refusals at or below
-    `max_false_refusal` on these questions while refusing as many unanswerable ones as possible."""
-    model = fit_logistic(rows, answerable, FEATURES, embedder, fitted_on)
+    """Logistic regression on labelled questions (and `extra_unanswerable` examples, for the
+    weights only); the threshold keeps false refusals at or below `max_false_refusal` on the
+    labelled questions while refusing as many of their unanswerable ones as possible."""
+    extra = list(extra_unanswerable)
+    model = fit_logistic(rows + extra, list(answerable) + [False] * len(extra), FEATURES, embedder, fitted_on)
     y = np.array(answerable, dtype=bool)
     p = np.array([model.probability(r) for r in rows])
     pos, neg = np.sort(p[y]), p[~y]

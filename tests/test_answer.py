@@ -52,6 +52,57 @@ def test_query_analysis_reads_answer_type_topic_and_pointers(hash_qa):
     assert not analyse("거기서 뭐 했어?", has_history=False).refers_back
 
 
+def test_a_noun_cue_followed_by_the_noun_asked_about_does_not_set_the_answer_type(hash_qa):
+    analyse = hash_qa.searcher.analyse
+    assert analyse("요코하마 출장 기간 현지 날씨는?").answer_type == "what"  # the weather, not the duration
+    assert analyse("요코하마 출장 기간은?").answer_type == "duration"
+    assert analyse("두 출장 인원을 비교해 주세요").answer_type == "count"  # 비교(하다) is a verb
+    assert analyse("What was the duration of the Yokohama trip?").answer_type == "duration"
+
+
+def test_sentence_ranking_is_fitted_within_each_question():
+    # Feature "a" ranks the right sentence first within every question, but its level shifts from
+    # question to question; "b" is noise. A pairwise fit must weight "a" and still give probabilities.
+    from qa.calibration import fit_ranking
+
+    rng = np.random.default_rng(1)
+    rows, labels, groups = [], [], []
+    for g in range(60):
+        offset = rng.normal(0, 3)
+        for i in range(8):
+            right = i == 0
+            rows.append({"a": offset + (1.0 if right else 0.0) + rng.normal(0, 0.2), "b": float(rng.normal())})
+            labels.append(right)
+            groups.append(str(g))
+    model = fit_ranking(rows, labels, groups, ("a", "b"), "hash", "synthetic")
+    coef = dict(zip(model.features, model.coef))
+    assert coef["a"] > 3 * abs(coef["b"])
+    firsts = 0
+    for g in range(60):
+        members = [i for i, x in enumerate(groups) if x == str(g)]
+        best = max(members, key=lambda i: model.probability(rows[i]))
+        firsts += labels[best]
+    assert firsts >= 54
+    assert all(0.0 < model.probability(r) < 1.0 for r in rows)
+
+
+def test_withheld_variants_take_the_answer_away(hash_qa):
+    from eval.run import Question
+    from qa.calibration import withheld_variants
+
+    q = Question(id="q", question="ASCC 회의는 어디서 열렸어?", sources=[ASCC], keys=[["요코하마"]])
+    retrieval = hash_qa.searcher.search(q.question)
+    variants = withheld_variants(hash_qa, q, retrieval)
+    assert variants
+    for r, withheld in variants:
+        if not withheld:  # the report left out of the search
+            assert all(h.chunk.source != ASCC for h in r.hits)
+        else:  # the report is there, its sentences with the key phrase are not
+            assert all("요코하마" in w.replace(" ", "") for w in withheld)
+            answer, features = hash_qa.proposal(r, exclude=withheld)
+            assert answer is None or all("요코하마" not in s.text for s in answer.segments if answer.mode == "extractive")
+
+
 def test_spelling_is_corrected_against_the_corpus(hash_qa):
     q = hash_qa.searcher.analyse("요꼬하마에서 뭘 발표했어?")
     assert "요코하마" in q.terms and q.corrections
@@ -68,7 +119,7 @@ def test_answers_are_typed_segments_with_citations(hash_qa):
 def test_refusal_model_fit_keeps_false_refusals_within_the_bound():
     rng = np.random.default_rng(0)
     rows, labels = [], []
-    for i in range(200):
+    for i in range(600):
         answerable = i % 4 != 0
         values = {f: float(rng.normal()) for f in FEATURES}
         values["document_coverage"] = float(rng.normal(0.8 if answerable else 0.3, 0.2))
