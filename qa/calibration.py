@@ -84,20 +84,39 @@ def load_model(path: Path, embedder: str, embedding_features: tuple[str, ...]) -
 
 
 def fit_logistic(rows: list[dict[str, float]], labels: list[bool], features: tuple[str, ...], embedder: str,
-                 fitted_on: str, C: float = 0.5) -> LogisticModel:
-    """A standardised logistic regression (scikit-learn, balanced classes) over `features` of `rows`."""
-    from sklearn.linear_model import LogisticRegression
+                 fitted_on: str, C: float = 0.5, signs: dict[str, int] | None = None) -> LogisticModel:
+    """A standardised, L2-penalised logistic regression with balanced classes over `features` of `rows`.
+
+    `signs` fixes the direction of a feature's weight (+1: more of it, more likely a positive;
+    -1: less likely), as the evidence it measures says it must be. Correlated evidence features
+    otherwise trade weights of opposite signs that fit the tune questions and fail on others
+    (a question no passage covers still answered because one coverage weight went negative).
+    """
+    from scipy.optimize import minimize
 
     X = np.array([[r[f] for f in features] for r in rows], dtype=float)
-    y = np.array(labels, dtype=int)
-    if len(set(y)) < 2:
+    y = np.array(labels, dtype=float)
+    if len(set(labels)) < 2:
         raise ValueError("보정에는 두 종류의 예(답 있음/없음)가 모두 필요합니다")
     mean, scale = X.mean(axis=0), X.std(axis=0)
     scale[scale < 1e-9] = 1.0
-    clf = LogisticRegression(C=C, class_weight="balanced", max_iter=5000)
-    clf.fit((X - mean) / scale, y)
-    return LogisticModel(features, tuple(map(float, mean)), tuple(map(float, scale)), tuple(map(float, clf.coef_[0])),
-                         float(clf.intercept_[0]), 0.5, embedder, fitted_on)
+    Z = (X - mean) / scale
+    weight = np.where(y > 0, len(y) / (2 * y.sum()), len(y) / (2 * (len(y) - y.sum())))  # balanced classes
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = theta[:-1], theta[-1]
+        z = Z @ w + b
+        p = 1 / (1 + np.exp(-z))
+        nll = np.sum(weight * (np.logaddexp(0, z) - y * z))
+        g = weight * (p - y)
+        return nll + 0.5 / C * (w @ w), np.append(Z.T @ g + w / C, g.sum())
+
+    signs = signs or {}
+    bounds = [(0, None) if signs.get(f, 0) > 0 else (None, 0) if signs.get(f, 0) < 0 else (None, None) for f in features]
+    result = minimize(loss, np.zeros(len(features) + 1), jac=True, method="L-BFGS-B", bounds=bounds + [(None, None)])
+    w, b = result.x[:-1], result.x[-1]
+    return LogisticModel(features, tuple(map(float, mean)), tuple(map(float, scale)), tuple(map(float, w)),
+                         float(b), 0.5, embedder, fitted_on)
 
 
 def fit_ranking(rows: list[dict[str, float]], labels: list[bool], groups: list[str], features: tuple[str, ...],

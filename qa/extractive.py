@@ -27,7 +27,7 @@ from .retrieve import Hit
 
 # What a sentence answering each answer type contains.
 TYPE_EVIDENCE = {
-    "where": re.compile(r"장\s*소|출장지|개최지|에서\s*(?:열|개최|진행)|방문|(?:시|도|국|캠퍼스|본부|센터|대학교?)에서|[가-힣]+(?:시|국)\s"),
+    "where": re.compile(r"장\s*소|출장지|개최지|에서\s*(?:열|개최|진행)|(?:시|도|국|캠퍼스|본부|센터|대학교?)에서|[가-힣]+(?:시|국)\s"),
     "duration": re.compile(r"\d+\s*박\s*\d+\s*일|\d+\s*일\s*(?:간|동안)|부터.{0,30}까지|[~∼]"),
     "when": re.compile(r"\d{4}\s*[.년]|\d{1,2}\s*월\s*\d{1,2}\s*일|\d+\s*박\s*\d+\s*일|출발일|도착일|일\s*자"),
     "count": re.compile(r"\d+\s*(?:여\s*)?(?:명|개|곳|건|번|개국)|인원|총\s*\d|[한두세네]\s*(?:명|곳|개)"),

@@ -233,6 +233,9 @@ class Query:
     asked_about: tuple[str, str] = ("", "")
     # Countries and organisations the question names (which trip it is about).
     names: tuple[str, ...] = ()
+    # Every proper noun of the question (Kiwi's NNP, spelling-corrected): places, organisations,
+    # events. A report that answers names them too; one about another trip does not.
+    proper_nouns: tuple[str, ...] = ()
 
     def asks_trip_fact(self, trip_name: set[str] = frozenset()) -> bool:
         """A date, duration, traveller count, place or organisation of the trip itself, not of an event
@@ -284,6 +287,7 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
     language: Literal["ko", "en"] = "en" if is_english(text) else "ko"
     terms: list[str] = []
     topic: list[str] = []
+    proper: list[str] = []
     corrections: dict[str, str] = {}
     corrected = text
     kind = answer_type_of(text, tokens)
@@ -301,6 +305,8 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
             corrected = corrected.replace(form, fixed)
         if fixed not in terms:
             terms.append(fixed)
+        if t.tag == "NNP" and fixed not in proper and fixed not in GENERIC_TERMS:
+            proper.append(fixed)
         # Cue words are not the topic ("며칠", "인원은"), except what a cost question asks the price of (경비, 예산).
         cue_word = in_cue and kind != "cost"
         # One-syllable nouns (점, 곳, 데) are too general to say what is asked.
@@ -334,6 +340,7 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
         topic_terms=tuple(topic),
         asked_about=asked_about,
         names=names,
+        proper_nouns=tuple(proper),
     )
 
 

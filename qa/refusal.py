@@ -29,12 +29,17 @@ from .query import GENERIC_TERMS, TRIP_NOUNS, Query
 from .retrieve import Retrieval, Searcher
 
 FEATURES = (
-    "dense_top", "dense_margin", "coverage", "topic_coverage", "document_coverage", "focus_document_coverage", "header_coverage", "names_in_header", "asked_in_document", "unknown_share",
+    "dense_top", "dense_margin", "coverage", "topic_coverage", "document_coverage", "focus_document_coverage", "header_coverage", "names_in_header", "proper_in_document", "asked_in_document", "unknown_share",
     "type_value_in_document", "sentence_probability", "sentence_lexical", "sentence_similarity", "type_unmet", "from_facts", "english",
 )
 
 
 EMBEDDING_FEATURES = ("dense_top", "dense_margin", "sentence_similarity")
+# The direction each piece of evidence must push (see `fit_logistic`): more coverage, more likely
+# answerable; more unknown words or an unmet answer type, less. Whether trip facts answered and the
+# question's language are left free.
+SIGNS = {f: +1 for f in FEATURES if f not in ("unknown_share", "type_unmet", "from_facts", "english")}
+SIGNS.update(unknown_share=-1, type_unmet=-1)
 
 
 def evidence_features(query: Query, retrieval: Retrieval, answer: Answer | None, searcher: Searcher,
@@ -82,6 +87,11 @@ def evidence_features(query: Query, retrieval: Retrieval, answer: Answer | None,
         else float(asked.lower() in doc_text),
         # The countries and organisations the question names: are they this report's?
         "names_in_header": sum(n in header_text for n in query.names) / len(query.names) if query.names else 1.0,
+        # Every place, organisation and event the question names: does the cited report name it too?
+        # ("목포시 두바이 출장" answered from a Thai trip's report names neither.)
+        "proper_in_document": 0.0 if english else (
+            weighted_share(query.proper_nouns, {t for t in query.proper_nouns if t.lower() in doc_text}, searcher)
+            if query.proper_nouns else 1.0),
         # What is asked beyond which trip (호텔, 항공편, 성명): is it anywhere in that report?
         "focus_document_coverage": 0.0 if english else (weighted_share(focus, doc_terms, searcher) if focus else 1.0),
         # Which trip: the topic words the document's header (title, organisation, place) names.
@@ -107,7 +117,8 @@ def fit_refusal_model(
     weights only); the threshold keeps false refusals at or below `max_false_refusal` on the
     labelled questions while refusing as many of their unanswerable ones as possible."""
     extra = list(extra_unanswerable)
-    model = fit_logistic(rows + extra, list(answerable) + [False] * len(extra), FEATURES, embedder, fitted_on)
+    model = fit_logistic(rows + extra, list(answerable) + [False] * len(extra), FEATURES, embedder, fitted_on,
+                         signs=SIGNS)
     y = np.array(answerable, dtype=bool)
     p = np.array([model.probability(r) for r in rows])
     pos, neg = np.sort(p[y]), p[~y]

@@ -60,6 +60,26 @@ def test_a_noun_cue_followed_by_the_noun_asked_about_does_not_set_the_answer_typ
     assert analyse("What was the duration of the Yokohama trip?").answer_type == "duration"
 
 
+def test_evidence_weights_keep_the_direction_they_are_given():
+    # "cover" is evidence for an answer but so correlated with "cover2" that an unconstrained fit
+    # may give one of them a negative weight; with signs both stay non-negative.
+    from qa.calibration import fit_logistic
+
+    rng = np.random.default_rng(2)
+    rows, labels = [], []
+    for i in range(400):
+        answerable = i % 3 != 0
+        base = rng.normal(0.7 if answerable else 0.3, 0.2)
+        rows.append({"cover": base + rng.normal(0, 0.02), "cover2": base + rng.normal(0, 0.02), "unknown": float(rng.normal())})
+        labels.append(answerable)
+    model = fit_logistic(rows, labels, ("cover", "cover2", "unknown"), "hash", "synthetic",
+                         signs={"cover": +1, "cover2": +1, "unknown": -1})
+    coef = dict(zip(model.features, model.coef))
+    assert coef["cover"] >= 0 and coef["cover2"] >= 0 and coef["unknown"] <= 0
+    assert coef["cover"] + coef["cover2"] > 1
+    assert model.probability({"cover": 0.0, "cover2": 0.0, "unknown": 0.0}) < 0.2
+
+
 def test_sentence_ranking_is_fitted_within_each_question():
     # Feature "a" ranks the right sentence first within every question, but its level shifts from
     # question to question; "b" is noise. A pairwise fit must weight "a" and still give probabilities.
