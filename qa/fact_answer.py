@@ -63,6 +63,10 @@ def fact_sentence(kind: str, r: TripRecord, query: Query | None = None) -> str |
         return f"{r.title and f'「{r.title}」 ' or ''}출장은 {r.organisation}의 출장입니다."
     if kind == "who" and r.travellers:  # people: only when the report names them
         return f"{label} 출장자는 {', '.join(r.travellers)}입니다."
+    if kind == "who" and r.organisation:  # "누가 갔어?" of a report that names no one: who sent them, how many
+        people = f"{r.traveller_count}명이" if r.traveller_count else ""
+        return (f"{r.title and f'「{r.title}」 ' or ''}출장은 {r.organisation}에서 {people} 다녀왔습니다. "
+                "보고서에 출장자 이름은 없습니다.").replace("  ", " ")
     return None
 
 

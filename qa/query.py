@@ -57,7 +57,9 @@ CATALOGUE_CUES: list[tuple[CatalogueKind, re.Pattern]] = [
         r"목록|리스트|어떤\s*출장|무슨\s*출장|출장(?:은|들은|들)?\s*(?:뭐|무엇)(?:가|이)?\s*(?:있|야|였|인가|\?|$)|출장(?:은|들은|들)?\s*어떤\s*(?:게|것|거|건)|어디\s*어디|"
         r"출장\s*(?:내역|현황|기록)|다녀온\s*(?:곳|출장|나라|도시)|"
         r"(?:간|온|된|한|갔던|있었던|다녀온)\s*(?:국외|해외|공무)?\s*출장(?:은|을|이|들)?\s*(?:\?|$|목록|모두|전부|다\s|알려|보여|뭐|무엇|어디|있)|"
-        r"출장(?:을|은|들을)?\s*(?:모두|전부|다)?\s*(?:알려|보여|찾아|정리)|list\s+(?:the\s+|all\s+)?trips", re.I)),
+        r"출장(?:을|은|들을)?\s*(?:모두|전부|다)?\s*(?:알려|보여|찾아|정리)|list\s+(?:the\s+|all\s+)?trips|"
+        # Whether any trip exists: "울산 중구 해외출장 있어?", "노르웨이 간 출장 있나요?".
+        r"출장(?:은|이|들은|들이)?\s*(?:있|없)|간\s*(?:데|곳|적)\s*(?:있|없)", re.I)),
 ]
 # Reports label the answer to "where"/"when" questions ("장소: OECD 본부", "일시: …").
 ANSWER_LABELS: dict[str, tuple[str, ...]] = {"where": ("장소", "출장지", "개최지"), "when": ("일시", "일자", "일정")}
@@ -187,7 +189,11 @@ class CorpusStats:
             orgs = self._org_aliases.get(w)
             if not orgs:
                 continue
-            matches = set(orgs) if matches is None else (matches & orgs or matches)
+            if matches is not None and not matches & orgs:
+                # "울산 중구": each word names organisations, none both. The filter is the words as
+                # given, so the catalogue says no trip matches instead of listing all of 울산's.
+                return " ".join(w for w in words if self._org_aliases.get(w))
+            matches = set(orgs) if matches is None else matches & orgs
         if not matches:
             return ""
         if len(matches) == 1:
@@ -382,7 +388,7 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats) -> CatalogueReques
     unconfident, and the caller answers from passages as well.
     """
     kind: CatalogueKind | None = next((k for k, cue in CATALOGUE_CUES if cue.search(text)), None)
-    if kind is None or not (TRIP_WORDS.search(text) or re.search(r"어디\s*어디", text)):
+    if kind is None or not (TRIP_WORDS.search(text) or re.search(r"어디\s*어디|간\s*(?:데|곳|적)\s*(?:있|없)", text)):
         return None
     words = [t.form for t in tokens if t.tag in ("NNP", "NNG", "SL")]
     countries = list(dict.fromkeys([COUNTRIES[w] for w in words if w in COUNTRIES] + [

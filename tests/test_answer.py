@@ -136,6 +136,11 @@ def test_answers_are_typed_segments_with_citations(hash_qa):
     assert answer.mode == "facts" and "3박 4일" in answer.answer
 
 
+def test_who_went_is_answered_with_the_organisation_when_the_report_names_no_one(hash_qa):
+    answer = hash_qa.ask("ASCC 출장 누가 갔어?")
+    assert answer.mode == "facts" and "서울특별시" in answer.answer and "이름은 없습니다" in answer.answer
+
+
 def test_refusal_model_fit_keeps_false_refusals_within_the_bound():
     rng = np.random.default_rng(0)
     rows, labels = [], []

@@ -191,6 +191,8 @@ ROUTES = [
     ("2025년 서울시 출장 목록", "list", {"organisation": "서울특별시", "departed": "2025"}),
     ("서울시가 다녀온 국외출장을 모두 알려줘", "list", {"organisation": "서울특별시", "confident": True}),
     ("몽골 다녀온 출장 몇 건?", "count", {"country": "몽골", "confident": True}),
+    ("서울시 해외출장 있어?", "list", {"organisation": "서울특별시", "confident": True}),  # whether any exists
+    ("인도 간 적 있어?", "list", {"country": "인도"}),
     # passage questions
     ("서울시가 ASCC에서 무엇을 발표했나?", "passage", {}),
     ("광저우 출장은 며칠 동안이었어?", "passage", {}),
@@ -226,6 +228,8 @@ def test_short_organisation_names_resolve_against_the_catalogue():
     assert stats.organisation_for(["익산시"]) == "전북특별자치도 익산시"
     assert stats.organisation_for(["서울시"]) == "서울특별시"
     assert stats.organisation_for(["스마트시티"]) == ""  # an unknown word is never a filter
+    # Each word names organisations, none both: a filter that matches nothing, not all of 울산's trips.
+    assert stats.organisation_for(["울산", "안동시"]) == "울산 안동시"
 
 
 def test_router_labelled_set_is_large_enough():
