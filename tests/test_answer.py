@@ -61,23 +61,23 @@ def test_a_noun_cue_followed_by_the_noun_asked_about_does_not_set_the_answer_typ
 
 
 def test_evidence_weights_keep_the_direction_they_are_given():
-    # "cover" is evidence for an answer but so correlated with "cover2" that an unconstrained fit
-    # may give one of them a negative weight; with signs both stay non-negative.
+    # "odd" goes up with answerability in these rows, but its sign says it may only lower the
+    # probability: an unconstrained fit would weight it positively; a constrained one leaves it at 0.
     from qa.calibration import fit_logistic
 
     rng = np.random.default_rng(2)
     rows, labels = [], []
     for i in range(400):
         answerable = i % 3 != 0
-        base = rng.normal(0.7 if answerable else 0.3, 0.2)
-        rows.append({"cover": base + rng.normal(0, 0.02), "cover2": base + rng.normal(0, 0.02), "unknown": float(rng.normal())})
+        rows.append({"cover": float(rng.normal(0.7 if answerable else 0.3, 0.2)),
+                     "odd": float(rng.normal(0.6 if answerable else 0.4, 0.2))})
         labels.append(answerable)
-    model = fit_logistic(rows, labels, ("cover", "cover2", "unknown"), "hash", "synthetic",
-                         signs={"cover": +1, "cover2": +1, "unknown": -1})
-    coef = dict(zip(model.features, model.coef))
-    assert coef["cover"] >= 0 and coef["cover2"] >= 0 and coef["unknown"] <= 0
-    assert coef["cover"] + coef["cover2"] > 1
-    assert model.probability({"cover": 0.0, "cover2": 0.0, "unknown": 0.0}) < 0.2
+    free = fit_logistic(rows, labels, ("cover", "odd"), "hash", "synthetic")
+    signed = fit_logistic(rows, labels, ("cover", "odd"), "hash", "synthetic", signs={"cover": +1, "odd": -1})
+    assert dict(zip(free.features, free.coef))["odd"] > 0.1
+    coef = dict(zip(signed.features, signed.coef))
+    assert coef["odd"] <= 0 and coef["cover"] > 0.5
+    assert signed.probability({"cover": 0.0, "odd": 0.5}) < 0.2
 
 
 def test_sentence_ranking_is_fitted_within_each_question():
