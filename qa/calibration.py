@@ -83,6 +83,14 @@ def load_model(path: Path, embedder: str, embedding_features: tuple[str, ...]) -
     return model
 
 
+def _standardised(rows: list[dict[str, float]], features: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The feature matrix of `rows` standardised, with its column means and scales."""
+    X = np.array([[r[f] for f in features] for r in rows], dtype=float)
+    mean, scale = X.mean(axis=0), X.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    return (X - mean) / scale, mean, scale
+
+
 def fit_logistic(rows: list[dict[str, float]], labels: list[bool], features: tuple[str, ...], embedder: str,
                  fitted_on: str, C: float = 0.5, signs: dict[str, int] | None = None) -> LogisticModel:
     """A standardised, L2-penalised logistic regression with balanced classes over `features` of `rows`.
@@ -94,13 +102,10 @@ def fit_logistic(rows: list[dict[str, float]], labels: list[bool], features: tup
     """
     from scipy.optimize import minimize
 
-    X = np.array([[r[f] for f in features] for r in rows], dtype=float)
     y = np.array(labels, dtype=float)
     if len(set(labels)) < 2:
         raise ValueError("보정에는 두 종류의 예(답 있음/없음)가 모두 필요합니다")
-    mean, scale = X.mean(axis=0), X.std(axis=0)
-    scale[scale < 1e-9] = 1.0
-    Z = (X - mean) / scale
+    Z, mean, scale = _standardised(rows, features)
     weight = np.where(y > 0, len(y) / (2 * y.sum()), len(y) / (2 * (len(y) - y.sum())))  # balanced classes
 
     def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
@@ -131,11 +136,8 @@ def fit_ranking(rows: list[dict[str, float]], labels: list[bool], groups: list[s
     """
     from sklearn.linear_model import LogisticRegression
 
-    X = np.array([[r[f] for f in features] for r in rows], dtype=float)
     y = np.array(labels, dtype=bool)
-    mean, scale = X.mean(axis=0), X.std(axis=0)
-    scale[scale < 1e-9] = 1.0
-    Z = (X - mean) / scale
+    Z, mean, scale = _standardised(rows, features)
     rng = np.random.default_rng(0)
     by_group: dict[str, list[int]] = {}
     for i, g in enumerate(groups):
@@ -204,17 +206,19 @@ def fit_models(qa, questions, fitted_on: str, max_false_refusal: float = 0.04, w
     qa.sentence_model = sentences
     refusal_rows, answerable, withheld_rows = [], [], []
     for q, retrieval in passage_questions:
-        refusal_rows.append(qa.proposal(retrieval)[1])
+        proposed, features = qa.proposal(retrieval)
+        refusal_rows.append(features)
         answerable.append(q.answerable)
         if withhold and q.answerable and q.keys and q.sources:
-            withheld_rows += [qa.proposal(r, exclude=w)[1] for r, w in withheld_variants(qa, q, retrieval)]
+            withheld_rows += [qa.proposal(r, exclude=w)[1] for r, w in withheld_variants(qa, q, retrieval, proposed)]
     refusal = fit_refusal_model(refusal_rows, answerable, embedder, fitted_on, max_false_refusal, withheld_rows)
     qa.refusal = refusal
     return sentences, refusal, refusal_rows, answerable
 
 
-def withheld_variants(qa, q, retrieval):
+def withheld_variants(qa, q, retrieval, proposed):
     """An answerable question made unanswerable, two ways: (retrieval, withheld sentences).
+    `proposed` is the answer the question gets with nothing withheld.
 
     1. Its report is left out of the search: a question about a trip the corpus does not hold.
     2. The sentences of its report that hold a key phrase are withheld: the trip is there, the
@@ -237,8 +241,7 @@ def withheld_variants(qa, q, retrieval):
     elsewhere = searcher.search(retrieval.query, sources=others)
     if not any(holds(documents[s].text) for s in {h.chunk.source for h in elsewhere.hits}):
         variants.append((elsewhere, frozenset()))
-    answer, _ = qa.proposal(retrieval)
-    if answer is not None and answer.mode == "extractive" \
+    if proposed is not None and proposed.mode == "extractive" \
             and not any(holds(h.chunk.text) for h in retrieval.hits if h.chunk.source not in gold):
         withheld = frozenset(
             display(chunk.text[s:e])

@@ -45,6 +45,8 @@ ANSWER_TYPE_CUES: list[tuple[AnswerType, re.Pattern]] = [
 # "어떤 정책을 소개했나?", "목록", "모두": the user wants several items.
 LIST_CUES = re.compile(r"어떤|어떠한|무엇무엇|무슨|목록|종류|들을|들은|들이|사례|항목|나열|모두|각각|주요|what\s+were|list", re.I)
 WHAT_CUE = re.compile(r"무엇|뭐|뭘|무슨|어떤|어떠한|what|which", re.I)
+# "인도 간 적 있어?": whether any trip went there, a trip question without the word 출장.
+WENT_ANYWHERE = re.compile(r"간\s*(?:데|곳|적)\s*(?:있|없)")
 # Questions about trips as a whole, answered from the catalogue.
 CATALOGUE_CUES: list[tuple[CatalogueKind, re.Pattern]] = [
     ("count", re.compile(r"몇\s*(?:건|번|차례|회|개)|건수|횟수|총\s*몇|how\s+many\s+trips", re.I)),
@@ -59,7 +61,7 @@ CATALOGUE_CUES: list[tuple[CatalogueKind, re.Pattern]] = [
         r"(?:간|온|된|한|갔던|있었던|다녀온)\s*(?:국외|해외|공무)?\s*출장(?:은|을|이|들)?\s*(?:\?|$|목록|모두|전부|다\s|알려|보여|뭐|무엇|어디|있)|"
         r"출장(?:을|은|들을)?\s*(?:모두|전부|다)?\s*(?:알려|보여|찾아|정리)|list\s+(?:the\s+|all\s+)?trips|"
         # Whether any trip exists: "울산 중구 해외출장 있어?", "노르웨이 간 출장 있나요?".
-        r"출장(?:은|이|들은|들이)?\s*(?:있|없)|간\s*(?:데|곳|적)\s*(?:있|없)", re.I)),
+        r"출장(?:은|이|들은|들이)?\s*(?:있|없)|" + WENT_ANYWHERE.pattern, re.I)),
 ]
 # Reports label the answer to "where"/"when" questions ("장소: OECD 본부", "일시: …").
 ANSWER_LABELS: dict[str, tuple[str, ...]] = {"where": ("장소", "출장지", "개최지"), "when": ("일시", "일자", "일정")}
@@ -388,7 +390,7 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats) -> CatalogueReques
     unconfident, and the caller answers from passages as well.
     """
     kind: CatalogueKind | None = next((k for k, cue in CATALOGUE_CUES if cue.search(text)), None)
-    if kind is None or not (TRIP_WORDS.search(text) or re.search(r"어디\s*어디|간\s*(?:데|곳|적)\s*(?:있|없)", text)):
+    if kind is None or not (TRIP_WORDS.search(text) or re.search(r"어디\s*어디", text) or WENT_ANYWHERE.search(text)):
         return None
     words = [t.form for t in tokens if t.tag in ("NNP", "NNG", "SL")]
     countries = list(dict.fromkeys([COUNTRIES[w] for w in words if w in COUNTRIES] + [

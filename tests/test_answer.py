@@ -112,7 +112,7 @@ def test_withheld_variants_take_the_answer_away(hash_qa):
 
     q = Question(id="q", question="ASCC 회의는 어디서 열렸어?", sources=[ASCC], keys=[["요코하마"]])
     retrieval = hash_qa.searcher.search(q.question)
-    variants = withheld_variants(hash_qa, q, retrieval)
+    variants = withheld_variants(hash_qa, q, retrieval, hash_qa.proposal(retrieval)[0])
     assert variants
     for r, withheld in variants:
         if not withheld:  # the report left out of the search
