@@ -194,6 +194,10 @@ def _relative_features(out: list[tuple[Candidate, dict[str, float]]], owns: list
 _NUMBER = re.compile(r"\d")
 # A second sentence of the same report joins when it is at least this likely, relative to the best.
 SECOND_SENTENCE_RATIO = 0.5
+# Sentences of one report in an answer that is not a list.
+SENTENCES_PER_REPORT = 2
+# A second trip's sentence joins an answer about several trips when at least this likely, relative to the best.
+SECOND_TRIP_RATIO = 0.4
 
 
 def _mean_idf(terms: set[str], searcher) -> float:
@@ -236,7 +240,7 @@ def choose(ctx: AnswerContext, ranked: list[Candidate]) -> list[Candidate]:
     """The sentences of the answer, best first."""
     query = ctx.query
     best = ranked[0]
-    per_report = ctx.max_sentences if query.wants_list else min(2, ctx.max_sentences)
+    per_report = ctx.max_sentences if query.wants_list else min(SENTENCES_PER_REPORT, ctx.max_sentences)
     if query.several:
         # Each trip in turn: the best sentences of each document that names a part of the
         # question the documents before it did not.
@@ -248,7 +252,7 @@ def choose(ctx: AnswerContext, ranked: list[Candidate]) -> list[Candidate]:
             if any(c.hit.chunk.source == o.hit.chunk.source for o in firsts):
                 continue
             names = _identifying(query, c.hit)
-            if names - covered and c.score >= 0.4 * best.score:
+            if names - covered and c.score >= SECOND_TRIP_RATIO * best.score:
                 firsts.append(c)
                 covered |= names
         if len(firsts) > 1:

@@ -22,7 +22,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from .catalogue import CITY_COUNTRY, TripFilter, normalise_country
-from .facts import COUNTRIES, organisation_aliases
+from .facts import COUNTRIES, ENGLISH_COUNTRIES, organisation_aliases
 from .korean import CONTENT_TAGS, ENGLISH_STOPWORDS, QUESTION_WORDS, kiwi
 
 AnswerType = Literal["where", "when", "duration", "count", "who", "cost", "what"]
@@ -177,12 +177,27 @@ class CorpusStats:
         self.max_idf = math.log(1 + (n + 0.5) / 0.5)
         self.speller = Speller(self.df)
         self._org_aliases = organisation_aliases(self.organisations)
+        self._romanized = romanized_names([*self._org_aliases, *self.cities])
 
     def idf(self, term: str) -> float:
         return self._idf.get(term, self.max_idf)
 
     def known(self, term: str) -> bool:
         return term in self._idf or (len(term) >= 2 and term.lower() in self.text)
+
+    def korean_name(self, word: str) -> str:
+        """The country, organisation or city an English word names (Japan -> 일본, Gimhae -> 김해), or ''."""
+        key = word.lower()
+        if len(key) <= 3 and not word.isupper():
+            return ""  # ISO codes only as codes (US, UK), never "gu" of Jung-gu or "in"
+        letters = re.sub(r"[^a-z]", "", key)
+        found = ENGLISH_COUNTRIES.get(key) or self._romanized.get(letters, "")
+        if not found and word[:1].isupper() and len(letters) >= 5:
+            # Foreign places the reports write in Hangul romanize close to their English name
+            # (상하이 -> sanghai for Shanghai, 헬싱키 -> helsingki for Helsinki).
+            match = process.extractOne(letters, self._romanized.keys(), score_cutoff=85)
+            found = self._romanized[match[0]] if match else ""
+        return found
 
     def organisation_for(self, words: list[str]) -> str:
         """The catalogue organisation (or the shared part of several) that `words` name, or ''."""
@@ -204,6 +219,20 @@ class CorpusStats:
         parts = [set(o.split()) for o in matches]
         common = set.intersection(*parts)
         return max(common, key=len) if common else ""
+
+
+def romanized_names(names) -> dict[str, str]:
+    """Revised Romanization of each Korean name (김해 -> gimhae, 중구 -> junggu): English questions
+    spell places and organisations the way their official English names do."""
+    from korean_romanizer.romanizer import Romanizer
+
+    out: dict[str, str] = {}
+    for name in sorted(names, key=len):  # a stem (김해) before the full name (김해시)
+        if len(name) >= 2 and _is_hangul(name):
+            key = Romanizer(name).romanize().lower()
+            if len(key) >= 4 and key not in ENGLISH_STOPWORDS:
+                out.setdefault(key, name)
+    return out
 
 
 # --------------------------------------------------------------------------- the query
@@ -283,6 +312,15 @@ def answer_type_of(text: str, tokens=()) -> AnswerType:
     return "what"
 
 
+def _korean_name(tokens, i: int, stats: CorpusStats) -> tuple[str, int]:
+    """The Korean name an English word names, and how many words it took: "Jung-gu" and
+    "Gimhae si" are read as one word."""
+    nxt = [t for t in tokens[i + 1:i + 3] if t.tag == "SL"][:1]
+    if nxt and len(nxt[0].form) <= 3 and (joined := stats.korean_name(tokens[i].form + nxt[0].form)):
+        return joined, 2
+    return stats.korean_name(tokens[i].form), 1
+
+
 def is_english(text: str) -> bool:
     letters = [ch for ch in text if ch.isalpha()]
     return bool(letters) and sum(bool(_LATIN.match(ch)) for ch in letters) / len(letters) > 0.6
@@ -300,20 +338,27 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
     corrected = text
     kind = answer_type_of(text, tokens)
     cue_spans = [m.span() for _, cue in ANSWER_TYPE_CUES for m in cue.finditer(text)]
-    for t in tokens:
-        if t.tag not in CONTENT_TAGS:
+    joined: set[int] = set()  # the second word of an English name read as one ("Jung-gu")
+    for i, t in enumerate(tokens):
+        if t.tag not in CONTENT_TAGS or i in joined:
             continue
         form = t.form.lower() if t.tag in ("SL", "SH") else t.form
         if form in QUESTION_WORDS or form in ENGLISH_STOPWORDS:
             continue
         in_cue = any(s <= t.start < e for s, e in cue_spans)
-        fixed = form if stats.known(form) or in_cue else stats.speller.correct(form)
+        korean, width = _korean_name(tokens, i, stats) if t.tag == "SL" else ("", 1)
+        written = re.escape(t.form)
+        if width == 2:
+            second = next(j for j in range(i + 1, len(tokens)) if tokens[j].tag == "SL")
+            joined.add(second)
+            written += r"[-\s]*" + re.escape(tokens[second].form)
+        fixed = korean or (form if stats.known(form) or in_cue else stats.speller.correct(form))
         if fixed != form:
             corrections[form] = fixed
-            corrected = corrected.replace(form, fixed)
+            corrected = re.sub(written, fixed, corrected, flags=re.I)
         if fixed not in terms:
             terms.append(fixed)
-        if t.tag == "NNP" and fixed not in proper and fixed not in GENERIC_TERMS:
+        if (t.tag == "NNP" or korean) and fixed not in proper and fixed not in GENERIC_TERMS:
             proper.append(fixed)
         # Cue words are not the topic ("며칠", "인원은"), except what a cost question asks the price of (경비, 예산).
         cue_word = in_cue and kind != "cost"

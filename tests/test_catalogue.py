@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from conftest import ASCC, GUANGZHOU, INDIA_NEWS, OECD, TCS_NEWS
 from qa.catalogue import TripFilter, normalise_country, parse_date, parse_duration
-from qa.query import CorpusStats
+from qa.query import CorpusStats, analyse
 
 # Expected values, field by field, for every seed ("" / None / [] = the document does not say).
 SEED_TRIPS = {
@@ -230,6 +230,18 @@ def test_short_organisation_names_resolve_against_the_catalogue():
     assert stats.organisation_for(["스마트시티"]) == ""  # an unknown word is never a filter
     # Each word names organisations, none both: a filter that matches nothing, not all of 울산's trips.
     assert stats.organisation_for(["울산", "안동시"]) == "울산 안동시"
+
+
+def test_english_names_read_as_the_corpus_korean_names():
+    stats = CorpusStats(df={}, passages=1, organisations=["울산광역시 중구", "경상남도 김해시", "서울특별시"],
+                        cities={"상하이", "헬싱키"})
+    # Revised Romanization, as official English names are written; countries from CLDR's English names.
+    assert stats.korean_name("Gimhae") == "김해" and stats.korean_name("Japan") == "일본"
+    assert stats.korean_name("Shanghai") == "상하이" and stats.korean_name("Helsinki") == "헬싱키"
+    assert stats.korean_name("learning") == "" and stats.korean_name("gu") == ""  # no name; "gu" is not Guam
+    assert stats.korean_name("US") == "미국"
+    query = analyse("What did Jung-gu of Ulsan do in Germany?", stats)
+    assert {"중구", "울산", "독일"} <= set(query.names) and "중구 of 울산" in query.corrected
 
 
 def test_router_labelled_set_is_large_enough():

@@ -50,9 +50,9 @@ def test_realtrips_holdout_floors():
     summary = summarise(questions, run_questions(qa, questions))
     print(summary)
     # Reached (python -m eval.dev --split holdout), 182 answerable and 20 unanswerable questions:
-    # 0.945 / 0.753 / 0.70 / 0.038. Floors one or two questions below.
-    assert summary["gold_source_cited"] >= 0.93
-    assert summary["all_keys_present"] >= 0.73
+    # 0.962 / 0.758 / 0.70 / 0.038. Floors one or two questions below.
+    assert summary["gold_source_cited"] >= 0.95
+    assert summary["all_keys_present"] >= 0.74
     assert summary["abstained_unanswerable"] >= 0.65
     assert summary["abstained_answerable"] <= 0.05
 
