@@ -26,7 +26,7 @@ from qa.catalogue import DOC_TYPES, TripFilter, TripRecord, trips_csv
 from qa.cli import TqdmProgress
 from qa.feedback import record_feedback
 from qa.generate import LLMConfigError
-from qa.index import IndexedDocument
+from qa.index import IndexedDocument, IndexUnavailable
 
 TITLE = "공무국외출장 보고서 질의응답"
 EXAMPLES = [
@@ -534,13 +534,18 @@ def main() -> None:
     parser.add_argument("--corpus", action="append", help="코퍼스 폴더 (기본: seeds/)")
     parser.add_argument("--index-dir", help="색인 폴더 (기본: index/)")
     parser.add_argument("--share", action="store_true", help="Gradio 공개 링크 만들기 (기본: 끔)")
+    parser.add_argument("--replace-index", action="store_true",
+                        help="색인 폴더에 다른 코퍼스의 색인이 있어도 --corpus로 다시 만듭니다")
     args = parser.parse_args()
-    overrides = {}
+    overrides: dict = {"replace_index": True} if args.replace_index else {}
     if args.corpus:
         overrides["corpus"] = [Path(p) for p in args.corpus]
     if args.index_dir:
         overrides["index_dir"] = Path(args.index_dir)
-    qa = QA.open(Settings(**overrides), progress=TqdmProgress())
+    try:
+        qa = QA.open(Settings(**overrides), progress=TqdmProgress())
+    except IndexUnavailable as exc:
+        raise SystemExit(f"오류: {exc}") from None
     serve(qa, args.host, args.port, share=args.share)
 
 

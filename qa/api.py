@@ -39,6 +39,7 @@ from .index import (
     LoadedIndex,
     ProgressFn,
     build_index,
+    indexed_corpus,
     load_index,
     stale_reason,
 )
@@ -79,8 +80,13 @@ class QA:
         build_if_stale: bool = True,
         progress: ProgressFn | None = None,
     ) -> "QA":
-        """Load the index of `settings.index_dir`, first (re)building it when missing or stale."""
+        """Load the index of `settings.index_dir`, first (re)building it when missing or stale.
+
+        Without a corpus in `settings`, an existing index keeps the corpus it was built from."""
         settings = settings or Settings()
+        built_from = indexed_corpus(settings.index_dir)
+        if built_from and "corpus" not in settings.model_fields_set:
+            settings = settings.model_copy(update={"corpus": built_from})
         if build_if_stale:
             reason = stale_reason(settings, settings.corpus, settings.index_dir)
             if reason:

@@ -12,7 +12,7 @@ from .answer import Answer
 from .api import QA
 from .catalogue import DOC_TYPES, TripFilter, trips_csv
 from .generate import LLMConfigError
-from .index import BuildReport, IndexUnavailable, build_index, read_manifest
+from .index import BuildReport, IndexUnavailable, build_index, indexed_corpus
 from .settings import Settings
 
 
@@ -42,6 +42,8 @@ def _settings(args: argparse.Namespace, **extra) -> Settings:
     kwargs = dict(extra)
     if getattr(args, "index_dir", None):
         kwargs["index_dir"] = Path(args.index_dir)
+    if getattr(args, "replace_index", False):
+        kwargs["replace_index"] = True
     for name in ("embedder", "reranker"):
         if getattr(args, name, None):
             kwargs[name] = getattr(args, name)
@@ -49,12 +51,7 @@ def _settings(args: argparse.Namespace, **extra) -> Settings:
 
 
 def _open(args: argparse.Namespace) -> QA:
-    settings = _settings(args)
-    manifest = read_manifest(settings.index_dir)
-    if manifest and manifest.get("corpus"):
-        # Keep an index built from other folders tied to those folders.
-        settings = settings.model_copy(update={"corpus": [Path(p) for p in manifest["corpus"]]})
-    return QA.open(settings, progress=TqdmProgress())
+    return QA.open(_settings(args), progress=TqdmProgress())
 
 
 def print_report(report: BuildReport) -> None:
@@ -92,7 +89,8 @@ def warn_notice(answer: Answer) -> None:
 
 def cmd_index(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    corpus = [Path(p) for p in args.paths] if args.paths else list(settings.corpus)
+    # Without paths an existing index is brought up to date with its own corpus, never the default one.
+    corpus = [Path(p) for p in args.paths] or indexed_corpus(settings.index_dir) or list(settings.corpus)
     report = build_index(corpus, settings.index_dir, settings, progress=TqdmProgress())
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
@@ -226,8 +224,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--llm", action="store_true", help="설정된 LLM으로 답을 씁니다 (QA_LLM_BASE_URL, QA_LLM_MODEL)")
 
     p = sub.add_parser("index", help="코퍼스를 색인합니다")
-    p.add_argument("paths", nargs="*", help="코퍼스 폴더나 파일 (기본: 설정의 corpus, seeds/)")
+    p.add_argument("paths", nargs="*", help="코퍼스 폴더나 파일 (기본: 색인이 있으면 그 색인의 코퍼스, 없으면 설정의 corpus, seeds/)")
     p.add_argument("--json", action="store_true", help="결과를 JSON으로 출력")
+    p.add_argument("--replace-index", action="store_true", help="다른 코퍼스의 색인을 이 코퍼스의 색인으로 바꿉니다 (기존 문서는 빠짐)")
     common(p)
     p.set_defaults(func=cmd_index)
 

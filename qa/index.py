@@ -63,6 +63,10 @@ class IndexUnavailable(Exception):
     """The index is missing, unreadable or does not match the settings. Message is Korean."""
 
 
+class CorpusMismatch(IndexUnavailable):
+    """A build would replace an index of another corpus (its documents would be lost)."""
+
+
 # --------------------------------------------------------------------------- records
 
 
@@ -265,6 +269,36 @@ def read_manifest(index_dir: Path) -> dict | None:
     return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
 
 
+def indexed_corpus(index_dir: Path) -> list[Path] | None:
+    """The corpus folders and files the index in `index_dir` was built from, while they all still
+    exist; None without an index, or when the corpus has moved or gone.
+
+    The manifest holds them relative to the index folder, so a project folder copied or moved as a
+    whole keeps its index tied to its own corpus (older manifests: relative to the working folder)."""
+    manifest = read_manifest(index_dir)
+    if not manifest or not manifest.get("corpus"):
+        return None
+    if "corpus_from_index" in manifest:
+        paths = [(Path(index_dir) / p).resolve() for p in manifest["corpus_from_index"]]
+    else:
+        paths = [Path(p).resolve() for p in manifest["corpus"]]
+    return paths if all(p.exists() for p in paths) else None
+
+
+def check_same_corpus(corpus: list[Path], index_dir: Path, settings: Settings) -> None:
+    """Refuse a build that would drop documents of the index's own corpus: every folder it was built
+    from must still be part of the new corpus (adding folders is fine), unless `replace_index`."""
+    built_from = indexed_corpus(index_dir)
+    wanted = [Path(p).resolve() for p in corpus]
+    if built_from is None or settings.replace_index or set(built_from) <= set(wanted):
+        return
+    raise CorpusMismatch(
+        f"색인 폴더 {index_dir}는 다른 코퍼스({', '.join(map(str, built_from))})의 색인입니다. "
+        f"{', '.join(map(str, wanted))}로 다시 만들면 그 색인의 문서를 잃습니다. "
+        "다른 색인 폴더(--index-dir)를 쓰거나, 정말 바꾸려면 --replace-index를 붙이세요."
+    )
+
+
 def stale_reason(settings: Settings, corpus: list[Path], index_dir: Path) -> str | None:
     """Why the index must be (re)built, in Korean, or None when it is up to date."""
     manifest = read_manifest(index_dir)
@@ -420,10 +454,12 @@ def build_index(
     """Build (or incrementally update) the index of `corpus` into `index_dir`.
 
     Waits for another build of the same index folder (another process or thread) to finish first.
+    Raises `CorpusMismatch` instead of replacing an index of another corpus.
     """
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
     with _build_lock(index_dir):
+        check_same_corpus(corpus, index_dir, settings)
         return _build(corpus, index_dir, settings, progress)
 
 
@@ -594,6 +630,7 @@ def _build(corpus: list[Path], index_dir: Path, settings: Settings, progress: Pr
         **fingerprint,
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "corpus": [str(Path(p)) for p in corpus],
+        "corpus_from_index": [os.path.relpath(Path(p).resolve(), index_dir.resolve()) for p in corpus],
         "chunks": len(chunks),
         "files": file_records,
         "failed": failed,

@@ -22,6 +22,9 @@ class Settings(BaseSettings):
         description="Corpus folders or files indexed by `qa index` with no argument.",
     )
     index_dir: Path = Field(Path("index"), description="Folder holding the built index.")
+    replace_index: bool = Field(
+        False, description="Let a build replace an index of another corpus (otherwise refused, so nothing is lost)."
+    )
     upload_subdir: str = Field("uploads", description="Folder inside the first corpus folder where the app saves uploads.")
     upload_max_mb: float = Field(20.0, gt=0, description="Largest file the app accepts as an upload.")
     upload_types: list[str] = Field(

@@ -85,7 +85,9 @@ def start_app(work: Path, seed_index_dir: Path, env: dict[str, str] | None = Non
     feedback_log = work / "feedback.jsonl"
     port = free_port()
     base = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
-    env = {**base, "QA_FEEDBACK_LOG": str(feedback_log), **(env or {})}
+    # The copied index was built from the seeds folder itself: serving it with the copy is a corpus
+    # change made on purpose.
+    env = {**base, "QA_FEEDBACK_LOG": str(feedback_log), "QA_REPLACE_INDEX": "true", **(env or {})}
     log_file = (work / "app.log").open("w")
     proc = subprocess.Popen(
         [sys.executable, "app.py", "--port", str(port), "--corpus", str(corpus), "--index-dir", str(index_dir)],

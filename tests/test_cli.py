@@ -116,3 +116,29 @@ def test_chat_keeps_the_conversation(seed_index_dir):
     assert "탄소중립" in first["answer"]
     assert "3박 4일" in second["answer"] and second["citations"][0]["source"] == ASCC
     assert "이전 답변의 문서" in second["notice"]
+
+
+def test_an_index_is_never_replaced_by_a_build_of_another_corpus(tmp_path):
+    first, other, idx = tmp_path / "first", tmp_path / "other", str(tmp_path / "idx")
+    for folder, text in ((first, "서울시는 베를린에서 자전거 정책을 배웠습니다."), (other, "부산시는 상하이에서 관광 협약을 맺었습니다.")):
+        folder.mkdir()
+        (folder / "trip.txt").write_text(text, encoding="utf-8")
+    hash_env = {"QA_EMBEDDER": "hash"}
+    assert qa_cli("index", str(first), "--index-dir", idx, env=hash_env).returncode == 0
+
+    # No corpus given: the index keeps its own (the default seeds would have replaced it).
+    again = qa_cli("index", "--index-dir", idx, env=hash_env)
+    assert again.returncode == 0 and "변경 없음 1개" in again.stdout
+    asked = qa_cli("ask", "베를린에서 뭘 배웠어?", "--json", "--index-dir", idx, env=hash_env)
+    assert "자전거" in json.loads(asked.stdout)["answer"]
+
+    # Another corpus is refused, naming both and the flag; the old index still answers.
+    refused = qa_cli("index", str(other), "--index-dir", idx, env=hash_env)
+    assert refused.returncode == 2
+    assert str(first) in refused.stderr and str(other) in refused.stderr and "--replace-index" in refused.stderr
+    asked = qa_cli("ask", "베를린에서 뭘 배웠어?", "--json", "--index-dir", idx, env={**hash_env, "QA_CORPUS": json.dumps([str(other)])})
+    assert asked.returncode == 2 and "--replace-index" in asked.stderr
+    # Adding a folder loses nothing; replacing on purpose is possible.
+    assert qa_cli("index", str(first), str(other), "--index-dir", idx, env=hash_env).returncode == 0
+    replaced = qa_cli("index", str(other), "--index-dir", idx, "--replace-index", env=hash_env)
+    assert replaced.returncode == 0, replaced.stderr

@@ -57,7 +57,9 @@ def test_twenty_concurrent_clients_for_a_minute_while_the_index_is_rebuilt(tmp_p
     corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
     shutil.copytree(SEEDS, corpus)
     shutil.copytree(seed_index_dir, index_dir, symlinks=True)
-    qa = QA.open(Settings(corpus=[corpus], index_dir=index_dir, feedback_log=tmp_path / "fb.jsonl"), build_if_stale=False)
+    # The copied index was built from the seeds folder itself: its copy is another corpus, on purpose.
+    qa = QA.open(Settings(corpus=[corpus], index_dir=index_dir, feedback_log=tmp_path / "fb.jsonl", replace_index=True),
+                 build_if_stale=False)
     port = free_port()
     app = serve(qa, "127.0.0.1", port, block=False)
     url = f"http://127.0.0.1:{port}/"
