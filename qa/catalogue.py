@@ -174,7 +174,7 @@ def _places(rec: TripRecord, text: str) -> None:
             rec.countries.extend(split_countries(lines[at]))
             start = text.find(lines[at])
             rec.provenance["countries"] = Span(start, start + len(lines[at]))
-    if not rec.countries and rec.doc_type != "news":
+    if not rec.countries:
         # No country line: the countries the summary's first sentence about the trip names, in order.
         for m in re.finditer(r"[^.\n]*(?:방문|출장|연수|일정|순방)[^.\n]*", text):
             found = [(c.start(), COUNTRIES[c.group(0)]) for c in _COUNTRY_WORD.finditer(m.group(0))]
@@ -241,6 +241,12 @@ def _dates(rec: TripRecord, text: str) -> None:
             rec.duration_text, rec.duration_days = written, days
             at = value.find(written)
             rec.provenance["duration"] = Span(span.start + at, span.start + at + len(written))
+    if not rec.duration_text:
+        # No duration line: an article or report gives the trip's length in the text ("5박 6일 일정으로").
+        m = re.search(r"\d+\s*박\s*\d+\s*일", text)
+        if m:
+            rec.duration_text, rec.duration_days = parse_duration(m.group(0))
+            rec.provenance["duration"] = _span(0, m)
     if rec.duration_days is None and rec.start_date and rec.end_date:
         rec.duration_days = (date.fromisoformat(rec.end_date) - date.fromisoformat(rec.start_date)).days + 1
 

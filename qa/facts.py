@@ -166,6 +166,10 @@ def _field(lines: list[str], label: str) -> str:
     return ""
 
 
+_HANGUL = re.compile(r"[가-힣]")
+_SENTENCE = re.compile(r"(?:다|요)\.\s*$|^.{100,}$")
+
+
 def _title(lines: list[str], text: str) -> str:
     if lines and lines[0] in GENERIC_TITLES:
         purpose = re.search(r"출장\s*목적\s*\n+\s*[○◦•-]?\s*(.+)", text)
@@ -179,10 +183,14 @@ def _title(lines: list[str], text: str) -> str:
         return after if after and ":" not in after and not _ORG.match(after) else ""
     if any(l.startswith("출발일:") for l in lines[:12]):
         return ""
-    for line in lines[:8]:
-        if len(line) >= 12 and ":" not in line and line not in GENERIC_TITLES:
+    # A Korean report's or article's title has Hangul (never a banner such as "ADVERTISEMENT") and is
+    # a heading, not the article's first sentence ("…에 나섰다."): left empty rather than guessed.
+    # A headline stands at the top: the first few lines only.
+    for line in lines[:4]:
+        if (len(line) >= 12 and ":" not in line and line not in GENERIC_TITLES and _HANGUL.search(line)
+                and not _SENTENCE.search(line)):
             return line
-    return lines[0] if lines else ""
+    return ""
 
 
 def city_after(country: str, text: str) -> re.Match | None:
