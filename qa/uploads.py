@@ -8,8 +8,10 @@ and an accepted one survives restarts like any other corpus file.
 from __future__ import annotations
 
 import filecmp
+import os
 import re
 import shutil
+import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,17 +39,31 @@ def safe_file_name(name: str) -> str:
     return f"{stem}.{suffix.lower()}" if suffix else stem
 
 
-def _unique_target(folder: Path, name: str, incoming: Path) -> tuple[Path, bool]:
-    """Where to save `incoming`; (path, already_there) when an identical file exists."""
-    target = folder / name
-    stem, suffix = target.stem, target.suffix
-    n = 2
-    while target.exists():
-        if filecmp.cmp(target, incoming, shallow=False):
-            return target, True
-        target = folder / f"{stem} ({n}){suffix}"
-        n += 1
-    return target, False
+def _claim_name(folder: Path, name: str, incoming: Path) -> tuple[Path, bool]:
+    """Save `incoming` under `name` in `folder`, or "name (2)", "name (3)" … when taken; (path,
+    already_there) when an identical file is there already.
+
+    The copy goes to a unique temporary file first, and a name is claimed with a hard link, which
+    fails when the name exists: two uploads of the same name at once never share a file or a name.
+    """
+    fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=".upload-", suffix=".part")  # hidden: never indexed
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as out, incoming.open("rb") as src:
+            shutil.copyfileobj(src, out)
+        stem, suffix = Path(name).stem, Path(name).suffix
+        target, n = folder / name, 2
+        while True:
+            try:
+                os.link(tmp, target)
+                return target, False
+            except FileExistsError:
+                if filecmp.cmp(target, tmp, shallow=False):
+                    return target, True
+                target = folder / f"{stem} ({n}){suffix}"
+                n += 1
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def check_upload(path: Path, name: str, allowed_suffixes: set[str], max_bytes: int, max_text_bytes: int = 10 * 2**20) -> str | None:
@@ -93,13 +109,12 @@ def save_uploads(
         if reason:
             outcomes.append(UploadOutcome(original, False, reason))
             continue
-        target, existed = _unique_target(folder, name, path)
+        target, existed = _claim_name(folder, name, path)
         source = target.relative_to(corpus_root).as_posix()
         if existed:
             outcomes.append(UploadOutcome(original, True, "이미 같은 파일이 있습니다", source))
-            continue
-        tmp = target.with_name(f".{target.name}.part")
-        shutil.copyfile(path, tmp)
-        tmp.replace(target)  # never a half-written file in the corpus
-        outcomes.append(UploadOutcome(original, True, "추가했습니다", source))
+        elif target.name != name:
+            outcomes.append(UploadOutcome(original, True, f"같은 이름의 다른 파일이 있어 ‘{target.name}’(으)로 추가했습니다", source))
+        else:
+            outcomes.append(UploadOutcome(original, True, "추가했습니다", source))
     return outcomes

@@ -1,5 +1,7 @@
 """Adding files from the app: checks, copies into the corpus, incremental indexing."""
 
+import threading
+
 import pytest
 
 from qa import QA
@@ -69,6 +71,31 @@ def test_add_files_keeps_same_name_different_content_apart(qa, small_corpus, tmp
     assert again[0].message == "이미 같은 파일이 있습니다"
     assert other[0].source == "uploads/보고서 (2).txt"
     assert {d.source for d in qa.documents()} >= {"uploads/보고서.txt", "uploads/보고서 (2).txt"}
+
+
+def test_simultaneous_uploads_of_one_name_keep_every_file(qa, small_corpus, tmp_path):
+    cities = ["헬싱키", "탈린", "리스본", "오슬로", "프라하", "빈", "더블린", "아테네"]
+    files = []
+    for i, city in enumerate(cities):
+        path = tmp_path / f"upload{i}"
+        path.write_text(f"{city} 출장 보고서. {i + 3}월에 {city} 시청을 방문해 {city}의 {i}번째 교통 정책을 배웠습니다. " * 3,
+                        encoding="utf-8")
+        files.append(path)
+    outcomes: list = []
+    threads = [threading.Thread(target=lambda f=f: outcomes.extend(qa.add_files([(f, "race.txt")])[0])) for f in files]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(o.ok for o in outcomes) and len(outcomes) == 8
+    saved = {o.source for o in outcomes}
+    assert len(saved) == 8  # eight names: race.txt, race (2).txt, …
+    contents = {(small_corpus / s).read_text(encoding="utf-8") for s in saved}
+    assert contents == {f.read_text(encoding="utf-8") for f in files}  # every file, none overwritten
+    renamed = [o for o in outcomes if o.source != "uploads/race.txt"]
+    assert all(o.source.split("/")[-1] in o.message for o in renamed)  # the user is told the new name
+    assert not list((small_corpus / "uploads").glob(".*"))  # no temporary file left behind
+    assert saved <= {d.source for d in qa.documents()}
 
 
 def test_document_lookup_never_reads_outside_the_index(qa):
