@@ -18,23 +18,13 @@ from datetime import date
 from pathlib import Path
 
 from .korean import is_proper_noun
-from .facts import COUNTRIES, COUNTRY_CODES, ENGLISH_COUNTRIES, GENERIC_TITLES, DocumentFacts, city_after, country_line, split_countries
+from .facts import (COUNTRIES, COUNTRY_CODES, ENGLISH_COUNTRIES, FOREIGN_CITIES, GENERIC_TITLES, DocumentFacts,
+                    cities_named, city_after, city_country, country_line, split_countries)
 
 DOC_TYPES = {"report": "결과보고서", "disclosure": "공개 사이트 요약", "news": "뉴스 기사", "press": "보도자료"}
 
 # A country name standing as a word (not inside 인도네시아 when looking for 인도, nor in 인도 항해).
 _COUNTRY_WORD = re.compile(r"(?<![가-힣])(" + "|".join(sorted(map(re.escape, [c for c in COUNTRIES if len(c) >= 2]), key=len, reverse=True)) + r")(?=과|와|의|를|을|에|에서|로|및|,|\s|$|\)|·)")
-# Cities that name their country when the document does not.
-CITY_COUNTRY = {
-    "요코하마": "일본", "도쿄": "일본", "오사카": "일본", "교토": "일본", "후쿠오카": "일본", "삿포로": "일본",
-    "광저우": "중국", "베이징": "중국", "상하이": "중국", "선전": "중국", "항저우": "중국",
-    "파리": "프랑스", "리옹": "프랑스", "베를린": "독일", "뮌헨": "독일", "런던": "영국",
-    "델리": "인도", "뉴델리": "인도", "뭄바이": "인도", "벵갈루루": "인도",
-    "뉴욕": "미국", "워싱턴": "미국", "샌프란시스코": "미국", "로스앤젤레스": "미국",
-    "싱가포르": "싱가포르", "하노이": "베트남", "호치민": "베트남", "방콕": "태국", "자카르타": "인도네시아",
-    "울란바토르": "몽골", "시드니": "호주", "바르셀로나": "스페인", "암스테르담": "네덜란드",
-    "헬싱키": "핀란드", "스톡홀름": "스웨덴", "코펜하겐": "덴마크", "빈": "오스트리아", "제네바": "스위스",
-}
 
 _WEEKDAY = r"(?:\s*\(\s*[월화수목금토일]\s*\))?"
 _DATE_PATTERNS = [
@@ -152,6 +142,10 @@ def _doc_type(text: str) -> str:
     return ""
 
 
+# A trip names at most this many cities in its record (a long itinerary is summarised by the first).
+MAX_CITIES = 8
+
+
 def _places(rec: TripRecord, text: str) -> None:
     dest = _line_value(text, "출장지")
     if dest:
@@ -161,7 +155,7 @@ def _places(rec: TripRecord, text: str) -> None:
             country = normalise_country(w)
             if country and country not in rec.countries:
                 rec.countries.append(country)
-            elif w in CITY_COUNTRY and w not in rec.cities:
+            elif w in FOREIGN_CITIES and w not in rec.cities:
                 rec.cities.append(w)
         rec.provenance["countries"] = span
         if rec.cities:
@@ -174,6 +168,12 @@ def _places(rec: TripRecord, text: str) -> None:
             rec.countries.extend(split_countries(lines[at]))
             start = text.find(lines[at])
             rec.provenance["countries"] = Span(start, start + len(lines[at]))
+    if not rec.countries and rec.doc_type == "news":
+        # A news page about a trip: "서울시, 인도에서 열린 …".
+        m = re.search(r"([가-힣]{2,8})에서 (?:열린|첫|개최)", text)
+        if m and (country := normalise_country(m.group(1))):
+            rec.countries.append(country)
+            rec.provenance["countries"] = _span(0, m, 1)
     if not rec.countries:
         # No country line: the countries the summary's first sentence about the trip names, in order.
         for m in re.finditer(r"[^.\n]*(?:방문|출장|연수|일정|순방)[^.\n]*", text):
@@ -187,23 +187,19 @@ def _places(rec: TripRecord, text: str) -> None:
     for country in list(rec.countries):
         m = city_after(country, text)
         # "일본 요코하마에서" names a city; "일본 기업을" does not: a gazetteer city or a proper noun.
-        if m and m.group(1) not in rec.cities and (m.group(1) in CITY_COUNTRY or is_proper_noun(m.group(1))):
+        if m and m.group(1) not in rec.cities and (m.group(1) in FOREIGN_CITIES or is_proper_noun(m.group(1))):
             rec.cities.append(m.group(1))
             rec.provenance.setdefault("cities", _span(0, m, 1))
-    if not rec.countries and rec.doc_type == "news":
-        # A news page about a trip: "서울시, 인도에서 …" and "… 델리에서 …".
-        m = re.search(r"([가-힣]{2,8})에서 (?:열린|첫|개최)", text)
-        country = normalise_country(m.group(1)) if m else ""
-        if country:
-            rec.countries.append(country)
-            rec.provenance["countries"] = _span(0, m, 1)
-            for city, of in CITY_COUNTRY.items():
-                if of == country and (c := re.search(re.escape(city) + r"(?:에서|에|의)", text)):
-                    rec.cities.append(city)
-                    rec.provenance["cities"] = Span(c.start(), c.start() + len(city))
-                    break
+    # Every city of the trip's countries the text names (GeoNames), in order of first mention.
+    for m in cities_named(text, rec.countries):
+        if len(rec.cities) >= MAX_CITIES:
+            break
+        if m.group(1) not in rec.cities:
+            rec.cities.append(m.group(1))
+            rec.provenance.setdefault("cities", _span(0, m, 1))
     for city in rec.cities:
-        country = CITY_COUNTRY.get(city)
+        # A city names its country when the document does not (a 해밀턴 of a New Zealand trip adds nothing).
+        country = city_country(city, rec.countries)
         if country and country not in rec.countries:
             rec.countries.append(country)
 
@@ -367,7 +363,7 @@ def write_catalogue(path: Path, records: list[TripRecord]) -> None:
             )
             places = [(c, "") for c in r.countries] or [("", "")]
             for city in r.cities:
-                places.append((CITY_COUNTRY.get(city, r.countries[0] if r.countries else ""), city))
+                places.append((city_country(city, r.countries) or (r.countries[0] if r.countries else ""), city))
             for country, city in places:
                 db.execute("INSERT INTO trip_places VALUES (?,?,?,?)", (r.source, country, COUNTRY_CODES.get(country, ""), city))
     # sqlite3's context manager commits but does not close

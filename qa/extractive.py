@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .answer import Answer, AnswerContext, Segment, looks_like_instruction, make_citation, weighted_share
-from .facts import GENERIC_TITLES
+from .facts import GENERIC_TITLES, places_named
 from .korean import content_morphemes
 from .query import Query, is_english
 from .retrieve import Hit
@@ -120,6 +120,9 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
             if not own or is_title or text in GENERIC_TITLES or looks_like_instruction(text) or display(text) in ctx.exclude:
                 continue
             typed = 1.0 if evidence is not None and evidence.search(text) else 0.0
+            if query.answer_type == "where" and not typed:
+                # A place the question did not name (퀸스타운 for "뉴질랜드 어디 갔어?") answers "where".
+                typed = float(bool(places_named(text) - set(query.topic_terms)))
             # A bare label ("Hongseok Lee, 친환경건축팀장 (서울시)") names someone but says nothing they did.
             label_only = float(len(text) < 60 and not _PREDICATE_END.search(text) and ":" not in text)
             # English words match the corpus's English sentences, not the answer: no lexical features.

@@ -13,6 +13,7 @@ from __future__ import annotations
 from .answer import Answer, AnswerContext, Citation, Segment, make_citation
 from .catalogue import TripRecord
 from .extractive import candidates, display, header_terms
+from .facts import FOREIGN_CITIES
 from .korean import content_morphemes
 from .query import Query, is_group_or_visit
 from .retrieve import Hit
@@ -58,7 +59,8 @@ def fact_sentence(kind: str, r: TripRecord, query: Query | None = None) -> str |
     if kind == "count" and r.traveller_count:
         return f"{label} 출장 인원은 {r.traveller_count}명입니다."
     if kind == "where" and (r.countries or r.cities):
-        return f"{label} 출장지는 {' '.join([*r.countries, *r.cities])}입니다."
+        cities = f" ({', '.join(r.cities)})" if r.countries and r.cities else ", ".join(r.cities)
+        return f"{label} 출장지는 {'·'.join(r.countries)}{cities}입니다."
     if kind == "who" and query is not None and query.asks_organisation and r.organisation:
         return f"{r.title and f'「{r.title}」 ' or ''}출장은 {r.organisation}의 출장입니다."
     if kind == "who" and r.travellers:  # people: only when the report names them
@@ -99,6 +101,7 @@ class FactAnswerer:
         noun, before = query.asked_about
         trips: list[tuple[Hit, TripRecord]] = []
         covered: set[str] = set()
+        asked_cities = [t for t in query.topic_terms if t in FOREIGN_CITIES]
         for hit in ctx.retrieval.hits:
             if any(hit.chunk.source == r.source for _, r in trips):
                 continue
@@ -108,6 +111,9 @@ class FactAnswerer:
             # Names compare as text: Kiwi splits 대전광역시 in the header but not in the question.
             if not query.several and any(n not in hit.chunk.header for n in query.names):
                 return None  # the question names a country or organisation this trip does not have
+            document = searcher.index.documents.get(hit.chunk.source)
+            if not query.several and document is not None and any(c not in document.text for c in asked_cities):
+                return None  # ... or a city its report never names ("부산 … Frankfurt")
             names = {t for t in query.topic_terms if t in context}
             if query.several and query.names and not any(n in hit.chunk.header for n in query.names):
                 continue  # each of several trips is one the question names

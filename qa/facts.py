@@ -48,6 +48,59 @@ def _country_names() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
 
 
 COUNTRIES, COUNTRY_CODES, ENGLISH_COUNTRIES = _country_names()
+
+
+def _foreign_cities() -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
+    """Korean names of foreign cities -> the (Korean) countries with a city of that name, largest
+    first; and English names (lower-cased) -> the Korean name. From GeoNames, in
+    qa/data/foreign_cities.tsv (see scripts/make_gazetteer.py for the source and the rules)."""
+    from importlib.resources import files
+
+    by_code = {code: name for name, code in COUNTRY_CODES.items()}
+    cities: dict[str, tuple[str, ...]] = {}
+    english: dict[str, str] = {}
+    for line in files("qa").joinpath("data/foreign_cities.tsv").read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        name, codes, latin = line.split("\t")
+        countries = tuple(dict.fromkeys(by_code[c] for c in codes.split(",") if c in by_code))
+        if countries and name not in COUNTRIES:
+            cities[name] = countries
+            english.setdefault(latin.lower(), name)
+    return cities, english
+
+
+FOREIGN_CITIES, ENGLISH_CITIES = _foreign_cities()
+# A city name as a word: at the start of a Hangul run, then nothing, 시 or a particle ("삿포로시에서").
+_CITY_WORD = re.compile(r"(?<![가-힣])([가-힣]{2,12}?)(?=(?:시|주|현)?(?:에서는|에서|에는|에|의|를|을|과|와|로|으로|는|은|이|가|까지|부터|도)?(?![가-힣]))")
+
+
+def cities_named(text: str, countries: list[str]) -> list[re.Match]:
+    """Mentions of the cities of `countries` in `text`, first mention of each, in order."""
+    wanted = set(countries)
+    seen: set[str] = set()
+    found = []
+    for m in _CITY_WORD.finditer(text):
+        name = m.group(1)
+        # "네팔 랄릿푸르": a city the text places in another country (India has a 랄릿푸르 too).
+        before = re.search(r"([가-힣]+)\s*$", text[max(0, m.start() - 12):m.start()])
+        elsewhere = before is not None and COUNTRIES.get(before.group(1), "") not in ("", *wanted)
+        if name not in seen and not elsewhere and wanted.intersection(FOREIGN_CITIES.get(name, ())):
+            seen.add(name)
+            found.append(m)
+    return found
+
+
+def places_named(text: str) -> set[str]:
+    """The foreign cities and the countries `text` names as words."""
+    return {m.group(1) for m in _CITY_WORD.finditer(text) if m.group(1) in FOREIGN_CITIES or m.group(1) in COUNTRIES}
+
+
+def city_country(city: str, known: list[str] = ()) -> str:
+    """The country of `city`: one of `known` when a city of that name lies there, else the country
+    of the largest city of that name ('' for no foreign city)."""
+    countries = FOREIGN_CITIES.get(city, ())
+    return next((c for c in countries if c in known), countries[0] if countries else "")
 _COUNTRY_ALTERNATION = re.compile("|".join(sorted(map(re.escape, COUNTRIES), key=len, reverse=True)))
 
 

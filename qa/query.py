@@ -21,8 +21,8 @@ from typing import Literal
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from .catalogue import CITY_COUNTRY, TripFilter, normalise_country
-from .facts import COUNTRIES, ENGLISH_COUNTRIES, organisation_aliases
+from .catalogue import TripFilter, normalise_country
+from .facts import COUNTRIES, ENGLISH_CITIES, ENGLISH_COUNTRIES, FOREIGN_CITIES, organisation_aliases
 from .korean import CONTENT_TAGS, ENGLISH_STOPWORDS, QUESTION_WORDS, kiwi
 
 AnswerType = Literal["where", "when", "duration", "count", "who", "cost", "what"]
@@ -191,7 +191,7 @@ class CorpusStats:
         if len(key) <= 3 and not word.isupper():
             return ""  # ISO codes only as codes (US, UK), never "gu" of Jung-gu or "in"
         letters = re.sub(r"[^a-z]", "", key)
-        found = ENGLISH_COUNTRIES.get(key) or self._romanized.get(letters, "")
+        found = ENGLISH_COUNTRIES.get(key) or ENGLISH_CITIES.get(key) or self._romanized.get(letters, "")
         if not found and word[:1].isupper() and len(letters) >= 5:
             # Foreign places the reports write in Hangul romanize close to their English name
             # (상하이 -> sanghai for Shanghai, 헬싱키 -> helsingki for Helsinki).
@@ -443,7 +443,7 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats) -> CatalogueReques
     country = ",".join(countries)
     # A city the gazetteer knows, or a proper noun the catalogue has as a city.
     city = next((t.form for t in tokens if t.tag in ("NNP", "NNG") and t.form not in countries
-                 and (t.form in CITY_COUNTRY or (t.tag == "NNP" and t.form in stats.cities))), "")
+                 and (t.form in FOREIGN_CITIES or (t.tag == "NNP" and t.form in stats.cities))), "")
     organisation = stats.organisation_for(words)
     # "2025년", "2025년 10월", "11월": when the trip set out.
     year = y.group(1) if (y := _YEAR.search(text)) else ""
@@ -465,7 +465,7 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats) -> CatalogueReques
         if t.tag in ("NNP", "NNG", "SL") and len(t.form) >= 2 and t.form not in GENERIC_TERMS and t.form not in accounted
         and t.form not in DOC_TYPE_WORDS
         and not any(s <= t.start < e for s, e in cue_spans)
-        and not (t.form in COUNTRIES or normalise_country(t.form) or t.form in CITY_COUNTRY or stats.organisation_for([t.form]))
+        and not (t.form in COUNTRIES or normalise_country(t.form) or t.form in FOREIGN_CITIES or stats.organisation_for([t.form]))
     ]
     keyword = ""
     unknown: list[str] = []

@@ -89,9 +89,10 @@ def evidence_features(query: Query, retrieval: Retrieval, answer: Answer | None,
         "names_in_header": sum(n in header_text for n in query.names) / len(query.names) if query.names else 1.0,
         # Every place, organisation and event the question names: does the cited report name it too?
         # ("목포시 두바이 출장" answered from a Thai trip's report names neither.)
-        "proper_in_document": 0.0 if english else (
+        # English names count once read as the corpus's Korean ones (Frankfurt -> 프랑크푸르트).
+        "proper_in_document": (
             weighted_share(query.proper_nouns, {t for t in query.proper_nouns if t.lower() in doc_text}, searcher)
-            if query.proper_nouns else 1.0),
+            if query.proper_nouns else 0.0 if english else 1.0),
         # What is asked beyond which trip (호텔, 항공편, 성명): is it anywhere in that report?
         "focus_document_coverage": 0.0 if english else (weighted_share(focus, doc_terms, searcher) if focus else 1.0),
         # Which trip: the topic words the document's header (title, organisation, place) names.

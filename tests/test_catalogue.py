@@ -38,7 +38,7 @@ SEED_TRIPS = {
     INDIA_NEWS: dict(
         title="지속 가능한 스마트시티 조성을 위한 서울-인도 간 협력방안, 내용은", doc_type="news",
         organisation="서울특별시", traveller_count=None, travellers=["박원순 서울시장"], countries=["인도"],
-        cities=["델리"], start_date="", end_date="", duration_text="", duration_days=None, purpose="", published="",
+        cities=["델리", "뉴델리"], start_date="", end_date="", duration_text="", duration_days=None, purpose="", published="",
     ),
     TCS_NEWS: dict(
         title="한중일 3국 협력 사무국, ‘한중일 스마트시티 온라인 세미나’ 개최", doc_type="news",

