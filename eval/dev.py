@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 REALTRIPS = ROOT.parent / "shared" / "benchmarks" / "realtrips-dev" / "corpus"
 SEEDS = ROOT / "seeds"
 REALTRIPS_QA = ROOT / "eval" / "realtrips_dev.jsonl"
+FRESH_QA = ROOT / "eval" / "realtrips_fresh.jsonl"
 SEEDS_QA = ROOT / "eval" / "seeds_dev.jsonl"
 FOLLOWUPS = ROOT / "eval" / "followups_dev.jsonl"
 OUT = ROOT / "eval" / "out"
@@ -84,6 +85,14 @@ def main() -> None:
         print()
         print(format_table(summaries, ours="ours"))
         print("\n후속 질문:", run_followups(qa, split=split))
+    if not args.split:
+        # Questions written after the models were fitted, over tune documents: never fitted on.
+        fresh = load_questions(FRESH_QA)
+        print(f"\n## realtrips_fresh.jsonl ({len(fresh)}, never fitted on)\n")
+        summaries = compare(qa, fresh)
+        print(format_summary(summaries["ours"]))
+        print()
+        print(format_table(summaries, ours="ours"))
     seeds = open_seeds()
     seed_questions = load_questions(SEEDS_QA)
     print(f"\n## seeds_dev.jsonl ({len(seed_questions)})\n")

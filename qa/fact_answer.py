@@ -13,7 +13,7 @@ from __future__ import annotations
 from .answer import Answer, AnswerContext, Citation, Segment, make_citation
 from .catalogue import TripRecord
 from .extractive import candidates, display, header_terms
-from .facts import FOREIGN_CITIES
+from .facts import same_city
 from .korean import content_morphemes
 from .query import Query, is_group_or_visit
 from .retrieve import Hit
@@ -47,9 +47,10 @@ def trip_label(r: TripRecord) -> str:
     return f"「{r.title}」" if r.title else r.organisation or "이"
 
 
-def fact_sentence(kind: str, r: TripRecord, query: Query | None = None) -> str | None:
-    """The answer sentence for one trip, or None when the record lacks the fact."""
-    label = trip_label(r)
+def fact_sentence(kind: str, r: TripRecord, query: Query | None = None, labelled: bool = True) -> str | None:
+    """The answer sentence for one trip, or None when the record lacks the fact (`labelled`: the
+    sentence names the trip; a second fact of the same trip does not repeat it)."""
+    label = trip_label(r) if labelled else ""
     dates = date_range(r)
     duration = r.duration_text or (f"{r.duration_days}일" if r.duration_days else "")
     if kind == "duration" and duration:
@@ -101,7 +102,6 @@ class FactAnswerer:
         noun, before = query.asked_about
         trips: list[tuple[Hit, TripRecord]] = []
         covered: set[str] = set()
-        asked_cities = [t for t in query.topic_terms if t in FOREIGN_CITIES]
         for hit in ctx.retrieval.hits:
             if any(hit.chunk.source == r.source for _, r in trips):
                 continue
@@ -109,11 +109,18 @@ class FactAnswerer:
             if not trips and is_group_or_visit(noun) and before and before not in context:
                 return None  # "괴테대학교 방문은 언제", "국토교통부 대표단은 몇 명": not the trip itself
             # Names compare as text: Kiwi splits 대전광역시 in the header but not in the question.
-            if not query.several and any(n not in hit.chunk.header for n in query.names):
-                return None  # the question names a country or organisation this trip does not have
             document = searcher.index.documents.get(hit.chunk.source)
-            if not query.several and document is not None and any(c not in document.text for c in asked_cities):
-                return None  # ... or a city its report never names ("부산 … Frankfurt")
+            written = hit.chunk.header + (document.text if document else "")
+            if not query.several and (
+                any(n not in written for n in query.names)
+                or any(not any(n in written for n in same_city(p)) for p in query.proper_nouns if same_city(p))
+            ):
+                # Not the trip the question names (its country or organisation, or a city its report never
+                # names: "인천 … 베트남", "부산 … Frankfurt"; 동경 is 도쿄). A passage of the named trip further
+                # down may still be; without names to check, only the best passage's trip is trusted.
+                if query.names:
+                    continue
+                return None
             names = {t for t in query.topic_terms if t in context}
             if query.several and query.names and not any(n in hit.chunk.header for n in query.names):
                 continue  # each of several trips is one the question names
@@ -132,10 +139,15 @@ class FactAnswerer:
             sentence = fact_sentence(query.answer_type, record, query)
             if sentence is None:
                 return None
+            # "어디로 며칠 갔어?": every trip fact the question asks, in one answer.
+            more = [(k, s) for k in query.also_asks if k in _FIELDS and k != query.answer_type
+                    and (s := fact_sentence(k, record, query, labelled=False))]
             doc = searcher.index.documents.get(record.source)
             n = len(citations) + 1
-            citations.append(trip_citation(n, record, doc.text if doc else "", _FIELDS[query.answer_type]))
+            fields = tuple(dict.fromkeys(f for k in (query.answer_type, *(k for k, _ in more)) for f in _FIELDS[k]))
+            citations.append(trip_citation(n, record, doc.text if doc else "", fields))
             segments.append(Segment(sentence, (n,)))
+            segments.extend(Segment(s.strip(), (n,)) for _, s in more)
             if query.answer_type == "where" and not record.cities:
                 # The catalogue knows the country only: the report's own sentence names the places.
                 best = max((c for c in candidates(ctx) if c.hit.chunk.source == record.source and c.typed),

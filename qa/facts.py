@@ -50,27 +50,35 @@ def _country_names() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
 COUNTRIES, COUNTRY_CODES, ENGLISH_COUNTRIES = _country_names()
 
 
-def _foreign_cities() -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
-    """Korean names of foreign cities -> the (Korean) countries with a city of that name, largest
-    first; and English names (lower-cased) -> the Korean name. From GeoNames, in
-    qa/data/foreign_cities.tsv (see scripts/make_gazetteer.py for the source and the rules)."""
+def _cities() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """From GeoNames, in qa/data/foreign_cities.tsv (see scripts/make_gazetteer.py for the source
+    and the rules): Korean names of foreign cities -> the (Korean) countries with a city of that
+    name, largest first; and each city's English name (lower-cased; Korea's cities too) -> all its
+    Korean names (Tokyo -> 도쿄, 동경; Seoul -> 서울, 경성, …)."""
     from importlib.resources import files
 
     by_code = {code: name for name, code in COUNTRY_CODES.items()}
     cities: dict[str, tuple[str, ...]] = {}
-    english: dict[str, str] = {}
+    english: dict[str, tuple[str, ...]] = {}
     for line in files("qa").joinpath("data/foreign_cities.tsv").read_text(encoding="utf-8").splitlines():
         if line.startswith("#") or not line.strip():
             continue
         name, codes, latin = line.split("\t")
-        countries = tuple(dict.fromkeys(by_code[c] for c in codes.split(",") if c in by_code))
+        english[latin.lower()] = (*english.get(latin.lower(), ()), name)
+        # Korean cities are there for their English names only: a trip's cities are abroad.
+        countries = tuple(dict.fromkeys(by_code[c] for c in codes.split(",") if c in by_code and c != "KR"))
         if countries and name not in COUNTRIES:
             cities[name] = countries
-            english.setdefault(latin.lower(), name)
     return cities, english
 
 
-FOREIGN_CITIES, ENGLISH_CITIES = _foreign_cities()
+FOREIGN_CITIES, CITY_NAMES = _cities()
+_SAME_CITY = {name: names for names in CITY_NAMES.values() for name in names}
+
+
+def same_city(name: str) -> tuple[str, ...]:
+    """Every Korean name of the city `name` names (동경 -> 도쿄, 동경), or () for no city."""
+    return _SAME_CITY.get(name, ())
 # A city name as a word: at the start of a Hangul run, then nothing, 시 or a particle ("삿포로시에서").
 _CITY_WORD = re.compile(r"(?<![가-힣])([가-힣]{2,12}?)(?=(?:시|주|현)?(?:에서는|에서|에는|에|의|를|을|과|와|로|으로|는|은|이|가|까지|부터|도)?(?![가-힣]))")
 

@@ -55,7 +55,7 @@ log = logging.getLogger(__name__)
 
 INDEX_FORMAT = 1
 # Bump when cleaning, fact extraction or chunking changes what is indexed: old indexes become stale.
-PROCESSING_VERSION = 19
+PROCESSING_VERSION = 20
 ProgressFn = Callable[[str, int, int], None]  # (stage, done, total)
 
 

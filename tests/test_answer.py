@@ -211,6 +211,23 @@ def test_trip_fact_question_is_answered_from_the_trip_facts(seed_qa):
 
 
 @e2e
+def test_several_facts_asked_at_once_are_all_answered(seed_qa):
+    answer = seed_qa.ask("광저우 출장 어디로 며칠 갔어?")
+    assert answer.mode == "facts" and "3박 4일" in answer.answer and "광저우" in answer.answer
+    assert answer.answer.count("「") == 1  # the trip is named once
+    both = seed_qa.ask("OECD 출장 기간과 인원은?")  # "기간과 인원" joins two things asked, not two trips
+    assert both.mode == "facts" and "2박 4일" in both.answer and "1명" in both.answer
+    assert {c.source for c in both.citations} == {OECD}
+
+
+@e2e
+@pytest.mark.parametrize("question", ["ASCC 출장 때 누구 만났어?", "요코하마에서는 어디 갔어?"])
+def test_people_met_and_places_within_a_named_city_are_not_trip_facts(seed_qa, question):
+    # Who was met is not who travelled; a place within 요코하마 is not the trip's destination.
+    assert seed_qa.ask(question).mode != "facts"
+
+
+@e2e
 def test_place_question_prefers_a_sentence_with_the_place(seed_qa):
     answer = seed_qa.ask("제3차 OECD 스마트시티 라운드테이블은 어디에서 열렸나?")
     assert "OECD 본부" in answer.answer

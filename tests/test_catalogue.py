@@ -244,6 +244,16 @@ def test_english_names_read_as_the_corpus_korean_names():
     assert {"중구", "울산", "독일"} <= set(query.names) and "중구 of 울산" in query.corrected
 
 
+def test_cities_come_from_the_gazetteer_of_the_trips_countries():
+    from qa.facts import cities_named, city_country, same_city
+
+    text = "방문단은 일본 삿포로시에서 낙농 현장을 보고 오사카를 거쳐, 네팔 랄릿푸르 시장과 만났다. 이를 위해 지난 회의를 열었다."
+    assert [m.group(1) for m in cities_named(text, ["일본"])] == ["삿포로", "오사카"]
+    assert cities_named(text, ["인도"]) == []  # 랄릿푸르 is placed in Nepal; 위해 and 지난 are words
+    assert city_country("해밀턴", ["뉴질랜드"]) == "뉴질랜드" and city_country("해밀턴") == "캐나다"
+    assert "도쿄" in same_city("동경")
+
+
 def test_router_labelled_set_is_large_enough():
     assert len(ROUTES) >= 30 and sum(k == "passage" for _, k, _ in ROUTES) >= 10
 
