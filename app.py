@@ -234,16 +234,15 @@ def _document_choices(qa: QA) -> list[tuple[str, str]]:
 
 
 TRIP_COLUMNS = ["출장명", "기관", "나라", "도시", "출발", "귀국", "기간", "인원", "문서 종류", "파일"]
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def trip_filter(country: str, organisation: str, date_from: str, date_to: str, doc_type: str = "") -> TripFilter:
-    """The page's filter fields as a TripFilter; a malformed date is an error the user sees."""
-    for label, value in (("시작일", date_from), ("종료일", date_to)):
-        if value and not _ISO_DATE.match(value.strip()):
-            raise gr.Error(f"{label}은 YYYY-MM-DD 형식으로 입력해 주세요 (예: 2025-01-01).")
-    return TripFilter(country=country or "", organisation=organisation or "", date_from=(date_from or "").strip(),
-                      date_to=(date_to or "").strip(), doc_type=doc_type or "")
+    """The page's filter fields as a TripFilter; a malformed or impossible date is an error the user sees."""
+    try:
+        return TripFilter(country=country or "", organisation=organisation or "", date_from=(date_from or "").strip(),
+                          date_to=(date_to or "").strip(), doc_type=doc_type or "")
+    except ValueError as exc:
+        raise gr.Error(str(exc)) from None
 
 
 def trip_rows(trips: list[TripRecord]) -> list[list]:
@@ -285,6 +284,10 @@ def build_app(qa: QA) -> gr.Blocks:
         message = (message or "").strip()
         if not message:
             gr.Warning("질문을 입력해 주세요.")
+            yield history, answers, gr.skip(), gr.skip(), message
+            return
+        if len(message) > qa.settings.max_question_chars:
+            gr.Warning(f"질문이 너무 깁니다 ({len(message):,}자, 최대 {qa.settings.max_question_chars:,}자). 줄여서 다시 물어 주세요.")
             yield history, answers, gr.skip(), gr.skip(), message
             return
         where = trip_filter(country, organisation, date_from, date_to)  # a bad date stops here, visibly
@@ -520,7 +523,7 @@ def build_app(qa: QA) -> gr.Blocks:
             """The same JSON object as `qa ask --json`; k = 0 uses the configured number of passages."""
             try:
                 return qa.ask(question, k=k or None, llm=llm).to_json()
-            except LLMConfigError as exc:
+            except (LLMConfigError, ValueError) as exc:
                 raise gr.Error(str(exc)) from exc
 
         gr.api(ask, api_name="ask")

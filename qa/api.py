@@ -228,6 +228,12 @@ class QA:
         question = question.strip()
         if not question:
             raise ValueError("질문이 비어 있습니다")
+        # Bounded work per question: a 100,000-character "question" would take minutes.
+        if len(question) > self.settings.max_question_chars:
+            raise ValueError(f"질문이 너무 깁니다 ({len(question):,}자, 최대 {self.settings.max_question_chars:,}자). "
+                             "줄여서 다시 물어 주세요.")
+        if k is not None and not 1 <= k <= 50:
+            raise ValueError(f"참고할 문단 수(k)는 1~50 사이여야 합니다 (받은 값: {k})")
         t0 = time.perf_counter()
         turns = [h.to_json() if isinstance(h, Answer) else h for h in history]
         searcher = self._searcher  # one consistent index for the whole question

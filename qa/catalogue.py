@@ -382,6 +382,14 @@ class TripFilter:
     min_days: int = 0  # trips of at least this many days
     min_travellers: int = 0  # trips of at least this many travellers
 
+    def __post_init__(self) -> None:
+        for label, value in (("시작일", self.date_from), ("종료일", self.date_to)):
+            try:
+                if value:
+                    date.fromisoformat(value)
+            except ValueError:
+                raise ValueError(f"{label}은 실제 날짜를 YYYY-MM-DD 형식으로 입력해 주세요 (예: 2025-01-01, 받은 값: {value})") from None
+
     def is_empty(self) -> bool:
         return not any(asdict(self).values())
 

@@ -60,6 +60,7 @@ class Settings(BaseSettings):
 
     # --- retrieval -----------------------------------------------------------
     top_k: int = Field(5, ge=1, le=50, description="Passages handed to the answer step.")
+    max_question_chars: int = Field(1000, ge=10, description="Longer questions are refused with a Korean message.")
     candidates: int = Field(40, ge=5, description="Candidates taken from each of the dense and keyword indexes.")
     fusion: Literal["minmax", "rrf"] = Field("minmax", description="How dense and keyword scores are combined.")
     fusion_alpha: float = Field(0.5, ge=0.0, le=1.0, description="Weight of the dense score in min-max fusion.")

@@ -142,3 +142,15 @@ def test_an_index_is_never_replaced_by_a_build_of_another_corpus(tmp_path):
     assert qa_cli("index", str(first), str(other), "--index-dir", idx, env=hash_env).returncode == 0
     replaced = qa_cli("index", str(other), "--index-dir", idx, "--replace-index", env=hash_env)
     assert replaced.returncode == 0, replaced.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (["ask", "가" * 1200], "질문이 너무 깁니다"),
+    (["ask", "광저우 출장", "-k", "-5"], "1~50"),
+    (["ask", "광저우 출장", "-k", "1000000000"], "1~50"),
+    (["trips", "--from", "2025-13-45"], "실제 날짜"),
+    (["trips", "--to", "yesterday"], "실제 날짜"),
+])
+def test_out_of_range_input_is_one_clear_error(seed_index_dir, args, message):
+    out = qa_cli(*args, "--index-dir", str(seed_index_dir))
+    assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr
