@@ -72,8 +72,15 @@ _MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]<>#+|~&]")
 
 
 def _md(text: str) -> str:
-    """Document text shown as plain text inside Markdown: no accidental formatting or HTML."""
-    return _MARKDOWN_SPECIAL.sub(lambda m: f"&#{ord(m.group())};", text)
+    """Text shown as plain text inside Markdown: no formatting, no HTML, no autolinks (an autolinked
+    "http://…>" would swallow the escapes after it)."""
+    return _MARKDOWN_SPECIAL.sub(lambda m: f"&#{ord(m.group())};", text).replace("://", "&#58;//")
+
+
+def _code(text: str) -> str:
+    """`text` as a Markdown code span that its own backticks cannot close (CommonMark: a longer fence)."""
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    return f"{fence} {text} {fence}"
 
 
 def _where(citation: dict) -> str:
@@ -97,7 +104,7 @@ def render_answer(answer: dict, turn: int, facts: dict[str, str] | None = None) 
             lines.append("\n가장 가까운 문서 (원문을 확인해 보세요):")
             for i, d in enumerate(answer["nearest"]):
                 label = _md(d["title"] or d["source"])
-                lines.append(f"- [{label}](#qa:near:{turn}:{i}) · `{d['source']}`")
+                lines.append(f"- [{label}](#qa:near:{turn}:{i}) · {_code(d['source'])}")
         return "\n".join(lines + _footnotes(answer))
 
     numbers = {c["n"] for c in answer["citations"]}
@@ -112,7 +119,7 @@ def render_answer(answer: dict, turn: int, facts: dict[str, str] | None = None) 
     for c in answer["citations"]:
         title = f" 「{_md(c['title'])}」" if c.get("title") else ""
         about = f" · {_md(facts[c['source']])}" if facts.get(c["source"]) else ""
-        lines.append(f"- [\\[{c['n']}\\]](#qa:cite:{turn}:{c['n']}){title}{about} · `{c['source']}` · {_md(_where(c))}")
+        lines.append(f"- [\\[{c['n']}\\]](#qa:cite:{turn}:{c['n']}){title}{about} · {_code(c['source'])} · {_md(_where(c))}")
     return "\n".join(lines + _footnotes(answer))
 
 
@@ -292,7 +299,7 @@ def build_app(qa: QA) -> gr.Blocks:
             return
         where = trip_filter(country, organisation, date_from, date_to)  # a bad date stops here, visibly
         history = history + [
-            {"role": "user", "content": message},
+            {"role": "user", "content": _md(message)},  # the asker's text is shown, never rendered
             {"role": "assistant", "content": "보고서에서 찾는 중…"},
         ]
         yield history, answers, gr.skip(), gr.skip(), ""

@@ -474,6 +474,14 @@ def trips_csv(records: list[TripRecord]) -> str:
     for r in records:
         row = r.to_json()
         writer.writerow(
-            ["; ".join(row[c]) if isinstance(row[c], list) else ("" if row[c] is None else row[c]) for c in columns]
+            [_cell("; ".join(row[c]) if isinstance(row[c], list) else ("" if row[c] is None else row[c])) for c in columns]
         )
     return out.getvalue()
+
+
+def _cell(value):
+    """A text cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading
+    apostrophe (OWASP's advice against CSV injection); numbers stay numbers."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

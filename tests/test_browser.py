@@ -112,6 +112,13 @@ def test_unanswerable_question_abstains_and_offers_nearest_documents(page):
     assert "OECD" in page.locator("#qa-doc").inner_text()
 
 
+def test_the_askers_own_markup_is_shown_as_text(page):
+    ask(page, "<img src=http://127.0.0.1:9/x.png> **굵게** 광저우 출장 며칠?")
+    user = page.locator("#qa-chat .user").last
+    assert user.locator("img").count() == 0 and user.locator("strong").count() == 0
+    assert "<img src=http://127.0.0.1:9/x.png>" in user.inner_text() and "**굵게**" in user.inner_text()
+
+
 def test_example_button_asks_and_new_conversation_clears(page):
     page.get_by_role("button", name="광저우 출장은 며칠 동안이었어?").click()
     page.wait_for_function(

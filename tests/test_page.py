@@ -37,3 +37,25 @@ def test_highlight_marks_spans_escapes_text_and_shows_pages():
     assert "<mark>둘째 문장.</mark>" in out
     assert "&lt;쪽&gt;" in out
     assert "— 2쪽 —" in out and "— 1쪽 —" not in out  # no separator before the first page
+
+
+def test_a_file_name_with_backticks_cannot_inject_markup():
+    name = "a`<img src=http://x/y.png>`b.txt"
+    md = render_answer(_answer("본문 [1]", citations=[{"n": 1, "source": name, "section": "", "page": None,
+                                                        "quote": "x", "title": ""}]), turn=0)
+    span = md[md.index("``"):]
+    assert span.startswith("`` " + name + " ``")  # one code span around the whole name: its HTML stays text
+
+
+def test_trips_csv_never_starts_a_cell_with_a_formula():
+    import csv
+    import io
+
+    from qa.catalogue import TripRecord, trips_csv
+
+    rows = list(csv.reader(io.StringIO(trips_csv([TripRecord(source="a.txt", title="=HYPERLINK(\"http://x\")",
+                                                              organisation="+cmd", purpose="@SUM(1)", travellers=["-1"],
+                                                              traveller_count=3)]))))
+    cells = rows[1]
+    assert all(not c.startswith(("=", "+", "-", "@")) for c in cells)
+    assert "'=HYPERLINK(\"http://x\")" in cells and "3" in cells  # kept, as text; numbers untouched
