@@ -13,7 +13,7 @@ from __future__ import annotations
 from .answer import Answer, AnswerContext, Citation, Segment, make_citation
 from .catalogue import TripRecord
 from .extractive import candidates, display, header_terms
-from .facts import same_city
+from .facts import places_named, same_city
 from .korean import content_morphemes
 from .query import Query, is_group_or_visit
 from .retrieve import Hit
@@ -150,8 +150,10 @@ class FactAnswerer:
             segments.extend(Segment(s.strip(), (n,)) for _, s in more)
             if query.answer_type == "where" and not record.cities:
                 # The catalogue knows the country only: the report's own sentence names the places.
-                best = max((c for c in candidates(ctx) if c.hit.chunk.source == record.source and c.typed),
-                           key=lambda c: c.score, default=None)
+                # A sentence naming a place the question did not (never a bare organisation line).
+                asked = set(query.topic_terms)
+                best = max((c for c in candidates(ctx) if c.hit.chunk.source == record.source
+                            and places_named(c.text) - asked), key=lambda c: c.score, default=None)
                 if best is not None:
                     base = best.hit.chunk.start
                     citations.append(make_citation(n + 1, best.hit, [(base + best.span[0], base + best.span[1])], searcher))

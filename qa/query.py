@@ -48,7 +48,7 @@ WHAT_CUE = re.compile(r"무엇|뭐|뭘|무슨|어떤|어떠한|what|which", re.I
 # "누구 만났어?", "who did they meet": a "who" question about the people met on a trip.
 MET = re.compile(r"만나|만났|만난|면담|접견|meet|met\b", re.I)
 # "인도 간 적 있어?": whether any trip went there, a trip question without the word 출장.
-WENT_ANYWHERE = re.compile(r"간\s*(?:데|곳|적)\s*(?:있|없)")
+WENT_ANYWHERE = re.compile(r"간\s*(?:데|곳|적|거|것)\s*(?:있|없)")
 # Questions about trips as a whole, answered from the catalogue.
 CATALOGUE_CUES: list[tuple[CatalogueKind, re.Pattern]] = [
     ("count", re.compile(r"몇\s*(?:건|번|차례|회|개)|건수|횟수|총\s*몇|how\s+many\s+trips", re.I)),

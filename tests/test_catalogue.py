@@ -193,6 +193,7 @@ ROUTES = [
     ("몽골 다녀온 출장 몇 건?", "count", {"country": "몽골", "confident": True}),
     ("서울시 해외출장 있어?", "list", {"organisation": "서울특별시", "confident": True}),  # whether any exists
     ("인도 간 적 있어?", "list", {"country": "인도"}),
+    ("일본 간 거 있어?", "list", {"country": "일본"}),
     # passage questions
     ("서울시가 ASCC에서 무엇을 발표했나?", "passage", {}),
     ("광저우 출장은 며칠 동안이었어?", "passage", {}),
