@@ -389,10 +389,10 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
     asked_about = _asked_about(text, tokens, kind)
     names = tuple(t for t in topic if t in COUNTRIES or stats.organisation_for([t]))
     # A conjunction next to a thing asked ("지역과 기간", "기간과 인원") does not join two trips.
-    def in_cue(tok) -> bool:
+    def is_cue(tok) -> bool:
         return any(s <= tok.start < e for s, e in cue_spans)
 
-    conjoined = any(t.tag == "JC" and not in_cue(prev) and not in_cue(nxt)
+    conjoined = any(t.tag == "JC" and not is_cue(prev) and not is_cue(nxt)
                     for prev, t, nxt in zip(tokens, tokens[1:], tokens[2:])) and len(topic) >= 3
     pointed = any(
         t.tag == "MM" and t.form in _DEMONSTRATIVES and nxt.tag in ("NNG", "NNP", "NNB")
