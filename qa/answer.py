@@ -17,6 +17,8 @@ from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
+from .catalogue import TripFilter
+
 if TYPE_CHECKING:
     from .calibration import LogisticModel
     from .query import Query
@@ -168,16 +170,25 @@ def make_citation(n: int, hit: "Hit", spans: list[tuple[int, int]], searcher: "S
 
 
 def nearest_documents(retrieval: "Retrieval", searcher: "Searcher", n: int = 3) -> list[NearestDocument]:
-    """The best-retrieved documents, first the best one."""
-    seen: dict[str, NearestDocument] = {}
+    """The best-retrieved document first, then the trips of the organisations the question names
+    ("포항시 일본 출장" with no such trip offers 포항시's trips, not news that share only 일본 and
+    출장), then the other retrieved documents."""
+    scores: dict[str, float] = {}
     for hit in retrieval.hits:
-        src = hit.chunk.source
-        if src not in seen:
-            doc = searcher.index.documents.get(src)
-            seen[src] = NearestDocument(src, doc.facts.display_title() if doc else "", round(hit.score, 4))
-        if len(seen) >= n:
-            break
-    return list(seen.values())
+        scores.setdefault(hit.chunk.source, hit.score)
+    retrieved = list(scores)
+    named: list[str] = []
+    catalogue = searcher.index.catalogue
+    if catalogue is not None:
+        for organisation in dict.fromkeys(o for name in retrieval.query.names if (o := searcher.stats.organisation_for([name]))):
+            named += [r.source for r in catalogue.trips(TripFilter(organisation=organisation))]
+    named_first = [src for src in retrieved if src in named] + named  # retrieval order, then the catalogue's
+    chosen = list(dict.fromkeys([*retrieved[:1], *named_first, *retrieved[1:]]))[:n]
+    out = []
+    for src in chosen:
+        doc = searcher.index.documents.get(src)
+        out.append(NearestDocument(src, doc.facts.display_title() if doc else "", round(scores.get(src, 0.0), 4)))
+    return out
 
 
 def not_found(retrieval: "Retrieval", searcher: "Searcher", evidence: float = 0.0, text: str = NOT_FOUND_TEXT) -> Answer:

@@ -101,3 +101,17 @@ def test_key_matching_ignores_spacing_and_case():
     assert key_present("탄소 중립 전략을 발표", ["탄소중립"])
     assert key_present("the NET-ZERO transition", ["net-zero transition"])
     assert not key_present("요코하마", ["파리", "런던"])
+
+
+def test_a_refusal_offers_the_trips_of_the_organisation_the_question_names():
+    """No 포항시 trip went to Japan: the nearest documents are 포항시's trips, not news articles that
+    share only 일본 and 출장 (the best-retrieved document stays first)."""
+    from eval.dev import REALTRIPS, open_realtrips
+
+    if not REALTRIPS.is_dir():
+        pytest.skip(f"realtrips-dev corpus not found: {REALTRIPS}")
+    qa = open_realtrips()
+    answer = qa.ask("포항시 일본 출장 뭐 하러 갔어?")
+    assert answer.abstained
+    pohang = {r.source for r in qa.trips() if "포항시" in r.organisation}
+    assert len(pohang & {d.source for d in answer.nearest}) == 2
