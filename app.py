@@ -293,8 +293,10 @@ def build_app(qa: QA) -> gr.Blocks:
             gr.Warning("질문을 입력해 주세요.")
             yield history, answers, gr.skip(), gr.skip(), message
             return
-        if len(message) > qa.settings.max_question_chars:
-            gr.Warning(f"질문이 너무 깁니다 ({len(message):,}자, 최대 {qa.settings.max_question_chars:,}자). 줄여서 다시 물어 주세요.")
+        try:
+            qa.check_question(message)
+        except ValueError as exc:  # too long: said before anything is added to the conversation
+            gr.Warning(str(exc))
             yield history, answers, gr.skip(), gr.skip(), message
             return
         where = trip_filter(country, organisation, date_from, date_to)  # a bad date stops here, visibly

@@ -30,6 +30,12 @@ def _flat(text: str) -> str:
     return re.sub(r"\s+", "", text or "")
 
 
+def read_labels(path: Path) -> list[dict[str, str]]:
+    """The rows of a facts.tsv-style labels file."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
+
+
 def labelled(row: dict[str, str], name: str) -> str:
     column = {"countries": "countries_in_text"}.get(name, name)
     return (row.get(column) or "").strip()
@@ -109,8 +115,7 @@ def main() -> None:
     args = parser.parse_args()
     corpus = [args.labels.parent / "corpus"] + ([SEEDS] if args.labels == REALTRIPS.parent / "facts.tsv" else [])
     qa = QA.open(Settings(index_dir=args.index_dir, corpus=corpus))
-    with args.labels.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t"))
+    rows = read_labels(args.labels)
     records = {r.source: r for r in qa.index.catalogue.trips()}
     scores = score(records, rows)
     if args.json:

@@ -79,28 +79,23 @@ def main() -> None:
     questions = load_questions(REALTRIPS_QA)
     for split in ([args.split] if args.split else ["holdout", "tune"]):
         chosen = select_split(questions, split)
-        print(f"\n## realtrips_dev.jsonl · {split} ({len(chosen)})\n")
-        summaries = compare(qa, chosen)
-        print(format_summary(summaries["ours"]))
-        print()
-        print(format_table(summaries, ours="ours"))
+        print_comparison(f"realtrips_dev.jsonl · {split} ({len(chosen)})", qa, chosen)
         print("\n후속 질문:", run_followups(qa, split=split))
     if not args.split:
         # Questions written after the models were fitted, over tune documents: never fitted on.
         fresh = load_questions(FRESH_QA)
-        print(f"\n## realtrips_fresh.jsonl ({len(fresh)}, never fitted on)\n")
-        summaries = compare(qa, fresh)
-        print(format_summary(summaries["ours"]))
-        print()
-        print(format_table(summaries, ours="ours"))
-    seeds = open_seeds()
+        print_comparison(f"realtrips_fresh.jsonl ({len(fresh)}, never fitted on)", qa, fresh)
     seed_questions = load_questions(SEEDS_QA)
-    print(f"\n## seeds_dev.jsonl ({len(seed_questions)})\n")
-    summaries = compare(seeds, seed_questions)
+    print_comparison(f"seeds_dev.jsonl ({len(seed_questions)})", open_seeds(), seed_questions)
+
+
+def print_comparison(title: str, qa: QA, questions: list[Question]) -> None:
+    """Our summary, then ours and the textbook pipeline side by side, under a `## title` heading."""
+    print(f"\n## {title}\n")
+    summaries = compare(qa, questions)
     print(format_summary(summaries["ours"]))
     print()
     print(format_table(summaries, ours="ours"))
-
 
 if __name__ == "__main__":
     main()

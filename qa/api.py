@@ -49,7 +49,7 @@ from .extractive import EMBEDDING_FEATURES as SENTENCE_EMBEDDING_FEATURES
 from .refusal import EMBEDDING_FEATURES, evidence_features
 from .retrieve import HybridRetriever, Retrieval, Searcher
 from .route import catalogue_answer, merge_filters
-from .settings import Settings
+from .settings import MAX_TOP_K, Settings
 from .uploads import UploadOutcome, save_uploads
 
 log = logging.getLogger(__name__)
@@ -211,6 +211,17 @@ class QA:
         assert answer is not None
         return answer
 
+    def check_question(self, question: str) -> str:
+        """`question` stripped, or ValueError with a Korean message when it is empty or too long
+        (bounded work per question: a 100,000-character "question" would take minutes)."""
+        question = question.strip()
+        if not question:
+            raise ValueError("질문이 비어 있습니다")
+        if len(question) > self.settings.max_question_chars:
+            raise ValueError(f"질문이 너무 깁니다 ({len(question):,}자, 최대 {self.settings.max_question_chars:,}자). "
+                             "줄여서 다시 물어 주세요.")
+        return question
+
     def stream(
         self,
         question: str,
@@ -225,15 +236,9 @@ class QA:
         Raises LLMConfigError when the LLM is asked for but misconfigured (wrong key, model
         or URL). An LLM that is down, slow or failing gives the extractive answer with a notice.
         """
-        question = question.strip()
-        if not question:
-            raise ValueError("질문이 비어 있습니다")
-        # Bounded work per question: a 100,000-character "question" would take minutes.
-        if len(question) > self.settings.max_question_chars:
-            raise ValueError(f"질문이 너무 깁니다 ({len(question):,}자, 최대 {self.settings.max_question_chars:,}자). "
-                             "줄여서 다시 물어 주세요.")
-        if k is not None and not 1 <= k <= 50:
-            raise ValueError(f"참고할 문단 수(k)는 1~50 사이여야 합니다 (받은 값: {k})")
+        question = self.check_question(question)
+        if k is not None and not 1 <= k <= MAX_TOP_K:
+            raise ValueError(f"참고할 문단 수(k)는 1~{MAX_TOP_K} 사이여야 합니다 (받은 값: {k})")
         t0 = time.perf_counter()
         turns = [h.to_json() if isinstance(h, Answer) else h for h in history]
         searcher = self._searcher  # one consistent index for the whole question

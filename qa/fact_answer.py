@@ -50,22 +50,22 @@ def trip_label(r: TripRecord) -> str:
 def fact_sentence(kind: str, r: TripRecord, query: Query | None = None, labelled: bool = True) -> str | None:
     """The answer sentence for one trip, or None when the record lacks the fact (`labelled`: the
     sentence names the trip; a second fact of the same trip does not repeat it)."""
-    label = trip_label(r) if labelled else ""
+    label = f"{trip_label(r)} " if labelled else ""
     dates = date_range(r)
     duration = r.duration_text or (f"{r.duration_days}일" if r.duration_days else "")
     if kind == "duration" and duration:
-        return f"{label} 출장 기간은 {duration}" + (f"({dates})" if dates else "") + "입니다."
+        return f"{label}출장 기간은 {duration}" + (f"({dates})" if dates else "") + "입니다."
     if kind == "when" and dates:
-        return f"{label} 출장은 {dates}" + (f"({duration})" if duration else "") + "입니다."
+        return f"{label}출장은 {dates}" + (f"({duration})" if duration else "") + "입니다."
     if kind == "count" and r.traveller_count:
-        return f"{label} 출장 인원은 {r.traveller_count}명입니다."
+        return f"{label}출장 인원은 {r.traveller_count}명입니다."
     if kind == "where" and (r.countries or r.cities):
         cities = f" ({', '.join(r.cities)})" if r.countries and r.cities else ", ".join(r.cities)
-        return f"{label} 출장지는 {'·'.join(r.countries)}{cities}입니다."
+        return f"{label}출장지는 {'·'.join(r.countries)}{cities}입니다."
     if kind == "who" and query is not None and query.asks_organisation and r.organisation:
         return f"{r.title and f'「{r.title}」 ' or ''}출장은 {r.organisation}의 출장입니다."
     if kind == "who" and r.travellers:  # people: only when the report names them
-        return f"{label} 출장자는 {', '.join(r.travellers)}입니다."
+        return f"{label}출장자는 {', '.join(r.travellers)}입니다."
     if kind == "who" and r.organisation:  # "누가 갔어?" of a report that names no one: who sent them, how many
         people = f"{r.traveller_count}명이" if r.traveller_count else ""
         return (f"{r.title and f'「{r.title}」 ' or ''}출장은 {r.organisation}에서 {people} 다녀왔습니다. "
@@ -147,7 +147,7 @@ class FactAnswerer:
             fields = tuple(dict.fromkeys(f for k in (query.answer_type, *(k for k, _ in more)) for f in _FIELDS[k]))
             citations.append(trip_citation(n, record, doc.text if doc else "", fields))
             segments.append(Segment(sentence, (n,)))
-            segments.extend(Segment(s.strip(), (n,)) for _, s in more)
+            segments.extend(Segment(s, (n,)) for _, s in more)
             if query.answer_type == "where" and not record.cities:
                 # The catalogue knows the country only: the report's own sentence names the places.
                 # A sentence naming a place the question did not (never a bare organisation line).

@@ -13,6 +13,10 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+# The most passages a question may be answered from (the setting's bound and `k` per question).
+MAX_TOP_K = 50
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="QA_", extra="forbid", frozen=True)
 
@@ -59,7 +63,7 @@ class Settings(BaseSettings):
     chunk_overlap_sentences: int = Field(1, ge=0, description="Sentences repeated at the start of the next chunk.")
 
     # --- retrieval -----------------------------------------------------------
-    top_k: int = Field(5, ge=1, le=50, description="Passages handed to the answer step.")
+    top_k: int = Field(5, ge=1, le=MAX_TOP_K, description="Passages handed to the answer step.")
     max_question_chars: int = Field(1000, ge=10, description="Longer questions are refused with a Korean message.")
     candidates: int = Field(40, ge=5, description="Candidates taken from each of the dense and keyword indexes.")
     fusion: Literal["minmax", "rrf"] = Field("minmax", description="How dense and keyword scores are combined.")

@@ -38,16 +38,22 @@ def test_seed_dev_set_floors(seed_qa):
     assert summary["key_recall_by_type"]["trip-set"] >= 0.95  # reached 1.0
 
 
-def test_realtrips_holdout_floors():
-    """The holdout split of realtrips_dev.jsonl (documents nothing was fitted on), over the
-    realtrips-dev corpus read from ../shared plus the seeds."""
-    from eval.dev import REALTRIPS, REALTRIPS_QA, open_realtrips
+@pytest.fixture(scope="module")
+def realtrips_qa():
+    """The realtrips-dev corpus read from ../shared plus the seeds (skipped without it)."""
+    from eval.dev import REALTRIPS, open_realtrips
 
     if not REALTRIPS.is_dir():
         pytest.skip(f"realtrips-dev corpus not found: {REALTRIPS}")
-    qa = open_realtrips()
+    return open_realtrips()
+
+
+def test_realtrips_holdout_floors(realtrips_qa):
+    """The holdout split of realtrips_dev.jsonl (documents nothing was fitted on)."""
+    from eval.dev import REALTRIPS_QA
+
     questions = select_split(load_questions(REALTRIPS_QA), "holdout")
-    summary = summarise(questions, run_questions(qa, questions))
+    summary = summarise(questions, run_questions(realtrips_qa, questions))
     print(summary)
     # Reached (python -m eval.dev --split holdout), 182 answerable and 20 unanswerable questions:
     # 0.962 / 0.753 / 0.80 / 0.038. Floors one or two questions below.
@@ -57,14 +63,12 @@ def test_realtrips_holdout_floors():
     assert summary["abstained_answerable"] <= 0.05
 
 
-def test_realtrips_fresh_floors():
+def test_realtrips_fresh_floors(realtrips_qa):
     """90 questions written after the models were fitted (over tune documents), never fitted on."""
-    from eval.dev import FRESH_QA, REALTRIPS, open_realtrips
+    from eval.dev import FRESH_QA
 
-    if not REALTRIPS.is_dir():
-        pytest.skip(f"realtrips-dev corpus not found: {REALTRIPS}")
     questions = load_questions(FRESH_QA)
-    summary = summarise(questions, run_questions(open_realtrips(), questions))
+    summary = summarise(questions, run_questions(realtrips_qa, questions))
     print(summary)
     # Reached: 0.971 / 0.750 / 0.41 / 0.015 (68 answerable, 22 unanswerable).
     assert summary["gold_source_cited"] >= 0.95
@@ -73,19 +77,13 @@ def test_realtrips_fresh_floors():
     assert summary["abstained_answerable"] <= 0.04
 
 
-def test_catalogue_field_accuracy_on_realtrips_dev():
+def test_catalogue_field_accuracy_on_realtrips_dev(realtrips_qa):
     """Every catalogue field against the hand-read labels of realtrips-dev (`python -m eval.catalogue`)."""
-    import csv
+    from eval.catalogue import read_labels, score
+    from eval.dev import REALTRIPS
 
-    from eval.catalogue import score
-    from eval.dev import REALTRIPS, open_realtrips
-
-    if not REALTRIPS.is_dir():
-        pytest.skip(f"realtrips-dev corpus not found: {REALTRIPS}")
-    qa = open_realtrips()
-    with (REALTRIPS.parent / "facts.tsv").open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t"))
-    scores = score({r.source: r for r in qa.index.catalogue.trips()}, rows)
+    rows = read_labels(REALTRIPS.parent / "facts.tsv")
+    scores = score({r.source: r for r in realtrips_qa.index.catalogue.trips()}, rows)
     right = {name: s.right / s.labelled for name, s in scores.items()}
     print(right)
     # Reached: countries 0.94, organisation 0.84 (news bodies are left empty), title, dates and
@@ -103,15 +101,10 @@ def test_key_matching_ignores_spacing_and_case():
     assert not key_present("요코하마", ["파리", "런던"])
 
 
-def test_a_refusal_offers_the_trips_of_the_organisation_the_question_names():
+def test_a_refusal_offers_the_trips_of_the_organisation_the_question_names(realtrips_qa):
     """No 포항시 trip went to Japan: the nearest documents are 포항시's trips, not news articles that
     share only 일본 and 출장 (the best-retrieved document stays first)."""
-    from eval.dev import REALTRIPS, open_realtrips
-
-    if not REALTRIPS.is_dir():
-        pytest.skip(f"realtrips-dev corpus not found: {REALTRIPS}")
-    qa = open_realtrips()
-    answer = qa.ask("포항시 일본 출장 뭐 하러 갔어?")
+    answer = realtrips_qa.ask("포항시 일본 출장 뭐 하러 갔어?")
     assert answer.abstained
-    pohang = {r.source for r in qa.trips() if "포항시" in r.organisation}
+    pohang = {r.source for r in realtrips_qa.trips() if "포항시" in r.organisation}
     assert len(pohang & {d.source for d in answer.nearest}) == 2
