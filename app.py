@@ -19,12 +19,14 @@ import threading
 from pathlib import Path
 
 import gradio as gr
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from qa import QA, Settings
 from qa.answer import NEAREST_INTRO
 from qa.catalogue import DOC_TYPES, TripFilter, TripRecord, trips_csv
 from qa.cli import TqdmProgress
-from qa.feedback import record_feedback
+from qa.feedback import MAX_COMMENT_CHARS, record_feedback
 from qa.generate import LLMConfigError
 from qa.index import IndexedDocument, IndexUnavailable
 
@@ -410,7 +412,8 @@ def build_app(qa: QA) -> gr.Blocks:
     countries = sorted({c for t in trip_values for c in t.countries})
     organisations = sorted({t.organisation for t in trip_values if t.organisation})
 
-    with gr.Blocks(title=TITLE, analytics_enabled=False) as app:
+    # Uploaded and exported files Gradio keeps are deleted after a day (checked hourly).
+    with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=(3600, 86400)) as app:
         gr.Markdown(f"# {TITLE}\n공무원 국외출장 결과보고서와 관련 기사에서 답을 찾아, 근거 구절과 함께 보여 줍니다.")
         answers = gr.State([])
         pending_feedback = gr.State(None)
@@ -445,7 +448,8 @@ def build_app(qa: QA) -> gr.Blocks:
                             elem_id="qa-chat",
                         )
                         with gr.Row(visible=False) as comment_row:
-                            comment = gr.Textbox(label="의견 (선택)", placeholder="무엇이 좋았거나 틀렸나요?", scale=4)
+                            comment = gr.Textbox(label="의견 (선택)", placeholder="무엇이 좋았거나 틀렸나요?", scale=4,
+                                                 max_length=MAX_COMMENT_CHARS)
                             send = gr.Button("의견 보내기", scale=1)
                         with gr.Row():
                             question = gr.Textbox(
@@ -487,9 +491,9 @@ def build_app(qa: QA) -> gr.Blocks:
                     f"보고서 파일을 추가하면 바로 색인되어 질문에 쓰입니다. "
                     f"가능한 형식: {', '.join(settings.upload_types)} · 파일당 최대 {limit}"
                 )
-                files = gr.File(
-                    label="파일", file_count="multiple", file_types=list(settings.upload_types), elem_id="qa-upload"
-                )
+                # No `file_types` here: Gradio would refuse the whole batch, in English, for one
+                # file of another type. Each file is checked on its own (qa.uploads), in Korean.
+                files = gr.File(label="파일", file_count="multiple", elem_id="qa-upload")
                 add_button = gr.Button("색인에 추가", variant="primary")
                 upload_result = gr.Markdown(elem_id="qa-upload-result")
                 ingest = gr.Markdown(elem_id="qa-ingest")  # filled on page load (below), fresh after rebuilds
@@ -561,16 +565,32 @@ def main() -> None:
     serve(qa, args.host, args.port, share=args.share)
 
 
+SESSIONS_KEPT = 1000
+
+
+def allowed_hosts(host: str, settings: Settings) -> list[str]:
+    """The Host headers the server accepts: the address it listens on, localhost, and the configured
+    names. Listening on every address (0.0.0.0) without configured names accepts any host."""
+    if host in ("0.0.0.0", "::") and not settings.allowed_hosts:
+        return ["*"]
+    local = ["127.0.0.1", "localhost", "[::1]"]
+    return list(dict.fromkeys([host, *local, *settings.allowed_hosts]))
+
+
 def serve(qa: QA, host: str = "127.0.0.1", port: int = 7860, share: bool = False, block: bool = True) -> gr.Blocks:
     """Serve the page. Questions run 8 at a time; an upload's rebuild never blocks them (QA swaps indexes)."""
     # Gradio's own ceiling stops huge bodies early; the per-file limit with a Korean message is ours.
     ceiling = int(qa.settings.upload_max_mb * 4 * 2**20)
     app = build_app(qa).queue(default_concurrency_limit=8)
     app.launch(
+        app_kwargs={"middleware": [Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(host, qa.settings))]},
         server_name=host,
         server_port=port,
         share=share,
         max_file_size=ceiling,
+        # Per-visitor state (the conversation) of at most this many sessions is kept: memory stays
+        # bounded however many visitors come (eval/soak.py prints the curve).
+        state_session_capacity=SESSIONS_KEPT,
         css=CSS,
         js=JS,
         footer_links=["api"],

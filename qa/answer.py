@@ -28,19 +28,6 @@ NOT_FOUND_TEXT = "죄송합니다. 보유한 출장 보고서에서 관련 내�
 NEAREST_INTRO = "가장 가까운 문서"
 MARKER = re.compile(r"\[(\d+)\]")  # how a segment's citations are written in Answer.answer
 
-# Text in a document that talks to an AI ("이전 지시를 무시하고 …"): data, never an answer or support.
-_INSTRUCTION = re.compile(
-    r"(지시|명령|프롬프트|지침)[을를은는이가]?\s*(모두\s*)?(무시|따르지)|(이전|위|앞)의?\s*(규칙|내용)[을를]?\s*무시|"
-    r"시스템\s*프롬프트|"
-    r"ignore\s+(all\s+|any\s+)?(the\s+)?(previous|prior|above)\s+(instructions|rules)|system\s+prompt",
-    re.I,
-)
-
-
-def looks_like_instruction(text: str) -> bool:
-    return bool(_INSTRUCTION.search(text))
-
-
 @dataclass(frozen=True)
 class Citation:
     n: int

@@ -34,11 +34,13 @@ from .generate import (
 )
 from .index import (
     BuildReport,
+    CorpusMismatch,
     IndexedDocument,
     IndexUnavailable,
     LoadedIndex,
     ProgressFn,
     build_index,
+    current_folder,
     indexed_corpus,
     load_index,
     stale_reason,
@@ -62,6 +64,8 @@ class QA:
         self.settings = settings
         self._lock = threading.Lock()
         self._build_lock = threading.Lock()  # one build at a time; questions never wait for it
+        # Slow LLM answers must not take every worker: beyond these, questions get the extractive answer.
+        self._llm_slots = threading.BoundedSemaphore(settings.llm_concurrency)
         self._searcher = Searcher(index, get_embedder(settings.embedder, settings), settings)
         models = calibration_dir(settings.calibration_dir, settings.index_dir)
         embedder = self._searcher.embedder.model_id
@@ -87,11 +91,31 @@ class QA:
         built_from = indexed_corpus(settings.index_dir)
         if built_from and "corpus" not in settings.model_fields_set:
             settings = settings.model_copy(update={"corpus": built_from})
-        if build_if_stale:
-            reason = stale_reason(settings, settings.corpus, settings.index_dir)
-            if reason:
-                log.warning("색인을 새로 만듭니다: %s", reason)
-                build_index(settings.corpus, settings.index_dir, settings, progress)
+        if not build_if_stale:
+            return cls(settings, load_index(settings.index_dir))
+        reason = stale_reason(settings, settings.corpus, settings.index_dir)
+        if reason is None:
+            try:
+                index = load_index(settings.index_dir)
+                if index.folder == current_folder(settings.index_dir):
+                    return cls(settings, index)
+                reason = "지금 빌드가 손상되어 이전 빌드를 읽었습니다"
+            except IndexUnavailable as exc:  # a damaged file the manifest does not show
+                reason = str(exc)
+        log.warning("색인을 새로 만듭니다: %s", reason)
+        try:
+            build_index(settings.corpus, settings.index_dir, settings, progress)
+        except CorpusMismatch:
+            raise
+        except IndexUnavailable as exc:
+            # A build that cannot finish (a full disk, no readable file) leaves the last good
+            # index in place: start on it rather than not at all.
+            try:
+                index = load_index(settings.index_dir)
+            except IndexUnavailable:
+                raise exc from None
+            log.warning("색인을 새로 만들지 못해 이전 색인으로 시작합니다: %s", exc)
+            return cls(settings, index)
         return cls(settings, load_index(settings.index_dir))
 
     @property
@@ -138,7 +162,15 @@ class QA:
         )
         if not any(o.ok for o in outcomes):
             return outcomes, None
-        report = self.rebuild(progress=progress)
+        try:
+            report = self.rebuild(progress=progress)
+        except IndexUnavailable as exc:
+            # The build could not finish (a full disk): the files leave the corpus again, so that
+            # the next start does not retry them forever; the current index keeps answering.
+            for o in outcomes:
+                if o.ok:
+                    (root / o.source).unlink(missing_ok=True)
+            return [UploadOutcome(o.name, False, str(exc)) if o.ok else o for o in outcomes], None
         failed = {f.file: f.reason for f in report.errors}
         duplicates = {f.file: f.duplicate_of for f in report.files if f.status == "duplicate"}
         checked = []
@@ -293,8 +325,13 @@ class QA:
         elif scope:
             notices.append("이전 답변의 문서에서 찾은 답입니다.")
         t1 = time.perf_counter()
+        flagged = list(dict.fromkeys(h.chunk.source for h in retrieval.hits if h.row in searcher.quarantined))
+        if flagged:
+            notices.append(f"{', '.join(flagged)}의 구절 중 AI에게 지시하는 듯한 문장이 있는 구절은 답과 근거에 쓰지 않았습니다.")
 
-        if model is not None and not answer.abstained:
+        if model is not None and not answer.abstained and not self._llm_slots.acquire(blocking=False):
+            notices.append("LLM 요청이 많아 보고서 발췌로 답합니다.")
+        elif model is not None and not answer.abstained:
             # The offline checks decide whether the reports hold an answer at all;
             # the model only words it.
             reply = ""
@@ -311,6 +348,8 @@ class QA:
             except LLMUnavailable as exc:
                 log.info("LLM unavailable: %s", exc)
                 notices.append(f"{exc}. 보고서 발췌로 답합니다.")
+            finally:
+                self._llm_slots.release()
         if notices or answer.notice:
             answer.notice = " ".join([answer.notice, *notices]).strip()
         answer.question = question

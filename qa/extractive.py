@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .answer import Answer, AnswerContext, Segment, looks_like_instruction, make_citation, weighted_share
+from .answer import Answer, AnswerContext, Segment, make_citation, weighted_share
 from .facts import GENERIC_TITLES, places_named
 from .korean import content_morphemes
 from .query import Query, is_english
@@ -94,6 +94,8 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
     out: list[tuple[Candidate, dict[str, float]]] = []
     owns: list[tuple[set[str], set[str], list[str]]] = []
     for rank, hit in enumerate(retrieval.hits):
+        if hit.row in searcher.quarantined:
+            continue
         doc = index.documents.get(hit.chunk.source)
         title = doc.facts.title if doc else ""
         doc_end = len(doc.text) if doc else -1
@@ -117,7 +119,7 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
             previous.append(own)
             # The title restates the topic, unless it is all the document says (a one-line note).
             is_title = text == title and len(hit.chunk.sentences) > 1
-            if not own or is_title or text in GENERIC_TITLES or looks_like_instruction(text) or display(text) in ctx.exclude:
+            if not own or is_title or text in GENERIC_TITLES or display(text) in ctx.exclude:
                 continue
             typed = 1.0 if evidence is not None and evidence.search(text) else 0.0
             if query.answer_type == "where" and not typed:

@@ -1,7 +1,9 @@
 """Users' 👍/👎 on answers, appended to a JSON-lines log the eval suite can read.
 
 One line per event. A comment sent after the verdict repeats the record with the same
-`id` and the comment filled in: the last line of an id wins.
+`id` and the comment filled in: the last line of an id wins. Comments are cut at
+MAX_COMMENT_CHARS, and a log past its size limit is rotated to `<name>.1` (one older log
+is kept), so no visitor can fill the disk through the feedback box.
 """
 
 from __future__ import annotations
@@ -14,9 +16,13 @@ from pathlib import Path
 
 _lock = threading.Lock()
 
+MAX_COMMENT_CHARS = 2000
+MAX_LOG_BYTES = 20 * 2**20
+
 
 def record_feedback(
-    log_path: Path, answer: dict, verdict: str, comment: str = "", feedback_id: str | None = None
+    log_path: Path, answer: dict, verdict: str, comment: str = "", feedback_id: str | None = None,
+    max_log_bytes: int = MAX_LOG_BYTES,
 ) -> str:
     """Append one feedback record; returns its id. `answer` is `Answer.to_json()`."""
     if verdict not in ("up", "down"):
@@ -25,32 +31,40 @@ def record_feedback(
     record = {
         "id": feedback_id,
         "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "question": answer.get("question", ""),
-        "answer": answer.get("answer", ""),
+        "question": _cut(str(answer.get("question", "")), MAX_COMMENT_CHARS),
+        "answer": _cut(str(answer.get("answer", "")), 4 * MAX_COMMENT_CHARS),
         "abstained": answer.get("abstained", False),
         "citations": [
             {k: c.get(k) for k in ("n", "source", "section", "page", "quote")} for c in answer.get("citations", [])
         ],
         "mode": answer.get("mode", ""),
         "verdict": verdict,
-        "comment": comment.strip(),
+        "comment": _cut(comment.strip(), MAX_COMMENT_CHARS),
     }
     log_path = Path(log_path)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     line = json.dumps(record, ensure_ascii=False) + "\n"
-    with _lock, log_path.open("a", encoding="utf-8") as fh:
-        fh.write(line)
+    with _lock:
+        if log_path.exists() and log_path.stat().st_size + len(line.encode()) > max_log_bytes:
+            log_path.replace(log_path.with_name(log_path.name + ".1"))
+        with log_path.open("a", encoding="utf-8") as fh:
+            fh.write(line)
     return feedback_id
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def read_feedback(log_path: Path) -> list[dict]:
     """The latest record of each id, in first-seen order."""
     latest: dict[str, dict] = {}
     path = Path(log_path)
-    if not path.exists():
-        return []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            rec = json.loads(line)
-            latest[rec["id"]] = rec
+    for part in (path.with_name(path.name + ".1"), path):  # the rotated log first
+        if not part.exists():
+            continue
+        for line in part.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                rec = json.loads(line)
+                latest[rec["id"]] = rec
     return list(latest.values())

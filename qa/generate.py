@@ -10,15 +10,18 @@ removed; when none is left, the caller falls back to the extractive answer.
 from __future__ import annotations
 
 import html
+import queue
 import re
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
-from .answer import Answer, Citation, Segment, looks_like_instruction, make_citation, not_found, weighted_share
+from .answer import Answer, Citation, Segment, make_citation, not_found, weighted_share
 from .korean import content_morphemes
 from .prompts import load_prompt
 from .retrieve import Hit, Retrieval, Searcher
@@ -26,6 +29,7 @@ from .settings import Settings
 
 _MARKERS = re.compile(r"\[\s*(\d+(?:\s*[,，]\s*\d+)*)\s*\]")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?。])\s+|(?<=\])\s+(?!\[)|\n+")
+QUARANTINED_PASSAGE = "(AI에게 지시하는 문장이 있어 뺀 구절입니다)"
 _NOT_FOUND_HINTS = ("찾을 수 없", "포함되어 있지 않", "나와 있지 않", "언급되어 있지 않")
 
 
@@ -50,7 +54,7 @@ def make_chat_model(settings: Settings) -> BaseChatModel:
         model=settings.llm_model,
         base_url=settings.llm_base_url,
         api_key=key,
-        timeout=settings.llm_timeout,
+        timeout=min(settings.llm_timeout, settings.llm_deadline),
         max_retries=settings.llm_max_retries,  # the openai client backs off exponentially
         temperature=settings.llm_temperature,
     )
@@ -74,7 +78,8 @@ def _translate_error(exc: Exception, settings: Settings) -> Exception:
         return LLMUnavailable(f"LLM 서버에 연결할 수 없습니다: {settings.llm_base_url}")
     if isinstance(exc, openai.APIStatusError):
         return LLMUnavailable(f"LLM 서버 오류 (HTTP {exc.status_code})")
-    return exc
+    # Anything else is a reply we could not read (not JSON, not a stream, a broken stream).
+    return LLMUnavailable(f"LLM 서버의 답을 읽을 수 없습니다 ({exc.__class__.__name__})")
 
 
 # --------------------------------------------------------------------------- prompt
@@ -95,9 +100,11 @@ def format_passages(hits: list[Hit], searcher: Searcher) -> str:
         doc = searcher.index.documents.get(hit.chunk.source)
         where = f"{hit.chunk.page}쪽" if hit.chunk.page else hit.chunk.section
         title = doc.facts.title if doc else ""
+        # A passage that talks to an AI is not shown to the model at all.
+        text = QUARANTINED_PASSAGE if hit.row in searcher.quarantined else as_data(hit.chunk.text)
         blocks.append(
             f'<passage n="{n}" source="{_attr(hit.chunk.source)}" location="{_attr(where)}" title="{_attr(title)}">\n'
-            f"{as_data(hit.chunk.text)}\n</passage>"
+            f"{text}\n</passage>"
         )
     return "\n".join(blocks)
 
@@ -120,25 +127,63 @@ def condense_messages(history: list[dict], question: str) -> list[BaseMessage]:
 # --------------------------------------------------------------------------- calling
 
 
-def stream_text(model: BaseChatModel, messages: list[BaseMessage], settings: Settings) -> Iterator[str]:
-    """The model's reply, piece by piece; errors become LLMConfigError / LLMUnavailable."""
+def _bounded(produce: Callable[[Callable[[str], None]], None], settings: Settings) -> Iterator[str]:
+    """The pieces `produce` emits, read from a worker thread: the whole reply must arrive within
+    `llm_deadline` seconds and stay under `llm_max_reply_chars`, however the server behaves
+    (a hang, one piece every 20 s, a 10 MB body). Errors become LLMConfigError / LLMUnavailable.
+    An abandoned worker ends with its own request timeout; its pieces are dropped."""
+    pieces: queue.Queue = queue.Queue()
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            produce(lambda piece: None if stop.is_set() else pieces.put(("piece", piece)))
+            pieces.put(("end", None))
+        except BaseException as exc:  # noqa: BLE001 - handed to the reader
+            pieces.put(("error", exc))
+
+    threading.Thread(target=work, daemon=True, name="llm-reply").start()
+    deadline = time.monotonic() + settings.llm_deadline
+    size = 0
     try:
+        while True:
+            try:
+                kind, value = pieces.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise LLMUnavailable(f"LLM 답변이 {settings.llm_deadline:g}초 안에 끝나지 않았습니다") from None
+            if kind == "end":
+                return
+            if kind == "error":
+                if isinstance(value, LLMConfigError | LLMUnavailable):
+                    raise value
+                raise _translate_error(value, settings) from value
+            size += len(value)
+            if size > settings.llm_max_reply_chars:
+                raise LLMUnavailable(f"LLM 답변이 너무 깁니다 ({settings.llm_max_reply_chars:,}자 초과)")
+            yield value
+    finally:
+        stop.set()
+
+
+def stream_text(model: BaseChatModel, messages: list[BaseMessage], settings: Settings) -> Iterator[str]:
+    """The model's reply, piece by piece, within the deadline and size limit (see `_bounded`)."""
+
+    def produce(emit: Callable[[str], None]) -> None:
         for chunk in model.stream(messages):
             if chunk.content:
-                yield chunk.content if isinstance(chunk.content, str) else str(chunk.content)
-    except (LLMConfigError, LLMUnavailable):
-        raise
-    except Exception as exc:  # the openai client's errors, translated once here
-        raise _translate_error(exc, settings) from exc
+                emit(chunk.content if isinstance(chunk.content, str) else str(chunk.content))
+
+    return _bounded(produce, settings)
 
 
 def condense_question(model: BaseChatModel, history: list[dict], question: str, settings: Settings) -> str:
     """A standalone version of a follow-up question (first line of the model's reply; not streamed)."""
-    try:
+
+    def produce(emit: Callable[[str], None]) -> None:
         reply = model.invoke(condense_messages(history, question)).content
-    except Exception as exc:
-        raise _translate_error(exc, settings) from exc
-    text = reply.strip() if isinstance(reply, str) else ""
+        emit(reply if isinstance(reply, str) else "")
+
+    text = "".join(_bounded(produce, settings)).strip()
     line = text.splitlines()[0].strip().strip('"“”') if text else ""
     return line if 2 <= len(line) <= 300 else question
 
@@ -170,12 +215,8 @@ def split_marked_sentences(text: str) -> list[tuple[str, list[int]]]:
 
 
 def _support_terms(hit: Hit, searcher: Searcher) -> set[str]:
-    """A passage's content morphemes, leaving out sentences that address an AI."""
-    spans = hit.chunk.sentences
-    if not any(looks_like_instruction(hit.chunk.text[s:e]) for s, e in spans):
-        return searcher.terms_of(hit.row)
-    kept = " ".join(hit.chunk.text[s:e] for s, e in spans if not looks_like_instruction(hit.chunk.text[s:e]))
-    return set(content_morphemes(hit.chunk.header + "\n" + kept))
+    """A passage's content morphemes; none for a passage that talks to an AI (it supports nothing)."""
+    return set() if hit.row in searcher.quarantined else searcher.terms_of(hit.row)
 
 
 def check_sentence(
@@ -193,10 +234,7 @@ def check_sentence(
         overlap = weighted_share(terms, _support_terms(hit, searcher), searcher)
         rows = searcher.index.sentence_rows[hit.row]
         sims = searcher.index.sentence_vectors[rows].astype(np.float32) @ vector if rows and vector is not None else []
-        sims = [
-            -1.0 if looks_like_instruction(hit.chunk.text[s:e]) else float(v)
-            for (s, e), v in zip(hit.chunk.sentences, sims)
-        ]
+        sims = [-1.0 if hit.row in searcher.quarantined else float(v) for v in sims]
         sim = float(max(sims)) if len(sims) else 0.0
         spans = ()
         if len(sims):

@@ -25,6 +25,7 @@ embedded.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import json
@@ -48,7 +49,7 @@ from .embed import IndexEmbeddings, get_embedder
 from .facts import DocumentFacts, extract_facts
 from .keyword import KeywordIndex
 from .korean import content_morphemes_batch
-from .load import LoadError, load_file
+from .load import HTML_SUFFIXES, TEXT_SUFFIXES, LoadError, load_file
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,10 @@ class IndexUnavailable(Exception):
 
 class CorpusMismatch(IndexUnavailable):
     """A build would replace an index of another corpus (its documents would be lost)."""
+
+
+class DiskFull(IndexUnavailable):
+    """Not enough free space for a build; the previous index is untouched."""
 
 
 # --------------------------------------------------------------------------- records
@@ -194,7 +199,12 @@ def scan_corpus(paths: Iterable[Path]) -> CorpusScan:
         if root.is_file():
             found.setdefault(root.name, root)
             continue
-        for dirpath, dirnames, filenames in os.walk(root):
+        def unreadable(exc: OSError, root: Path = root) -> None:
+            folder = Path(exc.filename)
+            source = folder.relative_to(root).as_posix() + "/" if folder != root else f"{root.name}/"
+            refused[source] = (folder, f"폴더를 읽을 수 없습니다 ({exc.strerror or exc})")
+
+        for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for name in sorted(filenames) + [d for d in dirnames if (Path(dirpath) / d).is_symlink()]:
                 if name.startswith("."):
@@ -262,11 +272,38 @@ def current_folder(index_dir: Path) -> Path | None:
     return link.resolve()
 
 
+def build_folders(index_dir: Path) -> list[Path]:
+    """The complete builds of `index_dir`, the current one first, then older ones newest first
+    (a build folder is complete once renamed from its `.tmp` name; a killed build never is)."""
+    current = current_folder(index_dir)
+    builds = Path(index_dir) / "builds"
+    older = sorted((p for p in builds.iterdir() if p.is_dir() and not p.name.startswith(".")
+                    and p.resolve() != current), key=lambda p: p.name, reverse=True) if builds.is_dir() else []
+    return ([current] if current is not None and current.is_dir() else []) + older
+
+
+def _read_manifest_file(path: Path) -> dict:
+    """One build's manifest, checked: a dict of the current format with its file table."""
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise IndexUnavailable(f"색인 파일이 손상되었습니다: {path} ({exc.__class__.__name__})") from exc
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files", {}), dict) \
+            or not isinstance(manifest.get("failed", {}), dict):
+        raise IndexUnavailable(f"색인 파일이 손상되었습니다: {path} (형식이 맞지 않음)")
+    if manifest.get("format") != INDEX_FORMAT:
+        raise IndexUnavailable(f"색인 형식이 다릅니다 ({manifest.get('format')} ≠ {INDEX_FORMAT}): {path}; 다시 만드세요")
+    return manifest
+
+
 def read_manifest(index_dir: Path) -> dict | None:
-    folder = current_folder(index_dir)
-    if folder is None or not (folder / "manifest.json").exists():
-        return None
-    return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    """The manifest of the build `load_index` would open; None when no build has a readable one."""
+    for folder in build_folders(index_dir):
+        try:
+            return _read_manifest_file(folder / "manifest.json")
+        except IndexUnavailable:
+            continue
+    return None
 
 
 def indexed_corpus(index_dir: Path) -> list[Path] | None:
@@ -301,6 +338,12 @@ def check_same_corpus(corpus: list[Path], index_dir: Path, settings: Settings) -
 
 def stale_reason(settings: Settings, corpus: list[Path], index_dir: Path) -> str | None:
     """Why the index must be (re)built, in Korean, or None when it is up to date."""
+    current = current_folder(index_dir)
+    if current is not None:
+        try:
+            _read_manifest_file(current / "manifest.json")
+        except IndexUnavailable as exc:
+            return str(exc)
     manifest = read_manifest(index_dir)
     if manifest is None:
         return "색인이 없습니다"
@@ -317,19 +360,34 @@ def stale_reason(settings: Settings, corpus: list[Path], index_dir: Path) -> str
     if set(known) != {s for _, s in scan.files} | set(scan.refused):
         return "파일이 추가되거나 삭제되었습니다"
     for path, source in scan.files:
-        rec = known[source]
-        st = path.stat()
-        if st.st_size == rec["size"] and st.st_mtime_ns == rec["mtime_ns"]:
-            continue
-        if "sha256" not in rec or _sha256(path) != rec["sha256"]:
+        if not _unchanged(path, known[source]):
             return f"파일이 바뀌었습니다: {source}"
     return None
+
+
+def _unchanged(path: Path, record) -> bool:
+    """Whether the file still holds what `record` (its manifest entry) describes: same size and
+    modification time, or else the same bytes. A damaged record counts as changed."""
+    if not isinstance(record, dict):
+        return False
+    st = path.stat()
+    if st.st_size == record.get("size") and st.st_mtime_ns == record.get("mtime_ns"):
+        return True
+    return "sha256" in record and _sha256(path) == record["sha256"]
 
 
 # --------------------------------------------------------------------------- build
 
 
 def _process_file(path: Path, source: str, settings: Settings) -> tuple[IndexedDocument, list[Chunk]]:
+    # The file's size, time and hash are taken before it is read, so that a file changed while it
+    # is read (a half-copied upload) never looks unchanged to the next build: its recorded state
+    # is the older one, and the next build reads it again.
+    try:
+        st = path.stat()
+        sha256 = _sha256(path)
+    except FileNotFoundError as exc:
+        raise LoadError(path, "파일이 없습니다 (색인하는 동안 지워졌거나 옮겨졌습니다)") from exc
     doc = load_file(
         path, source, max_file_bytes=int(settings.max_file_mb * 2**20), max_text_bytes=int(settings.max_text_mb * 2**20)
     )
@@ -356,12 +414,11 @@ def _process_file(path: Path, source: str, settings: Settings) -> tuple[IndexedD
         if n is not None:
             page_starts.append((n, offset))
         offset += len(t) + 2
-    st = path.stat()
     record = IndexedDocument(
         source=source,
         path=str(path.resolve()),
         kind=doc.kind,
-        sha256=_sha256(path),
+        sha256=sha256,
         size=st.st_size,
         mtime_ns=st.st_mtime_ns,
         facts=facts,
@@ -460,7 +517,42 @@ def build_index(
     index_dir.mkdir(parents=True, exist_ok=True)
     with _build_lock(index_dir):
         check_same_corpus(corpus, index_dir, settings)
-        return _build(corpus, index_dir, settings, progress)
+        try:
+            return _build(corpus, index_dir, settings, progress)
+        except OSError as exc:
+            if exc.errno == errno.ENOSPC:
+                raise DiskFull(f"디스크 공간이 부족합니다: {index_dir} (이전 색인은 그대로입니다)") from exc
+            raise IndexUnavailable(f"색인을 쓸 수 없습니다: {exc.filename or index_dir} ({exc.strerror or exc})") from exc
+        except RuntimeError as exc:  # faiss reports a failed write as a RuntimeError
+            if "No space left" in str(exc) or "write error" in str(exc).lower():
+                raise DiskFull(f"디스크 공간이 부족하거나 색인을 쓸 수 없습니다: {index_dir} (이전 색인은 그대로입니다)") from exc
+            raise
+
+
+# An index takes about this many bytes per byte of text it holds (passages, sentence vectors,
+# keyword index, catalogue; measured on the seeds: 77 KB of text, 1 MB of index).
+INDEX_BYTES_PER_TEXT_BYTE = 15
+
+
+def check_free_space(index_dir: Path, new_files: list[Path]) -> None:
+    """Refuse a build that would not fit: a new build needs about the current one's size plus
+    INDEX_BYTES_PER_TEXT_BYTE per byte of new text (a binary file's text taken as a quarter of it)."""
+    current = current_folder(index_dir)
+    existing = sum(f.stat().st_size for f in current.rglob("*") if f.is_file()) if current else 0
+    text = 0
+    for path in new_files:
+        try:
+            size = path.stat().st_size
+        except OSError:
+            continue
+        text += size if path.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES else size // 4
+    needed = existing + INDEX_BYTES_PER_TEXT_BYTE * text + 2**20
+    free = shutil.disk_usage(index_dir).free
+    if free < needed:
+        raise DiskFull(
+            f"디스크 공간이 부족합니다 (필요 약 {needed / 2**20:,.0f} MB, 남은 공간 {free / 2**20:,.0f} MB): "
+            f"{index_dir}. 공간을 비운 뒤 다시 색인하세요 (이전 색인은 그대로입니다)"
+        )
 
 
 @contextmanager
@@ -534,6 +626,7 @@ def _build(corpus: list[Path], index_dir: Path, settings: Settings, progress: Pr
 
     scan = scan_corpus(corpus)
     files = scan.files
+    check_free_space(index_dir, [p for p, source in files if not (source in prev_files and _unchanged(p, prev_files[source]))])
     processed: list[tuple[IndexedDocument, list[Chunk], str]] = []  # (document, chunks, status)
     errors: dict[str, str] = {source: reason for source, (_, reason) in scan.refused.items()}
     failed: dict[str, dict] = {}
@@ -548,9 +641,7 @@ def _build(corpus: list[Path], index_dir: Path, settings: Settings, progress: Pr
         try:
             rec = prev_files.get(source)
             if rec and prev and source in prev.documents:
-                st = path.stat()
-                same = (st.st_size == rec["size"] and st.st_mtime_ns == rec["mtime_ns"]) or _sha256(path) == rec["sha256"]
-                if same:
+                if _unchanged(path, rec):
                     doc = replace(prev.documents[source], duplicates=[])
                     processed.append((doc, prev_chunks_by_source.get(source, []), "unchanged"))
                     continue
@@ -593,6 +684,9 @@ def _build(corpus: list[Path], index_dir: Path, settings: Settings, progress: Pr
         documents.append(replace(doc, duplicates=sorted(copies.get(doc.source, []))))
         chunks.extend(doc_chunks)
         outcomes[doc.source] = FileOutcome(doc.source, status, len(doc_chunks))
+    if not documents:
+        reasons = "; ".join(f"{source}: {reason}" for source, reason in sorted(errors.items())) or "파일이 하나도 없습니다"
+        raise IndexUnavailable(f"색인할 수 있는 파일이 없습니다 ({', '.join(map(str, corpus))}) — {reasons}")
     timings["load_clean_chunk"] = t_dup - t0
     timings["duplicates"] = time.perf_counter() - t_dup
 
@@ -706,33 +800,62 @@ def _remove_old_builds(index_dir: Path, keep: set[Path]) -> None:
 
 
 def load_index(index_dir: Path) -> LoadedIndex:
-    folder = current_folder(index_dir)
-    if folder is None or not (folder / "manifest.json").exists():
+    """The current build of `index_dir`; when it is damaged, the newest older build that is intact
+    (with a warning naming the damaged file). Raises IndexUnavailable naming what is broken."""
+    folders = build_folders(index_dir)
+    if not folders:
         raise IndexUnavailable(f"색인이 없습니다: {index_dir} (`qa index`로 만드세요)")
+    problems: list[str] = []
+    for folder in folders:
+        try:
+            index = _load_build(folder)
+        except IndexUnavailable as exc:
+            problems.append(str(exc))
+            continue
+        if problems:
+            log.warning("%s; 이전 빌드 %s로 답합니다 (`qa index`로 다시 만드세요)", problems[0], folder.name)
+        return index
+    raise IndexUnavailable(f"{problems[0]}. `qa index`로 다시 만드세요")
+
+
+@contextmanager
+def _reading(path: Path):
+    """Any failure to read or parse `path` becomes an IndexUnavailable that names it."""
     try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        if manifest.get("format") != INDEX_FORMAT:
-            raise IndexUnavailable(f"색인 형식이 다릅니다 ({manifest.get('format')} ≠ {INDEX_FORMAT}); 다시 만드세요")
-        documents = {}
-        with (folder / "documents.jsonl").open(encoding="utf-8") as fh:
-            for line in fh:
-                d = IndexedDocument.from_json(json.loads(line))
-                documents[d.source] = d
-        chunks, terms, rows = [], [], []
-        with (folder / "chunks.jsonl").open(encoding="utf-8") as fh:
-            for line in fh:
-                d = json.loads(line)
-                chunks.append(_chunk_from_json(d))
-                terms.append(d["terms"])
-                rows.append(d["sentence_rows"])
-        dense = DenseIndex.load(folder / "dense.faiss")
-        sentence_vectors = np.load(folder / "sentences.npy", allow_pickle=False).astype(np.float32)
-        keyword = KeywordIndex.load(folder / "keyword", len(chunks))
+        yield
     except IndexUnavailable:
         raise
-    except (OSError, ValueError, KeyError, RuntimeError) as exc:
-        raise IndexUnavailable(f"색인을 읽을 수 없습니다 ({folder}): {exc}") from exc
+    except Exception as exc:  # noqa: BLE001 - a damaged file can fail in any parser
+        raise IndexUnavailable(f"색인 파일이 손상되었습니다: {path} ({exc.__class__.__name__}: {str(exc)[:120]})") from exc
+
+
+def _load_build(folder: Path) -> LoadedIndex:
+    manifest = _read_manifest_file(folder / "manifest.json")
+    documents = {}
+    with _reading(folder / "documents.jsonl"), (folder / "documents.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            d = IndexedDocument.from_json(json.loads(line))
+            documents[d.source] = d
+    chunks, terms, rows = [], [], []
+    with _reading(folder / "chunks.jsonl"), (folder / "chunks.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            d = json.loads(line)
+            chunks.append(_chunk_from_json(d))
+            terms.append(list(d["terms"]))
+            rows.append(list(d["sentence_rows"]))
+    with _reading(folder / "dense.faiss"):
+        dense = DenseIndex.load(folder / "dense.faiss")
+    with _reading(folder / "sentences.npy"):
+        sentence_vectors = np.load(folder / "sentences.npy", allow_pickle=False).astype(np.float32)
+        if max((r for rs in rows for r in rs), default=-1) >= len(sentence_vectors):
+            raise ValueError(f"문장 벡터 {len(sentence_vectors)}개보다 큰 번호")
+    with _reading(folder / "keyword"):
+        keyword = KeywordIndex.load(folder / "keyword", len(chunks))
     if dense.size != len(chunks):
-        raise IndexUnavailable(f"색인이 손상되었습니다: 벡터 {dense.size}개, 문단 {len(chunks)}개")
-    catalogue = Catalogue(folder / "catalogue.sqlite") if (folder / "catalogue.sqlite").exists() else None
+        raise IndexUnavailable(f"색인이 손상되었습니다 ({folder}): 벡터 {dense.size}개, 문단 {len(chunks)}개")
+    catalogue = None
+    if (folder / "catalogue.sqlite").exists():
+        catalogue = Catalogue(folder / "catalogue.sqlite")
+        with _reading(folder / "catalogue.sqlite"):
+            catalogue.trips()
     return LoadedIndex(folder, manifest, documents, chunks, terms, rows, sentence_vectors, dense, keyword, catalogue)

@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     )
     upload_subdir: str = Field("uploads", description="Folder inside the first corpus folder where the app saves uploads.")
     upload_max_mb: float = Field(20.0, gt=0, description="Largest file the app accepts as an upload.")
+    allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="Host names the page answers to besides the one it listens on (and localhost): "
+        "others are refused, so a web page elsewhere cannot reach the app through DNS rebinding.",
+    )
     upload_types: list[str] = Field(
         default_factory=lambda: [".txt", ".md", ".html", ".htm", ".pdf", ".hwp", ".hwpx", ".docx"],
         description="File suffixes the app accepts as uploads.",
@@ -85,6 +90,11 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(60.0, gt=0, description="Seconds per request before it counts as failed.")
     llm_max_retries: int = Field(2, ge=0, le=10, description="Retries (with backoff) on connection errors, 429 and 5xx.")
     llm_temperature: float = Field(0.0, ge=0.0, le=2.0)
+    llm_deadline: float = Field(
+        30.0, gt=0, description="Seconds for a whole LLM answer (all requests, retries and streaming); then the extractive answer.")
+    llm_max_reply_chars: int = Field(8000, gt=0, description="A longer reply is cut off and the extractive answer given instead.")
+    llm_concurrency: int = Field(
+        4, ge=1, description="LLM answers written at once; more get the extractive answer at once, so they never hold up the rest.")
     # Calibrated on eval/seeds_dev.jsonl (python -m eval.calibrate_support): every answer sentence
     # passes against its own passage; 5 % of sentences pass against a passage of another report.
     support_min_overlap: float = Field(

@@ -7,6 +7,7 @@ and an accepted one survives restarts like any other corpus file.
 
 from __future__ import annotations
 
+import errno
 import filecmp
 import os
 import re
@@ -109,7 +110,13 @@ def save_uploads(
         if reason:
             outcomes.append(UploadOutcome(original, False, reason))
             continue
-        target, existed = _claim_name(folder, name, path)
+        try:
+            target, existed = _claim_name(folder, name, path)
+        except OSError as exc:
+            full = exc.errno == errno.ENOSPC
+            reason = "디스크 공간이 부족해 저장하지 못했습니다" if full else f"저장하지 못했습니다 ({exc.strerror or exc})"
+            outcomes.append(UploadOutcome(original, False, reason))
+            continue
         source = target.relative_to(corpus_root).as_posix()
         if existed:
             outcomes.append(UploadOutcome(original, True, "이미 같은 파일이 있습니다", source))

@@ -22,6 +22,9 @@ class Reply:
     status: int = 200
     delay: float = 0.0
     error: str = ""
+    raw: bytes | None = None  # sent as is (a broken or foreign reply), whatever the client asked for
+    raw_type: str = "application/json"
+    drip: float = 0.0  # seconds between streamed pieces
 
 
 class FakeLLM:
@@ -44,8 +47,10 @@ class FakeLLM:
                     payload = json.dumps({"error": {"message": reply.error or "scripted error", "type": "test"}})
                     self._send(reply.status, "application/json", payload.encode())
                     return
-                if body.get("stream"):
-                    self._stream(reply.text, body.get("model", ""))
+                if reply.raw is not None:
+                    self._send(200, reply.raw_type, reply.raw)
+                elif body.get("stream"):
+                    self._stream(reply.text, body.get("model", ""), reply.drip)
                 else:
                     self._send(200, "application/json", json.dumps(_completion(reply.text, body.get("model", ""))).encode())
 
@@ -59,7 +64,7 @@ class FakeLLM:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (a timeout test)
 
-            def _stream(self, text: str, model: str) -> None:
+            def _stream(self, text: str, model: str, drip: float = 0.0) -> None:
                 try:
                     self.send_response(200)
                     self.send_header("Content-Type", "text/event-stream")
@@ -67,6 +72,8 @@ class FakeLLM:
                     pieces = re.findall(r"\S+\s*|\s+", text) or [""]
                     for i, piece in enumerate(pieces):
                         delta = {"role": "assistant", "content": piece} if i == 0 else {"content": piece}
+                        if drip and i:
+                            time.sleep(drip)
                         self._event(_chunk(model, delta, None))
                     self._event(_chunk(model, {}, "stop"))
                     self.wfile.write(b"data: [DONE]\n\n")

@@ -35,3 +35,18 @@ def test_ask_endpoint_takes_the_number_of_passages(client):
 
 def test_only_the_ask_endpoint_is_public(client):
     assert list(client.view_api(print_info=False, return_format="dict")["named_endpoints"]) == ["/ask"]
+
+
+def test_requests_for_another_host_name_are_refused(app_server):
+    """DNS rebinding: a page on evil.example whose name now points at 127.0.0.1 gets nothing."""
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(app_server.url, headers={"Host": "evil.example"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 400
+    for host in ("127.0.0.1", "localhost"):
+        port = app_server.url.rsplit(":", 1)[1].strip("/")
+        request = urllib.request.Request(app_server.url, headers={"Host": f"{host}:{port}"})
+        assert urllib.request.urlopen(request, timeout=10).status == 200

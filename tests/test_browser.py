@@ -129,7 +129,7 @@ def test_example_button_asks_and_new_conversation_clears(page):
     page.wait_for_function("() => document.querySelectorAll('#qa-chat .bot').length === 0")
 
 
-def test_upload_adds_reports_that_answer_rejects_an_empty_file_and_lists_skipped_corpus_files(page, app_server, tmp_path):
+def test_upload_adds_reports_that_answer_rejects_an_empty_file_and_a_wrong_type_by_name_and_lists_skipped_corpus_files(page, app_server, tmp_path):
     from documents import write_hwp
 
     report = tmp_path / "부산 출장 보고서.txt"
@@ -141,16 +141,19 @@ def test_upload_adds_reports_that_answer_rejects_an_empty_file_and_lists_skipped
     hwp = write_hwp(tmp_path / "싱가포르 출장.hwp")
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
+    slides = tmp_path / "발표자료.pptx"  # a type the index does not read: refused alone, in Korean
+    slides.write_bytes(b"PK\x03\x04" + os.urandom(512))
     (app_server.corpus / "깨진 보고서.pdf").write_bytes(b"%PDF-1.7\n" + os.urandom(2048))  # already in the corpus
 
     page.get_by_role("tab", name="문서 추가").click()
-    page.set_input_files("#qa-upload input[type=file]", [str(report), str(hwp), str(empty)])
-    page.wait_for_function("() => document.querySelectorAll('#qa-upload tr').length === 3")  # all uploaded
+    page.set_input_files("#qa-upload input[type=file]", [str(report), str(hwp), str(empty), str(slides)])
+    page.wait_for_function("() => document.querySelectorAll('#qa-upload tr').length === 4")  # all uploaded
     page.get_by_role("button", name="색인에 추가").click()
     page.wait_for_selector("#qa-upload-result table")
     result = page.locator("#qa-upload-result").inner_text()
     assert "부산 출장 보고서.txt" in result and "싱가포르 출장.hwp" in result and result.count("추가했습니다") == 2
     assert "empty.txt" in result and "빈 파일입니다" in result
+    assert "발표자료.pptx" in result and "지원하지 않는 형식" in result
     assert (app_server.corpus / "uploads" / "부산 출장 보고서.txt").exists()
     assert not (app_server.corpus / "uploads" / "empty.txt").exists()
     status = page.locator("#qa-ingest").inner_text()

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from qa.feedback import read_feedback, record_feedback
+from qa.feedback import MAX_COMMENT_CHARS, read_feedback, record_feedback
 
 ANSWER = {
     "question": "질문",
@@ -34,3 +34,15 @@ def test_unknown_verdict_is_rejected(tmp_path):
 
 def test_missing_log_reads_as_empty(tmp_path):
     assert read_feedback(tmp_path / "none.jsonl") == []
+
+
+def test_huge_comments_are_cut_and_the_log_rotates(tmp_path):
+    log = tmp_path / "feedback.jsonl"
+    fid = record_feedback(log, ANSWER, "down")
+    for _ in range(5):  # five 1 MB comments (the probe sent 100 MB ones)
+        record_feedback(log, ANSWER, "down", "가" * 2**20, fid, max_log_bytes=30_000)
+    latest = read_feedback(log)
+    assert len(latest[0]["comment"]) == MAX_COMMENT_CHARS and latest[0]["comment"].endswith("…")
+    sizes = [p.stat().st_size for p in tmp_path.iterdir()]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["feedback.jsonl", "feedback.jsonl.1"]
+    assert max(sizes) <= 30_000
