@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from .korean import is_proper_noun
-from .facts import (COUNTRIES, COUNTRY_CODES, ENGLISH_COUNTRIES, FOREIGN_CITIES, GENERIC_TITLES, DocumentFacts,
+from .facts import (COUNTRIES, COUNTRY_CODES, ENGLISH_COUNTRIES, FOREIGN_CITIES, GENERIC_TITLES, REGIONS, DocumentFacts,
                     cities_named, city_after, city_country, country_line, split_countries)
 
 DOC_TYPES = {"report": "결과보고서", "disclosure": "공개 사이트 요약", "news": "뉴스 기사", "press": "보도자료"}
@@ -421,8 +421,9 @@ class Catalogue:
         sql = ["SELECT * FROM trips t WHERE 1=1"]
         params: list = []
         if where.country:
-            # Several countries ("호주,뉴질랜드"): a trip to any of them.
-            countries = [normalise_country(c) or c for c in where.country.split(",") if c.strip()]
+            # Several countries ("호주,뉴질랜드") or a region ("유럽"): a trip to any of them.
+            countries = [n for c in where.country.split(",") if c.strip()
+                         for n in REGIONS.get(c.strip(), (normalise_country(c) or c,))]
             marks = ",".join("?" * len(countries))
             sql.append(f"AND EXISTS (SELECT 1 FROM trip_places p WHERE p.source=t.source AND p.country IN ({marks}))")
             params.extend(countries)

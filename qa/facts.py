@@ -50,6 +50,24 @@ def _country_names() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
 COUNTRIES, COUNTRY_CODES, ENGLISH_COUNTRIES = _country_names()
 
 
+def _regions() -> dict[str, tuple[str, ...]]:
+    """From UN M49 and CLDR, in qa/data/regions.tsv (see scripts/make_regions.py): the Korean names
+    of world regions (유럽, 동남아, 북미 …) -> the (Korean) names of their countries."""
+    from importlib.resources import files
+
+    korean = {code: name for name, code in COUNTRY_CODES.items()}
+    regions: dict[str, tuple[str, ...]] = {}
+    for line in files("qa.data").joinpath("regions.tsv").read_text(encoding="utf-8").splitlines():
+        _, names, codes = line.split("\t")
+        countries = tuple(korean[c] for c in codes.split(",") if c in korean)
+        for name in names.split(","):
+            regions[name] = countries
+    return regions
+
+
+REGIONS = _regions()
+
+
 def _cities() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
     """From GeoNames, in qa/data/foreign_cities.tsv (see scripts/make_gazetteer.py for the source
     and the rules): Korean names of foreign cities -> the (Korean) countries with a city of that

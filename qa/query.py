@@ -22,7 +22,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from .catalogue import TripFilter, normalise_country
-from .facts import CITY_NAMES, COUNTRIES, ENGLISH_COUNTRIES, FOREIGN_CITIES, organisation_aliases
+from .facts import CITY_NAMES, COUNTRIES, ENGLISH_COUNTRIES, FOREIGN_CITIES, REGIONS, organisation_aliases
 from .korean import CONTENT_TAGS, ENGLISH_STOPWORDS, QUESTION_WORDS, kiwi
 
 AnswerType = Literal["where", "when", "duration", "count", "who", "cost", "what"]
@@ -463,7 +463,7 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats) -> CatalogueReques
         return None
     words = [t.form for t in tokens if t.tag in ("NNP", "NNG", "SL")]
     countries = list(dict.fromkeys([COUNTRIES[w] for w in words if w in COUNTRIES] + [
-        c for w in words if w not in COUNTRIES and (c := normalise_country(w))]))
+        c for w in words if w not in COUNTRIES and (c := normalise_country(w))] + [w for w in words if w in REGIONS]))
     country = ",".join(countries)
     # A city the gazetteer knows, or a proper noun the catalogue has as a city.
     city = next((t.form for t in tokens if t.tag in ("NNP", "NNG") and t.form not in countries
@@ -489,7 +489,8 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats) -> CatalogueReques
         if t.tag in ("NNP", "NNG", "SL") and len(t.form) >= 2 and t.form not in GENERIC_TERMS and t.form not in accounted
         and t.form not in DOC_TYPE_WORDS
         and not any(s <= t.start < e for s, e in cue_spans)
-        and not (t.form in COUNTRIES or normalise_country(t.form) or t.form in FOREIGN_CITIES or stats.organisation_for([t.form]))
+        and not (t.form in COUNTRIES or t.form in REGIONS or normalise_country(t.form) or t.form in FOREIGN_CITIES
+                 or stats.organisation_for([t.form]))
     ]
     keyword = ""
     unknown: list[str] = []

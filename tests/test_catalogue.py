@@ -103,6 +103,12 @@ def test_catalogue_is_sqlite_inside_the_index_with_the_documented_schema(seed_qa
         (TripFilter(doc_type="news"), {INDIA_NEWS, TCS_NEWS}),
         (TripFilter(country="중국", organisation="서울"), {GUANGZHOU}),
         (TripFilter(country="미국"), set()),
+        # World regions from UN M49 with CLDR's Korean names, and Korean's short forms.
+        (TripFilter(country="유럽"), {OECD}),
+        (TripFilter(country="동아시아"), {ASCC, GUANGZHOU}),
+        (TripFilter(country="아시아"), {ASCC, GUANGZHOU, INDIA_NEWS}),
+        (TripFilter(country="동남아"), set()),
+        (TripFilter(country="유럽,남아시아"), {OECD, INDIA_NEWS}),
     ],
 )
 def test_filters(seed_qa, where, expected):
@@ -283,6 +289,8 @@ def test_listing_answer_names_each_trip_with_dates_and_cites_it(seed_qa):
         ("OECD 관련 출장 목록", 1, {OECD}),
         ("가장 최근 출장은 어디였어?", 1, {ASCC}),
         ("가장 먼저 간 출장은?", 1, {OECD}),
+        ("유럽 출장 몇 건이야?", 1, {OECD}),
+        ("동아시아로 간 출장 목록", 2, {ASCC, GUANGZHOU}),
     ],
 )
 def test_counting_and_picking_answers(seed_qa, question, count, sources):

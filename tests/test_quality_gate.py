@@ -1,5 +1,7 @@
 """Quality gate: the seeds dev set must stay at or above the floors we reached."""
 
+from pathlib import Path
+
 import pytest
 
 from conftest import ROOT
@@ -93,6 +95,23 @@ def test_catalogue_field_accuracy_on_realtrips_dev(realtrips_qa):
     for name, floor in floors.items():
         assert right[name] >= floor, (name, scores[name].misses)
         assert scores[name].invented <= 2, name
+
+
+@pytest.mark.parametrize("region", ["유럽", "동남아", "북미", "동아시아", "오세아니아"])
+def test_region_questions_list_the_trips_the_labels_place_there(realtrips_qa, region):
+    """'유럽 출장 몇 건?': the trips whose hand-read countries lie in the region (UN M49), and no other."""
+    from eval.catalogue import read_labels
+    from eval.dev import REALTRIPS
+    from qa.facts import REGIONS
+
+    rows = read_labels(REALTRIPS.parent / "facts.tsv")
+    labelled = {Path(r["file"]).name for r in rows
+                if set(filter(None, (r.get("countries_in_text") or "").split(";"))) & set(REGIONS[region])}
+    answer = realtrips_qa.ask(f"{region} 출장 몇 건이야?")
+    assert answer.mode == "catalogue"
+    found = {c.source for c in answer.citations} & {Path(r["file"]).name for r in rows}
+    assert len(found ^ labelled) <= 1, (sorted(found - labelled), sorted(labelled - found))
+    assert labelled
 
 
 def test_key_matching_ignores_spacing_and_case():
