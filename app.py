@@ -125,6 +125,18 @@ def render_answer(answer: dict, turn: int, facts: dict[str, str] | None = None) 
     return "\n".join(lines + _footnotes(answer))
 
 
+def render_listing(answer: dict) -> str:
+    """Markdown for an answer shown outside the chat (the prior-trip search): its lines and sources."""
+    lines = []
+    for seg in answer.get("segments") or []:
+        marks = "".join(f" \\[{n}\\]" for n in seg["citations"])
+        lines.append(f"{_md(seg['text'])}{marks}")
+    if answer["citations"]:
+        lines.append("\n**출처**")
+        lines += [f"- \\[{c['n']}\\] 「{_md(c['title'])}」 · {_code(c['source'])}" for c in answer["citations"]]
+    return "  \n".join(lines)
+
+
 def _footnotes(answer: dict) -> list[str]:
     notes = []
     if answer.get("mode") == "llm" and not answer["abstained"]:
@@ -485,6 +497,14 @@ def build_app(qa: QA) -> gr.Blocks:
                 )
                 export = gr.DownloadButton("CSV로 내보내기", elem_id="qa-trips-csv")
                 trip_view = gr.HTML(render_trip(None, None), elem_id="qa-trip")
+                gr.Markdown("### 비슷한 이전 출장 찾기\n출장을 준비할 때 참고할 이전 출장입니다: 같은 도시, 같은 나라(또는 지역) "
+                            "출장을 먼저, 이어서 주제가 가까운 출장을 보이고, 보고서의 시사점 문장을 함께 보여 줍니다.")
+                with gr.Row():
+                    p_country = gr.Textbox(label="나라 또는 지역", placeholder="핀란드, 유럽, 동남아", elem_id="qa-prior-country")
+                    p_city = gr.Textbox(label="도시", placeholder="헬싱키", elem_id="qa-prior-city")
+                    p_topic = gr.Textbox(label="주제", placeholder="교육 연수, 스마트팜, 재난안전", elem_id="qa-prior-topic")
+                    p_button = gr.Button("찾기", variant="primary", elem_id="qa-prior-find")
+                prior_result = gr.Markdown(elem_id="qa-prior")
             with gr.Tab("문서 추가", id="upload"):
                 limit = f"{settings.upload_max_mb:g} MB"
                 gr.Markdown(
@@ -531,6 +551,14 @@ def build_app(qa: QA) -> gr.Blocks:
         trips_tab.select(list_trips, trip_inputs, trip_outputs, api_visibility="private")
         app.load(list_trips, trip_inputs, trip_outputs, api_visibility="private")
         trip_table.select(open_trip, [trip_table], [trip_view], api_visibility="private")
+
+        def find_prior(country: str, city: str, topic: str) -> str:
+            if not (country.strip() or city.strip() or topic.strip()):
+                return "나라, 도시, 주제 가운데 하나 이상을 적어 주세요."
+            return render_listing(qa.prior_trips(topic.strip(), country.strip(), city.strip()).to_json())
+
+        for control in (p_button.click, p_topic.submit, p_country.submit, p_city.submit):
+            control(find_prior, [p_country, p_city, p_topic], [prior_result], api_visibility="private")
 
         def ask(question: str, k: int = 0, llm: bool = False) -> dict:
             """The same JSON object as `qa ask --json`; k = 0 uses the configured number of passages."""

@@ -46,6 +46,7 @@ from .index import (
     stale_reason,
 )
 from .query import Query
+from .similar import MAX_TRIPS as MAX_PRIOR_TRIPS, prior_trips, prior_trips_answer
 from .calibration import REFUSAL, SENTENCES, LogisticModel, calibration_dir, load_model
 from .extractive import EMBEDDING_FEATURES as SENTENCE_EMBEDDING_FEATURES
 from .refusal import EMBEDDING_FEATURES, evidence_features
@@ -192,6 +193,14 @@ class QA:
             raise IndexUnavailable("이 색인에는 출장 목록이 없습니다. `qa index`로 다시 만드세요.")
         return catalogue.trips(where or TripFilter())
 
+    def prior_trips(self, plan: str, country: str = "", city: str = "", k: int = MAX_PRIOR_TRIPS) -> Answer:
+        """The trips most like a planned one (same city, then country or region, then topic), each
+        with the lesson its report draws, cited. `plan` is the question or a topic ("교육 연수")."""
+        searcher = self._searcher
+        trips = prior_trips(searcher, plan, country, city, k)
+        texts = {t.record.source: searcher.index.documents[t.record.source].text for t in trips}
+        return prior_trips_answer(plan, trips, texts, country, city)
+
     def ingest_report(self) -> dict:
         """The current index's build report: per file "indexed", "unchanged", "duplicate" or "error" with reason."""
         path = self.index.folder / "ingest_report.json"
@@ -281,6 +290,13 @@ class QA:
 
         catalogue = searcher.index.catalogue
         request = query.catalogue
+        if request is not None and request.kind == "similar" and catalogue is not None:
+            w = merge_filters(request.where, where)
+            answer = self.prior_trips(question, w.country, w.city)
+            ms = (time.perf_counter() - t0) * 1000
+            answer.timings_ms = {"retrieve": 0.0, "answer": ms, "total": ms, "catalogue": ms}
+            yield answer
+            return
         if request is not None and catalogue is not None:
             request = replace(request, where=merge_filters(request.where, where))
             records = catalogue.trips(request.where)

@@ -78,6 +78,14 @@ class TripRecord:
 # --------------------------------------------------------------------------- parsing helpers
 
 
+def countries_of(country: str) -> set[str]:
+    """'핀란드', 'Finland', '유럽' (a region), or several separated by commas -> Korean country names."""
+    out: set[str] = set()
+    for part in filter(None, (p.strip() for p in country.split(","))):
+        out |= set(REGIONS.get(part, ())) or {normalise_country(part) or part}
+    return out
+
+
 def normalise_country(name: str) -> str:
     """'Japan', 'JP', '일본' -> '일본'; '' when unknown."""
     key = name.strip()
@@ -422,8 +430,7 @@ class Catalogue:
         params: list = []
         if where.country:
             # Several countries ("호주,뉴질랜드") or a region ("유럽"): a trip to any of them.
-            countries = [n for c in where.country.split(",") if c.strip()
-                         for n in REGIONS.get(c.strip(), (normalise_country(c) or c,))]
+            countries = sorted(countries_of(where.country))
             marks = ",".join("?" * len(countries))
             sql.append(f"AND EXISTS (SELECT 1 FROM trip_places p WHERE p.source=t.source AND p.country IN ({marks}))")
             params.extend(countries)

@@ -108,6 +108,13 @@ def _where(args: argparse.Namespace) -> TripFilter:
 
 def cmd_trips(args: argparse.Namespace) -> int:
     qa = _open(args)
+    if args.prior is not None:  # prior trips for a planned one, ranked, with their lessons
+        answer = qa.prior_trips(args.prior, args.country or "", args.city or "")
+        if args.json:
+            print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+        else:
+            print_answer(answer)
+        return 0
     trips = qa.trips(_where(args))
     if args.csv:
         sys.stdout.write(trips_csv(trips))
@@ -243,6 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("trips", help="출장 목록 (나라, 도시, 기관, 날짜, 문서 종류로 거르기)")
     p.add_argument("--json", action="store_true", help="JSON으로 출력")
     p.add_argument("--csv", action="store_true", help="CSV로 출력")
+    p.add_argument("--prior", metavar="주제", help="계획 중인 출장에 참고할 이전 출장 (같은 도시·나라 먼저, 이어서 주제가 가까운 순, 시사점 문장과 함께)")
     trip_filters(p)
     common(p)
     p.set_defaults(func=cmd_trips)

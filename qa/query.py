@@ -26,7 +26,7 @@ from .facts import CITY_NAMES, COUNTRIES, ENGLISH_COUNTRIES, FOREIGN_CITIES, REG
 from .korean import CONTENT_TAGS, ENGLISH_STOPWORDS, QUESTION_WORDS, kiwi
 
 AnswerType = Literal["where", "when", "duration", "count", "who", "cost", "what"]
-CatalogueKind = Literal["list", "count", "earliest", "latest", "longest", "shortest", "largest"]
+CatalogueKind = Literal["similar", "list", "count", "earliest", "latest", "longest", "shortest", "largest"]
 
 # --------------------------------------------------------------------------- cue lexicon
 # Every Korean/English cue the analysis reads lives here, in one place.
@@ -51,6 +51,11 @@ MET = re.compile(r"만나|만났|만난|면담|접견|meet|met\b", re.I)
 WENT_ANYWHERE = re.compile(r"간\s*(?:데|곳|적|거|것)\s*(?:있|없)")
 # Questions about trips as a whole, answered from the catalogue.
 CATALOGUE_CUES: list[tuple[CatalogueKind, re.Pattern]] = [
+    # Prior trips for a planned one: "참고할 이전 출장 있어?", "비슷한 출장 사례", "가기 전에 볼 만한 출장".
+    ("similar", re.compile(
+        r"(?:참고|참조)(?:할|하기|할\s*만한|가\s*될)\s*(?:만한\s*)?(?:이전|과거|기존|예전|비슷한|유사한|다른)?\s*(?:출장|연수|사례|보고서)|"
+        r"(?:비슷한|유사한|같은\s*주제의?)\s*(?:이전\s*|과거\s*)?(?:출장|연수)|(?:이전|과거|예전)\s*(?:출장|연수)\s*(?:사례|중에|가운데)|"
+        r"similar\s+(?:past\s+|previous\s+)?trips?|previous\s+trips?\s+(?:to|like)", re.I)),
     ("count", re.compile(r"몇\s*(?:건|번|차례|회|개)|건수|횟수|총\s*몇|how\s+many\s+trips", re.I)),
     ("longest", re.compile(r"가장\s*(?:긴|오래\s*(?:간|걸린|머문|다녀온)|길었|길게)|최장|longest", re.I)),
     ("shortest", re.compile(r"가장\s*짧|최단|shortest", re.I)),
@@ -502,4 +507,5 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats) -> CatalogueReques
     doc_type = next((kind for word, kind in DOC_TYPE_WORDS.items() if word in text), "")
     where = TripFilter(country=country, city=city, organisation=organisation, departed=departed,
                        doc_type=doc_type, min_days=min_days, min_travellers=min_travellers)
-    return CatalogueRequest(kind, where, keyword, confident=not unknown, unknown=tuple(unknown))
+    # For prior trips, the words beyond place are the plan's topic, ranked by, not filtered on.
+    return CatalogueRequest(kind, where, keyword, confident=kind == "similar" or not unknown, unknown=tuple(unknown))

@@ -116,6 +116,15 @@ class Searcher:
         for i, c in enumerate(index.chunks):
             self._rows_by_source.setdefault(c.source, []).append(i)
 
+    @property
+    def passage_vectors(self) -> np.ndarray:
+        """The normalised embedding of every passage, by row."""
+        return self._vectors
+
+    def rows_of(self, source: str) -> list[int]:
+        """The rows of a document's passages, in document order."""
+        return self._rows_by_source.get(source, [])
+
     def idf(self, term: str) -> float:
         """Inverse document frequency over passages; unseen terms get the maximum."""
         return self.stats.idf(term)

@@ -32,7 +32,8 @@ def _matches(record: TripRecord, keyword: str) -> bool:
     return keyword.lower() in hay
 
 
-def _describe(r: TripRecord) -> str:
+def describe_trip(r: TripRecord) -> str:
+    """One line about a trip: title, organisation, places, dates, duration, travellers."""
     place = " ".join([*r.countries, *r.cities])
     if r.start_date:
         when = date_range(r)
@@ -103,7 +104,7 @@ def catalogue_answer(question: str, route: CatalogueRequest, records: list[TripR
             abstained=True, citations=[], mode="catalogue",
         )
     citations = [trip_citation(i + 1, r, texts.get(r.source, "")) for i, r in enumerate(trips)]
-    lines = [Segment(f"{i + 1}. {_describe(r)}", (i + 1,), newline=True) for i, r in enumerate(trips)]
+    lines = [Segment(f"{i + 1}. {describe_trip(r)}", (i + 1,), newline=True) for i, r in enumerate(trips)]
     if route.kind == "count":
         head = f"{label} 출장은 {len(trips)}건입니다."
     elif route.kind == "list":

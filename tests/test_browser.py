@@ -272,3 +272,16 @@ def test_trip_set_question_is_answered_from_the_catalogue(page):
     ask(page, "서울시 국외출장은 몇 건이야?")
     answer = last_answer(page)
     assert "3건" in answer and "2025년 11월 24일 ~ 11월 27일" in answer and ASCC in answer
+
+
+def test_prior_trip_search_lists_the_same_country_first_with_its_lesson(page):
+    page.get_by_role("tab", name="출장 목록").click()
+    page.locator("#qa-prior-country textarea, #qa-prior-country input").first.fill("유럽")
+    page.locator("#qa-prior-topic textarea, #qa-prior-topic input").first.fill("스마트시티 정책")
+    page.click("#qa-prior-find")
+    page.wait_for_function("() => document.querySelector('#qa-prior').innerText.includes('시사점')")
+    text = page.locator("#qa-prior").inner_text()
+    assert "유럽 출장 1건을 먼저" in text
+    assert text.index("OECD") < text.index("요코하마")  # the Paris trip first, then close topics
+    assert "002_6ada6236b972a2c9.txt" in text  # each trip cites its report
+    page.locator("#qa-prior").screenshot(path=ARTIFACTS / "prior_trips.png")

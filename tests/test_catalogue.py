@@ -316,3 +316,38 @@ def test_filters_restrict_passage_answers(seed_qa):
 def test_catalogue_answers_respect_the_picked_documents(seed_qa):
     answer = seed_qa.ask("서울시 출장 목록", sources=[ASCC])
     assert answer.mode == "catalogue" and [c.source for c in answer.citations] == [ASCC] and "1건" in answer.answer
+
+
+# --------------------------------------------------------------------------- prior trips
+
+
+@pytest.mark.e2e
+def test_prior_trips_for_a_planned_one_put_the_same_country_first_with_a_lesson(seed_qa):
+    answer = seed_qa.ask("다음 달 프랑스로 스마트시티 연수 가는데 참고할 이전 출장 있어?")
+    assert answer.mode == "catalogue" and not answer.abstained
+    assert answer.citations[0].source == OECD and "프랑스 출장 1건을 먼저" in answer.answer
+    assert "시사점:" in answer.answer
+    lesson = answer.citations[0].highlights[-1]
+    assert seed_qa.document(OECD).text[lesson[0]:lesson[1]] in answer.answer  # the lesson is quoted and cited
+    assert TCS_NEWS not in {c.source for c in answer.citations}  # an online seminar is not a trip
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    "plan, country, city, first",
+    [
+        ("탄소중립 세미나", "", "", {GUANGZHOU, ASCC}),  # topic only: the two carbon-neutrality trips
+        ("", "유럽", "", {OECD}),  # a region
+        ("", "", "광저우", {GUANGZHOU}),  # a city
+        ("스마트시티", "인도", "", {INDIA_NEWS}),
+    ],
+)
+def test_prior_trips_rank_place_then_topic(seed_qa, plan, country, city, first):
+    answer = seed_qa.prior_trips(plan, country, city)
+    assert {c.source for c in answer.citations[: len(first)]} == first
+
+
+@pytest.mark.e2e
+def test_a_place_with_no_trip_says_so_and_offers_close_topics(seed_qa):
+    answer = seed_qa.prior_trips("스마트시티 교류", country="브라질")
+    assert "브라질(으)로 간 출장은 없어" in answer.answer and answer.citations

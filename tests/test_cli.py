@@ -154,3 +154,12 @@ def test_an_index_is_never_replaced_by_a_build_of_another_corpus(tmp_path):
 def test_out_of_range_input_is_one_clear_error(seed_index_dir, args, message):
     out = qa_cli(*args, "--index-dir", str(seed_index_dir))
     assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr
+
+
+def test_trips_prior_lists_prior_trips_as_json(seed_index_dir):
+    result = qa_cli("trips", "--prior", "스마트시티 정책", "--country", "프랑스", "--json",
+                    "--index-dir", str(seed_index_dir))
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["mode"] == "catalogue" and data["citations"][0]["source"] == "002_6ada6236b972a2c9.txt"
+    assert "시사점" in data["answer"]

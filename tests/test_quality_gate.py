@@ -127,3 +127,17 @@ def test_a_refusal_offers_the_trips_of_the_organisation_the_question_names(realt
     assert answer.abstained
     pohang = {r.source for r in realtrips_qa.trips() if "포항시" in r.organisation}
     assert len(pohang & {d.source for d in answer.nearest}) == 2
+
+
+@pytest.mark.parametrize("country", ["핀란드", "싱가포르", "베트남", "뉴질랜드"])
+def test_prior_trips_list_the_trips_to_the_planned_country_first(realtrips_qa, country):
+    """'다음 달 X로 연수 가는데 참고할 이전 출장 있어?': the trips the labels place in X come first."""
+    from eval.catalogue import read_labels
+    from eval.dev import REALTRIPS
+
+    rows = read_labels(REALTRIPS.parent / "facts.tsv")
+    labelled = {Path(r["file"]).name for r in rows if country in (r.get("countries_in_text") or "").split(";")}
+    answer = realtrips_qa.ask(f"다음 달 {country}로 연수 가는데 참고할 이전 출장 있어?")
+    assert answer.mode == "catalogue" and labelled
+    first = [c.source for c in answer.citations[: min(len(labelled), 5)]]
+    assert len(set(first) - labelled) <= 1, (first, sorted(labelled))
