@@ -19,12 +19,14 @@ import threading
 from pathlib import Path
 
 import gradio as gr
+import pandas as pd
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from qa import QA, Settings
 from qa.answer import NEAREST_INTRO
 from qa.catalogue import DOC_TYPES, TripFilter, TripRecord, trips_csv
+from qa.route import is_trip
 from qa.cli import TqdmProgress
 from qa.feedback import MAX_COMMENT_CHARS, record_feedback
 from qa.generate import LLMConfigError
@@ -67,6 +69,10 @@ CSS = """
 .qa-passage { white-space: pre-wrap; font-size: 0.92rem; line-height: 1.6; background: var(--background-fill-secondary); padding: 8px; border-radius: 6px; }
 .qa-fulltext { white-space: pre-wrap; line-height: 1.7; max-height: 65vh; overflow-y: auto; padding: 10px; border: 1px solid var(--border-color-primary); border-radius: 8px; }
 mark { background: #ffe066; color: inherit; padding: 0 1px; }
+.qa-compare { border-collapse: collapse; width: 100%; font-size: 0.9rem; table-layout: fixed; }
+.qa-compare th, .qa-compare td { border: 1px solid var(--border-color-primary); padding: 6px 8px; vertical-align: top; text-align: left; word-break: break-word; }
+.qa-compare tbody th { width: 5.5em; color: var(--body-text-color-subdued); font-weight: normal; }
+#qa-compare { overflow-x: auto; }
 .qa-page { display: block; text-align: center; color: var(--body-text-color-subdued); font-size: 0.85rem; margin: 8px 0; }
 """
 
@@ -275,6 +281,44 @@ def trip_rows(trips: list[TripRecord]) -> list[list]:
     ]
 
 
+def trip_charts(trips: list[TripRecord]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The trips (not the undated, placeless documents) counted by month of departure, by country
+    and by organisation (the 12 with most trips)."""
+    trips = [t for t in trips if is_trip(t)]
+
+    def counts(values: list[str], column: str, top: int | None = None) -> pd.DataFrame:
+        series = pd.Series([v for v in values if v], dtype=str).value_counts()
+        series = series.head(top) if top else series.sort_index()
+        return pd.DataFrame({column: series.index, "출장 수": series.values})
+
+    months = counts([(t.start_date or t.published)[:7] for t in trips], "출발 월")
+    countries = counts([c for t in trips for c in t.countries], "나라", top=15)
+    organisations = counts([t.organisation for t in trips], "기관", top=12)
+    return months, countries, organisations
+
+
+def render_compare(trips: list[TripRecord], lessons: dict[str, str]) -> str:
+    """2-4 trips side by side: dates, duration, travellers, places, purpose, lesson."""
+    if len(trips) < 2:
+        return "<p>비교할 출장을 두 개 이상 (네 개까지) 고르세요.</p>"
+    rows = [
+        ("기관", lambda t: t.organisation),
+        ("출장지", lambda t: " ".join([*t.countries, *t.cities])),
+        ("기간", lambda t: " ~ ".join(d for d in (t.start_date, t.end_date) if d) or t.published),
+        ("일수", lambda t: t.duration_text or (f"{t.duration_days}일" if t.duration_days else "")),
+        ("인원", lambda t: f"{t.traveller_count}명" if t.traveller_count else ""),
+        ("목적", lambda t: t.purpose),
+        ("시사점", lambda t: lessons.get(t.source, "")),
+        ("파일", lambda t: t.source),
+    ]
+    head = "".join(f"<th>{html.escape(t.title or t.source)}</th>" for t in trips)
+    body = "".join(
+        f"<tr><th>{name}</th>" + "".join(f"<td>{html.escape(str(get(t) or '—'))}</td>" for t in trips) + "</tr>"
+        for name, get in rows
+    )
+    return f'<table class="qa-compare"><thead><tr><th></th>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
 def render_trip(trip: TripRecord | None, doc: IndexedDocument | None) -> str:
     """A trip's summary (every catalogue field) and its report, the fields highlighted where they were found."""
     if trip is None:
@@ -410,7 +454,11 @@ def build_app(qa: QA) -> gr.Blocks:
         part = folder / f".{threading.get_ident()}.part"
         part.write_text(trips_csv(trips), encoding="utf-8-sig")  # BOM: spreadsheets read it as UTF-8
         part.replace(csv_path)  # sessions with the same filter never see a half-written file
-        return f"출장 **{len(trips)}**건", trip_rows(trips), str(csv_path)
+        return (f"출장 **{len(trips)}**건", trip_rows(trips), str(csv_path), *trip_charts(trips))
+
+    def compare(sources: list[str] | None):
+        trips = [t for s in sources or [] if (t := qa.trip(s)) is not None]
+        return render_compare(trips, {t.source: qa.lesson(t.source) for t in trips})
 
     def open_trip(rows, event: gr.SelectData):
         row = event.index[0] if isinstance(event.index, (list, tuple)) else event.index
@@ -496,7 +544,19 @@ def build_app(qa: QA) -> gr.Blocks:
                     elem_id="qa-trips",
                 )
                 export = gr.DownloadButton("CSV로 내보내기", elem_id="qa-trips-csv")
+                with gr.Row(elem_id="qa-trip-charts"):
+                    # Counts: bars start at zero (a single trip would otherwise draw no bar).
+                    bars = {"y": "출장 수", "height": 260, "y_lim": [0, None]}
+                    chart_months = gr.BarPlot(x="출발 월", title="월별 출장", elem_id="qa-chart-months", **bars)
+                    chart_countries = gr.BarPlot(x="나라", title="나라별 출장", sort="-y", elem_id="qa-chart-countries", **bars)
+                    chart_orgs = gr.BarPlot(x="기관", title="기관별 출장", sort="-y", elem_id="qa-chart-orgs", **bars)
                 trip_view = gr.HTML(render_trip(None, None), elem_id="qa-trip")
+                gr.Markdown("### 출장 비교")
+                compare_pick = gr.Dropdown(
+                    [(t.title or t.source, t.source) for t in qa.trips() if is_trip(t)], multiselect=True, max_choices=4,
+                    label="비교할 출장 (2~4개)", elem_id="qa-compare-pick",
+                )
+                compare_view = gr.HTML(render_compare([], {}), elem_id="qa-compare")
                 gr.Markdown("### 비슷한 이전 출장 찾기\n출장을 준비할 때 참고할 이전 출장입니다: 같은 도시, 같은 나라(또는 지역) "
                             "출장을 먼저, 이어서 주제가 가까운 출장을 보이고, 보고서의 시사점 문장을 함께 보여 줍니다.")
                 with gr.Row():
@@ -542,7 +602,8 @@ def build_app(qa: QA) -> gr.Blocks:
         add_button.click(upload, [files], [upload_result, sources, ingest], api_visibility="private")
         app.load(lambda: render_ingest(qa.ingest_report()), None, ingest, api_visibility="private")
         trip_inputs = [t_country, t_org, t_from, t_to, t_type]
-        trip_outputs = [trip_count, trip_table, export]
+        trip_outputs = [trip_count, trip_table, export, chart_months, chart_countries, chart_orgs]
+        compare_pick.change(compare, [compare_pick], [compare_view], api_visibility="private")
         for control in (t_country, t_org, t_type):
             control.change(list_trips, trip_inputs, trip_outputs, api_visibility="private")
         for control in (t_from, t_to):

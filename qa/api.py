@@ -46,7 +46,7 @@ from .index import (
     stale_reason,
 )
 from .query import Query
-from .similar import MAX_TRIPS as MAX_PRIOR_TRIPS, prior_trips, prior_trips_answer
+from .similar import MAX_TRIPS as MAX_PRIOR_TRIPS, lesson_of, prior_trips, prior_trips_answer
 from .calibration import REFUSAL, SENTENCES, LogisticModel, calibration_dir, load_model
 from .extractive import EMBEDDING_FEATURES as SENTENCE_EMBEDDING_FEATURES
 from .refusal import EMBEDDING_FEATURES, evidence_features
@@ -200,6 +200,12 @@ class QA:
         trips = prior_trips(searcher, plan, country, city, k)
         texts = {t.record.source: searcher.index.documents[t.record.source].text for t in trips}
         return prior_trips_answer(plan, trips, texts, country, city)
+
+    def lesson(self, source: str, plan: str = "") -> str:
+        """The sentence of a report that draws a lesson (closest to `plan` when given), or ''."""
+        span = lesson_of(self._searcher, source, plan)
+        doc = self.document(source)
+        return doc.text[span[0]:span[1]].strip() if span and doc else ""
 
     def ingest_report(self) -> dict:
         """The current index's build report: per file "indexed", "unchanged", "duplicate" or "error" with reason."""

@@ -390,6 +390,12 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
             len(fixed) >= 2 or t.tag in ("SL", "SH")
         ):
             topic.append(fixed)
+    # A verbal noun ("주최"했어) names the relation asked about, not a thing: when the corpus never
+    # uses it, the reports say it with another verb (개최했다), which only the embedding matches.
+    # It is then neither a topic word the answer must contain nor an unknown one.
+    predicates = {tokens[i].form for i in range(len(tokens) - 1)
+                  if tokens[i].tag == "NNG" and tokens[i + 1].tag in ("XSV", "XSA")}
+    topic = [t for t in topic if stats.known(t) or t not in predicates]
     unknown = tuple(t for t in topic if not stats.known(t))
     asked_about = _asked_about(text, tokens, kind)
     names = tuple(t for t in topic if t in COUNTRIES or stats.organisation_for([t]))

@@ -56,6 +56,19 @@ def prior_trips(searcher: Searcher, plan: str, country: str = "", city: str = ""
     return [PriorTrip(r, place, sim, _lesson(searcher, r.source, plan_vector)) for _, _, r, place, sim in scored[:k]]
 
 
+def lesson_of(searcher: Searcher, source: str, plan: str = "") -> tuple[int, int] | None:
+    """Offsets of the lesson a report draws: the one closest to `plan`, or without a plan to what
+    the report is mostly about (the mean of its passages)."""
+    if plan:
+        vector = searcher.embedder.embed_question(plan)
+    else:
+        rows = searcher.rows_of(source)
+        if not rows:
+            return None
+        vector = searcher.passage_vectors[rows].mean(axis=0)
+    return _lesson(searcher, source, vector)
+
+
 def _lesson(searcher: Searcher, source: str, plan_vector: np.ndarray) -> tuple[int, int] | None:
     index = searcher.index
     best, best_score = None, -2.0
