@@ -11,6 +11,7 @@ The index is built first when it is missing or stale. Scripts use the `/ask` end
 from __future__ import annotations
 
 import argparse
+import logging
 import hashlib
 import html
 import re
@@ -32,7 +33,11 @@ from qa.feedback import MAX_COMMENT_CHARS, record_feedback
 from qa.generate import LLMConfigError
 from qa.index import IndexedDocument, IndexUnavailable
 
+log = logging.getLogger(__name__)
+
 TITLE = "공무국외출장 보고서 질의응답"
+NOTICE_TITLE = "알림"  # a toast's own title (Gradio 6 still heads the toast group with its type)
+LLM_UNAVAILABLE = "지금은 LLM 답변을 쓸 수 없어 보고서 발췌로 답합니다."
 EXAMPLES = [
     "서울시가 ASCC에서 무엇을 발표했나?",
     "광저우 출장은 며칠 동안이었어?",
@@ -269,7 +274,7 @@ def trip_filter(country: str, organisation: str, date_from: str, date_to: str, d
         return TripFilter(country=country or "", organisation=organisation or "", date_from=(date_from or "").strip(),
                           date_to=(date_to or "").strip(), doc_type=doc_type or "")
     except ValueError as exc:
-        raise gr.Error(str(exc)) from None
+        raise gr.Error(str(exc), title="입력 오류") from None
 
 
 def trip_rows(trips: list[TripRecord]) -> list[list]:
@@ -348,13 +353,13 @@ def build_app(qa: QA) -> gr.Blocks:
     ):
         message = (message or "").strip()
         if not message:
-            gr.Warning("질문을 입력해 주세요.")
+            gr.Warning("질문을 입력해 주세요.", title=NOTICE_TITLE)
             yield history, answers, gr.skip(), gr.skip(), message
             return
         try:
             qa.check_question(message)
         except ValueError as exc:  # too long: said before anything is added to the conversation
-            gr.Warning(str(exc))
+            gr.Warning(str(exc), title=NOTICE_TITLE)
             yield history, answers, gr.skip(), gr.skip(), message
             return
         where = trip_filter(country, organisation, date_from, date_to)  # a bad date stops here, visibly
@@ -374,9 +379,11 @@ def build_app(qa: QA) -> gr.Blocks:
                 else:
                     answer = item
         except LLMConfigError as exc:
-            gr.Warning(str(exc))
+            # The setting to fix is the operator's business (the log); the visitor gets the answer.
+            log.warning("LLM 설정 오류: %s", exc)
+            gr.Warning(LLM_UNAVAILABLE, title=NOTICE_TITLE)
             answer = qa.ask(message, **options)
-            answer.notice = f"{exc} 보고서 발췌로 답합니다."
+            answer.notice = LLM_UNAVAILABLE
         answer = answer.to_json()
         answers = answers + [answer]
         turn = len(answers) - 1
@@ -413,13 +420,13 @@ def build_app(qa: QA) -> gr.Blocks:
             return gr.skip(), None
         verdict = "up" if data.liked in (True, "Like") else "down"
         feedback_id = record_feedback(settings.feedback_log, answers[turn], verdict)
-        gr.Info("평가를 기록했습니다. 의견을 덧붙이려면 아래에 적어 주세요.")
+        gr.Info("평가를 기록했습니다. 의견을 덧붙이려면 아래에 적어 주세요.", title=NOTICE_TITLE)
         return gr.update(visible=True), {"id": feedback_id, "turn": turn, "verdict": verdict}
 
     def send_comment(comment: str, pending: dict | None, answers: list):
         if pending and comment.strip():
             record_feedback(settings.feedback_log, answers[pending["turn"]], pending["verdict"], comment, pending["id"])
-            gr.Info("의견 고맙습니다.")
+            gr.Info("의견 고맙습니다.", title=NOTICE_TITLE)
         return gr.update(visible=False), "", None
 
     def upload(files: list[str] | None, progress=gr.Progress()):
@@ -452,7 +459,7 @@ def build_app(qa: QA) -> gr.Blocks:
         folder.mkdir(exist_ok=True)
         csv_path = folder / "출장목록.csv"
         part = folder / f".{threading.get_ident()}.part"
-        part.write_text(trips_csv(trips), encoding="utf-8-sig")  # BOM: spreadsheets read it as UTF-8
+        part.write_text(trips_csv(trips, korean_header=True), encoding="utf-8-sig")  # BOM: spreadsheets read it as UTF-8
         part.replace(csv_path)  # sessions with the same filter never see a half-written file
         return (f"출장 **{len(trips)}**건", trip_rows(trips), str(csv_path), *trip_charts(trips))
 
@@ -626,7 +633,7 @@ def build_app(qa: QA) -> gr.Blocks:
             try:
                 return qa.ask(question, k=k or None, llm=llm).to_json()
             except (LLMConfigError, ValueError) as exc:
-                raise gr.Error(str(exc)) from exc
+                raise gr.Error(str(exc), title="오류") from exc
 
         gr.api(ask, api_name="ask")
     return app

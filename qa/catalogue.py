@@ -471,14 +471,22 @@ class Catalogue:
         return rows[0] if rows else None
 
 
-def trips_csv(records: list[TripRecord]) -> str:
-    """The rows as CSV (UTF-8 with a header), for spreadsheets."""
+# The CSV columns: the field name (the CLI's header, for scripts) and its Korean label (the page's
+# header, for people opening the file in a spreadsheet).
+CSV_COLUMNS = [
+    ("source", "파일"), ("title", "출장명"), ("doc_type_label", "문서 종류"), ("organisation", "기관"),
+    ("countries", "나라"), ("country_codes", "나라 코드"), ("cities", "도시"), ("start_date", "출발일"),
+    ("end_date", "귀국일"), ("duration_text", "기간"), ("duration_days", "일수"), ("traveller_count", "인원"),
+    ("travellers", "출장자"), ("purpose", "목적"), ("events", "주요 일정"), ("published", "보도일"),
+]
+
+
+def trips_csv(records: list[TripRecord], korean_header: bool = False) -> str:
+    """The rows as CSV (UTF-8 with a header of field names, or of Korean labels), for spreadsheets."""
     out = io.StringIO()
-    columns = ["source", "title", "doc_type_label", "organisation", "countries", "country_codes", "cities",
-               "start_date", "end_date", "duration_text", "duration_days", "traveller_count", "travellers",
-               "purpose", "events", "published"]
+    columns = [name for name, _ in CSV_COLUMNS]
     writer = csv.writer(out)
-    writer.writerow(columns)
+    writer.writerow([label for _, label in CSV_COLUMNS] if korean_header else columns)
     for r in records:
         row = r.to_json()
         writer.writerow(

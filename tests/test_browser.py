@@ -266,7 +266,7 @@ def test_trip_list_filters_opens_a_trip_and_exports_csv(page):
     with page.expect_download() as download:
         page.locator("#qa-trips-csv").click()
     rows = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
-    assert len(rows) == 2 and rows[0].startswith("source,title") and ASCC in rows[1]
+    assert len(rows) == 2 and rows[0].startswith("파일,출장명,문서 종류,기관,나라") and ASCC in rows[1]
 
 
 def test_trip_set_question_is_answered_from_the_catalogue(page):

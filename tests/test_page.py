@@ -59,3 +59,16 @@ def test_trips_csv_never_starts_a_cell_with_a_formula():
     cells = rows[1]
     assert all(not c.startswith(("=", "+", "-", "@")) for c in cells)
     assert "'=HYPERLINK(\"http://x\")" in cells and "3" in cells  # kept, as text; numbers untouched
+
+
+def test_trips_csv_header_is_korean_for_people_and_field_names_for_scripts():
+    import csv
+    import io
+
+    from qa.catalogue import TripRecord, trips_csv
+
+    trip = [TripRecord(source="a.txt", title="파리 출장", organisation="서울특별시", traveller_count=2)]
+    korean = list(csv.reader(io.StringIO(trips_csv(trip, korean_header=True))))
+    fields = list(csv.reader(io.StringIO(trips_csv(trip))))
+    assert korean[0][:5] == ["파일", "출장명", "문서 종류", "기관", "나라"] and korean[1] == fields[1]
+    assert fields[0][:2] == ["source", "title"] and "traveller_count" in fields[0]
