@@ -192,7 +192,7 @@ def trip_facts(trip: TripRecord | None) -> list[tuple[str, str]]:
     """Catalogue facts shown beside a citation: organisation, place, dates, travellers."""
     if trip is None:
         return []
-    period = " ~ ".join(d for d in (trip.start_date, trip.end_date) if d)
+    period = _period(trip)
     if trip.duration_text:
         period = f"{period} ({trip.duration_text})" if period else trip.duration_text
     rows = [
@@ -286,6 +286,11 @@ def trip_rows(trips: list[TripRecord]) -> list[list]:
     ]
 
 
+def _period(trip: TripRecord) -> str:
+    """"2025-11-09 ~ 2025-11-12", or the one date known, or ''."""
+    return " ~ ".join(d for d in (trip.start_date, trip.end_date) if d)
+
+
 def trip_charts(trips: list[TripRecord]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The trips (not the undated, placeless documents) counted by month of departure, by country
     and by organisation (the 12 with most trips)."""
@@ -309,7 +314,7 @@ def render_compare(trips: list[TripRecord], lessons: dict[str, str]) -> str:
     rows = [
         ("기관", lambda t: t.organisation),
         ("출장지", lambda t: " ".join([*t.countries, *t.cities])),
-        ("기간", lambda t: " ~ ".join(d for d in (t.start_date, t.end_date) if d) or t.published),
+        ("기간", lambda t: _period(t) or t.published),
         ("일수", lambda t: t.duration_text or (f"{t.duration_days}일" if t.duration_days else "")),
         ("인원", lambda t: f"{t.traveller_count}명" if t.traveller_count else ""),
         ("목적", lambda t: t.purpose),
@@ -328,7 +333,7 @@ def render_trip(trip: TripRecord | None, doc: IndexedDocument | None) -> str:
     """A trip's summary (every catalogue field) and its report, the fields highlighted where they were found."""
     if trip is None:
         return "<p>표에서 출장을 고르면 요약과 원문이 여기에 나옵니다.</p>"
-    period = " ~ ".join(d for d in (trip.start_date, trip.end_date) if d)
+    period = _period(trip)
     rows = [
         ("문서 종류", DOC_TYPES.get(trip.doc_type, "")), ("기관", trip.organisation),
         ("출장지", " ".join([*trip.countries, *trip.cities])),

@@ -214,27 +214,22 @@ def split_marked_sentences(text: str) -> list[tuple[str, list[int]]]:
     return out
 
 
-def _support_terms(hit: Hit, searcher: Searcher) -> set[str]:
-    """A passage's content morphemes; none for a passage that talks to an AI (it supports nothing)."""
-    return set() if hit.row in searcher.quarantined else searcher.terms_of(hit.row)
-
-
 def check_sentence(
     text: str, numbers: list[int], hits: list[Hit], searcher: Searcher, settings: Settings
 ) -> CheckedSentence:
     terms = set(content_morphemes(text))
     valid = [n for n in dict.fromkeys(numbers) if 1 <= n <= len(hits)]
-    # A sentence without a usable marker may still be supported by some passage.
-    candidates = valid or list(range(1, len(hits) + 1))
+    # A sentence without a usable marker may still be supported by some passage; never by one
+    # that talks to an AI (qa.injection).
+    candidates = [n for n in valid or range(1, len(hits) + 1) if hits[n - 1].row not in searcher.quarantined]
     vector = searcher.embedder.embed_passages([text])[0] if terms else None
     best: CheckedSentence | None = None
     supporting: list[tuple[int, tuple[tuple[int, int], ...], float, float]] = []
     for n in candidates:
         hit = hits[n - 1]
-        overlap = weighted_share(terms, _support_terms(hit, searcher), searcher)
+        overlap = weighted_share(terms, searcher.terms_of(hit.row), searcher)
         rows = searcher.index.sentence_rows[hit.row]
         sims = searcher.index.sentence_vectors[rows].astype(np.float32) @ vector if rows and vector is not None else []
-        sims = [-1.0 if hit.row in searcher.quarantined else float(v) for v in sims]
         sim = float(max(sims)) if len(sims) else 0.0
         spans = ()
         if len(sims):

@@ -339,12 +339,10 @@ def check_same_corpus(corpus: list[Path], index_dir: Path, settings: Settings) -
 def stale_reason(settings: Settings, corpus: list[Path], index_dir: Path) -> str | None:
     """Why the index must be (re)built, in Korean, or None when it is up to date."""
     current = current_folder(index_dir)
-    if current is not None:
-        try:
-            _read_manifest_file(current / "manifest.json")
-        except IndexUnavailable as exc:
-            return str(exc)
-    manifest = read_manifest(index_dir)
+    try:  # a damaged current build is a reason to rebuild, even when an older one is intact
+        manifest = _read_manifest_file(current / "manifest.json") if current is not None else read_manifest(index_dir)
+    except IndexUnavailable as exc:
+        return str(exc)
     if manifest is None:
         return "색인이 없습니다"
     embedder = get_embedder(settings.embedder, settings)
@@ -363,6 +361,14 @@ def stale_reason(settings: Settings, corpus: list[Path], index_dir: Path) -> str
         if not _unchanged(path, known[source]):
             return f"파일이 바뀌었습니다: {source}"
     return None
+
+
+def _still(path: Path, record) -> bool:
+    """`_unchanged`, with a file gone or unreadable counted as changed (reading it reports why)."""
+    try:
+        return _unchanged(path, record)
+    except OSError:
+        return False
 
 
 def _unchanged(path: Path, record) -> bool:
@@ -626,7 +632,8 @@ def _build(corpus: list[Path], index_dir: Path, settings: Settings, progress: Pr
 
     scan = scan_corpus(corpus)
     files = scan.files
-    check_free_space(index_dir, [p for p, source in files if not (source in prev_files and _unchanged(p, prev_files[source]))])
+    unchanged = {source for path, source in files if prev and source in prev.documents and _still(path, prev_files.get(source))}
+    check_free_space(index_dir, [path for path, source in files if source not in unchanged])
     processed: list[tuple[IndexedDocument, list[Chunk], str]] = []  # (document, chunks, status)
     errors: dict[str, str] = {source: reason for source, (_, reason) in scan.refused.items()}
     failed: dict[str, dict] = {}
@@ -639,12 +646,10 @@ def _build(corpus: list[Path], index_dir: Path, settings: Settings, progress: Pr
         if progress:
             progress("files", n, len(files))
         try:
-            rec = prev_files.get(source)
-            if rec and prev and source in prev.documents:
-                if _unchanged(path, rec):
-                    doc = replace(prev.documents[source], duplicates=[])
-                    processed.append((doc, prev_chunks_by_source.get(source, []), "unchanged"))
-                    continue
+            if source in unchanged:
+                doc = replace(prev.documents[source], duplicates=[])
+                processed.append((doc, prev_chunks_by_source.get(source, []), "unchanged"))
+                continue
             doc, doc_chunks = _process_file(path, source, settings)
         except LoadError as exc:
             errors[source] = exc.reason

@@ -48,7 +48,7 @@ def prior_trips(searcher: Searcher, plan: str, country: str = "", city: str = ""
         rows = searcher.rows_of(record.source)
         if not is_trip(record) or not rows:
             continue
-        centre = searcher.passage_vectors[rows].mean(axis=0)
+        centre = _centre(searcher, rows)
         similarity = float(centre @ plan_vector / (np.linalg.norm(centre) or 1.0))
         place = "city" if city and city in record.cities else "country" if wanted & set(record.countries) else ""
         scored.append((("city", "country", "").index(place), -similarity, record, place, similarity))
@@ -65,8 +65,13 @@ def lesson_of(searcher: Searcher, source: str, plan: str = "") -> tuple[int, int
         rows = searcher.rows_of(source)
         if not rows:
             return None
-        vector = searcher.passage_vectors[rows].mean(axis=0)
+        vector = _centre(searcher, rows)
     return _lesson(searcher, source, vector)
+
+
+def _centre(searcher: Searcher, rows: list[int]) -> np.ndarray:
+    """What a report is mostly about: the mean of its passages' embeddings."""
+    return searcher.passage_vectors[rows].mean(axis=0)
 
 
 def _lesson(searcher: Searcher, source: str, plan_vector: np.ndarray) -> tuple[int, int] | None:
