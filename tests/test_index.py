@@ -3,6 +3,7 @@
 import json
 import os
 
+import numpy as np
 import pytest
 
 from conftest import ASCC, TCS_NEWS
@@ -31,6 +32,27 @@ def test_unchanged_corpus_embeds_nothing(small_corpus, hash_settings):
     again = build_index([small_corpus], hash_settings.index_dir, hash_settings)
     assert again.embedded == 0
     assert {f.status for f in again.files} == {"unchanged"}
+
+
+def test_only_sentences_and_document_headers_go_through_the_model(small_corpus, hash_settings):
+    report = build_index([small_corpus], hash_settings.index_dir, hash_settings)
+    index = load_index(hash_settings.index_dir)
+    sentences = {c.text[s:e] for c in index.chunks for s, e in c.sentences}
+    headers = {c.header for c in index.chunks if c.header}
+    assert report.embedded == len(sentences | headers) == len(index.sentence_vectors)
+    # A passage vector is composed from its own sentences (and its header): nearest to its own sentences' mean.
+    vectors = index.dense.vectors()
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-4)
+    means = np.array([index.sentence_vectors[rows].mean(axis=0) for rows in index.sentence_rows])
+    own = [int(np.argmax(means @ v)) for v in vectors]
+    assert sum(o == i for i, o in enumerate(own)) >= 0.9 * len(own)
+    # A new report embeds its own sentences and header, nothing else.
+    (small_corpus / "new.txt").write_text("파리 출장 보고서\n방문단은 파리 시청을 방문했습니다. 교통 정책을 논의했습니다.", encoding="utf-8")
+    added = build_index([small_corpus], hash_settings.index_dir, hash_settings)
+    index = load_index(hash_settings.index_dir)
+    new = {c.text[s:e] for c in index.chunks if c.source == "new.txt" for s, e in c.sentences}
+    new_headers = {c.header for c in index.chunks if c.source == "new.txt" and c.header}
+    assert added.embedded == len((new | new_headers) - sentences - headers)
 
 
 def test_changed_added_and_deleted_files_are_processed_alone(small_corpus, hash_settings):
