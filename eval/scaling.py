@@ -65,21 +65,21 @@ def make_variant(base: Path, number: int, keep: float, extra: list[str], rng: ra
     return _SENTENCE_END.sub(rf"\1 ({number}).", body)
 
 
-def make_corpus(folder: Path, size: int, base: str = "seeds", seed: int = 0, start: int = 0) -> int:
-    """size x (base files) reports in `folder`: the base files, then variants (numbered from `start`).
-    Returns the number of files."""
+def make_corpus(folder: Path, size: int, base: str = "seeds", seed: int = 0) -> int:
+    """size x (base files) reports in `folder`: the base files, then variants. Returns the number of files."""
     folder.mkdir(parents=True, exist_ok=True)
-    source, keep = BASES[base]
+    source, _ = BASES[base]
     originals = sorted(source.glob("*.txt"))
     if not originals:
         raise SystemExit(f"기준 코퍼스가 없습니다: {source}")
     for path in originals:
         shutil.copy(path, folder / path.name)
-    add_variants(folder, len(originals) * (size - 1), base, seed, start)
+    add_variants(folder, len(originals) * (size - 1), base, seed)
     return len(originals) * size
 
 
 def add_variants(folder: Path, count: int, base: str, seed: int, start: int = 0) -> None:
+    """`count` variants of the base files in `folder`, numbered from `start` + 1."""
     source, keep = BASES[base]
     originals = sorted(source.glob("*.txt"))
     extra = pool_paragraphs()
