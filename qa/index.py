@@ -22,10 +22,9 @@ once; the other files are listed as its duplicates. Unchanged files (same
 content hash and settings) reuse their chunks and vectors; only new text is
 embedded.
 
-Only sentences (and each document's header line) go through the embedding model. A passage's
-vector is the mean of its sentence vectors plus a little of its header's: embedding passages
-as well cost more than half the build, and on the dev questions the composed vectors retrieve
-as well or better (see `passage_vectors`).
+Every distinct sentence is embedded (the answer scores sentences). Passages are embedded whole
+by default; with `passage_vectors="composed"` a passage's vector is made from its sentences'
+and its report header's instead (`passage_vectors`), which saves more than half the build.
 """
 
 from __future__ import annotations
@@ -265,7 +264,10 @@ def settings_fingerprint(settings: Settings, embedder: IndexEmbeddings) -> dict:
         },
         "limits": {"max_file_mb": settings.max_file_mb, "max_text_mb": settings.max_text_mb},
         "duplicate_threshold": settings.duplicate_threshold,
-        "passage_vectors": {"header_weight": HEADER_WEIGHT},
+        "passage_vectors": (
+            {"mode": "composed", "header_weight": HEADER_WEIGHT} if settings.passage_vectors == "composed"
+            else {"mode": "embedded"}
+        ),
     }
 
 
@@ -492,8 +494,8 @@ def _embed_cached(
     return out.astype(np.float32), len(todo)
 
 
-# How much of the document header's vector a passage vector holds, beside the mean of its
-# sentences' (which say nothing of which trip they belong to). On the tune split of
+# Composed passage vectors: how much of the document header's vector a passage vector holds,
+# beside the mean of its sentences' (which say nothing of which trip they belong to). On the tune split of
 # eval/realtrips_dev.jsonl 0.3-0.8 retrieve alike (0 and 1.2 worse); below 0.7 an English
 # question about a Korean report finds the wrong report on the seeds (the header carries it).
 HEADER_WEIGHT = 0.7
@@ -526,6 +528,11 @@ def _previous(index_dir: Path, fingerprint: dict) -> tuple[LoadedIndex | None, d
     else:
         reuse_chunks = True
     cache: dict[str, np.ndarray] = {}
+    kind = prev.manifest.get("passage_vectors")
+    if kind is None or kind.get("mode") == "embedded":  # None: a build before composed vectors existed
+        # Embedded passages are reusable; composed ones are not embeddings of their text.
+        for chunk, v in zip(prev.chunks, prev.dense.vectors()):
+            cache[_text_hash(chunk.search_text)] = v
     for chunk, rows, header_row in zip(prev.chunks, prev.sentence_rows, prev.header_rows):
         for (s, e), r in zip(chunk.sentences, rows):
             cache[_text_hash(chunk.text[s:e])] = prev.sentence_vectors[r].astype(np.float32)
@@ -740,11 +747,19 @@ def _build(corpus: list[Path], index_dir: Path, settings: Settings, progress: Pr
         return row_of[text]
 
     sentence_rows = [[row(c.text[s:e]) for s, e in c.sentences] for c in chunks]
-    header_rows = [row(c.header) if c.header else -1 for c in chunks]
+    composed = settings.passage_vectors == "composed"
+    header_rows = [row(c.header) if composed and c.header else -1 for c in chunks]
     # A passage without sentence spans (none in practice) is embedded whole.
     body_rows = [rows or [row(c.search_text)] for c, rows in zip(chunks, sentence_rows)]
-    sentence_vectors, embedded = _embed_cached(texts, cache, embedder, settings.embed_batch_size, "sentences", progress)
-    chunk_vectors = passage_vectors(sentence_vectors, body_rows, header_rows)
+    if composed:
+        sentence_vectors, embedded = _embed_cached(texts, cache, embedder, settings.embed_batch_size, "sentences", progress)
+        chunk_vectors = passage_vectors(sentence_vectors, body_rows, header_rows)
+    else:
+        chunk_vectors, embedded = _embed_cached(
+            [c.search_text for c in chunks], cache, embedder, settings.embed_batch_size, "chunks", progress
+        )
+        sentence_vectors, n = _embed_cached(texts, cache, embedder, settings.embed_batch_size, "sentences", progress)
+        embedded += n
     timings["embed"] = time.perf_counter() - t2
 
     t3 = time.perf_counter()

@@ -56,6 +56,11 @@ class Settings(BaseSettings):
         "(sentence-transformers, optional extra) or 'hash' (fast stand-in for tests).",
     )
     embed_batch_size: int = Field(16, ge=1, description="Passages embedded per call.")
+    passage_vectors: Literal["embedded", "composed"] = Field(
+        "embedded",
+        description="How a passage gets its vector: embedded whole (best answers), or composed from its "
+        "sentences' and its report header's vectors (2.7x faster builds, for thousands of reports; see README 'Sizing').",
+    )
     st_device: str | None = Field(None, description="sentence-transformers device: 'cpu', 'cuda', 'cuda:1'; None picks one.")
     st_query_prompt: str | None = Field(None, description="Override the model's query prompt (None: from its config).")
     st_passage_prompt: str | None = Field(None, description="Override the model's passage prompt (None: from its config).")

@@ -65,7 +65,7 @@ def test_sigkill_at_any_point_keeps_the_previous_index(tmp_path):
 
     settings = Settings(index_dir=index_dir, corpus=[corpus], embedder="hash")
     outcomes = []
-    kill_points = [(f, None) for f in (0.1, 0.3, 0.5, 0.7)] + [(None, "문장 임베딩"), (0.97, None)]
+    kill_points = [(f, None) for f in (0.1, 0.3, 0.5, 0.7)] + [(None, "문단 임베딩"), (None, "문장 임베딩"), (0.97, None)]
     for fraction, marker in kill_points:
         stderr = run_and_kill(index_command(corpus, index_dir), ROOT, fraction and fraction * duration, marker)
         index = load_index(index_dir)  # never half-written
@@ -73,13 +73,13 @@ def test_sigkill_at_any_point_keeps_the_previous_index(tmp_path):
         assert documents in (before, after), (fraction, marker)
         answer = QA.open(settings, build_if_stale=False).ask("서울시가 ASCC에서 무엇을 발표했나?")
         assert not answer.abstained and answer.citations[0].source == ASCC
-        stage = next((s for s in ("문장 임베딩", "파일") if s in stderr), "starting")
+        stage = next((s for s in ("문장 임베딩", "문단 임베딩", "파일") if s in stderr), "starting")
         outcomes.append((marker or f"{fraction:.0%}", stage, "new" if documents == after else "previous"))
         if documents == after:
             break
     print("kill points (when, last stage shown, index after):", outcomes)
     killed_in = {stage for _, stage, result in outcomes if result == "previous"}
-    assert {"파일", "문장 임베딩"} <= killed_in, outcomes
+    assert {"파일", "문단 임베딩", "문장 임베딩"} <= killed_in, outcomes
 
     done = subprocess.run(index_command(corpus, index_dir), env=env(), capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr

@@ -34,7 +34,8 @@ def test_unchanged_corpus_embeds_nothing(small_corpus, hash_settings):
     assert {f.status for f in again.files} == {"unchanged"}
 
 
-def test_only_sentences_and_document_headers_go_through_the_model(small_corpus, hash_settings):
+def test_composed_passage_vectors_embed_only_sentences_and_document_headers(small_corpus, hash_settings):
+    hash_settings = hash_settings.model_copy(update={"passage_vectors": "composed"})
     report = build_index([small_corpus], hash_settings.index_dir, hash_settings)
     index = load_index(hash_settings.index_dir)
     sentences = {c.text[s:e] for c in index.chunks for s, e in c.sentences}
@@ -53,6 +54,11 @@ def test_only_sentences_and_document_headers_go_through_the_model(small_corpus, 
     new = {c.text[s:e] for c in index.chunks if c.source == "new.txt" for s, e in c.sentences}
     new_headers = {c.header for c in index.chunks if c.source == "new.txt" and c.header}
     assert added.embedded == len((new | new_headers) - sentences - headers)
+    # Switching back to embedded passages makes the index stale, and the sentence vectors are reused.
+    embedded = hash_settings.model_copy(update={"passage_vectors": "embedded"})
+    assert "passage_vectors" in stale_reason(embedded, [small_corpus], hash_settings.index_dir)
+    back = build_index([small_corpus], hash_settings.index_dir, embedded)
+    assert back.embedded == len({c.search_text for c in load_index(hash_settings.index_dir).chunks})
 
 
 def test_changed_added_and_deleted_files_are_processed_alone(small_corpus, hash_settings):
