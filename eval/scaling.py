@@ -199,8 +199,9 @@ def format_table(rows: list[dict]) -> str:
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for r in rows:
         lat = r["latency_ms"]
+        base = "" if r.get("base", "seeds") == "seeds" else f" {r['base']}"  # rows from before --base are seed rows
         lines.append(
-            f"| {r['size']}x{'' if r.get('base', 'seeds') == 'seeds' else ' ' + r['base']} ({r['embedder']}) | {r['corpus_files']} | {r['chunks']} | {r['sentences']} "
+            f"| {r['size']}x{base} ({r['embedder']}) | {r['corpus_files']} | {r['chunks']} | {r['sentences']} "
             f"| {r['build_seconds']['total']:.1f} | {r['build_seconds'].get('embed', 0):.1f} | {r['chunks_per_s']} "
             f"| {r['tokens_per_s']:.0f} | {r['build_peak_mb']:.0f} | {r['index_mb']:.1f} | {r['load_ms']} "
             f"| {lat['total']['p50']:.0f} / {lat['total']['p95']:.0f} | {lat['keyword']['p50']:.1f} "

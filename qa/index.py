@@ -8,8 +8,8 @@ Layout of an index folder (inspectable with ls and cat, never a pickle):
         manifest.json                 format, embedder, chunking, per-file hashes
         documents.jsonl               one line per document: facts and cleaned text
         chunks.jsonl                  one line per passage: text, section, page, offsets
-        dense.faiss                   passage vectors (FAISS), composed from the sentence vectors
-        sentences.npy                 sentence and document-header vectors
+        dense.faiss                   passage vectors (FAISS)
+        sentences.npy                 sentence vectors (and report-header vectors when composed)
         keyword/                      BM25 over content morphemes (bm25s files)
         ingest_report.json            what was indexed, skipped or failed, per file
 
@@ -24,7 +24,7 @@ embedded.
 
 Every distinct sentence is embedded (the answer scores sentences). Passages are embedded whole
 by default; with `passage_vectors="composed"` a passage's vector is made from its sentences'
-and its report header's instead (`passage_vectors`), which saves more than half the build.
+and its report header's instead (`compose_passage_vectors`), which saves more than half the build.
 """
 
 from __future__ import annotations
@@ -495,13 +495,13 @@ def _embed_cached(
 
 
 # Composed passage vectors: how much of the document header's vector a passage vector holds,
-# beside the mean of its sentences' (which say nothing of which trip they belong to). On the tune split of
-# eval/realtrips_dev.jsonl 0.3-0.8 retrieve alike (0 and 1.2 worse); below 0.7 an English
-# question about a Korean report finds the wrong report on the seeds (the header carries it).
+# beside the mean of its sentences' (which say nothing of which trip they belong to). On the
+# tune split of eval/realtrips_dev.jsonl 0.3-0.8 retrieve alike (0 and 1.2 worse); below 0.7 an
+# English question about a Korean report finds the wrong report on the seeds (the header carries it).
 HEADER_WEIGHT = 0.7
 
 
-def passage_vectors(vectors: np.ndarray, body_rows: list[list[int]], header_rows: list[int]) -> np.ndarray:
+def compose_passage_vectors(vectors: np.ndarray, body_rows: list[list[int]], header_rows: list[int]) -> np.ndarray:
     """Each passage's vector: the normalised mean of its sentence vectors plus HEADER_WEIGHT of
     its header's, normalised (inner product = cosine, as for an embedded passage)."""
     out = np.zeros((len(body_rows), vectors.shape[1]), dtype=np.float32)
@@ -747,14 +747,14 @@ def _build(corpus: list[Path], index_dir: Path, settings: Settings, progress: Pr
         return row_of[text]
 
     sentence_rows = [[row(c.text[s:e]) for s, e in c.sentences] for c in chunks]
-    composed = settings.passage_vectors == "composed"
-    header_rows = [row(c.header) if composed and c.header else -1 for c in chunks]
-    # A passage without sentence spans (none in practice) is embedded whole.
-    body_rows = [rows or [row(c.search_text)] for c, rows in zip(chunks, sentence_rows)]
-    if composed:
+    if settings.passage_vectors == "composed":
+        header_rows = [row(c.header) if c.header else -1 for c in chunks]
+        # A passage without sentence spans (none in practice) is embedded whole.
+        body_rows = [rows or [row(c.search_text)] for c, rows in zip(chunks, sentence_rows)]
         sentence_vectors, embedded = _embed_cached(texts, cache, embedder, settings.embed_batch_size, "sentences", progress)
-        chunk_vectors = passage_vectors(sentence_vectors, body_rows, header_rows)
+        chunk_vectors = compose_passage_vectors(sentence_vectors, body_rows, header_rows)
     else:
+        header_rows = [-1] * len(chunks)
         chunk_vectors, embedded = _embed_cached(
             [c.search_text for c in chunks], cache, embedder, settings.embed_batch_size, "chunks", progress
         )

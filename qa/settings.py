@@ -59,7 +59,7 @@ class Settings(BaseSettings):
     passage_vectors: Literal["embedded", "composed"] = Field(
         "embedded",
         description="How a passage gets its vector: embedded whole (best answers), or composed from its "
-        "sentences' and its report header's vectors (2.7x faster builds, for thousands of reports; see README 'Sizing').",
+        "sentences' and its report header's vectors (embedding 2.7x faster, for thousands of reports; see README 'Sizing').",
     )
     st_device: str | None = Field(None, description="sentence-transformers device: 'cpu', 'cuda', 'cuda:1'; None picks one.")
     st_query_prompt: str | None = Field(None, description="Override the model's query prompt (None: from its config).")
