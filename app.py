@@ -26,7 +26,8 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from qa import QA, Settings
 from qa.answer import NEAREST_INTRO
-from qa.catalogue import DOC_TYPES, TripFilter, TripRecord, trips_csv
+from qa.catalogue import TripFilter, trips_csv
+from qa.facts import DOC_TYPES, TripRecord
 from qa.route import is_trip
 from qa.cli import TqdmProgress
 from qa.feedback import MAX_COMMENT_CHARS, record_feedback

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qa import QA, Settings
-from qa.catalogue import TripRecord
+from qa.facts import TripRecord
 
 from .dev import OUT, REALTRIPS, SEEDS
 

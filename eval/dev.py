@@ -7,7 +7,9 @@
 ../shared/benchmarks/realtrips-dev/corpus, never copied) plus the seeds; `eval/seeds_dev.jsonl`
 over the seeds alone. Thresholds and weights are fitted on the tune split only
 (`qa calibrate eval/realtrips_dev.jsonl --split tune ...`); the holdout figures are the ones to report.
-Follow-up pairs (`eval/followups_dev.jsonl`) are asked as two-turn conversations.
+Follow-up pairs (`eval/followups_dev.jsonl`) are asked as two-turn conversations. The staff's
+questions (the trip-set questions of realtrips_dev.jsonl and the prior-trip ones of
+`eval/realtrips_prior.jsonl`) are summed up per split as well.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ REALTRIPS = ROOT.parent / "shared" / "benchmarks" / "realtrips-dev" / "corpus"
 SEEDS = ROOT / "seeds"
 REALTRIPS_QA = ROOT / "eval" / "realtrips_dev.jsonl"
 FRESH_QA = ROOT / "eval" / "realtrips_fresh.jsonl"
+PRIOR_QA = ROOT / "eval" / "realtrips_prior.jsonl"
 SEEDS_QA = ROOT / "eval" / "seeds_dev.jsonl"
 FOLLOWUPS = ROOT / "eval" / "followups_dev.jsonl"
 OUT = ROOT / "eval" / "out"
@@ -71,6 +74,15 @@ def run_followups(qa: QA, path: Path = FOLLOWUPS, split: str | None = None) -> d
             "unrelated_answered_from_previous": share(leaked)}
 
 
+def staff_questions(qa: QA, questions: list[Question], split: str) -> dict:
+    """All keys over the questions staff ask about trips as a whole: trip sets and prior trips."""
+    chosen = [q for q in select_split(questions, split) if q.type == "trip-set"]
+    chosen += select_split(load_questions(PRIOR_QA), split)
+    summary = summarise(chosen, run_questions(qa, chosen))
+    return {"questions": len(chosen), "all_keys": round(summary["all_keys_present"], 3),
+            "by_type": {t: round(v, 3) for t, v in summary["key_recall_by_type"].items()}}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="개발 질문 세트 평가 (tune/holdout, 교과서 기준선 비교)")
     parser.add_argument("--split", choices=["tune", "holdout", "all"], default=None)
@@ -81,6 +93,7 @@ def main() -> None:
         chosen = select_split(questions, split)
         print_comparison(f"realtrips_dev.jsonl · {split} ({len(chosen)})", qa, chosen)
         print("\n후속 질문:", run_followups(qa, split=split))
+        print("출장 목록 질문:", staff_questions(qa, questions, split))
     if not args.split:
         # Questions written after the models were fitted, over tune documents: never fitted on.
         fresh = load_questions(FRESH_QA)

@@ -19,7 +19,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 
 from .answer import Answer, AnswerContext, not_found
-from .catalogue import TripFilter, TripRecord
+from .catalogue import TripFilter
+from .facts import TripRecord
 from .embed import get_embedder
 from .extractive import ExtractiveAnswerer
 from .fact_answer import FactAnswerer
@@ -45,7 +46,6 @@ from .index import (
     load_index,
     stale_reason,
 )
-from .query import Query
 from .similar import MAX_TRIPS as MAX_PRIOR_TRIPS, lesson_of, prior_trips, prior_trips_answer
 from .calibration import REFUSAL, SENTENCES, LogisticModel, calibration_dir, load_model
 from .extractive import EMBEDDING_FEATURES as SENTENCE_EMBEDDING_FEATURES

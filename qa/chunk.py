@@ -34,7 +34,7 @@ class Chunk:
     page: int | None
     start: int  # offsets of `text` in the cleaned document text
     end: int
-    header: str = ""  # document facts line, see facts.DocumentFacts.header
+    header: str = ""  # the trip record's line, see facts.TripRecord.header
     sentences: tuple[tuple[int, int], ...] = field(default=())  # spans within `text`
 
     @property

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from .answer import Answer
 from .api import QA
-from .catalogue import DOC_TYPES, TripFilter, trips_csv
+from .catalogue import TripFilter, trips_csv
+from .facts import DOC_TYPES
 from .generate import LLMConfigError
 from .index import BuildReport, IndexUnavailable, build_index, indexed_corpus
 from .settings import Settings

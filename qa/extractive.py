@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .answer import Answer, AnswerContext, Segment, make_citation, weighted_share
-from .facts import GENERIC_TITLES, places_named
+from .lexicon import ANY_DATE, GENERIC_TITLES, places_named
 from .korean import content_morphemes
 from .query import Query, is_english
 from .retrieve import Hit
@@ -29,7 +29,7 @@ from .retrieve import Hit
 TYPE_EVIDENCE = {
     "where": re.compile(r"장\s*소|출장지|개최지|에서\s*(?:열|개최|진행)|(?:시|도|국|캠퍼스|본부|센터|대학교?)에서|[가-힣]+(?:시|국)\s"),
     "duration": re.compile(r"\d+\s*박\s*\d+\s*일|\d+\s*일\s*(?:간|동안)|부터.{0,30}까지|[~∼]"),
-    "when": re.compile(r"\d{4}\s*[.년]|\d{1,2}\s*월\s*\d{1,2}\s*일|\d+\s*박\s*\d+\s*일|출발일|도착일|일\s*자"),
+    "when": re.compile(r"\d{4}\s*[.년]|\d+\s*박\s*\d+\s*일|출발일|도착일|일\s*자|" + ANY_DATE.pattern),
     "count": re.compile(r"\d+\s*(?:여\s*)?(?:명|개|곳|건|번|개국)|인원|총\s*\d|[한두세네]\s*(?:명|곳|개)"),
     # A person: a title after a name, someone met, or a name in Latin letters (Angels Rius, Hongseok Lee).
     "who": re.compile(r"출장자|성명|면담|만나|만났|[가-힣]{2,4}\s*(?:연구위원|장관|시장|군수|구청장|의장|의원|사무관|주무관|기획관|팀장|국장|과장|사무총장|부시장|위원장|교수|대표|총장|관장|원장|사장|이사장|대사|영사)|[가-힣]+(?:시|군|구|도|청|부|원|회)\s*(?:는|은|이|가)\s|[A-Z][a-z]+\s+[A-Z][a-z]+"),
@@ -39,7 +39,7 @@ TYPE_EVIDENCE = {
 # with none anywhere cannot answer it, however well it matches the rest of the question.
 TYPE_VALUE = {
     "duration": re.compile(r"\d+\s*박\s*\d+\s*일|\d+\s*일\s*(?:간|동안)|\d{1,2}\s*[.월]\s*\d{1,2}\s*일?\s*[~∼-]"),
-    "when": re.compile(r"(?:19|20)\d{2}\s*[.년-]|\d{1,2}\s*월\s*\d{1,2}\s*일"),
+    "when": re.compile(r"(?:19|20)\d{2}\s*[.년-]|" + ANY_DATE.pattern),
     "count": re.compile(r"\d+\s*(?:여\s*)?(?:명|개|곳|건|번|개국|회|점)|[한두세네]\s*(?:명|곳|개)"),
     "cost": re.compile(r"\d[\d,.]*\s*(?:천\s*)?(?:원|만\s*원|억|달러|유로|엔|위안|USD|EUR|KRW)", re.I),
 }
@@ -98,6 +98,7 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
             continue
         doc = index.documents.get(hit.chunk.source)
         title = doc.facts.title if doc else ""
+        field_spans = list(doc.facts.provenance.values()) if doc else []
         doc_end = len(doc.text) if doc else -1
         context = header_terms(hit)
         # Terms the document header already explains (the trip's name) are the topic;
@@ -119,7 +120,12 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
             previous.append(own)
             # The title restates the topic, unless it is all the document says (a one-line note).
             is_title = text == title and len(hit.chunk.sentences) > 1
-            if not own or is_title or text in GENERIC_TITLES or display(text) in ctx.exclude:
+            # A short line the trip record was read from (the organisation, country or 출발일 line) is a
+            # trip fact, which the facts answer, never what happened ("부산광역시 수영구" for "수영구 이태리 가서 뭐함").
+            at = hit.chunk.start + s
+            is_field_line = asks_what and len(text) < 40 and any(
+                at <= span.start and span.end <= at + len(text) for span in field_spans)
+            if not own or is_title or is_field_line or text in GENERIC_TITLES or display(text) in ctx.exclude:
                 continue
             typed = 1.0 if evidence is not None and evidence.search(text) else 0.0
             if query.answer_type == "where" and not typed:

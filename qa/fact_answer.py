@@ -11,9 +11,9 @@ left empty gives no fact answer: the extractive strategy answers instead.
 from __future__ import annotations
 
 from .answer import Answer, AnswerContext, Citation, Segment, make_citation
-from .catalogue import TripRecord
+from .facts import TripRecord
 from .extractive import candidates, display, header_terms
-from .facts import places_named, same_city
+from .lexicon import places_named, same_city
 from .korean import content_morphemes
 from .query import Query, is_group_or_visit
 from .retrieve import Hit

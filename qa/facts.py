@@ -1,247 +1,158 @@
-"""Document facts: title, organisation, place and dates of a report.
+"""The fact extractor: one trip record per cleaned document, every field with where it was read.
 
-These go into the short header that is embedded and keyword-indexed with every
-chunk (so a passage that never names its trip is still found), and into the
-sources panel. Rules handle the layouts of the seeds: the disclosure site
-("출발일" / "도착일" lines), the formal 결과보고서 ("기 간:", "출장지:",
-"4. 출장목적") and news pages (headline, "기사입력 2020/08/06"). A field that no
-rule finds stays empty rather than guessed.
+The record is the catalogue's row (qa/catalogue.py stores it) and gives the short header that is
+embedded and keyword-indexed with every chunk, so a passage that never names its trip is still
+found. Rules cover the layouts the corpus shows: the disclosure site (banner, country line, title,
+organisation line, 출발일 / 도착일 / 여행 기간 / 인원), the formal 결과보고서 (기 간:, 출장지:,
+출장자:, 4. 출장목적) and news articles (headline, 기사입력, the body that travels as the subject of
+the lead). A field that no rule finds stays empty rather than guessed. The word lists and patterns
+live in qa/lexicon.py.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from functools import lru_cache
 
-# Where CLDR's Korean name is not the one Korean reports use.
-EVERYDAY_NAMES = {"오스트레일리아": "호주", "남아프리카": "남아프리카공화국"}
+from .korean import is_proper_noun, kiwi
+from .lexicon import (COUNTRIES, COUNTRY_CODES, COUNTRY_WORD, FOREIGN_CITIES, GENERIC_TITLES, ORGANISATION_LINE,
+                      ORGANISATION_SUFFIX, ORGANISATION_WORD, PROVINCE_NAMES, SHORT_CITY_ORGANISATIONS, SUBJECT_BODY,
+                      cities_named, city_country, country_line, normalise_country, organisation_aliases, parse_date,
+                      parse_duration, split_countries)
 
-
-def _country_names() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    """From CLDR (via Babel): Korean country names -> the short Korean name used in the catalogue,
-    that name -> ISO code, and English names and codes (lower-cased) -> the Korean name."""
-    from babel import Locale
-
-    names: dict[str, str] = {}
-    codes: dict[str, str] = {}
-    english: dict[str, str] = {}
-    english_names = Locale("en").territories
-    for code, name in Locale("ko").territories.items():
-        if not (len(code) == 2 and code.isalpha()):
-            continue  # regions such as 001 (world) or 150 (Europe)
-        short = re.sub(r"\s*\(.*\)$|\s*시국$", "", name)  # 홍콩(중국 특별행정구) -> 홍콩, 바티칸 시국 -> 바티칸
-        short = EVERYDAY_NAMES.get(short, short)
-        names[name] = short
-        names[short] = short
-        names[short.replace(" ", "")] = short
-        codes[short] = code
-        english[code.lower()] = short
-        if code in english_names:
-            english[english_names[code].lower()] = short
-    # Older or everyday names still common in reports.
-    names.update({"오스트레일리아": "호주", "남아프리카": "남아프리카공화국", "터키": "튀르키예", "미합중국": "미국",
-                  "남아공": "남아프리카공화국",
-                  "체코공화국": "체코", "싱가폴": "싱가포르"})
-    english.update({"usa": "미국", "uk": "영국", "uae": "아랍에미리트", "korea": "대한민국", "vietnam": "베트남",
-                    "turkey": "튀르키예"})
-    return names, codes, english
-
-
-COUNTRIES, COUNTRY_CODES, ENGLISH_COUNTRIES = _country_names()
-
-
-def _regions() -> dict[str, tuple[str, ...]]:
-    """From UN M49 and CLDR, in qa/data/regions.tsv (see scripts/make_regions.py): the Korean names
-    of world regions (유럽, 동남아, 북미 …) -> the (Korean) names of their countries."""
-    from importlib.resources import files
-
-    korean = {code: name for name, code in COUNTRY_CODES.items()}
-    regions: dict[str, tuple[str, ...]] = {}
-    for line in files("qa.data").joinpath("regions.tsv").read_text(encoding="utf-8").splitlines():
-        _, names, codes = line.split("\t")
-        countries = tuple(korean[c] for c in codes.split(",") if c in korean)
-        for name in names.split(","):
-            regions[name] = countries
-    return regions
-
-
-REGIONS = _regions()
-
-
-def _cities() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
-    """From GeoNames, in qa/data/foreign_cities.tsv (see scripts/make_gazetteer.py for the source
-    and the rules): Korean names of foreign cities -> the (Korean) countries with a city of that
-    name, largest first; and each city's English name (lower-cased; Korea's cities too) -> all its
-    Korean names (Tokyo -> 도쿄, 동경; Seoul -> 서울, 경성, …)."""
-    from importlib.resources import files
-
-    by_code = {code: name for name, code in COUNTRY_CODES.items()}
-    cities: dict[str, tuple[str, ...]] = {}
-    english: dict[str, tuple[str, ...]] = {}
-    for line in files("qa").joinpath("data/foreign_cities.tsv").read_text(encoding="utf-8").splitlines():
-        if line.startswith("#") or not line.strip():
-            continue
-        name, codes, latin = line.split("\t")
-        english[latin.lower()] = (*english.get(latin.lower(), ()), name)
-        # Korean cities are there for their English names only: a trip's cities are abroad.
-        countries = tuple(dict.fromkeys(by_code[c] for c in codes.split(",") if c in by_code and c != "KR"))
-        if countries and name not in COUNTRIES:
-            cities[name] = countries
-    return cities, english
-
-
-FOREIGN_CITIES, CITY_NAMES = _cities()
-_SAME_CITY = {name: names for names in CITY_NAMES.values() for name in names}
-
-
-def same_city(name: str) -> tuple[str, ...]:
-    """Every Korean name of the city `name` names (동경 -> 도쿄, 동경), or () for no city."""
-    return _SAME_CITY.get(name, ())
-# A city name as a word: at the start of a Hangul run, then nothing, 시 or a particle ("삿포로시에서").
-_CITY_WORD = re.compile(r"(?<![가-힣])([가-힣]{2,12}?)(?=(?:시|주|현)?(?:에서는|에서|에는|에|의|를|을|과|와|로|으로|는|은|이|가|까지|부터|도)?(?![가-힣]))")
-
-
-def cities_named(text: str, countries: list[str]) -> list[re.Match]:
-    """Mentions of the cities of `countries` in `text`, first mention of each, in order."""
-    wanted = set(countries)
-    seen: set[str] = set()
-    found = []
-    for m in _CITY_WORD.finditer(text):
-        name = m.group(1)
-        # "네팔 랄릿푸르": a city the text places in another country (India has a 랄릿푸르 too).
-        before = re.search(r"([가-힣]+)\s*$", text[max(0, m.start() - 12):m.start()])
-        elsewhere = before is not None and COUNTRIES.get(before.group(1), "") not in ("", *wanted)
-        if name not in seen and not elsewhere and wanted.intersection(FOREIGN_CITIES.get(name, ())):
-            seen.add(name)
-            found.append(m)
-    return found
-
-
-def places_named(text: str) -> set[str]:
-    """The foreign cities and the countries `text` names as words."""
-    return {m.group(1) for m in _CITY_WORD.finditer(text) if m.group(1) in FOREIGN_CITIES or m.group(1) in COUNTRIES}
-
-
-def city_country(city: str, known: list[str] = ()) -> str:
-    """The country of `city`: one of `known` when a city of that name lies there, else the country
-    of the largest city of that name ('' for no foreign city)."""
-    countries = FOREIGN_CITIES.get(city, ())
-    return next((c for c in countries if c in known), countries[0] if countries else "")
-_COUNTRY_ALTERNATION = re.compile("|".join(sorted(map(re.escape, COUNTRIES), key=len, reverse=True)))
-
-
-def country_line(lines: list[str]) -> int | None:
-    """Index of the disclosure site's country line among the first lines (the image line above
-    it may name one country of several: the line naming the most wins)."""
-    found = [(len(split_countries(l)), -i) for i, l in enumerate(lines[:6]) if split_countries(l)]
-    return -max(found)[1] if found else None
-
-
-def split_countries(line: str) -> list[str]:
-    """'덴마크핀란드노르웨이스웨덴' -> the four names, when the whole line is country names; else []."""
-    compact = re.sub(r"[\s,·/、]+", "", line)
-    if not compact or len(compact) > 60:
-        return []
-    # Longest names first; a line that does not decompose completely is not a country line.
-    best: list[list[str] | None] = [None] * (len(compact) + 1)
-    best[0] = []
-    for i in range(len(compact)):
-        if best[i] is None:
-            continue
-        for name in COUNTRIES:
-            if compact.startswith(name, i) and (best[i + len(name)] is None):
-                best[i + len(name)] = best[i] + [COUNTRIES[name]]
-    found = best[len(compact)] or []
-    return list(dict.fromkeys(found))
-
-
-_ORG = re.compile(
-    r"^(?:[가-힣]{2,8}(?:특별시|광역시|특별자치시|특별자치도|도)\s)?"
-    r"[가-힣]{1,12}(?:특별시|광역시|특별자치시|특별자치도|도|시|군|구|부|청|처|원|공사|공단|연구원|위원회|의회|교육청)$"
-)
-_KO_DATE = re.compile(r"(\d{4})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일")
-_DOT_DATE = re.compile(r"(\d{4})\s*[./-]\s*(\d{1,2})\s*[./-]\s*(\d{1,2})")
-_PERIOD = re.compile(r"기\s*간\s*[:：]\s*(.+)")
-_DEST = re.compile(r"출\s*장\s*지\s*[:：]\s*(.+)")
-_NEWS_DATE = re.compile(r"(?:기사)?입력\s*:?\s*(\d{4})[./-](\d{1,2})[./-](\d{1,2})")
-GENERIC_TITLES = {"국외출장 결과보고서", "공무국외출장 결과보고서", "결과보고서", "출장 결과보고서"}
-
-
-# Province short forms follow one rule: 경상북도 -> 경북, 전라남도 -> 전남, 충청북도 -> 충북.
-_PROVINCE = re.compile(r"^([가-힣])[가-힣]([남북])도$")
-_ORG_SUFFIX = re.compile(r"(특별자치시|특별자치도|특별시|광역시|시|군|구|도)$")
-
-
-def organisation_aliases(organisations: list[str]) -> dict[str, set[str]]:
-    """Short names users type for each organisation: 안동시/안동, 서울시/서울, 경북, 울산 + 중구."""
-    aliases: dict[str, set[str]] = {}
-    for org in organisations:
-        for part in org.split():
-            names = {part}
-            stem = _ORG_SUFFIX.sub("", part)
-            if len(stem) >= 2 and (not part.endswith("도") or part.endswith("특별자치도")):  # 경상북도 is 경북, never 경상북
-                names.add(stem)
-                if re.search(r"(특별시|광역시|특별자치시)$", part):
-                    names.add(stem + "시")
-            if m := _PROVINCE.match(part):
-                names.add(m.group(1) + m.group(2))
-            if part.endswith("특별자치도"):
-                names.add(stem + "도")
-            for name in names:
-                aliases.setdefault(name, set()).add(org)
-    return aliases
-
+DOC_TYPES = {"report": "결과보고서", "disclosure": "공개 사이트 요약", "news": "뉴스 기사", "press": "보도자료"}
 
 
 @dataclass(frozen=True)
-class DocumentFacts:
+class Span:
+    start: int
+    end: int
+
+
+@dataclass
+class TripRecord:
+    source: str
     title: str = ""
+    doc_type: str = ""  # key of DOC_TYPES
     organisation: str = ""
-    country: str = ""
-    city: str = ""
-    start_date: str = ""  # ISO yyyy-mm-dd
+    traveller_count: int | None = None
+    travellers: list[str] = field(default_factory=list)  # "이름 직위"
+    countries: list[str] = field(default_factory=list)  # Korean names (COUNTRY_CODES keys)
+    cities: list[str] = field(default_factory=list)
+    start_date: str = ""  # ISO
     end_date: str = ""
-    duration: str = ""  # as written, e.g. "3박 4일"
+    duration_text: str = ""  # as written, "3박 4일"
+    duration_days: int | None = None
+    purpose: str = ""
+    events: list[str] = field(default_factory=list)
     published: str = ""  # news publication date, ISO
+    provenance: dict[str, Span] = field(default_factory=dict)  # field -> where in the text
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        d["provenance"] = {k: [v.start, v.end] for k, v in self.provenance.items()}
+        d["doc_type_label"] = DOC_TYPES.get(self.doc_type, "")
+        d["country_codes"] = [COUNTRY_CODES.get(c, "") for c in self.countries]
+        return d
+
+    @classmethod
+    def from_json(cls, d: dict) -> "TripRecord":
+        d = {k: v for k, v in d.items() if k not in ("doc_type_label", "country_codes")}
+        d["provenance"] = {k: Span(*v) for k, v in (d.get("provenance") or {}).items()}
+        return cls(**d)
 
     def display_title(self) -> str:
         """The title, or for a page without one who went where ("경상북도 안동시 독일 출장")."""
         if self.title:
             return self.title
-        return " ".join(p for p in (self.organisation, self.country, "출장") if p) if self.organisation or self.country else ""
+        if not (self.organisation or self.countries):
+            return ""
+        return " ".join(p for p in (self.organisation, " ".join(self.countries), "출장") if p)
 
     def header(self) -> str:
         """One line naming the document, prefixed to every chunk for search."""
-        place = " ".join(p for p in (self.country, self.city) if p)
+        place = " ".join(self.countries + self.cities)
         organisation = self.organisation
         # Users and reports name it shorter (서울시, 경북 안동): the short names are searchable too.
         short = sorted(a for a in organisation_aliases([organisation]) if a not in organisation.split())
         if short:
             organisation = f"{organisation}({' '.join(short)})"
         dates = "~".join(d for d in (self.start_date, self.end_date) if d) or self.published
-        parts = [self.title, organisation, place, dates]
-        return " | ".join(p for p in parts if p)
-
-    def to_dict(self) -> dict:
-        return asdict(self)
+        return " | ".join(p for p in (self.title, organisation, place, dates) if p)
 
 
-def _iso(match: re.Match) -> str:
-    y, m, d = (int(g) for g in match.groups()[:3])
-    if not (1 <= m <= 12 and 1 <= d <= 31):
-        return ""
-    return f"{y:04d}-{m:02d}-{d:02d}"
+def extract_trip(source: str, text: str) -> TripRecord:
+    """The trip record of one cleaned document."""
+    rec = TripRecord(source=source, doc_type=_doc_type(text))
+    lines = [l.strip() for l in text.split("\n") if l.strip()]
+    title = _title(lines, text)[:120]
+    if title and title not in GENERIC_TITLES:
+        rec.title = title
+        if (at := text.find(title)) >= 0:
+            rec.provenance["title"] = Span(at, at + len(title))
+    _places(rec, text, lines)
+    _dates(rec, text)
+    _people(rec, text)
+    _organisation(rec, text, lines)
+    _purpose_and_events(rec, text)
+    if m := re.search(r"(?:기사)?입력\s*:?\s*(\d{4})[./-](\d{1,2})[./-](\d{1,2})", text):
+        published, _ = parse_date(".".join(m.groups()))
+        if published:
+            rec.published = published
+            rec.provenance["published"] = _span(0, m)
+    return rec
 
 
-def _find_date(text: str) -> str:
-    m = _KO_DATE.search(text) or _DOT_DATE.search(text)
-    return _iso(m) if m else ""
+# --------------------------------------------------------------------------- helpers
 
 
-def _field(lines: list[str], label: str) -> str:
-    for line in lines:
-        if line.startswith(label + ":"):
-            return line.split(":", 1)[1].strip()
+def _span(offset: int, m: re.Match, group: int | str = 0) -> Span:
+    return Span(offset + m.start(group), offset + m.end(group))
+
+
+def _line_value(text: str, label: str) -> tuple[str, Span] | None:
+    """'라벨: 값' on its own line (spaces inside the label allowed)."""
+    pattern = r"^\s*(?:\d+\.\s*)?" + r"\s*".join(map(re.escape, label)) + r"\s*[:：]\s*(.+)$"
+    m = re.search(pattern, text, flags=re.M)
+    return (m.group(1).strip(), _span(0, m, 1)) if m else None
+
+
+def _city_after(country: str, text: str) -> re.Match | None:
+    """"3박 4일간 일본 요코하마에서" / "중국 광저우를 방문하여": group 1 is the word after the country."""
+    return re.search(re.escape(country) + r" ([가-힣]{2,8}?)(?:에서|를|을|에|의)[ ,]", text)
+
+
+def _countries_named(sentence: str) -> list[str]:
+    """The countries `sentence` names, in order: as a proper noun where the name is also a common
+    word ("이동 수단을" names no Sudan, "독일과 수단을 방문" does)."""
+    proper = {(t.start, t.form) for t in kiwi().tokenize(sentence) if t.tag == "NNP"}
+    return [COUNTRIES[c.group(0)] for c in COUNTRY_WORD.finditer(sentence)
+            if (c.start(), c.group(0)) in proper or c.group(0) not in _common_word_countries()]
+
+
+@lru_cache(maxsize=1)
+def _common_word_countries() -> frozenset[str]:
+    """Short country names Kiwi reads as a common word on their own (수단, 부탄, 저지)."""
+    return frozenset(name for name in COUNTRIES if len(name) <= 2 and not is_proper_noun(name))
+
+
+# --------------------------------------------------------------------------- fields
+
+
+def _doc_type(text: str) -> str:
+    head = text[:600]
+    if re.search(r"(?:기사)?입력\s*:?\s*\d{4}[./-]", head) or re.search(r"[가-힣]{2,4}\s*기자", head):
+        return "news"
+    if "보도자료" in head:
+        return "press"
+    if "결과보고서" in head or re.search(r"^기\s*간\s*[:：]", head, flags=re.M):
+        return "report"
+    if re.search(r"^출발일\s*[:：]", head, flags=re.M):
+        return "disclosure"
+    if "[영상]" in head or re.search(r"^[가-힣]{2,5}시,\s", text, flags=re.M):
+        return "news"
     return ""
 
 
@@ -259,7 +170,7 @@ def _title(lines: list[str], text: str) -> str:
     at = country_line(lines)
     if at is not None:
         after = lines[at + 1] if at + 1 < len(lines) else ""
-        return after if after and ":" not in after and not _ORG.match(after) else ""
+        return after if after and ":" not in after and not ORGANISATION_LINE.match(after) else ""
     if any(l.startswith("출발일:") for l in lines[:12]):
         return ""
     # A Korean report's or article's title has Hangul (never a banner such as "ADVERTISEMENT") and is
@@ -272,55 +183,199 @@ def _title(lines: list[str], text: str) -> str:
     return ""
 
 
-def city_after(country: str, text: str) -> re.Match | None:
-    """"3박 4일간 일본 요코하마에서" / "중국 광저우를 방문하여": group 1 is the word after the country."""
-    return re.search(re.escape(country) + r" ([가-힣]{2,8}?)(?:에서|를|을|에|의)[ ,]", text)
+# A trip names at most this many cities in its record (a long itinerary is summarised by the first).
+MAX_CITIES = 8
 
 
-def _place(lines: list[str], text: str) -> tuple[str, str]:
-    dest = _DEST.search(text)
+def _places(rec: TripRecord, text: str, lines: list[str]) -> None:
+    dest = _line_value(text, "출장지")
     if dest:
-        words = dest.group(1).split()
-        country = COUNTRIES.get(words[0], "") if words else ""
-        city = words[1] if country and len(words) > 1 else ""
-        return country, city
-    at = country_line(lines)
-    names = split_countries(lines[at]) if at is not None else []
-    country = names[0] if names else ""
-    city = ""
-    if country:
-        # "3박 4일간 일본 요코하마에서" / "중국 광저우를 방문하여": the word after the country.
-        m = city_after(country, text)
+        value, span = dest
+        words = value.replace(",", " ").split()
+        for w in words:
+            country = normalise_country(w)
+            if country and country not in rec.countries:
+                rec.countries.append(country)
+            elif w in FOREIGN_CITIES and w not in rec.cities:
+                rec.cities.append(w)
+        rec.provenance["countries"] = span
+        if rec.cities:
+            rec.provenance["cities"] = span
+    else:
+        # The disclosure site's country line, names run together for several countries.
+        at = country_line(lines)
+        if at is not None:
+            rec.countries.extend(split_countries(lines[at]))
+            start = text.find(lines[at])
+            rec.provenance["countries"] = Span(start, start + len(lines[at]))
+    if not rec.countries and rec.doc_type == "news":
+        # A news page about a trip: "서울시, 인도에서 열린 …", "미국 라스베이거스에서 개최된 …".
+        m = re.search(r"([가-힣]{2,8})에서 (?:열린|첫|개최)", text)
+        if m and (country := normalise_country(m.group(1)) or city_country(m.group(1))):
+            rec.countries.append(country)
+            rec.provenance["countries"] = _span(0, m, 1)
+    if not rec.countries:
+        # No country line: the countries the sentences about the trip name, in order of mention.
+        for m in re.finditer(r"[^.\n]*(?:방문|출장|연수|일정|순방)[^.\n]*", text):
+            for name in _countries_named(m.group(0)):
+                if name not in rec.countries:
+                    rec.countries.append(name)
+                    rec.provenance.setdefault("countries", _span(0, m))
+    for country in list(rec.countries):
+        m = _city_after(country, text)
+        # "일본 요코하마에서" names a city; "일본 기업을" does not: a gazetteer city or a proper noun.
+        if m and m.group(1) not in rec.cities and (m.group(1) in FOREIGN_CITIES or is_proper_noun(m.group(1))):
+            rec.cities.append(m.group(1))
+            rec.provenance.setdefault("cities", _span(0, m, 1))
+    # Every city of the trip's countries the text names (GeoNames), in order of first mention.
+    for m in cities_named(text, rec.countries):
+        if len(rec.cities) >= MAX_CITIES:
+            break
+        if m.group(1) not in rec.cities:
+            rec.cities.append(m.group(1))
+            rec.provenance.setdefault("cities", _span(0, m, 1))
+    for city in rec.cities:
+        # A city names its country when the document does not (a 해밀턴 of a New Zealand trip adds nothing).
+        country = city_country(city, rec.countries)
+        if country and country not in rec.countries:
+            rec.countries.append(country)
+
+
+def _dates(rec: TripRecord, text: str) -> None:
+    start = _line_value(text, "출발일")
+    end = _line_value(text, "도착일")
+    if start and end:
+        rec.start_date, m = parse_date(start[0])
         if m:
-            city = m.group(1)
-    return " ".join(names), city
+            rec.provenance["start_date"] = Span(start[1].start + m.start(), start[1].start + m.end())
+        rec.end_date, m = parse_date(end[0])
+        if m:
+            rec.provenance["end_date"] = Span(end[1].start + m.start(), end[1].start + m.end())
+    else:
+        period = _line_value(text, "기간") or _line_value(text, "출장기간")
+        if period:
+            value, span = period
+            first, m1 = parse_date(value)
+            if m1:
+                year = int(first[:4])
+                rest = value[m1.end():]
+                second, m2 = parse_date(rest, year)
+                rec.start_date = first
+                rec.provenance["start_date"] = Span(span.start + m1.start(), span.start + m1.end())
+                if m2:
+                    rec.end_date = second
+                    at = span.start + m1.end()
+                    rec.provenance["end_date"] = Span(at + m2.start(), at + m2.end())
+    duration = _line_value(text, "여행 기간") or _line_value(text, "기간")
+    if duration:
+        value, span = duration
+        written, days = parse_duration(re.sub(r"\d{4}\s*[./-]\s*\d{1,2}\s*[./-]\s*\d{1,2}\.?", " ", value))
+        if written:
+            rec.duration_text, rec.duration_days = written, days
+            at = value.find(written)
+            rec.provenance["duration"] = Span(span.start + at, span.start + at + len(written))
+    if not rec.duration_text:
+        # No duration line: an article or report gives the trip's length in the text ("5박 6일 일정으로").
+        m = re.search(r"\d+\s*박\s*\d+\s*일", text)
+        if m:
+            rec.duration_text, rec.duration_days = parse_duration(m.group(0))
+            rec.provenance["duration"] = _span(0, m)
+    if rec.duration_days is None and rec.start_date and rec.end_date:
+        rec.duration_days = (date.fromisoformat(rec.end_date) - date.fromisoformat(rec.start_date)).days + 1
 
 
-def extract_facts(text: str) -> DocumentFacts:
-    """Facts of one cleaned document (see module docstring for the layouts handled)."""
-    lines = [l for l in text.split("\n") if l.strip()]
-    head = lines[:12]
-    country, city = _place(lines, text)
-    organisation = next((l for l in head if _ORG.match(l)), "")
-    start = _find_date(_field(head, "출발일"))
-    end = _find_date(_field(head, "도착일"))
-    duration = _field(head, "여행 기간")
-    period = _PERIOD.search(text)
-    if period and not start:
-        dates = list(_DOT_DATE.finditer(period.group(1))) or list(_KO_DATE.finditer(period.group(1)))
-        if dates:
-            start, end = _iso(dates[0]), _iso(dates[-1])
-        nights = re.search(r"\d+\s*박\s*\d+\s*일", period.group(1))
-        duration = nights.group(0) if nights else duration
-    news = _NEWS_DATE.search(text)
-    published = _iso(news) if news else ""
-    return DocumentFacts(
-        title=_title(lines, text)[:120],
-        organisation=organisation,
-        country=country,
-        city=city,
-        start_date=start,
-        end_date=end,
-        duration=duration,
-        published=published,
+# A news article's party size: "14명이 참가한다", "총 13명으로 꾸며졌다", "12명의 방문단".
+_PARTY = re.compile(r"(?<![\d,])(\d{1,3})\s*명(?:이|으로|의|이\s*함께)?\s*(?:참가|참여|동행|구성|꾸려|꾸며|방문단|연수단|대표단|출장단|일행)")
+
+
+def _people(rec: TripRecord, text: str) -> None:
+    count = _line_value(text, "인원")
+    if count and (n := re.match(r"(\d+)\s*명?$", count[0])):
+        rec.traveller_count = int(n.group(1))
+        rec.provenance["traveller_count"] = count[1]
+    who = _line_value(text, "출장자")
+    if who:
+        value, span = who
+        people = [p.strip() for p in re.split(r"[,，、]", value) if p.strip()]
+        rec.travellers = people
+        rec.provenance["travellers"] = span
+        if rec.traveller_count is None:
+            rec.traveller_count = len(people)
+    elif rec.doc_type == "news":
+        m = re.search(r"([가-힣]{2,4})\s*(서울시장|부산시장|[가-힣]{2,4}시장|장관|도지사)(?:은|이|는)", text)
+        if m:
+            rec.travellers = [f"{m.group(1)} {m.group(2)}"]
+            rec.provenance["travellers"] = Span(m.start(1), m.end(2))
+    if rec.traveller_count is None and (m := _PARTY.search(text)):
+        rec.traveller_count = int(m.group(1))
+        rec.provenance["traveller_count"] = _span(0, m, 1)
+
+
+def _organisation(rec: TripRecord, text: str, lines: list[str]) -> None:
+    # The disclosure site's organisation line (or a report's first lines naming it).
+    line = next((l for l in lines[:12] if ORGANISATION_LINE.match(l)), "")
+    if line:
+        at = text.find(line)
+        rec.organisation, rec.provenance["organisation"] = line, Span(at, at + len(line))
+        return
+    # A report's traveller line: "국토연구원 이재용 연구위원".
+    for person in rec.travellers:
+        m = re.search(r"(" + ORGANISATION_WORD.pattern + r")\s+" + re.escape(person.split()[0]), text)
+        if m:
+            rec.organisation, rec.provenance["organisation"] = m.group(1), _span(0, m, 1)
+            return
+    _subject_body(rec, text)
+
+
+def _subject_body(rec: TripRecord, text: str) -> None:
+    """The body that travels, in an article or a page without an organisation line: the local
+    government or council most often the subject of a sentence ("통영시의회(의장 …)가", "울릉군에 따르면";
+    a headline's "영암군, 일본서 …" counts half), as written at its fullest ("경남 진주시의회",
+    "강원특별자치도의회 안전건설위원회"). Two places equally often the subject (an article about
+    several bodies) leave it empty."""
+    if m := re.search(r"^(" + "|".join(SHORT_CITY_ORGANISATIONS) + r"),\s", text, flags=re.M):
+        # "서울시, 인도에서 …": the city's official name.
+        rec.organisation = SHORT_CITY_ORGANISATIONS[m.group(1)]
+        rec.provenance["organisation"] = _span(0, m, 1)
+        return
+    mentions: dict[str, dict[str, list[tuple[float, re.Match]]]] = {}  # place -> body -> (weight, match)
+    for m in SUBJECT_BODY.finditer(text):
+        body = m.group(2)
+        place = ORGANISATION_SUFFIX.sub("", re.sub(r"(?:의회|청)$", "", body))
+        # A proper name (삼척; one syllable only for a 구: 북구), never a foreign city (항저우시는) or a
+        # common noun (대도시가).
+        if (len(place) < 2 and not re.search(r"구(?:의회|청)?$", body)) or place in FOREIGN_CITIES \
+                or place in COUNTRIES or not is_proper_noun(place):
+            continue
+        weight = 0.5 if text[m.end():m.end() + 1] == "," else 1.0
+        mentions.setdefault(place, {}).setdefault(body, []).append((weight, m))
+    if not mentions:
+        return
+    totals = sorted((sum(w for ms in bodies.values() for w, _ in ms) for bodies in mentions.values()), reverse=True)
+    if len(totals) > 1 and totals[0] == totals[1]:
+        return
+    bodies = max(mentions.values(), key=lambda b: sum(w for ms in b.values() for w, _ in ms))
+    # The body of that place most often the subject (세종시의회 over 세종시), the first one on a tie.
+    body = max(bodies, key=lambda b: (sum(w for w, _ in bodies[b]), -bodies[b][0][1].start()))
+
+    def written(m: re.Match) -> Span:
+        region = m.group(1) in PROVINCE_NAMES
+        return Span(m.start(1) if region else m.start(2), m.end(3) if m.group(3) else m.end(2))
+
+    span = max((written(m) for _, m in bodies[body]), key=lambda s: s.end - s.start)
+    rec.organisation, rec.provenance["organisation"] = re.sub(r"\s+", " ", text[span.start:span.end]), span
+
+
+def _purpose_and_events(rec: TripRecord, text: str) -> None:
+    m = re.search(r"출장\s*목적\s*\n+\s*[○◦•-]?\s*(.+)", text) or re.search(
+        r"[^.\n]*목적은\s*([^.\n]+?)(?:하는 것이었습니다|입니다|이었습니다)?\.", text
     )
+    if m:
+        rec.purpose = m.group(1).strip()[:200]
+        rec.provenance["purpose"] = _span(0, m, 1)
+    events: list[str] = []
+    for m in re.finditer(r"^(.{4,60}?(?:참석|참가|방문|시찰|개최))\s*[:：]", text, flags=re.M):
+        events.append(m.group(1).strip())
+    for m in re.finditer(r"\(\d{1,2}:\d{2}\s*[~-]\s*\d{1,2}:\d{2}\)\s*([^|\n]{4,80}?(?:참석|참가|방문|발표|협의)[^|\n]{0,20})", text):
+        events.append(m.group(1).strip())
+    rec.events = list(dict.fromkeys(events))[:12]

@@ -45,12 +45,12 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from .catalogue import Catalogue, extract_trip, write_catalogue
+from .catalogue import Catalogue, write_catalogue
 from .chunk import Chunk, chunk_document
 from .clean import clean_text
 from .dense import DenseIndex
 from .embed import IndexEmbeddings, get_embedder
-from .facts import DocumentFacts, extract_facts
+from .facts import TripRecord, extract_trip
 from .keyword import KeywordIndex
 from .korean import content_morphemes_batch
 from .load import HTML_SUFFIXES, TEXT_SUFFIXES, LoadError, load_file
@@ -60,7 +60,7 @@ log = logging.getLogger(__name__)
 
 INDEX_FORMAT = 1
 # Bump when cleaning, fact extraction or chunking changes what is indexed: old indexes become stale.
-PROCESSING_VERSION = 21
+PROCESSING_VERSION = 22
 ProgressFn = Callable[[str, int, int], None]  # (stage, done, total)
 
 
@@ -87,20 +87,26 @@ class IndexedDocument:
     sha256: str
     size: int
     mtime_ns: int
-    facts: DocumentFacts
+    facts: TripRecord  # the trip record the catalogue stores and the chunk header is made of
     text: str  # cleaned text, pages joined by a blank line
     page_starts: list[tuple[int, int]] = field(default_factory=list)  # (page, offset) for PDFs
     duplicates: list[str] = field(default_factory=list)  # other files holding the same report
 
     def to_json(self) -> dict:
         d = asdict(self)
-        d["facts"] = self.facts.to_dict()
+        d["facts"] = self.facts.to_json()
         return d
 
     @classmethod
     def from_json(cls, d: dict) -> "IndexedDocument":
         d = dict(d)
-        d["facts"] = DocumentFacts(**d["facts"])
+        facts = d["facts"]
+        if "source" not in facts:  # a build before PROCESSING_VERSION 22 kept only the header's fields
+            facts = {"source": d["source"], "title": facts["title"], "organisation": facts["organisation"],
+                     "countries": facts["country"].split(), "cities": facts["city"].split(),
+                     "start_date": facts["start_date"], "end_date": facts["end_date"],
+                     "duration_text": facts["duration"], "published": facts["published"]}
+        d["facts"] = TripRecord.from_json(facts)
         d["page_starts"] = [tuple(p) for p in d.get("page_starts", [])]
         return cls(**d)
 
@@ -410,12 +416,9 @@ def _process_file(path: Path, source: str, settings: Settings) -> tuple[IndexedD
     pages = [(n, t) for n, t in pages if t.strip()]
     if not pages:
         raise LoadError(path, "정리 후 남은 텍스트가 없습니다")
-    raw = "\n".join(t for _, t in pages)
-    facts = extract_facts(raw)
-    # The header names every country and city the catalogue reads (also from the summary when the
-    # page has no country line), so that a question naming them finds the trip.
-    trip = extract_trip(source, raw, facts)
-    facts = replace(facts, country=" ".join(trip.countries) or facts.country, city=" ".join(trip.cities) or facts.city)
+    # Extracted from the text exactly as chunk_document joins it, so the record's provenance spans
+    # point into the stored text.
+    facts = extract_trip(source, "\n\n".join(t for _, t in pages))
     text, chunks = chunk_document(
         source,
         pages,
@@ -810,7 +813,7 @@ def _write(
         np.save(tmp / "sentences.npy", sentence_vectors.astype(np.float16), allow_pickle=False)
         (tmp / "keyword").mkdir()
         KeywordIndex.build(terms).save(tmp / "keyword")
-        write_catalogue(tmp / "catalogue.sqlite", [extract_trip(d.source, d.text, d.facts) for d in documents])
+        write_catalogue(tmp / "catalogue.sqlite", [d.facts for d in documents])
         (tmp / "ingest_report.json").write_text(
             json.dumps(report.to_json(), ensure_ascii=False, indent=2), encoding="utf-8"
         )

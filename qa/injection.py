@@ -40,7 +40,7 @@ _AI = r"(?:\bAI\b|인공\s*지능|챗봇|어시스턴트|비서|언어\s*모델|
 _PATTERNS = [
     # 1. override
     rf"{_INSTRUCTION_NOUN}[^.!?\n]{{0,12}}?{_OVERRIDE_VERB}",
-    rf"\b(?:ignore|disregard|forget|override)\b[^.!?\n]{{0,40}}?\b(?:instructions?|rules?|guidelines?|prompts?|directions?|directives?|context)\b",
+    r"\b(?:ignore|disregard|forget|override)\b[^.!?\n]{0,40}?\b(?:instructions?|rules?|guidelines?|prompts?|directions?|directives?|context)\b",
     # 2. an AI told what to say
     rf"{_AI}[^\n]{{0,80}}?(?:{_SAY})",
     rf"{_AI}[^\n]{{0,60}}?\b(?:must|should|shall|always|never|only)\b[^.\n]{{0,20}}?\b(?:answer|respond|reply|say|tell|state|output|write|mention|include|claim)",
@@ -54,7 +54,7 @@ _PATTERNS = [
     # ... or a rule for whenever it answers ("답변할 때마다 … 포함해 주세요", "요약 요청을 받으면 … 출력해")
     rf"(?:답변|답|대답|응답|요약|질문)[을를이가]?\s*(?:할|하는|받을|받는|요청을\s*받을|요청을\s*받으면|받으면)\s*(?:때마다|때는|때|경우|면)?[^\n]{{0,80}}?(?:{_ANY_MUST})",
     r"\b(?:when|whenever|if)\s+(?:you\s+)?(?:answer|respond|reply|summari[sz]e|asked)\w*\b[^.\n]{0,60}\b(?:always|must|include|say|add|mention)\b",
-    rf"(?:질문|물음)(?:과|에)\s*(?:관계|상관)\s*없이",
+    r"(?:질문|물음)(?:과|에)\s*(?:관계|상관)\s*없이",
     r"\b(?:answer|respond|reply)\s+(?:only\s+)?(?:with|that)\b|\b(?:regardless of|no matter) (?:the|what the) question\b",
     # 4. role and configuration
     r"(?:너|당신|네|니)\s*(?:는|은|가|이)\s*(?:이제|지금부터|앞으로)|(?:이제부터|지금부터|앞으로)\s*(?:너|당신|AI|챗봇|어시스턴트)",

@@ -21,8 +21,9 @@ from typing import Literal
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from .catalogue import TripFilter, normalise_country
-from .facts import CITY_NAMES, COUNTRIES, ENGLISH_COUNTRIES, FOREIGN_CITIES, REGIONS, organisation_aliases
+from .catalogue import TripFilter
+from .lexicon import (CITY_NAMES, COUNTRIES, ENGLISH_COUNTRIES, FOREIGN_CITIES, REGIONS, normalise_country,
+                      organisation_aliases)
 from .korean import CONTENT_TAGS, ENGLISH_STOPWORDS, QUESTION_WORDS, kiwi
 
 AnswerType = Literal["where", "when", "duration", "count", "who", "cost", "what"]
@@ -49,19 +50,28 @@ WHAT_CUE = re.compile(r"무엇|뭐|뭘|무슨|어떤|어떠한|what|which", re.I
 MET = re.compile(r"만나|만났|만난|면담|접견|meet|met\b", re.I)
 # "인도 간 적 있어?": whether any trip went there, a trip question without the word 출장.
 WENT_ANYWHERE = re.compile(r"간\s*(?:데|곳|적|거|것)\s*(?:있|없)")
+# The asker plans a trip ("핀란드 연수 가는데", "프랑스 출장 예정입니다", "방문을 계획하고 있습니다") …
+PLANNED_TRIP = re.compile(
+    r"(?:가는데|가려(?:는데|고|면|합니다)|갈\s*(?:건데|예정|계획)|가게\s*(?:됐|되었|되어)|"
+    r"(?:출장|연수|방문|견학|시찰|벤치마킹|답사)\s*(?:을|를)?\s*(?:예정|계획|준비|앞두고)|(?:계획|준비)\s*(?:중|하고\s*있)|"
+    r"planning|plan\s+to|going\s+to|will\s+(?:go|visit|travel)|next\s+(?:month|week|year))", re.I)
+# … and asks for earlier trips ("전에 다녀온", "기존 사례", "선례", "참고할").
+EARLIER = re.compile(r"(?:이전|전에|예전|기존|과거|선례|사례|참고|참조|비슷|유사|earlier|previous|past|before|reference|similar|learn\s+from)", re.I)
 # Questions about trips as a whole, answered from the catalogue.
 CATALOGUE_CUES: list[tuple[CatalogueKind, re.Pattern]] = [
     # Prior trips for a planned one: "참고할 이전 출장 있어?", "비슷한 출장 사례", "가기 전에 볼 만한 출장".
     ("similar", re.compile(
         r"(?:참고|참조)(?:할|하기|할\s*만한|가\s*될)\s*(?:만한\s*)?(?:이전|과거|기존|예전|비슷한|유사한|다른)?\s*(?:출장|연수|사례|보고서)|"
         r"(?:비슷한|유사한|같은\s*주제의?)\s*(?:이전\s*|과거\s*)?(?:출장|연수)|(?:이전|과거|예전)\s*(?:출장|연수)\s*(?:사례|중에|가운데)|"
-        r"similar\s+(?:past\s+|previous\s+)?trips?|previous\s+trips?\s+(?:to|like)", re.I)),
+        r"similar\s+(?:past\s+|previous\s+)?trips?|previous\s+trips?\s+(?:to|like)|"
+        # Or any question that plans a trip and asks for earlier ones.
+        rf"^(?=.*{PLANNED_TRIP.pattern})(?=.*{EARLIER.pattern})", re.I | re.S)),
     ("count", re.compile(r"몇\s*(?:건|번|차례|회|개)|건수|횟수|총\s*몇|how\s+many\s+trips", re.I)),
-    ("longest", re.compile(r"가장\s*(?:긴|오래\s*(?:간|걸린|머문|다녀온)|길었|길게)|최장|longest", re.I)),
-    ("shortest", re.compile(r"가장\s*짧|최단|shortest", re.I)),
+    ("longest", re.compile(r"(?:가장|제일)\s*(?:긴|오래\s*(?:간|걸린|머문|다녀온)|길었|길게)|최장|longest", re.I)),
+    ("shortest", re.compile(r"(?:가장|제일)\s*짧|최단|shortest", re.I)),
     ("largest", re.compile(r"(?:인원|사람|출장자)(?:이|가)?\s*(?:가장|제일)\s*많|(?:가장|제일)\s*많(?:이|은)\s*(?:간|갔|다녀|인원)|최다\s*인원|largest", re.I)),
-    ("latest", re.compile(r"가장\s*(?:최근|늦|나중)|최근(?:에)?\s*(?:다녀온|간|있었던|한)|마지막\s*출장|latest|most\s+recent", re.I)),
-    ("earliest", re.compile(r"가장\s*(?:먼저|이른|오래된|처음|앞선)|처음으로|최초|언제부터|earliest|first\s+trip", re.I)),
+    ("latest", re.compile(r"(?:가장|제일)\s*(?:최근|늦|나중)|최근(?:에)?\s*(?:다녀온|간|있었던|한)|마지막\s*출장|latest|most\s+recent", re.I)),
+    ("earliest", re.compile(r"(?:가장|제일)\s*(?:먼저|이른|오래된|처음|앞선)|처음으로|최초|언제부터|earliest|first\s+trip", re.I)),
     ("list", re.compile(
         r"목록|리스트|어떤\s*출장|무슨\s*출장|출장(?:은|들은|들)?\s*(?:뭐|무엇)(?:가|이)?\s*(?:있|야|였|인가|\?|$)|출장(?:은|들은|들)?\s*어떤\s*(?:게|것|거|건)|어디\s*어디|"
         r"출장\s*(?:내역|현황|기록)|다녀온\s*(?:곳|출장|나라|도시)|"
@@ -375,7 +385,10 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
             second = next(j for j in range(i + 1, len(tokens)) if tokens[j].tag == "SL")
             joined.add(second)
             written += r"[-\s]*" + re.escape(tokens[second].form)
-        fixed = korean or (form if stats.known(form) or in_cue else stats.speller.correct(form))
+        # A country by another of its names the corpus does not use (이태리, 싱가폴, 터키) is read as the
+        # corpus's name, as English names are.
+        alias = COUNTRIES.get(form, form) if not stats.known(form) else form
+        fixed = korean or (alias if alias != form else form if stats.known(form) or in_cue else stats.speller.correct(form))
         if fixed != form:
             corrections[form] = fixed
             corrected = re.sub(written, fixed, corrected, flags=re.I)
@@ -498,7 +511,7 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats) -> CatalogueReques
     rest = [
         t.form for t in tokens
         if t.tag in ("NNP", "NNG", "SL") and len(t.form) >= 2 and t.form not in GENERIC_TERMS and t.form not in accounted
-        and t.form not in DOC_TYPE_WORDS
+        and t.form not in DOC_TYPE_WORDS and t.form.lower() not in ENGLISH_STOPWORDS
         and not any(s <= t.start < e for s, e in cue_spans)
         and not (t.form in COUNTRIES or t.form in REGIONS or normalise_country(t.form) or t.form in FOREIGN_CITIES
                  or stats.organisation_for([t.form]))

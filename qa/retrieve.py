@@ -8,7 +8,6 @@ exposes the same search as a LangChain `BaseRetriever`.
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass, field
 from typing import Iterable

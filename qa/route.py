@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .answer import Answer, Segment
-from .catalogue import DOC_TYPES, TripFilter, TripRecord, normalise_country
+from .catalogue import TripFilter
+from .facts import DOC_TYPES, TripRecord
+from .lexicon import normalise_country
 from .fact_answer import date_range, trip_citation
 from .query import CatalogueRequest
 
@@ -78,6 +80,13 @@ def _filters_text(route: CatalogueRequest) -> str:
 def catalogue_answer(question: str, route: CatalogueRequest, records: list[TripRecord], texts: dict[str, str]) -> Answer:
     """List, count or pick trips from catalogue rows (already filtered by `route.where`)."""
     trips = [r for r in records if is_trip(r) and (not route.keyword or _matches(r, route.keyword))]
+    note = ""
+    if route.keyword and not trips and not route.where.is_empty() and any(is_trip(r) for r in records):
+        # The title word is the least certain condition ("10박 넘는 장기 출장" finds no title with 장기):
+        # the trips the other conditions match, saying so.
+        note = f"‘{route.keyword}’ 관련 출장은 없어, 그 말을 빼고 찾았습니다. "
+        route = replace(route, keyword="")
+        trips = [r for r in records if is_trip(r)]
     scope = _filters_text(route)
     label = f"조건({scope})에 맞는" if scope else "보유한 보고서의"
     if route.kind in ("longest", "shortest"):
@@ -123,7 +132,7 @@ def catalogue_answer(question: str, route: CatalogueRequest, records: list[TripR
             )
     return Answer(
         question=question,
-        segments=[Segment(head), *lines],
+        segments=[Segment(note + head), *lines],
         abstained=False,
         citations=citations,
         mode="catalogue",

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .answer import Answer, Citation, Segment
-from .catalogue import TripRecord, countries_of
+from .facts import TripRecord
+from .lexicon import city_country, countries_of, same_city
 from .fact_answer import trip_citation
 from .retrieve import Searcher
 from .route import describe_trip, is_trip
@@ -41,7 +42,9 @@ def prior_trips(searcher: Searcher, plan: str, country: str = "", city: str = ""
     catalogue = searcher.index.catalogue
     if catalogue is None:
         return []
-    wanted = countries_of(country)
+    # A city named alone still puts its country's trips next (톨레도 -> 스페인); any spelling of it counts.
+    wanted = countries_of(country) or ({city_country(city)} - {""} if city else set())
+    cities = {city, *same_city(city)} if city else set()
     plan_vector = searcher.embedder.embed_question(plan or country or city)
     scored = []
     for record in catalogue.trips():
@@ -50,7 +53,7 @@ def prior_trips(searcher: Searcher, plan: str, country: str = "", city: str = ""
             continue
         centre = _centre(searcher, rows)
         similarity = float(centre @ plan_vector / (np.linalg.norm(centre) or 1.0))
-        place = "city" if city and city in record.cities else "country" if wanted & set(record.countries) else ""
+        place = "city" if cities & set(record.cities) else "country" if wanted & set(record.countries) else ""
         scored.append((("city", "country", "").index(place), -similarity, record, place, similarity))
     scored.sort(key=lambda x: x[:2])
     return [PriorTrip(r, place, sim, _lesson(searcher, r.source, plan_vector)) for _, _, r, place, sim in scored[:k]]

@@ -141,6 +141,22 @@ def test_who_went_is_answered_with_the_organisation_when_the_report_names_no_one
     assert answer.mode == "facts" and "서울특별시" in answer.answer and "이름은 없습니다" in answer.answer
 
 
+@pytest.mark.parametrize("question", ["가상군 독일 가서 뭐 했어?", "가상군 독일 출장 어땠어?"])
+def test_what_happened_is_never_answered_with_a_line_the_trip_facts_come_from(hash_settings, tmp_path, question):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "page.txt").write_text(
+        "독일\n\n청년 창업 정책 벤치마킹\n\n경상북도 가상군\n\n출발일: 2025-08-21\n\n도착일: 2025-08-29\n\n"
+        "여행 기간: 8박 9일\n\n인원: 3명\n\n📝 요약\n"
+        "방문단은 독일 뮌헨 시청을 방문하여 청년 창업 지원 정책과 창업 공간 운영 방식을 청취했습니다.\n"
+        "이어 현지 창업 기업들과 간담회를 갖고 가상군 청년 정책에 적용할 과제를 정리했습니다.\n",
+        encoding="utf-8")
+    qa = QA.open(hash_settings.model_copy(update={"calibration_dir": models_dir(tmp_path, intercept=5.0)}))
+    answer = qa.ask(question)
+    first = answer.segments[0].text
+    assert not answer.abstained and ("청년 창업" in first or "간담회" in first), first
+
+
 def test_refusal_model_fit_keeps_false_refusals_within_the_bound():
     rng = np.random.default_rng(0)
     rows, labels = [], []

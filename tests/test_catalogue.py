@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import ASCC, GUANGZHOU, INDIA_NEWS, OECD, TCS_NEWS
-from qa.catalogue import TripFilter, normalise_country, parse_date, parse_duration
+from qa.catalogue import TripFilter
+from qa.lexicon import normalise_country, parse_date, parse_duration
 from qa.query import CorpusStats, analyse
 
 # Expected values, field by field, for every seed ("" / None / [] = the document does not say).
@@ -200,7 +201,13 @@ ROUTES = [
     ("서울시 해외출장 있어?", "list", {"organisation": "서울특별시", "confident": True}),  # whether any exists
     ("인도 간 적 있어?", "list", {"country": "인도"}),
     ("일본 간 거 있어?", "list", {"country": "일본"}),
+    # a planned trip asking for earlier ones, in any wording
+    ("다음 달 프랑스 출장 예정입니다. 유사한 기존 출장 사례를 알려주세요.", "similar", {"country": "프랑스"}),
+    ("일본 요코하마로 출장 계획 중인데 전에 다녀온 출장 있나요?", "similar", {"country": "일본", "city": "요코하마"}),
+    ("인도 방문을 계획하고 있습니다. 선례가 있을까요?", "similar", {"country": "인도"}),
+    ("I'm planning a trip to China next month. Any earlier trips I could learn from?", "similar", {"country": "중국"}),
     # passage questions
+    ("ASCC에서 발표할 예정이었던 사례는 뭐야?", "passage", {}),  # a plan of the report, not of the asker
     ("서울시가 ASCC에서 무엇을 발표했나?", "passage", {}),
     ("광저우 출장은 며칠 동안이었어?", "passage", {}),
     ("가장 인상 깊은 사례는?", "passage", {}),
@@ -251,8 +258,15 @@ def test_english_names_read_as_the_corpus_korean_names():
     assert {"중구", "울산", "독일"} <= set(query.names) and "중구 of 울산" in query.corrected
 
 
+def test_other_names_of_a_country_read_as_the_corpus_name():
+    stats = CorpusStats(df={"이탈리아": 3, "터키": 1}, passages=10)
+    query = analyse("수영구 이태리 가서 뭐 했어?", stats)
+    assert "이탈리아" in query.names and "이태리" not in query.unknown and "이탈리아" in query.corrected
+    assert "터키" in analyse("터키 출장은?", stats).names  # the corpus's own spelling stays
+
+
 def test_cities_come_from_the_gazetteer_of_the_trips_countries():
-    from qa.facts import cities_named, city_country, same_city
+    from qa.lexicon import cities_named, city_country, same_city
 
     text = "방문단은 일본 삿포로시에서 낙농 현장을 보고 오사카를 거쳐, 네팔 랄릿푸르 시장과 만났다. 이를 위해 지난 회의를 열었다."
     assert [m.group(1) for m in cities_named(text, ["일본"])] == ["삿포로", "오사카"]
@@ -307,6 +321,14 @@ def test_no_matching_trip_says_so(seed_qa):
 
 
 @pytest.mark.e2e
+def test_a_title_word_no_trip_of_the_other_conditions_has_is_dropped_and_said(seed_qa):
+    answer = seed_qa.ask("중국 OECD 출장 목록")  # the OECD trip went to France, the China trip was a seminar
+    assert answer.mode == "catalogue" and not answer.abstained
+    assert "‘OECD’ 관련 출장은 없어, 그 말을 빼고 찾았습니다" in answer.answer
+    assert [c.source for c in answer.citations] == [GUANGZHOU]
+
+
+@pytest.mark.e2e
 def test_filters_restrict_passage_answers(seed_qa):
     answer = seed_qa.ask("탄소중립 전략을 발표했나?", where=TripFilter(country="중국"))
     assert {c.source for c in answer.citations} == {GUANGZHOU}
@@ -348,6 +370,48 @@ def test_prior_trips_rank_place_then_topic(seed_qa, plan, country, city, first):
 
 
 @pytest.mark.e2e
+def test_a_city_in_another_spelling_finds_its_trips(seed_qa):
+    from qa.catalogue import TripFilter
+
+    assert [t.source for t in seed_qa.trips(TripFilter(city="요코하마시"))] == [ASCC]  # GeoNames: 요코하마 = 요코하마시
+    answer = seed_qa.prior_trips("세미나", city="요코하마시")
+    assert answer.citations[0].source == ASCC and "요코하마시(으)로 간 출장은 없어" not in answer.answer
+
+
+@pytest.mark.e2e
 def test_a_place_with_no_trip_says_so_and_offers_close_topics(seed_qa):
     answer = seed_qa.prior_trips("스마트시티 교류", country="브라질")
     assert "브라질(으)로 간 출장은 없어" in answer.answer and answer.citations
+
+
+def test_an_article_names_its_travelling_body_at_its_fullest_and_its_party():
+    from qa.facts import extract_trip
+
+    article = (
+        "남해군의회, 말레이시아·싱가포르 공무국외연수\n"
+        "[남해=가상뉴스] 홍길동 기자 = 남해군의회(의장 김아무개)가 23일부터 5박 7일 일정으로 말레이시아와 싱가포르를 "
+        "방문하는 공무국외연수에 나섰다. 의원 7명과 의회 직원 5명 등 12명이 참가한다.\n"
+        "경남 남해군의회는 현지에서 의회 운영 사례를 살펴볼 예정이다. 예산은 3,079명 주민 설문을 거쳐 편성됐다."
+    )
+    trip = extract_trip("article.txt", article)
+    assert trip.organisation == "경남 남해군의회"
+    assert article[trip.provenance["organisation"].start:trip.provenance["organisation"].end] == "경남 남해군의회"
+    assert trip.traveller_count == 12
+    assert trip.countries == ["말레이시아", "싱가포르"]
+
+
+def test_an_article_about_several_bodies_names_none():
+    from qa.facts import extract_trip
+
+    article = ("공무원 해외출장 관행 여전\n[가상뉴스] 홍길동 기자 = 전북 군산시는 퇴직예정자에게 해외연수를 보냈다. "
+               "경기 수원시는 장기 재직자 연수를 체코로 보냈다.\n")
+    assert extract_trip("article.txt", article).organisation == ""
+
+
+def test_a_country_name_that_is_a_common_word_counts_only_as_a_proper_noun():
+    from qa.facts import extract_trip
+
+    page = ("경상북도 안동시\n출발일: 2025-08-21\n도착일: 2025-08-29\n📝 요약\n"
+            "출장단은 독일 뮌헨을 방문하여 현지 대중교통과 이동 수단을 살펴보는 일정을 소화하였습니다.\n")
+    assert extract_trip("page.txt", page).countries == ["독일"]
+    assert extract_trip("page.txt", page.replace("독일 뮌헨을", "독일과 수단을")).countries == ["독일", "수단"]

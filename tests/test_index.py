@@ -16,7 +16,7 @@ def test_build_and_load_round_trip(small_corpus, hash_settings):
     index = load_index(hash_settings.index_dir)
     assert set(index.documents) == {ASCC, TCS_NEWS}
     assert len(index.chunks) == report.chunks == index.dense.size == index.keyword.size
-    assert index.documents[ASCC].facts.country == "일본"
+    assert index.documents[ASCC].facts.countries == ["일본"]
     folder = hash_settings.index_dir / "current"
     names = {p.name for p in folder.iterdir()}
     assert {"manifest.json", "chunks.jsonl", "documents.jsonl", "dense.faiss", "sentences.npy", "keyword"} <= names

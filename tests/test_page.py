@@ -51,7 +51,8 @@ def test_trips_csv_never_starts_a_cell_with_a_formula():
     import csv
     import io
 
-    from qa.catalogue import TripRecord, trips_csv
+    from qa.catalogue import trips_csv
+    from qa.facts import TripRecord
 
     rows = list(csv.reader(io.StringIO(trips_csv([TripRecord(source="a.txt", title="=HYPERLINK(\"http://x\")",
                                                               organisation="+cmd", purpose="@SUM(1)", travellers=["-1"],
@@ -65,7 +66,8 @@ def test_trips_csv_header_is_korean_for_people_and_field_names_for_scripts():
     import csv
     import io
 
-    from qa.catalogue import TripRecord, trips_csv
+    from qa.catalogue import trips_csv
+    from qa.facts import TripRecord
 
     trip = [TripRecord(source="a.txt", title="파리 출장", organisation="서울특별시", traveller_count=2)]
     korean = list(csv.reader(io.StringIO(trips_csv(trip, korean_header=True))))

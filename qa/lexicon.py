@@ -1,0 +1,270 @@
+"""Korean lexicons shared by the fact extractor and the query analysis, in one place.
+
+Countries and their codes come from CLDR (via Babel), world regions from UN M49, foreign cities
+from GeoNames (qa/data, written by scripts/); organisation forms, dates and durations are the
+patterns Korean reports write them in.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+# Where CLDR's Korean name is not the one Korean reports use.
+EVERYDAY_NAMES = {"오스트레일리아": "호주", "남아프리카": "남아프리카공화국"}
+
+
+def _country_names() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """From CLDR (via Babel): Korean country names -> the short Korean name used in the catalogue,
+    that name -> ISO code, and English names and codes (lower-cased) -> the Korean name."""
+    from babel import Locale
+
+    names: dict[str, str] = {}
+    codes: dict[str, str] = {}
+    english: dict[str, str] = {}
+    english_names = Locale("en").territories
+    for code, name in Locale("ko").territories.items():
+        if not (len(code) == 2 and code.isalpha()):
+            continue  # regions such as 001 (world) or 150 (Europe)
+        short = re.sub(r"\s*\(.*\)$|\s*시국$", "", name)  # 홍콩(중국 특별행정구) -> 홍콩, 바티칸 시국 -> 바티칸
+        short = EVERYDAY_NAMES.get(short, short)
+        names[name] = short
+        names[short] = short
+        names[short.replace(" ", "")] = short
+        codes[short] = code
+        english[code.lower()] = short
+        if code in english_names:
+            english[english_names[code].lower()] = short
+    # Older or everyday names still common in reports.
+    names.update({"오스트레일리아": "호주", "남아프리카": "남아프리카공화국", "터키": "튀르키예", "미합중국": "미국",
+                  "남아공": "남아프리카공화국", "체코공화국": "체코", "싱가폴": "싱가포르",
+                  "이태리": "이탈리아", "불란서": "프랑스", "화란": "네덜란드", "서반아": "스페인"})
+    english.update({"usa": "미국", "uk": "영국", "uae": "아랍에미리트", "korea": "대한민국", "vietnam": "베트남",
+                    "turkey": "튀르키예"})
+    return names, codes, english
+
+
+COUNTRIES, COUNTRY_CODES, ENGLISH_COUNTRIES = _country_names()
+
+
+def _regions() -> dict[str, tuple[str, ...]]:
+    """From UN M49 and CLDR, in qa/data/regions.tsv (see scripts/make_regions.py): the Korean names
+    of world regions (유럽, 동남아, 북미 …) -> the (Korean) names of their countries."""
+    from importlib.resources import files
+
+    korean = {code: name for name, code in COUNTRY_CODES.items()}
+    regions: dict[str, tuple[str, ...]] = {}
+    for line in files("qa.data").joinpath("regions.tsv").read_text(encoding="utf-8").splitlines():
+        _, names, codes = line.split("\t")
+        countries = tuple(korean[c] for c in codes.split(",") if c in korean)
+        for name in names.split(","):
+            regions[name] = countries
+    return regions
+
+
+REGIONS = _regions()
+
+
+def _cities() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """From GeoNames, in qa/data/foreign_cities.tsv (see scripts/make_gazetteer.py for the source
+    and the rules): Korean names of foreign cities -> the (Korean) countries with a city of that
+    name, largest first; and each city's English name (lower-cased; Korea's cities too) -> all its
+    Korean names (Tokyo -> 도쿄, 동경; Seoul -> 서울, 경성, …)."""
+    from importlib.resources import files
+
+    by_code = {code: name for name, code in COUNTRY_CODES.items()}
+    cities: dict[str, tuple[str, ...]] = {}
+    english: dict[str, tuple[str, ...]] = {}
+    for line in files("qa").joinpath("data/foreign_cities.tsv").read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        name, codes, latin = line.split("\t")
+        english[latin.lower()] = (*english.get(latin.lower(), ()), name)
+        # Korean cities are there for their English names only: a trip's cities are abroad.
+        countries = tuple(dict.fromkeys(by_code[c] for c in codes.split(",") if c in by_code and c != "KR"))
+        if countries and name not in COUNTRIES:
+            cities[name] = countries
+    return cities, english
+
+
+FOREIGN_CITIES, CITY_NAMES = _cities()
+_SAME_CITY = {name: names for names in CITY_NAMES.values() for name in names}
+
+
+def same_city(name: str) -> tuple[str, ...]:
+    """Every Korean name of the city `name` names (동경 -> 도쿄, 동경), or () for no city."""
+    return _SAME_CITY.get(name, ())
+# A city name as a word: at the start of a Hangul run, then nothing, 시 or a particle ("삿포로시에서").
+_CITY_WORD = re.compile(r"(?<![가-힣])([가-힣]{2,12}?)(?=(?:시|주|현)?(?:에서는|에서|에는|에|의|를|을|과|와|로|으로|는|은|이|가|까지|부터|도)?(?![가-힣]))")
+
+
+def cities_named(text: str, countries: list[str]) -> list[re.Match]:
+    """Mentions of the cities of `countries` in `text`, first mention of each, in order."""
+    wanted = set(countries)
+    seen: set[str] = set()
+    found = []
+    for m in _CITY_WORD.finditer(text):
+        name = m.group(1)
+        # "네팔 랄릿푸르": a city the text places in another country (India has a 랄릿푸르 too).
+        before = re.search(r"([가-힣]+)\s*$", text[max(0, m.start() - 12):m.start()])
+        elsewhere = before is not None and COUNTRIES.get(before.group(1), "") not in ("", *wanted)
+        if name not in seen and not elsewhere and wanted.intersection(FOREIGN_CITIES.get(name, ())):
+            seen.add(name)
+            found.append(m)
+    return found
+
+
+def places_named(text: str) -> set[str]:
+    """The foreign cities and the countries `text` names as words."""
+    return {m.group(1) for m in _CITY_WORD.finditer(text) if m.group(1) in FOREIGN_CITIES or m.group(1) in COUNTRIES}
+
+
+def city_country(city: str, known: list[str] = ()) -> str:
+    """The country of `city`: one of `known` when a city of that name lies there, else the country
+    of the largest city of that name ('' for no foreign city)."""
+    countries = FOREIGN_CITIES.get(city, ())
+    return next((c for c in countries if c in known), countries[0] if countries else "")
+
+
+def country_line(lines: list[str]) -> int | None:
+    """Index of the disclosure site's country line among the first lines (the image line above
+    it may name one country of several: the line naming the most wins)."""
+    found = [(len(split_countries(l)), -i) for i, l in enumerate(lines[:6]) if split_countries(l)]
+    return -max(found)[1] if found else None
+
+
+def split_countries(line: str) -> list[str]:
+    """'덴마크핀란드노르웨이스웨덴' -> the four names, when the whole line is country names; else []."""
+    compact = re.sub(r"[\s,·/、]+", "", line)
+    if not compact or len(compact) > 60:
+        return []
+    # Longest names first; a line that does not decompose completely is not a country line.
+    best: list[list[str] | None] = [None] * (len(compact) + 1)
+    best[0] = []
+    for i in range(len(compact)):
+        if best[i] is None:
+            continue
+        for name in COUNTRIES:
+            if compact.startswith(name, i) and (best[i + len(name)] is None):
+                best[i + len(name)] = best[i] + [COUNTRIES[name]]
+    found = best[len(compact)] or []
+    return list(dict.fromkeys(found))
+
+
+# A country name standing as a word (not inside 인도네시아 when looking for 인도, nor in 인도 항해).
+COUNTRY_WORD = re.compile(r"(?<![가-힣])(" + "|".join(sorted(map(re.escape, [c for c in COUNTRIES if len(c) >= 2]), key=len, reverse=True)) + r")(?=과|와|의|를|을|에|에서|로|및|,|\s|$|\)|·)")
+
+# Organisation names end in the suffix of their level: local governments (특별시 … 군, 구),
+# their councils and offices, agencies and ministries.
+_LOCAL_SUFFIX = "특별자치시|특별자치도|특별시|광역시|도|시|군|구"
+_BODY_SUFFIX = "의회|교육청|청|부|처|원|공사|공단|재단|연구원|위원회"
+# The disclosure site's organisation line: "경상북도 안동시", "부산광역시 수영구", "국토연구원".
+ORGANISATION_LINE = re.compile(
+    r"^(?:[가-힣]{2,8}(?:특별시|광역시|특별자치시|특별자치도|도)\s)?"
+    rf"[가-힣]{{1,12}}(?:{_LOCAL_SUFFIX}|{_BODY_SUFFIX})$"
+)
+# An organisation named before a traveller ("국토연구원 이재용 연구위원"): bare 시/군/구/도 are left out,
+# as too many common nouns end in them.
+ORGANISATION_WORD = re.compile(
+    r"[가-힣]{2,12}(?:특별시|광역시|특별자치시|특별자치도|도청|시청|군청|구청|부|청|처|연구원|공사|공단|위원회|재단)"
+)
+# A local government or its council or office as a news article's subject ("통영시의회(의장 …)가",
+# "경남 진주시의회는", "울릉군에 따르면", "영암군, 일본서 …"), with a region word before it and a
+# committee after it when written: groups region, body, committee.
+SUBJECT_BODY = re.compile(
+    r"(?<![가-힣])(?:([가-힣]{2,4})\s)?([가-힣]{1,10}?(?:특별자치도|특별자치시|광역시|특별시|도|시|군|구)(?:의회|청)?)"
+    r"(?:\s([가-힣]{2,12}위원회|[가-힣]{2,8}위))?(?=\s*\(|(?:은|는|이|가|에 따르면),?\s|,\s)"
+)
+SHORT_CITY_ORGANISATIONS = {"서울시": "서울특별시", "부산시": "부산광역시", "대구시": "대구광역시", "인천시": "인천광역시",
+                            "광주시": "광주광역시", "대전시": "대전광역시", "울산시": "울산광역시", "세종시": "세종특별자치시"}
+# The 17 provinces and metropolitan cities (시·도), by their current names; their short forms
+# (경북, 서울시, 강원도) come from organisation_aliases.
+PROVINCES = ("서울특별시", "부산광역시", "대구광역시", "인천광역시", "광주광역시", "대전광역시", "울산광역시", "세종특별자치시",
+             "경기도", "강원특별자치도", "충청북도", "충청남도", "전북특별자치도", "전라남도", "경상북도", "경상남도", "제주특별자치도")
+GENERIC_TITLES = {"국외출장 결과보고서", "공무국외출장 결과보고서", "결과보고서", "출장 결과보고서"}
+
+# Province short forms follow one rule: 경상북도 -> 경북, 전라남도 -> 전남, 충청북도 -> 충북.
+_PROVINCE = re.compile(r"^([가-힣])[가-힣]([남북])도$")
+ORGANISATION_SUFFIX = re.compile(f"({_LOCAL_SUFFIX})$")
+
+
+def organisation_aliases(organisations: list[str]) -> dict[str, set[str]]:
+    """Short names users type for each organisation: 안동시/안동, 서울시/서울, 경북, 울산 + 중구."""
+    aliases: dict[str, set[str]] = {}
+    for org in organisations:
+        for part in org.split():
+            names = {part}
+            stem = ORGANISATION_SUFFIX.sub("", part)
+            # 경상북도 is 경북, never 경상북; 경기도 is 경기.
+            if len(stem) >= 2 and (not part.endswith("도") or part.endswith("특별자치도") or len(stem) == 2):
+                names.add(stem)
+                if re.search(r"(특별시|광역시|특별자치시)$", part):
+                    names.add(stem + "시")
+            if m := _PROVINCE.match(part):
+                names.add(m.group(1) + m.group(2))
+            if part.endswith("특별자치도"):
+                names.add(stem + "도")
+            for name in names:
+                aliases.setdefault(name, set()).add(org)
+    return aliases
+
+
+_WEEKDAY = r"(?:\s*\(\s*[월화수목금토일]\s*\))?"
+DATE_PATTERNS = [
+    re.compile(r"(?P<y>\d{4})\s*년\s*(?P<m>\d{1,2})\s*월\s*(?P<d>\d{1,2})\s*일" + _WEEKDAY),
+    re.compile(r"(?P<y>\d{4})\s*[./-]\s*(?P<m>\d{1,2})\s*[./-]\s*(?P<d>\d{1,2})\.?" + _WEEKDAY),
+    re.compile(r"(?<![\d.])(?P<m>\d{1,2})\s*월\s*(?P<d>\d{1,2})\s*일" + _WEEKDAY),
+    re.compile(r"(?<![\d.])(?P<m>\d{1,2})\s*[./]\s*(?P<d>\d{1,2})\.?" + r"(?:\s*\(\s*[월화수목금토일]\s*\))"),
+    # "6. 11일부터", and "1. 9. ~ 1. 12." (a range of month-day dates).
+    re.compile(r"(?<![\d.])(?P<m>1[0-2]|0?[1-9])\.\s*(?P<d>3[01]|[12]\d|0?[1-9])\s*일"),
+    re.compile(r"(?<![\d.])(?P<m>1[0-2]|0?[1-9])\.\s*(?P<d>3[01]|[12]\d|0?[1-9])\.\s*(?=[~∼-])"),
+]
+# Any of the date forms above, as one pattern (for finding a date, not reading it).
+ANY_DATE = re.compile("|".join(f"(?:{re.sub(r'[?]P<[a-z]>', '', p.pattern)})" for p in DATE_PATTERNS))
+DURATION = re.compile(r"(?:(?P<n>\d+)\s*박\s*)?(?P<d>\d+)\s*일(?:\s*간)?")
+
+def countries_of(country: str) -> set[str]:
+    """'핀란드', 'Finland', '유럽' (a region), or several separated by commas -> Korean country names."""
+    out: set[str] = set()
+    for part in filter(None, (p.strip() for p in country.split(","))):
+        out |= set(REGIONS.get(part, ())) or {normalise_country(part) or part}
+    return out
+
+
+def normalise_country(name: str) -> str:
+    """'Japan', 'JP', '일본' -> '일본'; '' when unknown."""
+    key = name.strip()
+    if key in COUNTRIES:
+        return COUNTRIES[key]
+    # Two-letter codes only in capitals: "in", "it" and "us" are English words too.
+    if len(key) == 2 and not key.isupper():
+        return ""
+    return ENGLISH_COUNTRIES.get(key.lower(), "")
+
+
+def parse_date(text: str, year: int | None = None) -> tuple[str, re.Match | None]:
+    """The first date in `text` as ISO (with `year` for "7월2일(일)"), and its match; '' if none or invalid."""
+    found = [(m.start(), m) for p in DATE_PATTERNS if (m := p.search(text))]
+    for _, m in sorted(found, key=lambda x: x[0]):
+        groups = m.groupdict()
+        y = int(groups["y"]) if groups.get("y") else year
+        if y is None:
+            continue
+        try:
+            return date(y, int(groups["m"]), int(groups["d"])).isoformat(), m
+        except ValueError:
+            continue
+    return "", None
+
+
+def parse_duration(text: str) -> tuple[str, int | None]:
+    """'3박 4일' -> ('3박 4일', 4); '4일간' -> ('4일간', 4); ('', None) when absent."""
+    m = DURATION.search(text)
+    if not m:
+        return "", None
+    days = int(m.group("d"))
+    return m.group(0).strip(), days if 0 < days < 400 else None
+
+
+# Every name a province goes by, short forms included (경남, 서울시, 강원도, 전북도).
+PROVINCE_NAMES = frozenset(organisation_aliases(list(PROVINCES)))
