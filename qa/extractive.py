@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .answer import Answer, AnswerContext, Segment, make_citation, weighted_share
+from .facts import is_field_line
 from .lexicon import ANY_DATE, GENERIC_TITLES, places_named
 from .korean import content_morphemes
 from .query import Query, is_english
@@ -98,7 +99,6 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
             continue
         doc = index.documents.get(hit.chunk.source)
         title = doc.facts.title if doc else ""
-        field_spans = list(doc.facts.provenance.values()) if doc else []
         doc_end = len(doc.text) if doc else -1
         context = header_terms(hit)
         # Terms the document header already explains (the trip's name) are the topic;
@@ -120,12 +120,11 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
             previous.append(own)
             # The title restates the topic, unless it is all the document says (a one-line note).
             is_title = text == title and len(hit.chunk.sentences) > 1
-            # A short line the trip record was read from (the organisation, country or 출발일 line) is a
-            # trip fact, which the facts answer, never what happened ("부산광역시 수영구" for "수영구 이태리 가서 뭐함").
-            at = hit.chunk.start + s
-            is_field_line = asks_what and len(text) < 40 and any(
-                at <= span.start and span.end <= at + len(text) for span in field_spans)
-            if not own or is_title or is_field_line or text in GENERIC_TITLES or display(text) in ctx.exclude:
+            # A line the trip record's fields are read from (the organisation, country or 출발일 line)
+            # is a trip fact, which the facts answer, never what happened ("부산광역시 수영구" for
+            # "수영구 이태리 가서 뭐함").
+            field_line = asks_what and doc is not None and is_field_line(text, doc.facts)
+            if not own or is_title or field_line or text in GENERIC_TITLES or display(text) in ctx.exclude:
                 continue
             typed = 1.0 if evidence is not None and evidence.search(text) else 0.0
             if query.answer_type == "where" and not typed:

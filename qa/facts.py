@@ -112,6 +112,19 @@ def _span(offset: int, m: re.Match, group: int | str = 0) -> Span:
     return Span(offset + m.start(group), offset + m.end(group))
 
 
+# The labels of the lines fields are read from ("출발일: 2025-08-27").
+FIELD_LABELS = ("출장지", "출발일", "도착일", "기간", "출장기간", "여행 기간", "인원", "출장자")
+_FIELD_LABEL_LINE = re.compile(
+    r"^\s*(?:\d+\.\s*)?(?:" + "|".join(r"\s*".join(map(re.escape, label)) for label in FIELD_LABELS) + r")\s*[:：]")
+
+
+def is_field_line(line: str, record: TripRecord) -> bool:
+    """A line a field of `record` is read from whole: the organisation line, a country line or a
+    "출발일: …" label line (a trip fact, never an account of what happened)."""
+    line = line.strip()
+    return line == record.organisation or bool(split_countries(line)) or bool(_FIELD_LABEL_LINE.match(line))
+
+
 def _line_value(text: str, label: str) -> tuple[str, Span] | None:
     """'라벨: 값' on its own line (spaces inside the label allowed)."""
     pattern = r"^\s*(?:\d+\.\s*)?" + r"\s*".join(map(re.escape, label)) + r"\s*[:：]\s*(.+)$"
@@ -363,7 +376,9 @@ def _subject_body(rec: TripRecord, text: str) -> None:
         return Span(m.start(1) if region else m.start(2), m.end(3) if m.group(3) else m.end(2))
 
     span = max((written(m) for _, m in bodies[body]), key=lambda s: s.end - s.start)
-    rec.organisation, rec.provenance["organisation"] = re.sub(r"\s+", " ", text[span.start:span.end]), span
+    name = re.sub(r"\s+", " ", text[span.start:span.end])
+    # "부산시는 …": a metropolitan city by its official name.
+    rec.organisation, rec.provenance["organisation"] = SHORT_CITY_ORGANISATIONS.get(name, name), span
 
 
 def _purpose_and_events(rec: TripRecord, text: str) -> None:
