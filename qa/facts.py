@@ -112,10 +112,18 @@ def _span(offset: int, m: re.Match, group: int | str = 0) -> Span:
     return Span(offset + m.start(group), offset + m.end(group))
 
 
+def _label_line(label: str) -> str:
+    """The start of a "라벨: 값" line (a number before it and spaces inside the label allowed)."""
+    return r"^\s*(?:\d+\.\s*)?(?:" + label + r")\s*[:：]"
+
+
+def _spaced(label: str) -> str:
+    return r"\s*".join(map(re.escape, label))
+
+
 # The labels of the lines fields are read from ("출발일: 2025-08-27").
 FIELD_LABELS = ("출장지", "출발일", "도착일", "기간", "출장기간", "여행 기간", "인원", "출장자")
-_FIELD_LABEL_LINE = re.compile(
-    r"^\s*(?:\d+\.\s*)?(?:" + "|".join(r"\s*".join(map(re.escape, label)) for label in FIELD_LABELS) + r")\s*[:：]")
+_FIELD_LABEL_LINE = re.compile(_label_line("|".join(map(_spaced, FIELD_LABELS))))
 
 
 def is_field_line(line: str, record: TripRecord) -> bool:
@@ -127,8 +135,7 @@ def is_field_line(line: str, record: TripRecord) -> bool:
 
 def _line_value(text: str, label: str) -> tuple[str, Span] | None:
     """'라벨: 값' on its own line (spaces inside the label allowed)."""
-    pattern = r"^\s*(?:\d+\.\s*)?" + r"\s*".join(map(re.escape, label)) + r"\s*[:：]\s*(.+)$"
-    m = re.search(pattern, text, flags=re.M)
+    m = re.search(_label_line(_spaced(label)) + r"\s*(.+)$", text, flags=re.M)
     return (m.group(1).strip(), _span(0, m, 1)) if m else None
 
 
