@@ -223,6 +223,7 @@ DATE_PATTERNS = [
 ANY_DATE = re.compile("|".join(f"(?:{re.sub(r'[?]P<[a-z]>', '', p.pattern)})" for p in DATE_PATTERNS))
 DURATION = re.compile(r"(?:(?P<n>\d+)\s*박\s*)?(?P<d>\d+)\s*일(?:\s*간)?")
 
+
 def countries_of(country: str) -> set[str]:
     """'핀란드', 'Finland', '유럽' (a region), or several separated by commas -> Korean country names."""
     out: set[str] = set()
