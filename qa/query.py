@@ -15,6 +15,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from typing import Literal
 
@@ -115,7 +116,8 @@ GENERIC_TERMS = frozenset(
 )
 DOC_TYPE_WORDS = {"뉴스": "news", "기사": "news", "보도자료": "press", "결과보고서": "report"}
 TOPIC_TAGS = frozenset({"NNG", "NNP", "SL", "SH", "XR"})
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*년")
+# "2025년", and "25년" as people shorten it (never "10년 동안", "30년 된", "5년간").
+_YEAR = re.compile(r"((?:19|20)\d{2}|(?<![\d.,])\d{2})\s*년(?:도)?(?!\s*(?:동안|간|째|만|전|후|이상|이하|이내|된|차|대|마다))")
 _AT_LEAST = re.compile(r"(\d+)\s*(박|일|명)\s*(?:이상|넘는|넘게|초과|넘은|넘어)")
 _MONTH = re.compile(r"(?<!\d)(1[0-2]|[1-9])\s*월")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -475,6 +477,15 @@ def _asked_about(text: str, tokens, kind: AnswerType) -> tuple[str, str]:
     return nouns[-1], (nouns[-2] if len(nouns) > 1 else "")
 
 
+def _full_year(year: str) -> str:
+    """'2025' -> '2025'; '25' -> '2025' (a two-digit year past this one is of the last century: '98' -> '1998')."""
+    if len(year) == 4:
+        return year
+    this = date.today().year
+    full = 2000 + int(year)
+    return str(full if full <= this else full - 100)
+
+
 def _catalogue_request(text: str, tokens, stats: CorpusStats) -> CatalogueRequest | None:
     """The catalogue request of a question about trips as a whole, or None for a passage question.
 
@@ -494,7 +505,7 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats) -> CatalogueReques
                  and (t.form in FOREIGN_CITIES or (t.tag == "NNP" and t.form in stats.cities))), "")
     organisation = stats.organisation_for(words)
     # "2025년", "2025년 10월", "11월": when the trip set out.
-    year = y.group(1) if (y := _YEAR.search(text)) else ""
+    year = _full_year(y.group(1)) if (y := _YEAR.search(text)) else ""
     month = f"{int(m.group(1)):02d}" if (m := _MONTH.search(text)) else ""
     departed = f"{year}-{month}" if year and month else year or (f"-{month}" if month else "")
     accounted = {*countries, city, organisation, *organisation.split()}

@@ -190,6 +190,8 @@ ROUTES = [
     ("Japan 출장 목록", "list", {"country": "일본"}),
     ("뉴스 기사로 보도된 출장은?", "list", {"doc_type": "news"}),
     ("2023년 출장은 총 몇 건?", "count", {"departed": "2023"}),
+    ("25년 일본 출장 몇 건?", "count", {"departed": "2025", "country": "일본"}),  # a year as people shorten it
+    ("10년 동안 다녀온 출장 목록", "list", {"departed": ""}),  # a span of years, not a year
     ("중국에 간 출장은 어떤 게 있어?", "list", {"country": "중국"}),
     ("일본 출장은 몇 번이야?", "count", {"country": "일본"}),
     ("요코하마 방문 출장 알려줘", "list", {"city": "요코하마"}),
