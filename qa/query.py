@@ -387,10 +387,16 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
             second = next(j for j in range(i + 1, len(tokens)) if tokens[j].tag == "SL")
             joined.add(second)
             written += r"[-\s]*" + re.escape(tokens[second].form)
-        # A country by another of its names the corpus does not use (이태리, 싱가폴, 터키) is read as the
-        # corpus's name, as English names are.
-        alias = COUNTRIES.get(form, form) if not stats.known(form) else form
-        fixed = korean or (alias if alias != form else form if stats.known(form) or in_cue else stats.speller.correct(form))
+        if korean:
+            fixed = korean
+        elif not stats.known(form) and COUNTRIES.get(form, form) != form:
+            # A country by another of its names the corpus does not use (이태리, 싱가폴, 터키) is read
+            # as the corpus's name, as English names are.
+            fixed = COUNTRIES[form]
+        elif stats.known(form) or in_cue:
+            fixed = form
+        else:
+            fixed = stats.speller.correct(form)
         if fixed != form:
             corrections[form] = fixed
             corrected = re.sub(written, fixed, corrected, flags=re.I)
