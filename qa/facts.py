@@ -176,13 +176,16 @@ def _doc_type(text: str) -> str:
     return ""
 
 
+# A formal report's purpose, on the line under its "4. 출장목적" heading (also its title when the
+# report is headed only "결과보고서").
+_PURPOSE_LINE = re.compile(r"출장\s*목적\s*\n+\s*[○◦•-]?\s*(.+)")
 _HANGUL = re.compile(r"[가-힣]")
 _SENTENCE = re.compile(r"(?:다|요)\.\s*$|^.{100,}$")
 
 
 def _title(lines: list[str], text: str) -> str:
     if lines and lines[0] in GENERIC_TITLES:
-        purpose = re.search(r"출장\s*목적\s*\n+\s*[○◦•-]?\s*(.+)", text)
+        purpose = _PURPOSE_LINE.search(text)
         if purpose:
             return purpose.group(1).strip()
     # The disclosure site: the title is the line under the country line; a page that starts
@@ -371,10 +374,11 @@ def _subject_body(rec: TripRecord, text: str) -> None:
         mentions.setdefault(place, {}).setdefault(body, []).append((weight, m))
     if not mentions:
         return
-    totals = sorted((sum(w for ms in bodies.values() for w, _ in ms) for bodies in mentions.values()), reverse=True)
-    if len(totals) > 1 and totals[0] == totals[1]:
+    weight = {place: sum(w for ms in bodies.values() for w, _ in ms) for place, bodies in mentions.items()}
+    top = sorted(weight.values(), reverse=True)
+    if len(top) > 1 and top[0] == top[1]:
         return
-    bodies = max(mentions.values(), key=lambda b: sum(w for ms in b.values() for w, _ in ms))
+    bodies = mentions[max(weight, key=weight.get)]
     # The body of that place most often the subject (세종시의회 over 세종시), the first one on a tie.
     body = max(bodies, key=lambda b: (sum(w for w, _ in bodies[b]), -bodies[b][0][1].start()))
 
@@ -389,7 +393,7 @@ def _subject_body(rec: TripRecord, text: str) -> None:
 
 
 def _purpose_and_events(rec: TripRecord, text: str) -> None:
-    m = re.search(r"출장\s*목적\s*\n+\s*[○◦•-]?\s*(.+)", text) or re.search(
+    m = _PURPOSE_LINE.search(text) or re.search(
         r"[^.\n]*목적은\s*([^.\n]+?)(?:하는 것이었습니다|입니다|이었습니다)?\.", text
     )
     if m:
