@@ -399,6 +399,9 @@ class QA:
     def _propose(self, retrieval: Retrieval, searcher: Searcher, exclude: frozenset[str]) -> Answer:
         answer, features = self.proposal(retrieval, searcher, exclude)
         p = self.refusal.probability(features)
+        if answer is not None and answer.abstained:  # the strategy found the asked fact missing and says so
+            answer.evidence = p
+            return answer
         if answer is None or p < self.refusal.threshold:
             return not_found(retrieval, searcher, p)
         answer.evidence = p

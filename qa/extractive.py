@@ -6,9 +6,10 @@ explain apart), embedding similarity (sentence vectors are computed at index tim
 passage's retrieval score and rank, whether it holds what the answer type asks for (a date
 for "언제", a place for "어디", a number for "몇"), and whether it is a bare label or cut off.
 A logistic model fitted on the tune split (`qa calibrate`, `qa/models/sentences.json`)
-turns them into the probability that the sentence holds the answer. One or two sentences of the best
-document make the answer; another document's sentence joins only when the question asks
-about several things, and a question about two trips gets one sentence per trip.
+turns them into the probability that the sentence holds the answer. Up to three sentences of the
+best document make the answer (chosen on the tune split: the third, when likely enough, often holds the
+detail that an overview sentence ranked above it only announces). Another document's sentences join
+only when the question asks about several things; a question about two trips gets each trip's best.
 """
 
 from __future__ import annotations
@@ -22,10 +23,13 @@ import numpy as np
 from .answer import Answer, AnswerContext, Segment, make_citation, weighted_share
 from .facts import is_field_line
 from .lexicon import ANY_DATE, GENERIC_TITLES, places_named
-from .korean import content_morphemes
+from .korean import content_morphemes, names_in
 from .query import Query, is_english
 from .retrieve import Hit
 
+# Someone by name: a name before a title (이재용 연구위원) or a name in Latin letters (Angels Rius).
+_PERSON = (r"[가-힣]{2,4}\s*(?:연구위원|장관|시장|군수|구청장|의장|의원|사무관|주무관|기획관|팀장|국장|과장|사무총장|부시장"
+           r"|위원장|교수|대표|총장|관장|원장|사장|이사장|대사|영사)|[A-Z][a-z]+\s+[A-Z][a-z]+")
 # What a sentence answering each answer type contains.
 TYPE_EVIDENCE = {
     "where": re.compile(r"장\s*소|출장지|개최지|에서\s*(?:열|개최|진행)|(?:시|도|국|캠퍼스|본부|센터|대학교?)에서|[가-힣]+(?:시|국)\s"),
@@ -33,7 +37,7 @@ TYPE_EVIDENCE = {
     "when": re.compile(r"\d{4}\s*[.년]|\d+\s*박\s*\d+\s*일|출발일|도착일|일\s*자|" + ANY_DATE.pattern),
     "count": re.compile(r"\d+\s*(?:여\s*)?(?:명|개|곳|건|번|개국)|인원|총\s*\d|[한두세네]\s*(?:명|곳|개)"),
     # A person: a title after a name, someone met, or a name in Latin letters (Angels Rius, Hongseok Lee).
-    "who": re.compile(r"출장자|성명|면담|만나|만났|[가-힣]{2,4}\s*(?:연구위원|장관|시장|군수|구청장|의장|의원|사무관|주무관|기획관|팀장|국장|과장|사무총장|부시장|위원장|교수|대표|총장|관장|원장|사장|이사장|대사|영사)|[가-힣]+(?:시|군|구|도|청|부|원|회)\s*(?:는|은|이|가)\s|[A-Z][a-z]+\s+[A-Z][a-z]+"),
+    "who": re.compile(r"출장자|성명|면담|만나|만났|" + _PERSON + r"|[가-힣]+(?:시|군|구|도|청|부|원|회)\s*(?:는|은|이|가)\s"),
     "cost": re.compile(r"\d[\d,.]*\s*(?:원|만\s*원|억|달러|유로|엔)|예산|경비|비용"),
 }
 # The value itself that answers a typed question (an amount for "얼마", a date for "언제"): a report
@@ -43,6 +47,7 @@ TYPE_VALUE = {
     "when": re.compile(r"(?:19|20)\d{2}\s*[.년-]|" + ANY_DATE.pattern),
     "count": re.compile(r"\d+\s*(?:여\s*)?(?:명|개|곳|건|번|개국|회|점)|[한두세네]\s*(?:명|곳|개)"),
     "cost": re.compile(r"\d[\d,.]*\s*(?:천\s*)?(?:원|만\s*원|억|달러|유로|엔|위안|USD|EUR|KRW)", re.I),
+    "who": re.compile(_PERSON),
 }
 _PREDICATE_END = re.compile(r"(?:다|요|음|함|임|됨|[가-힣]+(?:소개|강조|설명|제시|발표|논의|참석|추진|필요|공유|개최))[.!?…]*$")
 _SENTENCE_END = re.compile(r"[.!?…。\"”’)]$|(?:다|요|음|함|임|됨)$")
@@ -94,6 +99,9 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
     english = query.language == "en"
     out: list[tuple[Candidate, dict[str, float]]] = []
     owns: list[tuple[set[str], set[str], list[str]]] = []
+    # A question about several trips names each of them: the words naming another trip are not
+    # what this trip's sentence must say ("울산 … 와 광명시 … 의 방문 도시": 울산 is no focus in 광명's report).
+    naming = set(query.names).union(*(header_terms(h) for h in retrieval.hits)) if query.several else set()
     for rank, hit in enumerate(retrieval.hits):
         if hit.row in searcher.quarantined:
             continue
@@ -103,7 +111,7 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
         context = header_terms(hit)
         # Terms the document header already explains (the trip's name) are the topic;
         # the rest are what the question is really about.
-        focus = [t for t in query.topic_terms if t not in context]
+        focus = [t for t in query.topic_terms if t not in context and t not in naming]
         # The question's most specific word (시부야, 몬세라트, 1일차): the answer sentence usually has it.
         rarest = max(focus, key=searcher.idf) if focus else ""
         asked = set(terms) | context
@@ -127,9 +135,10 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
             if not own or is_title or field_line or text in GENERIC_TITLES or display(text) in ctx.exclude:
                 continue
             typed = 1.0 if evidence is not None and evidence.search(text) else 0.0
-            if query.answer_type == "where" and not typed:
-                # A place the question did not name (퀸스타운 for "뉴질랜드 어디 갔어?") answers "where".
-                typed = float(bool(places_named(text) - set(query.topic_terms)))
+            if query.answer_type in ("where", "who") and not typed:
+                # A place or a name the question did not give (퀸스타운 for "뉴질랜드 어디 갔어?",
+                # 알란다 공항 for "스톡홀름에서 어디 갔어?") answers "where" and "who".
+                typed = float(bool(places_named(text) - set(query.topic_terms) or names_in(text) - asked))
             # A bare label ("Hongseok Lee, 친환경건축팀장 (서울시)") names someone but says nothing they did.
             label_only = float(len(text) < 60 and not _PREDICATE_END.search(text) and ":" not in text)
             # English words match the corpus's English sentences, not the answer: no lexical features.
@@ -203,11 +212,13 @@ def _relative_features(out: list[tuple[Candidate, dict[str, float]]], owns: list
 
 _NUMBER = re.compile(r"\d")
 # A second sentence of the same report joins when it is at least this likely, relative to the best.
-SECOND_SENTENCE_RATIO = 0.5
+SECOND_SENTENCE_RATIO = 0.3
+# Two sentences sharing more than this share of their terms say the same (the overview, restated).
+REDUNDANT = 0.4
 # Sentences of one report in an answer that is not a list.
-SENTENCES_PER_REPORT = 2
+SENTENCES_PER_REPORT = 3
 # A second trip's sentence joins an answer about several trips when at least this likely, relative to the best.
-SECOND_TRIP_RATIO = 0.4
+SECOND_TRIP_RATIO = 0.2
 
 
 def _mean_idf(terms: set[str], searcher) -> float:
@@ -225,7 +236,7 @@ def _redundant(c: Candidate, chosen: list[Candidate]) -> bool:
     terms = set(content_morphemes(c.text))
     for other in chosen:
         t = set(content_morphemes(other.text))
-        if len(terms & t) / max(1, len(terms | t)) > 0.5:
+        if len(terms & t) / max(1, len(terms | t)) > REDUNDANT:
             return True
     return False
 
@@ -266,7 +277,7 @@ def choose(ctx: AnswerContext, ranked: list[Candidate]) -> list[Candidate]:
                 firsts.append(c)
                 covered |= names
         if len(firsts) > 1:
-            return [c for first in firsts for c in _best_of_report(ranked, first, 2)]
+            return [c for first in firsts for c in _best_of_report(ranked, first, per_report)]
     # Another report joins only when the question asks about several.
     return _best_of_report(ranked, best, per_report)
 

@@ -10,7 +10,7 @@ left empty gives no fact answer: the extractive strategy answers instead.
 
 from __future__ import annotations
 
-from .answer import Answer, AnswerContext, Citation, Segment, make_citation
+from .answer import Answer, AnswerContext, Citation, Segment, make_citation, not_found
 from .facts import TripRecord
 from .extractive import candidates, display, header_terms
 from .lexicon import places_named, same_city
@@ -112,7 +112,7 @@ class FactAnswerer:
             document = searcher.index.documents.get(hit.chunk.source)
             written = hit.chunk.header + (document.text if document else "")
             if not query.several and (
-                any(n not in written for n in query.names)
+                any(not searcher.stats.names_written_in(n, written) for n in query.names)
                 or any(not any(n in written for n in same_city(p)) for p in query.proper_nouns if same_city(p))
             ):
                 # Not the trip the question names (its country or organisation, or a city its report never
@@ -122,7 +122,7 @@ class FactAnswerer:
                     continue
                 return None
             names = {t for t in query.topic_terms if t in context}
-            if query.several and query.names and not any(n in hit.chunk.header for n in query.names):
+            if query.several and query.names and not any(searcher.stats.names_written_in(n, hit.chunk.header) for n in query.names):
                 continue  # each of several trips is one the question names
             waiting = set(query.names) - covered  # countries and organisations no chosen trip has yet
             if trips and (not names or (waiting and not names & waiting)):
@@ -134,6 +134,13 @@ class FactAnswerer:
             covered |= names
             if not query.several or len(trips) == 2:
                 break
+        if query.asks_names and len(trips) == 1 and not trips[0][1].travellers:
+            # The report names no one: a refusal (the name is not there) that says who went.
+            went = fact_sentence("who", trips[0][1])
+            went = f" {went.split('. ')[0]}." if went else ""
+            refusal = not_found(ctx.retrieval, searcher, text="보고서에 출장자 이름은 나와 있지 않습니다." + went)
+            refusal.mode = self.mode
+            return refusal
         segments, citations = [], []
         for hit, record in trips:
             sentence = fact_sentence(query.answer_type, record, query)

@@ -202,6 +202,7 @@ def organisation_aliases(organisations: list[str]) -> dict[str, set[str]]:
                     names.add(stem + "시")
             if m := _PROVINCE.match(part):
                 names.add(m.group(1) + m.group(2))
+                names.add(m.group(1) + m.group(2) + "도")  # 충북도, 경남도: the short name, spoken
             if part.endswith("특별자치도"):
                 names.add(stem + "도")
             for name in names:

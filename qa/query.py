@@ -35,13 +35,13 @@ CatalogueKind = Literal["similar", "list", "count", "earliest", "latest", "longe
 
 # Order matters: "며칠" and "얼마 동안" are durations before "얼마" is a cost; "몇 월" is a date.
 ANSWER_TYPE_CUES: list[tuple[AnswerType, re.Pattern]] = [
-    ("duration", re.compile(r"며칠|몇\s*일|몃\s*일|얼마\s*(?:동안|나\s*(?:걸|머물|있었))|몇\s*박|기간|체류|how\s+long|how\s+many\s+(?:days|nights)|duration", re.I)),
+    ("duration", re.compile(r"며칠|몇\s*일|얼마\s*(?:동안|나\s*(?:걸|머물|있었))|몇\s*박|기간|체류|how\s+long|how\s+many\s+(?:days|nights)|duration", re.I)),
     ("when", re.compile(r"언제|날짜|일자|출발일|도착일|몇\s*월|몇\s*년|연도|년도|시기|when|what\s+date|which\s+date|what\s+year", re.I)),
     ("count", re.compile(r"몇\s*(?:명|분|개|곳|건|번|차례|회|개국|나라)|인원|인원수|how\s+many|number\s+of", re.I)),
-    ("cost", re.compile(r"얼마|비용|경비|예산|금액|총액|how\s+much|cost|budget|expense", re.I)),
+    ("cost", re.compile(r"얼마|비용|경비|예산|금액|액수|총액|how\s+much|cost|budget|expense", re.I)),
     ("who", re.compile(
         r"누가|누구|어느\s*(?:기관|단체|부서|지자체|시청|군청|구청)|어떤\s*(?:기관|단체|지자체)|(?:기관|지자체|단체|부서)(?:은|는|이|가)?\s*(?:어디|어느)|"
-        r"어디\s*(?:시청|군청|구청|기관|지자체)|출장자|참석자|who|which\s+(?:organi[sz]ation|agency)", re.I)),
+        r"어디\s*(?:시청|군청|구청|기관|지자체)|출장자|참석자|성명|who|which\s+(?:organi[sz]ation|agency)", re.I)),
     ("where", re.compile(r"어디|어느\s*(?:도시|나라|곳|국가|지역)|어떤\s*(?:도시|나라|국가)|장소|출장지|방문지|행선지|where|which\s+(?:cit(?:y|ies)|countr(?:y|ies))", re.I)),
 ]
 # "어떤 정책을 소개했나?", "목록", "모두": the user wants several items.
@@ -89,6 +89,8 @@ TRIP_NOUNS = frozenset({"출장", "국외출장", "해외출장", "공무국외�
                         "인원", "출장자", "출장지", "출발일", "도착일", "규모", "일정", "기간", "trip", "travel", "delegation"})
 EVENT_OR_TRIP = frozenset({"방문", "visit"})
 ORGANISATION_ASKED = re.compile(r"기관|지자체|자치단체|시청|군청|구청|단체|부서|organi[sz]ation|agency|city\s+hall", re.I)
+# "출장자 이름", "참가자 성명", "출장자는 누구": the travellers themselves, by name.
+PEOPLE_ASKED = re.compile(r"이름|성명|명단|직급|(?:출장|참가|인솔|방문)자|공무원|\bnames?\b", re.I)
 
 
 # Words that make a question about the trip itself when no trip word (출장, 연수) is there: "며칠 갔어?".
@@ -220,6 +222,10 @@ class CorpusStats:
             found = self._romanized[match[0]] if match else ""
         return found
 
+    def names_written_in(self, name: str, text: str) -> bool:
+        """`text` names `name` as typed or by the organisation it stands for (충북도 -> 충청북도)."""
+        return name in text or bool((org := self.organisation_for([name])) and org in text)
+
     def organisation_for(self, words: list[str]) -> str:
         """The catalogue organisation (or the shared part of several) that `words` name, or ''."""
         matches: set[str] | None = None
@@ -305,12 +311,19 @@ class Query:
             return False
         if self.answer_type == "who" and (MET.search(self.text) or noun in EVENT_OR_TRIP):
             return False  # "누구 만났어?", "방문 기관은 어디": the people met, the places visited
+        if self.asks_names and PEOPLE_ASKED.search(noun):
+            return True  # "출장 간 공무원 성명": the travellers
         if self.answer_type == "where" and any(t in FOREIGN_CITIES for t in self.topic_terms):
             return False  # "항저우에서는 어디를 둘러봤어?": a place within a city the question names
         # A title word (not the organisation or country) in a question about the trip: "… 벤치마킹 며칠",
         # but not "라운드테이블은 어디서 열렸나" (the event of the title, asked as an event).
         named = self.about_trip and noun in trip_name and noun not in self.names
         return noun in TRIP_NOUNS or named or is_group_or_visit(noun) or (not noun and self.about_trip)
+
+    @property
+    def asks_names(self) -> bool:
+        """"출장자 이름은?", "누가 갔어? 이름": the travellers by name, not which organisation sent them."""
+        return self.answer_type == "who" and not self.asks_organisation and bool(PEOPLE_ASKED.search(self.text))
 
     @property
     def asks_organisation(self) -> bool:
@@ -320,7 +333,7 @@ class Query:
 
 # A cue with a question word decides the answer type; a noun cue (기간, 비용, 장소) may only modify
 # the noun asked about: "출장 기간 현지 날씨는?" asks about the weather, not the duration.
-_INTERROGATIVE = re.compile(r"며칠|몃|몇|얼마|언제|어디|누구|누가|어느|어떤|how|when|where|who|which|what", re.I)
+_INTERROGATIVE = re.compile(r"며칠|몇|얼마|언제|어디|누구|누가|어느|어떤|how|when|where|who|which|what", re.I)
 
 
 def answer_types_of(text: str, tokens=()) -> list[AnswerType]:
@@ -362,7 +375,8 @@ def is_english(text: str) -> bool:
 
 def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Query:
     """The one analysis of `question` (see module docstring)."""
-    text = question.strip()
+    # 몃 is no Korean word, only the common misspelling of 몇 ("몃명", "몃박몃일").
+    text = question.strip().replace("몃", "몇")
     tokens = kiwi().tokenize(text)
     language: Literal["ko", "en"] = "en" if is_english(text) else "ko"
     terms: list[str] = []
@@ -393,6 +407,9 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
             # A country by another of its names the corpus does not use (이태리, 싱가폴, 터키) is read
             # as the corpus's name, as English names are.
             fixed = COUNTRIES[form]
+        elif not stats.known(form) and " " not in (org := stats.organisation_for([form])) and org:
+            # So is an organisation by a short name the corpus never writes (충북도 -> 충청북도).
+            fixed = org
         elif stats.known(form) or in_cue:
             fixed = form
         else:

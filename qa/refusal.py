@@ -85,7 +85,7 @@ def evidence_features(query: Query, retrieval: Retrieval, answer: Answer | None,
         "asked_in_document": 1.0 if not asked or asked in TRIP_NOUNS or asked in GENERIC_TERMS or english
         else float(asked.lower() in doc_text),
         # The countries and organisations the question names: are they this report's?
-        "names_in_header": sum(n in header_text for n in query.names) / len(query.names) if query.names else 1.0,
+        "names_in_header": sum(searcher.stats.names_written_in(n, header_text) for n in query.names) / len(query.names) if query.names else 1.0,
         # Every place, organisation and event the question names: does the cited report name it too?
         # ("목포시 두바이 출장" answered from a Thai trip's report names neither.)
         # English names count once read as the corpus's Korean ones (Frankfurt -> 프랑크푸르트).

@@ -218,6 +218,16 @@ def test_answers_are_short(seed_qa):
 
 
 @e2e
+@pytest.mark.parametrize("question", ["광저우 출장자 이름이 뭐야?", "ASCC 출장 간 공무원 성명 알려줘"])
+def test_a_name_the_report_does_not_give_is_refused_with_what_it_does_say(seed_qa, question):
+    answer = seed_qa.ask(question)
+    assert answer.abstained and "출장자 이름은 나와 있지 않습니다" in answer.answer
+    assert "서울특별시" in answer.answer and answer.nearest[0].source in (GUANGZHOU, ASCC)
+    named = seed_qa.ask("OECD 라운드테이블 출장자 이름은?")  # this report names its traveller
+    assert not named.abstained and "이재용" in named.answer
+
+
+@e2e
 def test_trip_fact_question_is_answered_from_the_trip_facts(seed_qa):
     answer = seed_qa.ask("ASCC 출장 인원은 몇 명이었나?")
     assert answer.mode == "facts" and "1명" in answer.answer
@@ -289,6 +299,7 @@ def test_a_question_word_missing_from_the_corpus_does_not_refuse(seed_qa, questi
 @pytest.mark.parametrize("question, source", [
     ("싱가폴 출장 보고서에서 서울시가 뭘 했어?", None),
     ("광져우 출장은 몃일 갔어?", GUANGZHOU),
+    ("ASCC 출장 몃명 갓어?", ASCC),  # 몃 is the common misspelling of 몇
     # "Seoul" is read as 서울 (Revised Romanization of the corpus names), so Korean passages match.
     ("What did Seoul present at the Asia Smart City Conference?", ASCC),
 ])

@@ -248,6 +248,15 @@ def test_short_organisation_names_resolve_against_the_catalogue():
     assert stats.organisation_for(["울산", "안동시"]) == "울산 안동시"
 
 
+def test_a_province_by_its_spoken_short_name_reads_as_the_corpus_name():
+    stats = CorpusStats(df={"충청북도": 2, "홋카이도": 2}, passages=10,
+                        organisations=["충청북도", "경상남도 진주시", "경상남도 김해시"])
+    query = analyse("충북도 홋카이도 출장은 뭐 보러 간 거야?", stats)
+    assert "충청북도" in query.names and not query.unknown and query.corrected.startswith("충청북도")
+    assert stats.organisation_for(["경남도"]) == "경상남도"
+    assert stats.names_written_in("충북도", "충청북도 일본 출장") and not stats.names_written_in("충북도", "경상남도")
+
+
 def test_english_names_read_as_the_corpus_korean_names():
     stats = CorpusStats(df={}, passages=1, organisations=["울산광역시 중구", "경상남도 김해시", "서울특별시"],
                         cities={"상하이", "헬싱키"})
