@@ -139,6 +139,10 @@ class Searcher:
         """Top-k passages for `query`, optionally only from the documents in `sources`."""
         k = k or self.settings.top_k
         timings: dict[str, float] = {}
+        if isinstance(query, str):
+            query = self.analyse(query)
+        if query.several and sources is None:
+            k *= 2  # passages of each trip asked about
         t = time.perf_counter()
         if isinstance(query, str):
             query = self.analyse(query)
