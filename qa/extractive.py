@@ -68,6 +68,7 @@ class Candidate:
     semantic: float
     typed: float
     score: float
+    label: bool = False  # a bare label or table row, not a sentence
 
 
 def display(text: str) -> str:
@@ -169,7 +170,9 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
                 # The embedding favours a sentence in the question's own language over the answer.
                 "english_sentence_for_english": float(english and is_english(text)),
             }
-            c = Candidate(rank, hit, (s, e), text, f["focus_own"], float(sim), typed, 0.0)
+            # A table row, or a label that is not merely a sentence the document breaks off in.
+            label = "|" in text or bool(label_only and not f["cut"])
+            c = Candidate(rank, hit, (s, e), text, f["focus_own"], float(sim), typed, 0.0, label)
             out.append((c, f))
             owns.append((own, near, focus))
     _relative_features(out, owns, 0.0 if english else 1.0)
@@ -252,7 +255,8 @@ def _best_of_report(ranked: list[Candidate], first: Candidate, limit: int) -> li
     for c in ranked:
         if len(chosen) >= limit or c.score < SECOND_SENTENCE_RATIO * first.score:
             break
-        if c is not first and c.hit.chunk.source == first.hit.chunk.source and not _redundant(c, chosen):
+        # A label or table row may be the answer itself ("장소: OECD 본부"), never an addition to it.
+        if c is not first and c.hit.chunk.source == first.hit.chunk.source and not c.label and not _redundant(c, chosen):
             chosen.append(c)
     return chosen
 

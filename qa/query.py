@@ -313,6 +313,8 @@ class Query:
             return False  # "누구 만났어?", "방문 기관은 어디": the people met, the places visited
         if self.asks_names and PEOPLE_ASKED.search(noun):
             return True  # "출장 간 공무원 성명": the travellers
+        if self.answer_type in ("count", "duration", "when") and noun in self.names and self.about_trip:
+            return True  # "삼척시 미국 갔을 때 몇 명 갔어?": the trip, named by its country or organisation
         if self.answer_type == "where" and any(t in FOREIGN_CITIES for t in self.topic_terms):
             return False  # "항저우에서는 어디를 둘러봤어?": a place within a city the question names
         # A title word (not the organisation or country) in a question about the trip: "… 벤치마킹 며칠",

@@ -234,6 +234,9 @@ def test_trip_fact_question_is_answered_from_the_trip_facts(seed_qa):
     days = seed_qa.ask("광저우 출장 며칠 갔어?")
     assert days.mode == "facts" and "3박 4일" in days.answer and "2025년 11월 9일" in days.answer
     assert days.citations[0].source == GUANGZHOU and "3박 4일" in days.citations[0].quote
+    # The trip named by its organisation and country, not by the word 출장.
+    went = seed_qa.ask("서울시 일본 갔을 때 몇 명 갔어?")
+    assert went.mode == "facts" and "1명" in went.answer and went.citations[0].source == ASCC
 
 
 @e2e
@@ -258,6 +261,8 @@ def test_place_question_prefers_a_sentence_with_the_place(seed_qa):
     answer = seed_qa.ask("제3차 OECD 스마트시티 라운드테이블은 어디에서 열렸나?")
     assert "OECD 본부" in answer.answer
     assert answer.citations[0].source == OECD
+    # A label line may answer; table rows never trail after it ("1 | Nadim Ahmad | Deputy Director | OECD").
+    assert "|" not in seed_qa.ask("OECD 라운드테이블 어디서 했음").answer
 
 
 @e2e
