@@ -89,6 +89,8 @@ TRIP_NOUNS = frozenset({"출장", "국외출장", "해외출장", "공무국외�
                         "인원", "출장자", "출장지", "출발일", "도착일", "규모", "일정", "기간", "trip", "travel", "delegation"})
 EVENT_OR_TRIP = frozenset({"방문", "visit"})
 ORGANISATION_ASKED = re.compile(r"기관|지자체|자치단체|시청|군청|구청|단체|부서|organi[sz]ation|agency|city\s+hall", re.I)
+# A count of something other than people.
+OTHER_COUNT = re.compile(r"몇\s*(?:건|개|곳|번|차례|회|개국|나라)|how\s+many\s+(?:trips|times|countries|cities|places)", re.I)
 # "출장자 이름", "참가자 성명", "출장자는 누구": the travellers themselves, by name.
 PEOPLE_ASKED = re.compile(r"이름|성명|명단|직급|(?:출장|참가|인솔|방문)자|공무원|\bnames?\b", re.I)
 
@@ -108,7 +110,7 @@ ASKS_FOR_MORE = re.compile(r"(?:^|\s)또|다른\s*(?:건|것|일|내용)|나머�
 SEVERAL = re.compile(r"각각|둘\s*다|두\s*(?:출장|곳|기관|도시|나라|보고서)|모두|비교|차이|both|each|compare", re.I)
 # Words every question about a trip uses: on their own they do not say which trip or what.
 GENERIC_TERMS = frozenset(
-    {"출장", "국외", "해외", "공무", "국외출장", "공무국외출장", "보고서", "결과", "결과보고서", "기간", "일정", "목적",
+    {"출장", "국외", "해외", "공무", "해당", "국외출장", "공무국외출장", "보고서", "결과", "결과보고서", "기간", "일정", "목적",
      "내용", "성과", "장소", "일자", "날짜", "인원", "방문", "가", "다녀오", "다니", "오", "알리", "주", "보이",
      "궁금", "말하", "설명", "이름", "문구", "인사", "총액", "trip", "report", "visit", "visited", "go", "went",
      "했", "하", "되", "있", "없", "것", "수", "등", "때", "명", "일", "박", "곳", "관련", "목록", "리스트", "정도",
@@ -122,6 +124,10 @@ TOPIC_TAGS = frozenset({"NNG", "NNP", "SL", "SH", "XR"})
 _YEAR = re.compile(r"((?:19|20)\d{2}|(?<![\d.,])\d{2})\s*년(?:도)?(?!\s*(?:동안|간|째|만|전|후|이상|이하|이내|된|차|대|마다))")
 _AT_LEAST = re.compile(r"(\d+)\s*(박|일|명)\s*(?:이상|넘는|넘게|초과|넘은|넘어)")
 _MONTH = re.compile(r"(?<!\d)(1[0-2]|[1-9])\s*월")
+# A year said relative to today ("올해 하반기", "작년 일본 출장") and a half of a year.
+_RELATIVE_YEAR = {"올해": 0, "금년": 0, "이번 해": 0, "작년": -1, "지난해": -1, "재작년": -2}
+_RELATIVE_YEAR_WORD = re.compile("|".join(_RELATIVE_YEAR))
+_HALF = re.compile(r"([상하])\s*반기")
 _LATIN = re.compile(r"[A-Za-z]")
 
 
@@ -321,6 +327,11 @@ class Query:
         # but not "라운드테이블은 어디서 열렸나" (the event of the title, asked as an event).
         named = self.about_trip and noun in trip_name and noun not in self.names
         return noun in TRIP_NOUNS or named or is_group_or_visit(noun) or (not noun and self.about_trip)
+
+    @property
+    def counts_people(self) -> bool:
+        """"몇 명", "인원": a count of people (the travellers), not of trips, places or visits ("몇 건", "몇 곳")."""
+        return self.answer_type == "count" and not OTHER_COUNT.search(self.text)
 
     @property
     def asks_names(self) -> bool:
@@ -531,8 +542,16 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats) -> CatalogueReques
     organisation = stats.organisation_for(words)
     # "2025년", "2025년 10월", "11월": when the trip set out.
     year = _full_year(y.group(1)) if (y := _YEAR.search(text)) else ""
+    if not year and (r := _RELATIVE_YEAR_WORD.search(text)):
+        year = str(date.today().year + _RELATIVE_YEAR[r.group()])
     month = f"{int(m.group(1)):02d}" if (m := _MONTH.search(text)) else ""
     departed = f"{year}-{month}" if year and month else year or (f"-{month}" if month else "")
+    # "2025년 하반기": trips under way in July to December of that year (a half needs its year).
+    half = _HALF.search(text) if year and not month else None
+    date_from, date_to = (f"{year}-01-01", f"{year}-06-30") if half and half.group(1) == "상" else \
+        (f"{year}-07-01", f"{year}-12-31") if half else ("", "")
+    if half:
+        departed = ""
     accounted = {*countries, city, organisation, *organisation.split()}
     min_days = min_travellers = 0
     if m := _AT_LEAST.search(text):
@@ -543,7 +562,9 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats) -> CatalogueReques
             min_days = number + 1 if unit == "박" else number  # 10박 이상 = 11 days or more
     # Words inside a cue ("가장 긴", "몇 건", "언제") or a date are cues, not topics.
     cue_spans = [m.span() for _, cue in (*CATALOGUE_CUES, *ANSWER_TYPE_CUES) for m in cue.finditer(text)]
-    cue_spans += [m.span() for p in (_YEAR, _MONTH, TRIP_WORDS, _AT_LEAST) for m in p.finditer(text)]
+    cue_spans += [m.span() for p in (_YEAR, _MONTH, TRIP_WORDS, _AT_LEAST, _RELATIVE_YEAR_WORD) for m in p.finditer(text)]
+    if half:
+        cue_spans.append(half.span())
     rest = [
         t.form for t in tokens
         if t.tag in ("NNP", "NNG", "SL") and len(t.form) >= 2 and t.form not in GENERIC_TERMS and t.form not in accounted
@@ -561,6 +582,7 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats) -> CatalogueReques
             unknown.append(word)
     doc_type = next((kind for word, kind in DOC_TYPE_WORDS.items() if word in text), "")
     where = TripFilter(country=country, city=city, organisation=organisation, departed=departed,
+                       date_from=date_from, date_to=date_to,
                        doc_type=doc_type, min_days=min_days, min_travellers=min_travellers)
     # For prior trips, the words beyond place are the plan's topic, ranked by, not filtered on.
     return CatalogueRequest(kind, where, keyword, confident=kind == "similar" or not unknown, unknown=tuple(unknown))

@@ -56,8 +56,9 @@ def _filters_text(route: CatalogueRequest) -> str:
     if w.departed:
         year, _, month = w.departed.partition("-")
         bits.append(" ".join(p for p in (f"{year}년" if year else "", f"{int(month)}월" if month else "") if p) + " 출발")
-    if w.date_from and w.date_to and w.date_from[:4] == w.date_to[:4] and w.date_from[5:] == "01-01" and w.date_to[5:] == "12-31":
-        bits.append(f"{w.date_from[:4]}년")
+    halves = {("01-01", "12-31"): "", ("01-01", "06-30"): " 상반기", ("07-01", "12-31"): " 하반기"}
+    if w.date_from and w.date_to and w.date_from[:4] == w.date_to[:4] and (w.date_from[5:], w.date_to[5:]) in halves:
+        bits.append(f"{w.date_from[:4]}년{halves[w.date_from[5:], w.date_to[5:]]}")
     elif w.date_from or w.date_to:
         bits.append(f"{w.date_from or '…'}~{w.date_to or '…'}")
     if w.organisation:

@@ -237,6 +237,8 @@ def test_trip_fact_question_is_answered_from_the_trip_facts(seed_qa):
     # The trip named by its organisation and country, not by the word 출장.
     went = seed_qa.ask("서울시 일본 갔을 때 몇 명 갔어?")
     assert went.mode == "facts" and "1명" in went.answer and went.citations[0].source == ASCC
+    # The record counts travellers: "몇 곳" asks for something else.
+    assert seed_qa.ask("광저우 출장 때 몇 곳 방문했어?").mode != "facts"
 
 
 @e2e

@@ -202,6 +202,12 @@ ROUTES = [
     ("몽골 다녀온 출장 몇 건?", "count", {"country": "몽골", "confident": True}),
     ("서울시 해외출장 있어?", "list", {"organisation": "서울특별시", "confident": True}),  # whether any exists
     ("인도 간 적 있어?", "list", {"country": "인도"}),
+    # a half of a year, and a year said relative to today; 해당 is no topic word
+    ("2025년 하반기 출장 중 인원이 제일 많은 출장은?", "largest",
+     {"date_from": "2025-07-01", "date_to": "2025-12-31", "departed": "", "confident": True}),
+    ("작년 일본 출장 몇 건?", "count", {"country": "일본", "departed": str(date.today().year - 1)}),
+    ("올해 상반기 출장 목록", "list", {"date_from": f"{date.today().year}-01-01", "date_to": f"{date.today().year}-06-30"}),
+    ("해당 기관 2023년 출장 몇 건?", "count", {"departed": "2023", "confident": True}),
     ("일본 간 거 있어?", "list", {"country": "일본"}),
     # a planned trip asking for earlier ones, in any wording
     ("다음 달 프랑스 출장 예정입니다. 유사한 기존 출장 사례를 알려주세요.", "similar", {"country": "프랑스"}),
@@ -316,6 +322,7 @@ def test_listing_answer_names_each_trip_with_dates_and_cites_it(seed_qa):
         ("가장 먼저 간 출장은?", 1, {OECD}),
         ("유럽 출장 몇 건이야?", 1, {OECD}),
         ("동아시아로 간 출장 목록", 2, {ASCC, GUANGZHOU}),
+        ("2025년 하반기 출장 몇 건?", 2, {ASCC, GUANGZHOU}),
     ],
 )
 def test_counting_and_picking_answers(seed_qa, question, count, sources):
