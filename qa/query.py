@@ -65,8 +65,10 @@ CATALOGUE_CUES: list[tuple[CatalogueKind, re.Pattern]] = [
         r"(?:참고|참조)(?:할|하기|할\s*만한|가\s*될)\s*(?:만한\s*)?(?:이전|과거|기존|예전|비슷한|유사한|다른)?\s*(?:출장|연수|사례|보고서)|"
         r"(?:비슷한|유사한|같은\s*주제의?)\s*(?:이전\s*|과거\s*)?(?:출장|연수)|(?:이전|과거|예전)\s*(?:출장|연수)\s*(?:사례|중에|가운데)|"
         r"similar\s+(?:past\s+|previous\s+)?trips?|previous\s+trips?\s+(?:to|like)|"
-        # Or any question that plans a trip and asks for earlier ones.
-        rf"^(?=.*{PLANNED_TRIP.pattern})(?=.*{EARLIER.pattern})", re.I | re.S)),
+        # Or any question that plans a trip and asks for earlier ones …
+        rf"^(?=.*{PLANNED_TRIP.pattern})(?=.*{EARLIER.pattern})|"
+        # … or asks whether there were earlier ones ("베트남 출장, 전에 간 사례 있어?", "스페인 연수 선례 있나요?").
+        r"^(?=.*(?:이전|(?<!오)전에|예전|기존|과거|선례))(?=.*(?:있|없)(?:어|나|을까|습니까|는지|을지|는\s*지))", re.I | re.S)),
     ("count", re.compile(r"몇\s*(?:건|번|차례|회|개)|건수|횟수|총\s*몇|how\s+many\s+trips", re.I)),
     ("longest", re.compile(r"(?:가장|제일)\s*(?:긴|오래\s*(?:간|걸린|머문|다녀온)|길었|길게)|최장|longest", re.I)),
     ("shortest", re.compile(r"(?:가장|제일)\s*짧|최단|shortest", re.I)),

@@ -214,6 +214,10 @@ ROUTES = [
     ("일본 요코하마로 출장 계획 중인데 전에 다녀온 출장 있나요?", "similar", {"country": "일본", "city": "요코하마"}),
     ("인도 방문을 계획하고 있습니다. 선례가 있을까요?", "similar", {"country": "인도"}),
     ("I'm planning a trip to China next month. Any earlier trips I could learn from?", "similar", {"country": "중국"}),
+    # … or, with no plan said, whether there were earlier ones
+    ("예전에 일본 간 출장 있나요?", "similar", {"country": "일본"}),
+    ("인도 출장 선례 있어?", "similar", {"country": "인도"}),
+    ("ASCC 출장 때 오전에 발표한 것 있어?", "passage", {}),  # 오전에 is no 전에
     # passage questions
     ("ASCC에서 발표할 예정이었던 사례는 뭐야?", "passage", {}),  # a plan of the report, not of the asker
     ("서울시가 ASCC에서 무엇을 발표했나?", "passage", {}),
