@@ -29,6 +29,10 @@ _CHROME_LINES = [
     re.compile(r"^도배방지\s*이미지$"),
     re.compile(r"^광고$"),
     re.compile(r"^(?:공유하기|스크랩|인쇄하기|목록으로|맨\s*위로|이전글|다음글|기사\s*공유|댓글.*)$"),
+    # A news page printed from its site: "이 기사는 … 프린트 되었습니다.", "URL : …", "프린트 시간 : …".
+    re.compile(r"^이\s*기사는\s.*(?:프린트|출력)\s*되었습니다\.?$"),
+    re.compile(r"^(?:프린트|출력)\s*시간\s*:.*$"),
+    re.compile(r"^URL\s*:\s*https?://\S+$", re.I),
 ]
 # Image alt text of the disclosure site's header photo ("일본 풍경"), only near the top.
 _PHOTO_CAPTION = re.compile(r"^\S+\s+풍경$")

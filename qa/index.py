@@ -60,7 +60,7 @@ log = logging.getLogger(__name__)
 
 INDEX_FORMAT = 1
 # Bump when cleaning, fact extraction or chunking changes what is indexed: old indexes become stale.
-PROCESSING_VERSION = 22
+PROCESSING_VERSION = 23
 ProgressFn = Callable[[str, int, int], None]  # (stage, done, total)
 
 

@@ -42,6 +42,15 @@ def test_news_site_chrome_removed():
     assert text.count("한중일 3국 협력 사무국, ‘한중일 스마트시티 온라인 세미나’ 개최") == 1
 
 
+def test_the_footer_of_a_printed_news_page_is_removed():
+    page = ("군, 일본서 연수 실시\n\n연수단은 히로시마를 방문했다.\n홍길동 기자 news@example.kr\n"
+            "이 기사는 예시신문 홈페이지(example.kr)에서 프린트 되었습니다.\n\n"
+            "URL : http://www.example.kr/article.php?aid=1\n프린트 시간 : 2025년 04월 07일 05:00:38")
+    text = clean_text(page)
+    assert "프린트" not in text and "URL" not in text
+    assert text.endswith("홍길동 기자 news@example.kr")
+
+
 def test_blank_lines_collapse_and_text_is_nfc():
     decomposed = unicodedata.normalize("NFD", "탄소중립")
     text = clean_text(f"첫 줄\n\n\n\n\u00a0\n{decomposed}\t전략\n")
