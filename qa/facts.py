@@ -206,6 +206,8 @@ def _title(lines: list[str], text: str) -> str:
     return ""
 
 
+# "미국 동부", "일본 남부": a part of the country by compass direction, not a city.
+_COMPASS_REGION = re.compile(r"^(?:[동서남북중]|동남|동북|서남|서북|남동|남서|북동|북서|중서|중동|중남|중북)부$")
 # A trip names at most this many cities in its record (a long itinerary is summarised by the first).
 MAX_CITIES = 8
 
@@ -247,7 +249,8 @@ def _places(rec: TripRecord, text: str, lines: list[str]) -> None:
     for country in list(rec.countries):
         m = _city_after(country, text)
         # "일본 요코하마에서" names a city; "일본 기업을" does not: a gazetteer city or a proper noun.
-        if m and m.group(1) not in rec.cities and (m.group(1) in FOREIGN_CITIES or is_proper_noun(m.group(1))):
+        if m and m.group(1) not in rec.cities and not _COMPASS_REGION.match(m.group(1)) \
+                and (m.group(1) in FOREIGN_CITIES or is_proper_noun(m.group(1))):
             rec.cities.append(m.group(1))
             rec.provenance.setdefault("cities", _span(0, m, 1))
     # Every city of the trip's countries the text names (GeoNames), in order of first mention.

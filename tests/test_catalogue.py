@@ -286,6 +286,13 @@ def test_other_names_of_a_country_read_as_the_corpus_name():
     assert "터키" in analyse("터키 출장은?", stats).names  # the corpus's own spelling stays
 
 
+def test_a_part_of_a_country_by_compass_direction_is_no_city():
+    from qa.facts import extract_trip
+
+    page = "🌍\n미국\n중견간부 국외연수(미국동부)\n\n충청북도\n\n📝 요약\n\n출장단은 미국 동부를 방문했습니다. 뉴욕에서 회의를 했습니다."
+    assert extract_trip("page.txt", page).cities == ["뉴욕"]
+
+
 def test_cities_come_from_the_gazetteer_of_the_trips_countries():
     from qa.lexicon import cities_named, city_country, same_city
 
