@@ -67,10 +67,16 @@ def fact_sentence(kind: str, r: TripRecord, query: Query | None = None, labelled
     if kind == "who" and r.travellers:  # people: only when the report names them
         return f"{label}출장자는 {', '.join(r.travellers)}입니다."
     if kind == "who" and r.organisation:  # "누가 갔어?" of a report that names no one: who sent them, how many
-        people = f"{r.traveller_count}명이" if r.traveller_count else ""
-        return (f"{r.title and f'「{r.title}」 ' or ''}출장은 {r.organisation}에서 {people} 다녀왔습니다. "
-                "보고서에 출장자 이름은 없습니다.").replace("  ", " ")
+        return f"{who_went(r)} 보고서에 출장자 이름은 없습니다."
     return None
+
+
+def who_went(r: TripRecord) -> str:
+    """"「…」 출장은 부산광역시 수영구에서 1명이 다녀왔습니다." ('' without an organisation)."""
+    if not r.organisation:
+        return ""
+    people = f"{r.traveller_count}명이" if r.traveller_count else ""
+    return f"{r.title and f'「{r.title}」 ' or ''}출장은 {r.organisation}에서 {people} 다녀왔습니다.".replace("  ", " ")
 
 
 def trip_citation(n: int, r: TripRecord, text: str, fields: tuple[str, ...] | None = None) -> Citation:
@@ -138,9 +144,8 @@ class FactAnswerer:
                 break
         if query.asks_names and len(trips) == 1 and not trips[0][1].travellers:
             # The report names no one: a refusal (the name is not there) that says who went.
-            went = fact_sentence("who", trips[0][1])
-            went = f" {went.split('. ')[0]}." if went else ""
-            refusal = not_found(ctx.retrieval, searcher, text="보고서에 출장자 이름은 나와 있지 않습니다." + went)
+            text = f"보고서에 출장자 이름은 나와 있지 않습니다. {who_went(trips[0][1])}".strip()
+            refusal = not_found(ctx.retrieval, searcher, text=text)
             refusal.mode = self.mode
             return refusal
         segments, citations = [], []

@@ -136,16 +136,13 @@ class Searcher:
 
 
     def search(self, query: Query | str, k: int | None = None, sources: Iterable[str] | None = None) -> Retrieval:
-        """Top-k passages for `query`, optionally only from the documents in `sources`."""
-        k = k or self.settings.top_k
+        """Top-k passages for `query`, optionally only from the documents in `sources`; 2k for a
+        question about several trips, so that each trip's own passages are among them."""
         timings: dict[str, float] = {}
-        if isinstance(query, str):
-            query = self.analyse(query)
-        if query.several and sources is None:
-            k *= 2  # passages of each trip asked about
         t = time.perf_counter()
         if isinstance(query, str):
             query = self.analyse(query)
+        k = (k or self.settings.top_k) * (2 if query.several and sources is None else 1)
         terms = list(query.terms)
         corrected = query.corrected
         timings["terms"] = (time.perf_counter() - t) * 1000
