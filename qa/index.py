@@ -7,7 +7,7 @@ Layout of an index folder (inspectable with ls and cat, never a pickle):
       builds/<id>/
         manifest.json                 format, embedder, chunking, per-file hashes
         documents.jsonl               one line per document: facts and cleaned text
-        chunks.jsonl                  one line per passage: text, section, page, offsets
+        chunks.jsonl                  one line per passage: text, section, page, offsets, quarantine flag
         dense.faiss                   passage vectors (FAISS)
         sentences.npy                 sentence vectors (and report-header vectors when composed)
         keyword/                      BM25 over content morphemes (bm25s files)
@@ -51,6 +51,7 @@ from .clean import clean_text
 from .dense import DenseIndex
 from .embed import IndexEmbeddings, get_embedder
 from .facts import TripRecord, extract_trip
+from .injection import quarantined_rows
 from .keyword import KeywordIndex
 from .korean import content_morphemes_batch
 from .load import HTML_SUFFIXES, TEXT_SUFFIXES, LoadError, load_file
@@ -59,7 +60,8 @@ from .settings import Settings
 log = logging.getLogger(__name__)
 
 INDEX_FORMAT = 1
-# Bump when cleaning, fact extraction or chunking changes what is indexed: old indexes become stale.
+# Bump when cleaning, fact extraction, chunking or the injection patterns change what is indexed:
+# old indexes become stale.
 PROCESSING_VERSION = 23
 ProgressFn = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -165,6 +167,8 @@ class LoadedIndex:
     dense: DenseIndex
     keyword: KeywordIndex
     catalogue: Catalogue | None = None  # None for a build older than the catalogue (it is stale)
+    # Rows of passages holding instruction-like text (`qa.injection`): never quoted, never support.
+    quarantined: frozenset[int] = frozenset()
 
     @property
     def embedder_id(self) -> str:
@@ -446,12 +450,13 @@ def _process_file(path: Path, source: str, settings: Settings) -> tuple[IndexedD
     return record, chunks
 
 
-def _chunk_to_json(chunk: Chunk, terms: list[str], sentence_rows: list[int], header_row: int) -> dict:
+def _chunk_to_json(chunk: Chunk, terms: list[str], sentence_rows: list[int], header_row: int, quarantined: bool) -> dict:
     d = asdict(chunk)
     d["sentences"] = [list(s) for s in chunk.sentences]
     d["terms"] = terms
     d["sentence_rows"] = sentence_rows
     d["header_row"] = header_row
+    d["quarantined"] = quarantined
     return d
 
 
@@ -806,9 +811,11 @@ def _write(
         with (tmp / "documents.jsonl").open("w", encoding="utf-8") as fh:
             for d in documents:
                 fh.write(json.dumps(d.to_json(), ensure_ascii=False) + "\n")
+        # Instruction-like passages are found once here, not at every start (about 0.2 ms a passage).
+        quarantined = quarantined_rows(chunks)
         with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as fh:
-            for c, t, rows, header_row in zip(chunks, terms, sentence_rows, header_rows):
-                fh.write(json.dumps(_chunk_to_json(c, t, rows, header_row), ensure_ascii=False) + "\n")
+            for row, (c, t, rows, header_row) in enumerate(zip(chunks, terms, sentence_rows, header_rows)):
+                fh.write(json.dumps(_chunk_to_json(c, t, rows, header_row, row in quarantined), ensure_ascii=False) + "\n")
         DenseIndex.build(chunk_vectors, embedder.dim).save(tmp / "dense.faiss")
         np.save(tmp / "sentences.npy", sentence_vectors.astype(np.float16), allow_pickle=False)
         (tmp / "keyword").mkdir()
@@ -884,7 +891,7 @@ def _load_build(folder: Path) -> LoadedIndex:
         for line in fh:
             d = IndexedDocument.from_json(json.loads(line))
             documents[d.source] = d
-    chunks, terms, rows, header_rows = [], [], [], []
+    chunks, terms, rows, header_rows, flags = [], [], [], [], []
     with _reading(folder / "chunks.jsonl"), (folder / "chunks.jsonl").open(encoding="utf-8") as fh:
         for line in fh:
             d = json.loads(line)
@@ -892,6 +899,9 @@ def _load_build(folder: Path) -> LoadedIndex:
             terms.append(list(d["terms"]))
             rows.append(list(d["sentence_rows"]))
             header_rows.append(int(d.get("header_row", -1)))  # -1: a build before PROCESSING_VERSION 21
+            flags.append(d.get("quarantined"))  # None: a build before the flag was stored
+    quarantined = (quarantined_rows(chunks) if None in flags
+                   else frozenset(row for row, flag in enumerate(flags) if flag))
     with _reading(folder / "dense.faiss"):
         dense = DenseIndex.load(folder / "dense.faiss")
     with _reading(folder / "sentences.npy"):
@@ -908,4 +918,4 @@ def _load_build(folder: Path) -> LoadedIndex:
         with _reading(folder / "catalogue.sqlite"):
             catalogue.trips()
     return LoadedIndex(folder, manifest, documents, chunks, terms, rows, sentence_vectors, header_rows, dense, keyword,
-                       catalogue)
+                       catalogue, quarantined)

@@ -21,7 +21,6 @@ from pydantic import ConfigDict
 from .chunk import Chunk
 from .embed import IndexEmbeddings
 from .index import IndexUnavailable, LoadedIndex
-from .injection import quarantined_rows
 from .query import ANSWER_LABELS, CorpusStats, Query, analyse
 from .rerank import get_reranker
 from .settings import Settings
@@ -110,7 +109,7 @@ class Searcher:
             titles=[" ".join([t.title, t.purpose, *t.events]).lower() for t in trips],
         )
         # Passages that talk to an AI: never an answer, never support (qa.injection).
-        self.quarantined = quarantined_rows(index.chunks)
+        self.quarantined = index.quarantined
         self._rows_by_source: dict[str, list[int]] = {}
         for i, c in enumerate(index.chunks):
             self._rows_by_source.setdefault(c.source, []).append(i)

@@ -77,6 +77,22 @@ def test_the_payload_after_the_instruction_is_never_an_answer(injected):
     assert "쇼핑" not in answer.answer and "AI에게 지시하는 듯한 문장" in answer.notice
 
 
+def test_instruction_like_passages_are_found_at_build_time(injected, tmp_path):
+    index = load_index(injected.index_dir)
+    chunks = index.folder / "chunks.jsonl"
+    lines = [json.loads(line) for line in chunks.read_text(encoding="utf-8").splitlines()]
+    flagged = {row for row, d in enumerate(lines) if d["quarantined"]}
+    assert flagged and flagged == set(index.quarantined)
+    assert {lines[row]["source"] for row in flagged} == {"daejeon.txt"}
+    # A build written before the flag was stored is scanned when it is loaded.
+    old = tmp_path / "old"
+    shutil.copytree(injected.index_dir, old, symlinks=True)
+    copied = load_index(old).folder / "chunks.jsonl"
+    copied.write_text("".join(json.dumps({k: v for k, v in d.items() if k != "quarantined"}, ensure_ascii=False) + "\n"
+                              for d in lines), encoding="utf-8")
+    assert load_index(old).quarantined == index.quarantined
+
+
 def test_a_model_repeating_the_payload_is_not_verified(injected):
     def obey(body: dict) -> Reply:
         prompt = body["messages"][-1]["content"]
