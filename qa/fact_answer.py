@@ -105,8 +105,6 @@ class FactAnswerer:
         best = searcher.index.documents.get(ctx.retrieval.hits[0].chunk.source)
         if not query.asks_trip_fact(set(content_morphemes(best.facts.title)) if best else set()):
             return None
-        if query.answer_type == "count" and not query.counts_people:
-            return None  # the record counts travellers, not trips or places
         noun, before = query.asked_about
         trips: list[tuple[Hit, TripRecord]] = []
         covered: set[str] = set()

@@ -130,6 +130,8 @@ _MONTH = re.compile(r"(?<!\d)(1[0-2]|[1-9])\s*월")
 _RELATIVE_YEAR = {"올해": 0, "금년": 0, "이번 해": 0, "작년": -1, "지난해": -1, "재작년": -2}
 _RELATIVE_YEAR_WORD = re.compile("|".join(_RELATIVE_YEAR))
 _HALF = re.compile(r"([상하])\s*반기")
+# The months of a year's halves, as (first day, last day): read here, and said back by the router.
+HALF_YEARS = {"상": ("01-01", "06-30"), "하": ("07-01", "12-31")}
 _LATIN = re.compile(r"[A-Za-z]")
 
 
@@ -317,6 +319,8 @@ class Query:
         noun, _ = self.asked_about
         if self.answer_type not in ("when", "duration", "count", "where", "who"):
             return False
+        if self.answer_type == "count" and OTHER_COUNT.search(self.text):
+            return False  # the record counts travellers, not trips, places or visits ("몇 곳")
         if self.answer_type == "who" and (MET.search(self.text) or noun in EVENT_OR_TRIP):
             return False  # "누구 만났어?", "방문 기관은 어디": the people met, the places visited
         if self.asks_names and PEOPLE_ASKED.search(noun):
@@ -329,11 +333,6 @@ class Query:
         # but not "라운드테이블은 어디서 열렸나" (the event of the title, asked as an event).
         named = self.about_trip and noun in trip_name and noun not in self.names
         return noun in TRIP_NOUNS or named or is_group_or_visit(noun) or (not noun and self.about_trip)
-
-    @property
-    def counts_people(self) -> bool:
-        """"몇 명", "인원": a count of people (the travellers), not of trips, places or visits ("몇 건", "몇 곳")."""
-        return self.answer_type == "count" and not OTHER_COUNT.search(self.text)
 
     @property
     def asks_names(self) -> bool:
@@ -550,10 +549,10 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats) -> CatalogueReques
     departed = f"{year}-{month}" if year and month else year or (f"-{month}" if month else "")
     # "2025년 하반기": trips under way in July to December of that year (a half needs its year).
     half = _HALF.search(text) if year and not month else None
-    date_from, date_to = (f"{year}-01-01", f"{year}-06-30") if half and half.group(1) == "상" else \
-        (f"{year}-07-01", f"{year}-12-31") if half else ("", "")
+    date_from = date_to = ""
     if half:
-        departed = ""
+        first, last = HALF_YEARS[half.group(1)]
+        date_from, date_to, departed = f"{year}-{first}", f"{year}-{last}", ""
     accounted = {*countries, city, organisation, *organisation.split()}
     min_days = min_travellers = 0
     if m := _AT_LEAST.search(text):

@@ -13,7 +13,7 @@ from .catalogue import TripFilter
 from .facts import DOC_TYPES, TripRecord
 from .lexicon import normalise_country
 from .fact_answer import date_range, trip_citation
-from .query import CatalogueRequest
+from .query import HALF_YEARS, CatalogueRequest
 
 
 def merge_filters(a: TripFilter, b: TripFilter) -> TripFilter:
@@ -56,9 +56,10 @@ def _filters_text(route: CatalogueRequest) -> str:
     if w.departed:
         year, _, month = w.departed.partition("-")
         bits.append(" ".join(p for p in (f"{year}년" if year else "", f"{int(month)}월" if month else "") if p) + " 출발")
-    halves = {("01-01", "12-31"): "", ("01-01", "06-30"): " 상반기", ("07-01", "12-31"): " 하반기"}
-    if w.date_from and w.date_to and w.date_from[:4] == w.date_to[:4] and (w.date_from[5:], w.date_to[5:]) in halves:
-        bits.append(f"{w.date_from[:4]}년{halves[w.date_from[5:], w.date_to[5:]]}")
+    # A whole year or one of its halves reads back as said ("2025년", "2025년 하반기").
+    spans = {("01-01", "12-31"): "", **{days: f" {half}반기" for half, days in HALF_YEARS.items()}}
+    if w.date_from and w.date_to and w.date_from[:4] == w.date_to[:4] and (w.date_from[5:], w.date_to[5:]) in spans:
+        bits.append(f"{w.date_from[:4]}년{spans[w.date_from[5:], w.date_to[5:]]}")
     elif w.date_from or w.date_to:
         bits.append(f"{w.date_from or '…'}~{w.date_to or '…'}")
     if w.organisation:
