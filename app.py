@@ -15,9 +15,11 @@ import logging
 import hashlib
 import html
 import re
+import shutil
 import tempfile
 import threading
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 import gradio as gr
 import pandas as pd
@@ -46,24 +48,126 @@ EXAMPLES = [
 ]
 CONTEXT_CHARS = 300  # text shown around a cited passage in the sources panel
 
-# Links inside answers look like "#qa:cite:<turn>:<n>". One delegated listener turns a
-# click on them into a value of the hidden `link` textbox, which the server handles.
+# Links inside answers and lists look like "#qa:<kind>:…" (cite, doc, near: a citation of an answer;
+# trip: a row of the trip list). One delegated listener turns a click on them into a value of the
+# hidden `link` textbox, which the server handles. The same script sorts the trip list by a click on
+# a column header, opens the sources panel as a full-screen sheet at phone width (closed by its
+# button or Escape, back where the reader was), and gives the chat's copy buttons and screen
+# readers plain text instead of the Markdown behind a message.
 JS = """
 () => {
+  const PHONE = '(max-width: 768px)';
+  let savedScroll = 0;
+  const side = () => document.querySelector('#qa-side');
+  const openSheet = () => {
+    if (!window.matchMedia(PHONE).matches || side()?.classList.contains('qa-open')) return;
+    savedScroll = window.scrollY;
+    side()?.classList.add('qa-open');
+    document.body.style.overflow = 'hidden';
+  };
+  const closeSheet = () => {
+    if (!side()?.classList.contains('qa-open')) return;
+    side().classList.remove('qa-open');
+    document.body.style.overflow = '';
+    window.scrollTo(0, savedScroll);
+  };
+  const sortTrips = (th, dir) => {
+    const table = th.closest('table');
+    const i = [...th.parentNode.children].indexOf(th);
+    table.querySelectorAll('thead th').forEach(h => h.removeAttribute('aria-sort'));
+    th.setAttribute('aria-sort', dir);
+    const value = r => r.cells[i].dataset.v ?? r.cells[i].innerText.trim();
+    const numeric = th.dataset.type === 'num';
+    const rows = [...table.tBodies[0].rows];
+    rows.sort((a, b) => {
+      const x = value(a), y = value(b);
+      if (x === '' || y === '') return (x === '') - (y === '');  // empty cells last either way
+      const c = numeric ? Number(x) - Number(y) : x.localeCompare(y, 'ko');
+      return dir === 'ascending' ? c : -c;
+    });
+    rows.forEach(r => table.tBodies[0].appendChild(r));
+    window.qaTripSort = [th.dataset.key, dir];
+  };
+  // A new list (other filters) keeps the order the reader chose.
+  window.qaResort = () => {
+    const [key, dir] = window.qaTripSort || [];
+    const th = key && document.querySelector(`#qa-trips th[data-key="${key}"]`);
+    if (th) sortTrips(th, dir);
+  };
   document.addEventListener('click', (event) => {
-    const link = event.target.closest('a[href^="#qa:"]');
+    if (event.target.closest('#qa-sheet-close')) { closeSheet(); return; }
+    const header = event.target.closest('table.qa-trips thead th');
+    if (header) {
+      sortTrips(header, header.getAttribute('aria-sort') === 'ascending' ? 'descending' : 'ascending');
+      return;
+    }
+    let link = event.target.closest('a[href^="#qa:"]');
+    if (!link) link = event.target.closest('#qa-trips tbody tr')?.querySelector('a[href^="#qa:"]');
     if (!link) return;
     event.preventDefault();
     event.stopPropagation();
     const box = document.querySelector('#qa-link textarea, #qa-link input');
     if (!box) return;
-    box.value = link.getAttribute('href').slice(1) + ':' + Date.now();
+    const value = link.getAttribute('href').slice(1);
+    if (!value.startsWith('qa:trip:')) openSheet();
+    box.value = value + ':' + Date.now();
     box.dispatchEvent(new Event('input', {bubbles: true}));
+  }, true);
+  document.addEventListener('keydown', (event) => { if (event.key === 'Escape') closeSheet(); });
+
+  // Plain text of a chat message: what the reader sees, not its Markdown.
+  const plain = (el) => el.innerText.replace(/\\n{3,}/g, '\\n\\n').trim();
+  const conversation = () => [...document.querySelectorAll('#qa-chat .message.user, #qa-chat .message.bot')]
+    .map(m => (m.classList.contains('user') ? '질문: ' : '답변: ') + plain(m)).join('\\n\\n');
+  const LABELS = {'Copy message': '복사', 'Copy conversation': '대화 전체 복사', 'Copied!': '복사했습니다',
+                  'Copied message': '복사했습니다', 'Copied conversation': '복사했습니다', 'chatbot conversation': '대화',
+                  'Click to upload or drop files': '파일을 끌어다 놓거나 눌러서 고르세요',
+                  'Gradio footer navigation': '바닥글'};
+  const relabel = () => {
+    document.querySelectorAll('[aria-label]').forEach(e => {
+      const old = e.getAttribute('aria-label');
+      const label = LABELS[old] ?? (old.startsWith("Title text '") ? old.slice(12, -1) : null);  // a chart's title
+      if (label) { e.setAttribute('aria-label', label); if (e.title) e.title = label; }
+    });
+    document.querySelectorAll('#qa-chat [data-testid="user"], #qa-chat [data-testid="bot"]').forEach(m => {
+      const label = (m.dataset.testid === 'user' ? '질문: ' : '답변: ') + plain(m);
+      if (m.getAttribute('aria-label') !== label) m.setAttribute('aria-label', label);
+    });
+  };
+  new MutationObserver(relabel).observe(document.body, {childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['aria-label']});
+  document.addEventListener('click', (event) => {
+    const button = event.target.closest('#qa-chat button');
+    if (!button) return;
+    const label = button.getAttribute('aria-label');
+    let text = null;
+    if (label === '대화 전체 복사') text = conversation();
+    else if (label === '복사') {
+      const row = button.closest('.message-buttons')?.previousElementSibling;
+      const message = row?.querySelector('.message.bot, .message.user');
+      if (message) text = plain(message);
+    }
+    // Gradio writes the Markdown first; the plain text replaces it.
+    if (text !== null) setTimeout(() => navigator.clipboard.writeText(text), 150);
   }, true);
 }
 """
-SCROLL_TO_ACTIVE = "() => { document.querySelector('#qa-sources .qa-card.active')?.scrollIntoView({block: 'nearest'}); }"
-SCROLL_TO_MARK = "() => { document.querySelector('#qa-doc mark')?.scrollIntoView({block: 'center'}); }"
+RESORT = "() => window.qaResort && window.qaResort()"
+# After a link was followed: scroll what it opened into view inside the sources panel (sticky at
+# desktop width, a sheet at phone width) without moving the chat; a trip row scrolls the page to the trip.
+SCROLL_TO_OPENED = """
+(value) => {
+  const kind = (value || '').split(':')[1];
+  if (kind === 'trip') { document.querySelector('#qa-trip')?.scrollIntoView({block: 'start'}); return; }
+  const side = document.querySelector('#qa-side');
+  const into = (box, el, share) => {
+    if (box && el) box.scrollTop += el.getBoundingClientRect().top - box.getBoundingClientRect().top - box.clientHeight * share;
+  };
+  if (kind === 'cite') { into(side, document.querySelector('#qa-sources .qa-card.active'), 0); return; }
+  into(side, document.querySelector('#qa-doc'), 0);
+  const mark = document.querySelector('#qa-doc mark');
+  into(mark?.closest('.qa-fulltext'), mark, 1 / 3);
+}
+"""
 
 CSS = """
 .qa-card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 10px 12px; margin-bottom: 10px; }
@@ -80,6 +184,45 @@ mark { background: #ffe066; color: inherit; padding: 0 1px; }
 .qa-compare tbody th { width: 5.5em; color: var(--body-text-color-subdued); font-weight: normal; }
 #qa-compare { overflow-x: auto; }
 .qa-page { display: block; text-align: center; color: var(--body-text-color-subdued); font-size: 0.85rem; margin: 8px 0; }
+.qa-fulltext { position: relative; }
+/* The trip list: a sortable table at desktop width, cards at phone width. */
+#qa-trips { max-height: 70vh; overflow: auto; }
+.qa-trips { width: 100%; border-collapse: collapse; font-size: 0.9rem; font-family: var(--font); }
+.qa-trips th, .qa-trips td { border-bottom: 1px solid var(--border-color-primary); padding: 6px 8px; text-align: left; vertical-align: top; }
+.qa-trips thead th { position: sticky; top: 0; background: var(--background-fill-primary); cursor: pointer; white-space: nowrap; user-select: none; }
+.qa-trips thead th::after { content: " ↕"; color: var(--body-text-color-subdued); }
+.qa-trips thead th[aria-sort=ascending]::after { content: " ▲"; color: inherit; }
+.qa-trips thead th[aria-sort=descending]::after { content: " ▼"; color: inherit; }
+.qa-trips tbody tr { cursor: pointer; }
+.qa-trips tbody tr:hover { background: var(--background-fill-secondary); }
+.qa-trips td.qa-nowrap { white-space: nowrap; }
+.qa-trips td.qa-title a { color: inherit; text-decoration: none; font-weight: 600; }
+.qa-back { font-size: 0.9rem; }
+#qa-sheet-bar { display: none; }
+#qa-sheet-close { width: 100%; padding: 10px; border-radius: 8px; border: 1px solid var(--border-color-primary);
+                  background: var(--button-secondary-background-fill); font-size: 1rem; cursor: pointer; }
+#qa-title h1 { word-break: keep-all; }
+@media (min-width: 769px) {
+  #qa-side { position: sticky; top: 8px; max-height: calc(100vh - 16px); overflow-y: auto; align-self: flex-start;
+             flex-wrap: nowrap; }
+}
+@media (max-width: 768px) {
+  .qa-trips thead tr { display: flex; flex-wrap: wrap; gap: 4px; padding-bottom: 6px; }
+  .qa-trips thead th { position: static; border: 1px solid var(--border-color-primary); border-radius: 12px; padding: 2px 8px; }
+  .qa-trips tbody tr { display: block; border: 1px solid var(--border-color-primary); border-radius: 8px; margin-bottom: 8px; padding: 8px 10px; }
+  .qa-trips tbody td { display: block; border: 0; padding: 1px 0; white-space: normal; }
+  .qa-trips tbody td:empty { display: none; }
+  .qa-trips tbody td::before { content: attr(data-label) " · "; color: var(--body-text-color-subdued); }
+  .qa-trips tbody td.qa-title::before { content: none; }
+  /* The sources panel and the document viewer open over the chat as a sheet. */
+  #qa-side { display: none !important; }
+  #qa-side.qa-open { display: flex !important; flex-wrap: nowrap; position: fixed; inset: 0; z-index: 1000; margin: 0; padding: 12px;
+                           overflow-y: auto; background: var(--background-fill-primary); }
+  #qa-side.qa-open #qa-sheet-bar { display: block; position: sticky; top: -12px; z-index: 2; padding: 4px 0;
+                                   background: var(--background-fill-primary); }
+  #qa-trips { max-height: none; overflow: visible; }
+  #qa-title h1 { font-size: 1.5rem; }
+}
 """
 
 _MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]<>#+|~&]")
@@ -117,8 +260,7 @@ def render_answer(answer: dict, turn: int, facts: dict[str, str] | None = None) 
         if answer["nearest"]:
             lines.append("\n가장 가까운 문서 (원문을 확인해 보세요):")
             for i, d in enumerate(answer["nearest"]):
-                label = _md(d["title"] or d["source"])
-                lines.append(f"- [{label}](#qa:near:{turn}:{i}) · {_code(d['source'])}")
+                lines.append(f"- [{_md(d['title'] or d['source'])}](#qa:near:{turn}:{i})")
         return "\n".join(lines + _footnotes(answer))
 
     numbers = {c["n"] for c in answer["citations"]}
@@ -131,9 +273,9 @@ def render_answer(answer: dict, turn: int, facts: dict[str, str] | None = None) 
             parts.append(f" [\\[{n}\\]](#qa:cite:{turn}:{n})" if n in numbers else f" \\[{n}\\]")
     lines = ["".join(parts), "", "**출처**"]
     for c in answer["citations"]:
-        title = f" 「{_md(c['title'])}」" if c.get("title") else ""
-        about = f" · {_md(facts[c['source']])}" if facts.get(c["source"]) else ""
-        lines.append(f"- [\\[{c['n']}\\]](#qa:cite:{turn}:{c['n']}){title}{about} · {_code(c['source'])} · {_md(_where(c))}")
+        name = f"「{_md(c['title'])}」" if c.get("title") else _code(c["source"])  # the file name is in the panel
+        details = "".join(f" · {_md(v)}" for v in (facts.get(c["source"]), _where(c)) if v)
+        lines.append(f"- [\\[{c['n']}\\]](#qa:cite:{turn}:{c['n']}) {name}{details}")
     return "\n".join(lines + _footnotes(answer))
 
 
@@ -245,18 +387,34 @@ def render_document(doc: IndexedDocument | None, spans: list[tuple[int, int]], t
     return f'<h3>원문: {title}</h3><p>{head}</p><div class="qa-fulltext">{body}</div>'
 
 
-def render_ingest(report: dict) -> str:
-    """Files of the corpus that the index left out (errors) or merged (duplicates), with the reason."""
-    skipped = [f for f in report.get("files", []) if f["status"] in ("error", "duplicate")]
-    indexed = sum(1 for f in report.get("files", []) if f["status"] in ("indexed", "unchanged"))
-    head = f"**색인 상태**: 문서 {indexed}개 색인"
-    if not skipped:
-        return head + ", 건너뛴 파일 없음"
-    lines = [head + f", 건너뛰거나 합친 파일 {len(skipped)}개", "", "| 파일 | 사유 |", "|---|---|"]
+def _size(n: int) -> str:
+    return f"{n / 2**20:.1f} MB" if n >= 2**20 else f"{max(n, 1) / 1024:.0f} KB"
+
+
+def render_documents(qa: QA) -> str:
+    """The 문서 tab: every corpus file with its title, type, organisation, dates, size and index status
+    (indexed, the same report as another file, or left out with the reason)."""
+    report = qa.ingest_report().get("files", [])
+    indexed = qa.documents()
+    skipped = [f for f in report if f["status"] == "error"]
+    rows = []
+    for doc in indexed:
+        trip = qa.trip(doc.source) or doc.facts
+        status = "색인됨" + (f" (같은 보고서: {', '.join(doc.duplicates)})" if doc.duplicates else "")
+        rows.append((trip.title or doc.source, doc.source, DOC_TYPES.get(trip.doc_type, ""), trip.organisation,
+                     _period(trip) or trip.published, _size(doc.size), status))
     for f in skipped:
-        mark = "🔁 중복" if f["status"] == "duplicate" else "❌"
-        lines.append(f"| {_md(f['file'])} | {mark} {_md(f['reason'])} |")
-    return "\n".join(lines)
+        rows.append(("", f["file"], "", "", "", "", f"❌ 건너뜀: {f['reason']}"))
+    head = f"<p><b>색인 상태</b>: 문서 {len(indexed)}개 색인"
+    head += f", 건너뛴 파일 {len(skipped)}개</p>" if skipped else ", 건너뛴 파일 없음</p>"
+    labels = ("제목", "파일", "종류", "기관", "기간", "크기", "상태")
+    thead = "".join(f"<th>{label}</th>" for label in labels)
+    body = "".join(
+        "<tr>" + "".join(f'<td data-label="{label}">{html.escape(str(v))}</td>' if v else "<td></td>"
+                         for label, v in zip(labels, row)) + "</tr>"
+        for row in rows
+    )
+    return f'{head}<div class="qa-doc-list"><table class="qa-trips qa-docs"><thead><tr>{thead}</tr></thead><tbody>{body}</tbody></table></div>'
 
 
 # --------------------------------------------------------------------------- the page
@@ -264,9 +422,6 @@ def render_ingest(report: dict) -> str:
 
 def _document_choices(qa: QA) -> list[tuple[str, str]]:
     return [(f"{d.facts.title or d.source} ({d.source})", d.source) for d in qa.documents()]
-
-
-TRIP_COLUMNS = ["출장명", "기관", "나라", "도시", "출발", "귀국", "기간", "인원", "문서 종류", "파일"]
 
 
 def trip_filter(country: str, organisation: str, date_from: str, date_to: str, doc_type: str = "") -> TripFilter:
@@ -278,13 +433,42 @@ def trip_filter(country: str, organisation: str, date_from: str, date_to: str, d
         raise gr.Error(str(exc), title="입력 오류") from None
 
 
-def trip_rows(trips: list[TripRecord]) -> list[list]:
-    return [
-        [t.title or t.source, t.organisation, ", ".join(t.countries), ", ".join(t.cities), t.start_date or t.published,
-         t.end_date, t.duration_text, t.traveller_count if t.traveller_count is not None else "",
-         DOC_TYPES.get(t.doc_type, ""), t.source]
-        for t in trips
+TRIPS_SHOWN = 1000  # rows drawn in the page's list; the CSV holds every trip of the filter
+
+
+def render_trip_table(trips: list[TripRecord]) -> str:
+    """The trip list as an HTML table: a click on a header sorts it (the page's script), a click on a
+    row opens the trip; at phone width each row is a card (CSS)."""
+    columns = [  # (label, sort key, sort type, value, sort value)
+        ("출장명", "title", "text", lambda t: t.title or t.source, None),
+        ("기관", "org", "text", lambda t: t.organisation, None),
+        ("나라", "country", "text", lambda t: ", ".join(t.countries), None),
+        ("도시", "city", "text", lambda t: ", ".join(t.cities), None),
+        ("출발", "start", "text", lambda t: t.start_date or t.published, None),
+        ("귀국", "end", "text", lambda t: t.end_date, None),
+        ("기간", "days", "num", lambda t: t.duration_text, lambda t: t.duration_days or ""),
+        ("인원", "people", "num", lambda t: "" if t.traveller_count is None else f"{t.traveller_count}명",
+         lambda t: "" if t.traveller_count is None else t.traveller_count),
+        ("문서 종류", "type", "text", lambda t: DOC_TYPES.get(t.doc_type, ""), None),
     ]
+    head = "".join(f'<th data-key="{key}" data-type="{kind}" scope="col">{label}</th>'
+                   for label, key, kind, _, _ in columns)
+    rows = []
+    for trip in trips[:TRIPS_SHOWN]:
+        cells = []
+        for i, (label, _key, _kind, value, sort_value) in enumerate(columns):
+            text = html.escape(str(value(trip) or ""))
+            sort_attr = f' data-v="{html.escape(str(sort_value(trip)))}"' if sort_value else ""
+            if i == 0:
+                href = "#qa:trip:" + quote(trip.source, safe="")
+                cells.append(f'<td class="qa-title" data-label="{label}"><a href="{href}">{text}</a></td>')
+            else:
+                cls = ' class="qa-nowrap"' if label in ("출발", "귀국", "기간", "인원") else ""
+                cells.append(f'<td{cls} data-label="{label}"{sort_attr}>{text}</td>' if text else "<td></td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    more = (f'<p>처음 {TRIPS_SHOWN}건만 보입니다. 조건으로 좁히거나 CSV로 모두 받으세요.</p>'
+            if len(trips) > TRIPS_SHOWN else "")
+    return f'<table class="qa-trips"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>{more}'
 
 
 def _period(trip: TripRecord) -> str:
@@ -345,13 +529,15 @@ def render_trip(trip: TripRecord | None, doc: IndexedDocument | None) -> str:
     ]
     dl = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(str(v))}</dd>" for k, v in rows if v)
     title = html.escape(trip.title or trip.source)
-    card = f'<div class="qa-card active"><h4>{title}</h4><dl>{dl}</dl></div>'
+    card = f'<div class="qa-card active"><h4>{title}</h4><dl>{dl}</dl><a class="qa-back" href="#qa-trips">↑ 목록으로</a></div>'
     spans = sorted({(p.start, p.end) for p in trip.provenance.values()})
     return card + render_document(doc, spans)
 
 
 def build_app(qa: QA) -> gr.Blocks:
     settings = qa.settings
+    if not settings.llm_configured:  # the operator's business, not the visitor's
+        log.info("LLM 답변을 쓰려면 QA_LLM_BASE_URL과 QA_LLM_MODEL을 설정하세요 (지금은 보고서 발췌로만 답합니다).")
 
     def submit(
         message: str, history: list, answers: list, sources: list[str], k: int, mode: str,
@@ -397,27 +583,48 @@ def build_app(qa: QA) -> gr.Blocks:
         history[-1] = {"role": "assistant", "content": render_answer(answer, turn, facts)}
         yield history, answers, render_sources(answer, turn, 1, qa), "", ""
 
+    exports = Path(tempfile.mkdtemp(prefix="qa-trips-"))  # one folder per app: CSV exports, originals
+
+    def original_download(source: str):
+        """The download button for a document's original file (a copy, so Gradio serves nothing of the corpus itself)."""
+        path = qa.original(source) if source else None
+        if path is None:
+            return gr.update(visible=False, value=None)
+        folder = exports / "originals" / hashlib.sha1(source.encode()).hexdigest()[:12]
+        folder.mkdir(parents=True, exist_ok=True)
+        copy = folder / path.name
+        if not copy.exists():
+            part = folder / f".{threading.get_ident()}.part"
+            shutil.copyfile(path, part)
+            part.replace(copy)
+        return gr.update(visible=True, value=str(copy), label=f"원본 파일 받기 ({path.name})")
+
     def follow_link(value: str, answers: list):
-        """A click on a marker, a source or a nearest document inside an answer."""
+        """A click on a marker, a source or a nearest document inside an answer, or on a trip row."""
+        keep = (gr.skip(),) * 4
+        kind, _, rest = (value or "").removeprefix("qa:").partition(":")
+        if kind == "trip":
+            source = unquote(rest.rpartition(":")[0])
+            return gr.skip(), gr.skip(), gr.skip(), render_trip(qa.trip(source), qa.document(source))
         try:
-            _, kind, turn, n, _nonce = value.split(":")
+            turn, n, _nonce = rest.split(":")
             answer = answers[int(turn)]
             n = int(n)
         except (ValueError, IndexError):
-            return gr.skip(), gr.skip()
+            return keep
         if kind == "cite":
-            return render_sources(answer, int(turn), n, qa), gr.skip()
+            return render_sources(answer, int(turn), n, qa), gr.skip(), gr.skip(), gr.skip()
         if kind == "doc":
             c = next((c for c in answer["citations"] if c["n"] == n), None)
             if c is None:
-                return gr.skip(), gr.skip()
+                return keep
             spans = [tuple(h) for h in c["highlights"]] or [(c["start"], c["end"])]
             doc_html = render_document(qa.document(c["source"]), spans, qa.trip(c["source"]))
-            return render_sources(answer, int(turn), n, qa), doc_html
+            return render_sources(answer, int(turn), n, qa), doc_html, original_download(c["source"]), gr.skip()
         if kind == "near" and n < len(answer["nearest"]):
             source = answer["nearest"][n]["source"]
-            return gr.skip(), render_document(qa.document(source), [], qa.trip(source))
-        return gr.skip(), gr.skip()
+            return gr.skip(), render_document(qa.document(source), [], qa.trip(source)), original_download(source), gr.skip()
+        return keep
 
     def on_like(answers: list, data: gr.LikeData):
         turn = data.index if isinstance(data.index, int) else data.index[0]
@@ -437,7 +644,7 @@ def build_app(qa: QA) -> gr.Blocks:
 
     def upload(files: list[str] | None, progress=gr.Progress()):
         if not files:
-            return "추가할 파일을 골라 주세요.", gr.skip(), gr.skip()
+            return "추가할 파일을 골라 주세요.", gr.skip(), gr.skip(), gr.skip()
         stages = {"files": "파일 읽는 중", "chunks": "구절 임베딩 중", "sentences": "문장 임베딩 중"}
 
         def report(stage: str, done: int, total: int) -> None:
@@ -451,12 +658,11 @@ def build_app(qa: QA) -> gr.Blocks:
             lines.append(f"| {_md(o.name)} | {mark} {_md(o.message)} |")
         if build:
             lines.append(f"\n색인 문서 {len(qa.documents())}개 · 구절 {build.chunks}개")
-        return "\n".join(lines), gr.update(choices=_document_choices(qa)), render_ingest(qa.ingest_report())
+        choices = gr.update(choices=_document_choices(qa))
+        return "\n".join(lines), choices, render_documents(qa), choices
 
     def new_conversation():
-        return [], [], render_sources(None, 0, None, qa), "", gr.update(visible=False), None
-
-    exports = Path(tempfile.mkdtemp(prefix="qa-trips-"))  # one folder per app, one file per filter
+        return [], [], render_sources(None, 0, None, qa), "", gr.update(visible=False), gr.update(visible=False), None
 
     def list_trips(country: str, organisation: str, date_from: str, date_to: str, doc_type: str):
         where = trip_filter(country, organisation, date_from, date_to, doc_type)
@@ -467,19 +673,11 @@ def build_app(qa: QA) -> gr.Blocks:
         part = folder / f".{threading.get_ident()}.part"
         part.write_text(trips_csv(trips, korean_header=True), encoding="utf-8-sig")  # BOM: spreadsheets read it as UTF-8
         part.replace(csv_path)  # sessions with the same filter never see a half-written file
-        return (f"출장 **{len(trips)}**건", trip_rows(trips), str(csv_path), *trip_charts(trips))
+        return (f"출장 **{len(trips)}**건", render_trip_table(trips), str(csv_path), *trip_charts(trips))
 
     def compare(sources: list[str] | None):
         trips = [t for s in sources or [] if (t := qa.trip(s)) is not None]
         return render_compare(trips, {t.source: qa.lesson(t.source) for t in trips})
-
-    def open_trip(rows, event: gr.SelectData):
-        row = event.index[0] if isinstance(event.index, (list, tuple)) else event.index
-        try:
-            source = rows.iloc[row, -1] if hasattr(rows, "iloc") else rows[row][-1]
-        except (IndexError, KeyError):
-            return gr.skip()
-        return render_trip(qa.trip(source), qa.document(source))
 
     trip_values = qa.trips()
     countries = sorted({c for t in trip_values for c in t.countries})
@@ -487,14 +685,18 @@ def build_app(qa: QA) -> gr.Blocks:
 
     # Uploaded and exported files Gradio keeps are deleted after a day (checked hourly).
     with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=(3600, 86400)) as app:
-        gr.Markdown(f"# {TITLE}\n공무원 국외출장 결과보고서와 관련 기사에서 답을 찾아, 근거 구절과 함께 보여 줍니다.")
+        gr.Markdown(f"# {TITLE}\n공무원 국외출장 결과보고서와 관련 기사에서 답을 찾아, 근거 구절과 함께 보여 줍니다.",
+                    elem_id="qa-title")
         answers = gr.State([])
         pending_feedback = gr.State(None)
         with gr.Tabs():
             with gr.Tab("질문하기", id="ask"):
                 with gr.Row(equal_height=False):
                     with gr.Column(scale=3, min_width=320):
-                        with gr.Accordion("검색 범위와 설정", open=False):
+                        with gr.Row(equal_height=True):
+                            gr.Markdown("보고서에 대해 궁금한 점을 물어보세요.", elem_id="qa-intro")
+                            new_chat = gr.Button("새 대화", size="sm", scale=0, min_width=90, elem_id="qa-new-chat")
+                        with gr.Accordion("검색 범위", open=False):
                             with gr.Row():
                                 country = gr.Dropdown(["", *countries], value="", label="나라", allow_custom_value=True)
                                 organisation = gr.Dropdown(["", *organisations], value="", label="기관",
@@ -504,14 +706,16 @@ def build_app(qa: QA) -> gr.Blocks:
                             sources = gr.Dropdown(
                                 choices=_document_choices(qa), multiselect=True, label="문서 선택 (비우면 전체)"
                             )
-                            k = gr.Slider(1, 10, value=settings.top_k, step=1, label="참고할 구절 수")
+                        with gr.Accordion("고급 설정", open=False, elem_id="qa-advanced"):
+                            k = gr.Slider(1, 10, value=settings.top_k, step=1, label="답을 찾을 때 읽는 구절 수",
+                                          info="많을수록 여러 보고서를 두루 보지만 답이 길어질 수 있습니다.")
+                            # Without an LLM there is nothing to choose: the operator's log says how to set one.
                             mode = gr.Radio(
-                                [("보고서 발췌 (오프라인)", "extractive"), ("LLM 답변", "llm")],
+                                [("보고서 발췌", "extractive"), ("LLM 답변", "llm")],
                                 value="extractive",
                                 label="답변 방식",
-                                interactive=settings.llm_configured,
-                                info=f"LLM: {settings.llm_model}" if settings.llm_configured
-                                else "LLM을 쓰려면 QA_LLM_BASE_URL과 QA_LLM_MODEL을 설정하세요.",
+                                visible=settings.llm_configured,
+                                info="LLM 답변은 문장마다 보고서 구절과 대조해 확인합니다.",
                             )
                         chatbot = gr.Chatbot(
                             label="대화",
@@ -536,13 +740,14 @@ def build_app(qa: QA) -> gr.Blocks:
                         gr.Markdown("예시 질문")
                         with gr.Row():
                             example_buttons = [gr.Button(e, size="sm") for e in EXAMPLES]
-                        new_chat = gr.Button("새 대화", size="sm")
-                    with gr.Column(scale=2, min_width=300):
+                    with gr.Column(scale=2, min_width=300, elem_id="qa-side"):
+                        gr.HTML('<button id="qa-sheet-close" type="button">← 대화로 돌아가기</button>', elem_id="qa-sheet-bar")
                         gr.Markdown("### 출처")
                         panel = gr.HTML(render_sources(None, 0, None, qa), elem_id="qa-sources")
                         document = gr.HTML("", elem_id="qa-doc")
+                        original = gr.DownloadButton("원본 파일 받기", visible=False, size="sm", elem_id="qa-original")
             with gr.Tab("출장 목록", id="trips") as trips_tab:
-                gr.Markdown("보고서마다 뽑아 둔 출장 정보입니다. 조건으로 거르고, 열 제목을 눌러 정렬하고, 줄을 누르면 요약과 원문이 보입니다.")
+                gr.Markdown("보고서마다 뽑아 둔 출장 정보입니다. 조건으로 거르고, 열 제목을 눌러 정렬하고, 출장을 누르면 요약과 원문이 아래에 보입니다.")
                 with gr.Row():
                     t_country = gr.Dropdown(["", *countries], value="", label="나라", allow_custom_value=True)
                     t_org = gr.Dropdown(["", *organisations], value="", label="기관", allow_custom_value=True)
@@ -551,11 +756,7 @@ def build_app(qa: QA) -> gr.Blocks:
                     t_type = gr.Dropdown([("전체", ""), *[(v, k) for k, v in DOC_TYPES.items()]], value="",
                                          label="문서 종류")
                 trip_count = gr.Markdown(elem_id="qa-trip-count")
-                trip_table = gr.Dataframe(
-                    headers=TRIP_COLUMNS, value=trip_rows(qa.trips()), interactive=False, wrap=True,
-                    column_widths=["26%", "10%", "6%", "7%", "9%", "9%", "7%", "5%", "9%", "12%"],
-                    elem_id="qa-trips",
-                )
+                trip_table = gr.HTML(render_trip_table(qa.trips()), elem_id="qa-trips")
                 export = gr.DownloadButton("CSV로 내보내기", elem_id="qa-trips-csv")
                 with gr.Row(elem_id="qa-trip-charts"):
                     # Counts: bars start at zero (a single trip would otherwise draw no bar).
@@ -578,7 +779,12 @@ def build_app(qa: QA) -> gr.Blocks:
                     p_topic = gr.Textbox(label="주제", placeholder="교육 연수, 스마트팜, 재난안전", elem_id="qa-prior-topic")
                     p_button = gr.Button("찾기", variant="primary", elem_id="qa-prior-find")
                 prior_result = gr.Markdown(elem_id="qa-prior")
-            with gr.Tab("문서 추가", id="upload"):
+            with gr.Tab("문서", id="documents"):
+                ingest = gr.HTML(render_documents(qa), elem_id="qa-ingest")  # fresh on page load and after uploads
+                with gr.Row():
+                    doc_pick = gr.Dropdown(choices=_document_choices(qa), label="원본 파일을 받을 문서", elem_id="qa-doc-pick")
+                    doc_download = gr.DownloadButton("원본 파일 받기", visible=False, elem_id="qa-doc-download")
+                gr.Markdown("### 문서 추가")
                 limit = f"{settings.upload_max_mb:g} MB"
                 gr.Markdown(
                     f"보고서 파일을 추가하면 바로 색인되어 질문에 쓰입니다. "
@@ -589,7 +795,6 @@ def build_app(qa: QA) -> gr.Blocks:
                 files = gr.File(label="파일", file_count="multiple", elem_id="qa-upload")
                 add_button = gr.Button("색인에 추가", variant="primary")
                 upload_result = gr.Markdown(elem_id="qa-upload-result")
-                ingest = gr.Markdown(elem_id="qa-ingest")  # filled on page load (below), fresh after rebuilds
         link = gr.Textbox(visible="hidden", elem_id="qa-link")
 
         chat_io = dict(
@@ -601,30 +806,29 @@ def build_app(qa: QA) -> gr.Blocks:
         ask_button.click(submit, **chat_io)
         for button, text in zip(example_buttons, EXAMPLES):
             button.click(lambda t=text: t, None, question, api_visibility="private").then(submit, **chat_io)
-        link.change(follow_link, [link, answers], [panel, document], api_visibility="private").then(
-            None, js=SCROLL_TO_ACTIVE
-        ).then(None, js=SCROLL_TO_MARK)
+        link.change(follow_link, [link, answers], [panel, document, original, trip_view],
+                    api_visibility="private").then(None, [link], js=SCROLL_TO_OPENED)
         chatbot.like(on_like, [answers], [comment_row, pending_feedback], api_visibility="private")
         send.click(send_comment, [comment, pending_feedback, answers], [comment_row, comment, pending_feedback],
                    api_visibility="private")
         comment.submit(send_comment, [comment, pending_feedback, answers], [comment_row, comment, pending_feedback],
                        api_visibility="private")
-        reset = [chatbot, answers, panel, document, comment_row, pending_feedback]
+        reset = [chatbot, answers, panel, document, original, comment_row, pending_feedback]
         new_chat.click(new_conversation, None, reset, api_visibility="private")
         chatbot.clear(new_conversation, None, reset, api_visibility="private")
-        add_button.click(upload, [files], [upload_result, sources, ingest], api_visibility="private")
-        app.load(lambda: render_ingest(qa.ingest_report()), None, ingest, api_visibility="private")
+        add_button.click(upload, [files], [upload_result, sources, ingest, doc_pick], api_visibility="private")
+        doc_pick.change(original_download, [doc_pick], [doc_download], api_visibility="private")
+        app.load(lambda: render_documents(qa), None, ingest, api_visibility="private")
         trip_inputs = [t_country, t_org, t_from, t_to, t_type]
         trip_outputs = [trip_count, trip_table, export, chart_months, chart_countries, chart_orgs]
         compare_pick.change(compare, [compare_pick], [compare_view], api_visibility="private")
         for control in (t_country, t_org, t_type):
-            control.change(list_trips, trip_inputs, trip_outputs, api_visibility="private")
+            control.change(list_trips, trip_inputs, trip_outputs, api_visibility="private").then(None, js=RESORT)
         for control in (t_from, t_to):
-            control.submit(list_trips, trip_inputs, trip_outputs, api_visibility="private")
-            control.blur(list_trips, trip_inputs, trip_outputs, api_visibility="private")
-        trips_tab.select(list_trips, trip_inputs, trip_outputs, api_visibility="private")
+            control.submit(list_trips, trip_inputs, trip_outputs, api_visibility="private").then(None, js=RESORT)
+            control.blur(list_trips, trip_inputs, trip_outputs, api_visibility="private").then(None, js=RESORT)
+        trips_tab.select(list_trips, trip_inputs, trip_outputs, api_visibility="private").then(None, js=RESORT)
         app.load(list_trips, trip_inputs, trip_outputs, api_visibility="private")
-        trip_table.select(open_trip, [trip_table], [trip_view], api_visibility="private")
 
         def find_prior(country: str, city: str, topic: str) -> str:
             if not (country.strip() or city.strip() or topic.strip()):

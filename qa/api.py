@@ -230,6 +230,19 @@ class QA:
         """
         return self.index.document(source)
 
+    def original(self, source: str) -> Path | None:
+        """The original file (PDF, HWP, DOCX, …) of an indexed document, looked up by source name
+        (a path relative to a corpus folder); None unless it is a file inside a configured corpus folder."""
+        doc = self.index.document(source)
+        if doc is None:
+            return None
+        for root in (Path(c).resolve() for c in self.settings.corpus):
+            candidates = [root / doc.source, Path(doc.path)] if root.is_dir() else [Path(doc.path)]
+            for path in (p.resolve() for p in candidates):
+                if (path == root or path.is_relative_to(root)) and path.is_file():
+                    return path
+        return None
+
     # ------------------------------------------------------------------ asking
 
     def retrieve(self, question: str, k: int | None = None, sources: Iterable[str] | None = None) -> Retrieval:

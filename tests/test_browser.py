@@ -21,6 +21,7 @@ pytestmark = pytest.mark.e2e
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
 ASCC_QUESTION = "서울시가 ASCC에서 무엇을 발표했나?"
+ASCC_TITLE = "아시아스마트시티컨퍼런스(ASCC) 참가를 위한 공무국외출장"
 UNANSWERABLE = "OECD 라운드테이블 참가비는 얼마였나?"
 TIMEOUT_MS = 60_000
 
@@ -58,7 +59,7 @@ def page(browser, app_server, request):
 def ask(page, question: str) -> None:
     """Type a question, press Enter, wait for the final answer (not the progress or streaming text)."""
     before = page.locator("#qa-chat .bot").count()
-    box = page.get_by_label("질문")
+    box = page.get_by_label("질문", exact=True)
     box.fill(question)
     box.press("Enter")
     page.wait_for_function(
@@ -88,7 +89,7 @@ def test_answer_cites_the_report_and_the_citation_opens_the_passage(page):
     ask(page, ASCC_QUESTION)
     answer = last_answer(page)
     assert "탄소중립" in answer
-    assert ASCC in answer  # the source list under the answer
+    assert ASCC_TITLE in answer and ASCC not in answer  # the source list names the report; its file is in the panel
 
     page.locator("#qa-chat a[href^='#qa:cite:0:1']").first.click()
     card = page.locator("#qa-sources .qa-card.active")
@@ -100,7 +101,23 @@ def test_answer_cites_the_report_and_the_citation_opens_the_passage(page):
     doc = page.locator("#qa-doc")
     assert "원문" in doc.inner_text()
     assert any("탄소중립" in t for t in doc.locator("mark").all_inner_texts())
-    assert doc.locator("mark").first.is_visible()  # scrolled to the passage
+    page.wait_for_timeout(300)  # the scroll after the link
+    assert in_viewport(page, "#qa-doc mark")  # scrolled to the passage inside the panel
+    assert in_viewport(page, "#qa-chat .bot")  # while the chat stays beside it (the panel is sticky)
+
+    # The original file can be downloaded from the panel.
+    with page.expect_download() as download:
+        page.locator("#qa-original").click()
+    assert Path(download.value.path()).read_bytes() == (ROOT / "seeds" / ASCC).read_bytes()
+
+
+def in_viewport(page, selector: str) -> bool:
+    """Whether the first element matching `selector` is at least partly inside the browser window."""
+    return page.evaluate(
+        """s => { const r = document.querySelector(s).getBoundingClientRect();
+                  return r.bottom > 0 && r.top < window.innerHeight && r.right > 0 && r.left < window.innerWidth; }""",
+        selector,
+    )
 
 
 def test_unanswerable_question_abstains_and_offers_nearest_documents(page):
@@ -146,7 +163,7 @@ def test_upload_adds_reports_that_answer_rejects_an_empty_file_and_a_wrong_type_
     slides.write_bytes(b"PK\x03\x04" + os.urandom(512))
     (app_server.corpus / "깨진 보고서.pdf").write_bytes(b"%PDF-1.7\n" + os.urandom(2048))  # already in the corpus
 
-    page.get_by_role("tab", name="문서 추가").click()
+    page.get_by_role("tab", name="문서", exact=True).click()
     page.set_input_files("#qa-upload input[type=file]", [str(report), str(hwp), str(empty), str(slides)])
     page.wait_for_function("() => document.querySelectorAll('#qa-upload tr').length === 4")  # all uploaded
     page.get_by_role("button", name="색인에 추가").click()
@@ -164,10 +181,18 @@ def test_upload_adds_reports_that_answer_rejects_an_empty_file_and_a_wrong_type_
     ask(page, "부산시가 헬싱키 박람회에서 소개한 사례는?")
     answer = last_answer(page)
     assert "해양 플라스틱" in answer
-    assert "uploads/부산 출장 보고서.txt" in answer
+    page.locator("#qa-chat a[href^='#qa:cite:']").last.click()
+    page.wait_for_function("() => document.querySelector('#qa-sources').innerText.includes('uploads/부산 출장 보고서.txt')")
     ask(page, "싱가포르 항만청과 무인 크레인 운영 방식을 협의한 기관은?")
     answer = last_answer(page)
-    assert "부산항만공사" in answer and "uploads/싱가포르 출장.hwp" in answer
+    assert "부산항만공사" in answer
+    page.locator("#qa-chat a[href^='#qa:cite:']").last.click()
+    page.wait_for_function("() => document.querySelector('#qa-sources').innerText.includes('uploads/싱가포르 출장.hwp')")
+
+    # The 문서 tab lists the uploads with their status and gives their originals back.
+    page.get_by_role("tab", name="문서", exact=True).click()
+    listing = page.locator("#qa-ingest").inner_text()
+    assert "uploads/싱가포르 출장.hwp" in listing and "색인됨" in listing
 
 
 def test_feedback_with_comment_goes_to_the_log(page, app_server):
@@ -191,24 +216,101 @@ def test_feedback_with_comment_goes_to_the_log(page, app_server):
     assert records[-2]["id"] == last["id"] and records[-2]["comment"] == ""
 
 
-def test_phone_width_has_no_horizontal_scroll(browser, app_server):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ko-KR")
+@pytest.fixture
+def phone(browser, app_server):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ko-KR", is_mobile=True, has_touch=True)
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     page.goto(app_server.url)
-    ask(page, ASCC_QUESTION)
-    width = page.evaluate("() => document.documentElement.scrollWidth")
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=ARTIFACTS / "phone.png", full_page=True)
+    yield page
     context.close()
-    assert width <= 390
+
+
+def test_phone_reader_asks_opens_a_citation_as_a_sheet_and_comes_back(phone):
+    ARTIFACTS.mkdir(exist_ok=True)
+    ask(phone, ASCC_QUESTION)
+    assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390
+    phone.screenshot(path=ARTIFACTS / "phone_chat.png")
+    assert not phone.locator("#qa-side").is_visible()  # no panel below the chat to scroll to
+    before = phone.evaluate("() => window.scrollY")
+
+    phone.locator("#qa-chat a[href^='#qa:cite:0:1']").first.tap()
+    sheet = phone.locator("#qa-side")
+    sheet.wait_for(state="visible")
+    box = sheet.bounding_box()
+    assert box["y"] <= 1 and box["height"] >= 840 and box["width"] >= 389  # the whole screen
+    phone.locator("#qa-sources .qa-card.active").get_by_text("원문 보기").tap()
+    phone.wait_for_selector("#qa-doc .qa-fulltext mark")
+    phone.wait_for_timeout(300)
+    assert in_viewport(phone, "#qa-doc mark") and phone.locator("#qa-sheet-close").is_visible()
+    phone.screenshot(path=ARTIFACTS / "phone_sheet.png")
+
+    phone.locator("#qa-sheet-close").tap()
+    sheet.wait_for(state="hidden")
+    assert abs(phone.evaluate("() => window.scrollY") - before) <= 2  # back where the reader was
+    assert in_viewport(phone, "#qa-chat .bot")
+
+
+def test_phone_trip_list_is_cards_that_open_a_trip(phone):
+    phone.get_by_role("tab", name="출장 목록").tap()
+    phone.wait_for_function("() => /출장 \\d+건/.test(document.querySelector('#qa-trip-count').innerText)")
+    card = phone.locator("#qa-trips tbody tr", has_text="국토연구원").first
+    lines = card.inner_text().splitlines()  # one field per line, each labelled
+    for expected in ("국토연구원", "프랑스", "2023-07-02", "2박 4일", "1명"):
+        assert expected in lines
+    labels = card.locator("td").evaluate_all("tds => tds.map(td => getComputedStyle(td, '::before').content)")
+    assert any("기관" in label for label in labels) and any("인원" in label for label in labels)
+    assert card.bounding_box()["width"] <= 390 and phone.evaluate("() => document.documentElement.scrollWidth") <= 390
+    phone.screenshot(path=ARTIFACTS / "phone_trips.png", full_page=True)
+    card.tap()
+    phone.wait_for_selector("#qa-trip .qa-fulltext mark")
+    phone.wait_for_timeout(300)
+    assert in_viewport(phone, "#qa-trip .qa-card")
+
+
+def test_copy_gives_plain_text_and_labels_are_plain(browser, app_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app_server.url.rstrip("/"))
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(app_server.url)
+    ask(page, "광저우 출장은 며칠 동안이었어?")
+    page.locator("#qa-chat .bot").last.locator("xpath=ancestor::*[contains(@class,'message-row')]/following-sibling::*[1]") \
+        .get_by_role("button", name="복사").click()
+    page.wait_for_timeout(500)
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    label = page.locator("#qa-chat [data-testid='bot']").last.get_attribute("aria-label")
+    context.close()
+    assert "[1]" in copied and "출처" in copied and "3박 4일" in copied
+    for markup in ("](#qa:", "\\[", "&#", "**"):
+        assert markup not in copied and markup not in label
+    assert label.startswith("답변: ") and "3박 4일" in label
+
+
+def test_page_text_is_korean_at_default_settings(page):
+    """No English interface words and no environment variable names on the page a citizen sees."""
+    ask(page, ASCC_QUESTION)
+    texts = []
+    for tab in ("질문하기", "출장 목록", "문서"):
+        page.get_by_role("tab", name=tab, exact=True).click()
+        page.wait_for_timeout(500)
+        texts.append(page.evaluate("() => document.body.innerText"))
+        texts += page.evaluate("() => [...document.querySelectorAll('[aria-label], [title], [placeholder]')]"
+                               ".filter(e => e.offsetParent !== null)"
+                               ".map(e => [e.getAttribute('aria-label'), e.title, e.getAttribute('placeholder')].join(' '))")
+    # Names of reports and places may be Latin (ASCC, OECD, CityNet); interface words may not.
+    interface_words = re.compile(r"\b(Copy|Clear|Sort|Filter|Info|Warning|Error|Loading|Submit|Upload|Download|Search|"
+                                 r"Drop|Click|Built with|Use via API|Settings|message|conversation)\b", re.IGNORECASE)
+    page_text = "\n".join(texts)
+    assert not interface_words.findall(page_text), interface_words.findall(page_text)
+    assert "QA_" not in page_text and "참고할 구절 수" not in page_text
 
 
 def test_follow_up_question_uses_the_conversation(page):
     ask(page, ASCC_QUESTION)
     ask(page, "그 출장은 며칠이었어?")
     answer = last_answer(page)
-    assert "3박 4일" in answer and ASCC in answer
+    assert "3박 4일" in answer and ASCC_TITLE in answer
     assert "이전 답변의 문서" in answer
 
 
@@ -232,30 +334,42 @@ def test_llm_mode_streams_a_checked_answer(browser, llm_app):
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     page.goto(llm_app.url)
-    page.get_by_text("검색 범위와 설정").click()
+    page.get_by_text("고급 설정").click()
     page.get_by_label("LLM 답변").check()
     ask(page, ASCC_QUESTION)
     answer = last_answer(page)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "llm_mode.png", full_page=True)
     context.close()
-    assert "2050 탄소중립 전략을 발표했습니다" in answer and ASCC in answer
+    assert "2050 탄소중립 전략을 발표했습니다" in answer and ASCC_TITLE in answer
     assert "달 기지" not in answer  # the unsupported sentence was removed
     assert "LLM이 쓴 답변" in answer and "1개" in answer
 
 
-def test_trip_list_filters_opens_a_trip_and_exports_csv(page):
+def test_trip_list_sorts_by_header_filters_opens_a_trip_and_exports_csv(page):
     page.get_by_role("tab", name="출장 목록").click()
     page.wait_for_function("() => /출장 \\d+건/.test(document.querySelector('#qa-trip-count').innerText)")
-    # Every seed is a row (the upload test may have added one more).
-    for source in (ASCC, "002_6ada6236b972a2c9.txt"):
-        assert page.locator("#qa-trips span.text", has_text=source[:12]).filter(visible=True).count() == 1
+    titles = page.locator("#qa-trips tbody td.qa-title")
+    assert any("아시아스마트시티컨퍼런스" in t for t in titles.all_inner_texts())
+    assert "monospace" not in page.locator("#qa-trips td").first.evaluate("e => getComputedStyle(e).fontFamily")
 
-    # A row opens the trip's summary and its report with the extracted facts highlighted.
-    page.locator("#qa-trips span.text", has_text="국토연구원").filter(visible=True).first.click()
+    # A click on a column header sorts by it; a second click reverses; undated rows stay last.
+    start = page.locator("#qa-trips thead th", has_text="출발")
+    start.click()
+    dates = [d for d in page.locator("#qa-trips tbody td:nth-child(5)").all_inner_texts()]
+    known = [d for d in dates if d]
+    assert known == sorted(known) and start.get_attribute("aria-sort") == "ascending"
+    start.click()
+    known = [d for d in page.locator("#qa-trips tbody td:nth-child(5)").all_inner_texts() if d]
+    assert known == sorted(known, reverse=True)
+
+    # A row opens the trip's summary and its report with the extracted facts highlighted, in view.
+    page.locator("#qa-trips tbody tr", has_text="국토연구원").first.click()
     page.wait_for_selector("#qa-trip .qa-fulltext mark")
     summary = page.locator("#qa-trip .qa-card").inner_text()
     assert "이재용 연구위원" in summary and "2023-07-02 ~ 2023-07-05 (2박 4일)" in summary
+    page.wait_for_timeout(300)
+    assert in_viewport(page, "#qa-trip .qa-card")
 
     # Filter by country (any spelling), then export what is shown.
     country = page.locator("#qa-trips").locator("xpath=ancestor::*[contains(@class,'tabitem')]").get_by_label("나라", exact=True)
@@ -263,6 +377,7 @@ def test_trip_list_filters_opens_a_trip_and_exports_csv(page):
     page.keyboard.type("일본")
     page.keyboard.press("Enter")
     page.wait_for_function("() => document.querySelector('#qa-trip-count').innerText.includes('출장 1건')")
+    assert page.locator("#qa-trips tbody tr").count() == 1
     with page.expect_download() as download:
         page.locator("#qa-trips-csv").click()
     rows = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
@@ -272,7 +387,7 @@ def test_trip_list_filters_opens_a_trip_and_exports_csv(page):
 def test_trip_set_question_is_answered_from_the_catalogue(page):
     ask(page, "서울시 국외출장은 몇 건이야?")
     answer = last_answer(page)
-    assert "3건" in answer and "2025년 11월 24일 ~ 11월 27일" in answer and ASCC in answer
+    assert "3건" in answer and "2025년 11월 24일 ~ 11월 27일" in answer and ASCC_TITLE in answer
 
 
 def test_prior_trip_search_lists_the_same_country_first_with_its_lesson(page):

@@ -20,7 +20,7 @@ def test_markers_become_links_and_document_text_cannot_inject_markup():
     assert "**굵게**" not in md
     assert "(#qa:cite:3:1)" in md  # [1] links to its source
     assert "#qa:cite:3:9" not in md  # a marker with no citation stays plain text
-    assert "a.txt" in md and "제목" in md
+    assert "제목" in md and "a.txt" not in md  # the title names the report; the file name is in the panel
 
 
 def test_abstention_lists_nearest_documents_as_links():
@@ -28,7 +28,7 @@ def test_abstention_lists_nearest_documents_as_links():
         _answer("찾지 못했습니다.", abstained=True, citations=[], nearest=[{"source": "b.txt", "title": "B", "score": 0.3}]),
         turn=0,
     )
-    assert "찾지 못했습니다" in md and "(#qa:near:0:0)" in md and "b.txt" in md
+    assert "찾지 못했습니다" in md and "[B](#qa:near:0:0)" in md and "b.txt" not in md
 
 
 def test_highlight_marks_spans_escapes_text_and_shows_pages():
