@@ -216,6 +216,13 @@ class CorpusStats:
     def known(self, term: str) -> bool:
         return term in self._idf or (len(term) >= 2 and term.lower() in self.text)
 
+    def spaced(self, term: str) -> str:
+        """A Hangul compound the corpus writes as two words ("전일본공진회" -> "전일본 공진회"), or ''."""
+        if len(term) < 4 or not _is_hangul(term):
+            return ""
+        return next((spaced for i in range(2, len(term) - 1)
+                     if (spaced := f"{term[:i]} {term[i:]}") in self.text), "")
+
     def korean_name(self, word: str) -> str:
         """The country, organisation or city an English word names (Japan -> 일본, Gimhae -> 김해), or ''."""
         key = word.lower()
@@ -426,6 +433,8 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
             fixed = org
         elif stats.known(form) or in_cue:
             fixed = form
+        elif spaced := stats.spaced(form):  # a spacing variant is the same words
+            fixed = spaced
         else:
             fixed = stats.speller.correct(form)
         if fixed != form:
@@ -449,7 +458,7 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
                   if tokens[i].tag == "NNG" and tokens[i + 1].tag in ("XSV", "XSA")}
     topic = [t for t in topic if stats.known(t) or t not in predicates]
     unknown = tuple(t for t in topic if not stats.known(t))
-    asked_about = _asked_about(text, tokens, kind)
+    asked_about = tuple(corrections.get(a, a) for a in _asked_about(text, tokens, kind))  # as the corpus spells it
     names = tuple(t for t in topic if t in COUNTRIES or stats.organisation_for([t]))
     # A conjunction next to a thing asked ("지역과 기간", "기간과 인원") does not join two trips.
     def is_cue(tok) -> bool:
