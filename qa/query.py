@@ -69,7 +69,7 @@ CATALOGUE_CUES: list[tuple[CatalogueKind, re.Pattern]] = [
         rf"^(?=.*{PLANNED_TRIP.pattern})(?=.*{EARLIER.pattern})|"
         # … or asks whether there were earlier ones ("베트남 출장, 전에 간 사례 있어?", "스페인 연수 선례 있나요?").
         r"^(?=.*(?:이전|(?<!오)전에|예전|기존|과거|선례))(?=.*(?:있|없)(?:어|나|을까|습니까|는지|을지|는\s*지))", re.I | re.S)),
-    ("count", re.compile(r"몇\s*(?:건|번|차례|회|개)|건수|횟수|총\s*몇|how\s+many\s+trips", re.I)),
+    ("count", re.compile(r"몇\s*(?:건|번|차례|회|개)|건수|횟수|총\s*몇(?!\s*(?:명|분|사람|박|일))|how\s+many\s+trips", re.I)),
     ("longest", re.compile(r"(?:가장|제일)\s*(?:긴|오래\s*(?:간|걸린|머문|다녀온)|길었|길게)|최장|longest", re.I)),
     ("shortest", re.compile(r"(?:가장|제일)\s*짧|최단|shortest", re.I)),
     ("largest", re.compile(r"(?:인원|사람|출장자)(?:이|가)?\s*(?:가장|제일)\s*많|(?:가장|제일)\s*많(?:이|은)\s*(?:간|갔|다녀|인원)|최다\s*인원|largest", re.I)),
