@@ -44,6 +44,7 @@ ANSWER_TYPE_CUES: list[tuple[AnswerType, re.Pattern]] = [
         r"어디\s*(?:시청|군청|구청|기관|지자체)|출장자|참석자|성명|who|which\s+(?:organi[sz]ation|agency)", re.I)),
     ("where", re.compile(r"어디|어느\s*(?:도시|나라|곳|국가|지역)|어떤\s*(?:도시|나라|국가)|장소|출장지|방문지|행선지|where|which\s+(?:cit(?:y|ies)|countr(?:y|ies))", re.I)),
 ]
+QUESTION_WORD_FAMILIES = [re.compile(p) for p in (r"어느", r"어디", r"언제", r"몇", r"누구|누가", r"무엇|뭐|뭘", r"얼마")]
 # "어떤 정책을 소개했나?", "목록", "모두": the user wants several items.
 LIST_CUES = re.compile(r"어떤|어떠한|무엇무엇|무슨|목록|종류|들을|들은|들이|사례|항목|나열|모두|각각|주요|what\s+were|list", re.I)
 WHAT_CUE = re.compile(r"무엇|뭐|뭘|무슨|어떤|어떠한|what|which", re.I)
@@ -470,6 +471,13 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
         t.tag == "MM" and t.form in _DEMONSTRATIVES and nxt.tag in ("NNG", "NNP", "NNB")
         for t, nxt in zip(tokens, tokens[1:])
     )
+    # Two clauses that each ask with the same question word ("…어느 현으로 갔고, …어느 나라들 갔어?"):
+    # two trips or items. (Different question words across clauses ask two facts: "어디 갔고 며칠 있었어?")
+    asked_twice = any(
+        any(t.tag == "EC" and first.end() <= t.start < second.start() for t in tokens)
+        for word in QUESTION_WORD_FAMILIES
+        for first, second in zip(list(word.finditer(text)), list(word.finditer(text))[1:])
+    )
     refers_back = has_history and (pointed or bool(REFERS_BACK.search(text)) or not topic)
     return Query(
         text=text,
@@ -480,7 +488,7 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
         answer_type=kind,
         also_asks=tuple(kinds[1:]),
         wants_list=bool(LIST_CUES.search(text)),
-        several=conjoined or bool(SEVERAL.search(text)) and len(topic) >= 2,
+        several=conjoined or asked_twice or bool(SEVERAL.search(text)) and len(topic) >= 2,
         refers_back=refers_back,
         about_trip=bool(TRIP_WORDS.search(text)) or any(t.form in ABOUT_TRIP_WORDS for t in tokens),
         asks_for_more=refers_back and bool(ASKS_FOR_MORE.search(text)),

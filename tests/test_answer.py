@@ -332,6 +332,15 @@ def test_a_second_report_joins_only_when_several_are_asked_for(seed_qa):
 
 
 @e2e
+def test_the_same_question_word_in_two_clauses_asks_for_two_trips(seed_qa):
+    answer = seed_qa.ask("광저우 출장은 어느 도시에서 열렸고, OECD 라운드테이블은 어느 도시에서 열렸어?")
+    assert {c.source for c in answer.citations} >= {GUANGZHOU, OECD}
+    assert "광저우" in answer.answer and "파리" in answer.answer
+    # Two question words ask two facts of one trip, not two trips.
+    assert not seed_qa.searcher.analyse("광저우에는 어디 갔고 며칠 있었어?").several
+
+
+@e2e
 def test_an_unrelated_question_after_an_answer_is_not_scoped_to_it(seed_qa):
     first = seed_qa.ask("서울시가 ASCC에서 무엇을 발표했나?")
     second = seed_qa.ask("제3차 OECD 스마트시티 라운드테이블은 어디에서 열렸나?", history=[first])
