@@ -24,7 +24,7 @@ from .answer import Answer, AnswerContext, Segment, make_citation, weighted_shar
 from .facts import is_field_line
 from .lexicon import ANY_DATE, GENERIC_TITLES, places_named
 from .korean import content_morphemes, names_in
-from .query import Query, is_english
+from .query import is_english
 from .retrieve import Hit
 
 # Someone by name: a name before a title (이재용 연구위원) or a name in Latin letters (Angels Rius).
@@ -244,9 +244,12 @@ def _redundant(c: Candidate, chosen: list[Candidate]) -> bool:
     return False
 
 
-def _identifying(query: Query, hit: Hit) -> set[str]:
-    """The question's topic terms this document's header names (which trip it is)."""
-    return {t for t in query.topic_terms if t in header_terms(hit)}
+def _identifying(ctx: AnswerContext, hit: Hit) -> set[str]:
+    """The question's topic terms that say which trip this document is: its header's, and its stated
+    purpose's (a disclosure page without a title line says what the trip was for only there)."""
+    record = ctx.searcher.index.catalogue.get(hit.chunk.source) if ctx.searcher.index.catalogue else None
+    purpose = set(content_morphemes(record.purpose)) if record is not None and record.purpose else set()
+    return {t for t in ctx.query.topic_terms if t in header_terms(hit) or t in purpose}
 
 
 def _best_of_report(ranked: list[Candidate], first: Candidate, limit: int) -> list[Candidate]:
@@ -270,13 +273,13 @@ def choose(ctx: AnswerContext, ranked: list[Candidate]) -> list[Candidate]:
         # Each trip in turn: the best sentences of each document that names a part of the
         # question the documents before it did not.
         firsts = [best]
-        covered = _identifying(query, best.hit)
+        covered = _identifying(ctx, best.hit)
         for c in ranked[1:]:
             if len(firsts) >= 2:
                 break
             if any(c.hit.chunk.source == o.hit.chunk.source for o in firsts):
                 continue
-            names = _identifying(query, c.hit)
+            names = _identifying(ctx, c.hit)
             if names - covered and c.score >= SECOND_TRIP_RATIO * best.score:
                 firsts.append(c)
                 covered |= names

@@ -367,3 +367,22 @@ def test_timings_are_reported(seed_qa):
     timings = seed_qa.ask("한중일 스마트시티 온라인 세미나는 누가 개최했나?").timings_ms
     assert {"retrieve", "answer", "total", "embed", "keyword", "dense", "fusion"} <= set(timings)
     assert timings["total"] >= timings["retrieve"] > 0
+
+
+def test_two_untitled_trips_of_one_organisation_are_told_apart_by_their_purpose(hash_settings, tmp_path):
+    """Disclosure pages that start at the organisation line have no title: a question about two of
+    the same organisation's trips finds each by what its summary says the trip was for."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    page = ("\n광주광역시 동구\n출발일\n{start}\n도착일\n{end}\n여행 기간\n3박 4일\n인원\n2명\n📝 요약\n"
+            "출장단은 {country}을 방문했습니다. 이번 출장의 주된 목적은 {purpose}하는 것이었습니다. {detail}\n")
+    (corpus / "trip_1.txt").write_text(page.format(
+        start="2025년 11월 18일", end="2025년 11월 21일", country="대만", purpose="환경관리원 사기를 진작하고 폐기물 시설을 견학",
+        detail="타이베이 소각장에서 폐기물 처리 과정을 살펴보았습니다."), encoding="utf-8")
+    (corpus / "trip_2.txt").write_text(page.format(
+        start="2025년 10월 22일", end="2025년 10월 25일", country="이탈리아", purpose="도시교통 혁신 사례를 조사",
+        detail="로마의 트램과 버스 환승 체계를 조사했습니다."), encoding="utf-8")
+    qa = QA.open(hash_settings.model_copy(update={"calibration_dir": models_dir(tmp_path, intercept=5.0)}))
+    answer = qa.ask("동구 환경관리원 견학이랑 도시교통 조사는 각각 어느 나라로 갔어?")
+    assert {c.source for c in answer.citations} == {"trip_1.txt", "trip_2.txt"}
+    assert "대만" in answer.answer and "이탈리아" in answer.answer
