@@ -28,6 +28,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from qa import QA, Settings
 from qa.answer import NEAREST_INTRO
+from qa.build_page import BuildPage, BuildProgress
 from qa.catalogue import TripFilter, trips_csv
 from qa.facts import DOC_TYPES, TripRecord
 from qa.route import is_trip
@@ -864,10 +865,18 @@ def main() -> None:
         overrides["corpus"] = [Path(p) for p in args.corpus]
     if args.index_dir:
         overrides["index_dir"] = Path(args.index_dir)
+    settings = Settings(**overrides)
+    # The browser gets a page at once: the build's progress, until the chat page can start.
+    progress = BuildProgress(also=TqdmProgress())
     try:
-        qa = QA.open(Settings(**overrides), progress=TqdmProgress())
-    except IndexUnavailable as exc:
-        raise SystemExit(f"오류: {exc}") from None
+        page = BuildPage(args.host, args.port, progress, TITLE, allowed_hosts(args.host, settings))
+    except OSError as exc:
+        raise SystemExit(f"오류: {args.host}:{args.port}에서 페이지를 열 수 없습니다 ({exc})") from None
+    with page:
+        try:
+            qa = QA.open(settings, progress=progress)
+        except IndexUnavailable as exc:
+            raise SystemExit(f"오류: {exc}") from None
     serve(qa, args.host, args.port, share=args.share)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from conftest import ASCC, ROOT, start_app
+from conftest import ASCC, ROOT, SEEDS, free_port, start_app
 
 pytestmark = pytest.mark.e2e
 
@@ -424,3 +424,56 @@ def test_trip_charts_and_compare_view(page):
     assert "시사점" in table and "국토연구원" in table and "서울특별시" in table
     page.locator("#qa-trip-charts").screenshot(path=ARTIFACTS / "trip_charts.png")
     page.locator("#qa-compare").screenshot(path=ARTIFACTS / "trip_compare.png")
+
+
+def test_first_start_shows_the_build_progress_then_opens_the_chat_by_itself(browser, tmp_path):
+    """No index yet: the browser gets a progress page at once, API questions a clear "building" reply,
+    and the page turns into the chat page when the index is ready, without the visitor reloading."""
+    import shutil
+    import socket
+    import subprocess
+    import sys
+    import urllib.error
+    import urllib.request
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
+    log = (tmp_path / "app.log").open("w")
+    proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port), "--corpus", str(corpus),
+                             "--index-dir", str(tmp_path / "index")], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert proc.poll() is None and time.time() < deadline, (tmp_path / "app.log").read_text()
+                time.sleep(0.2)
+        with pytest.raises(urllib.error.HTTPError) as refused:  # an API question while building
+            urllib.request.urlopen(urllib.request.Request(url + "gradio_api/call/ask", data=b"{}", method="POST"))
+        assert refused.value.code == 503 and "색인을 만드는 중입니다" in refused.value.read().decode()
+
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ko-KR")
+        page = context.new_page()
+        page.goto(url)
+        assert "색인을 만드는 중입니다" in page.inner_text("body")
+        page.wait_for_function("() => /구절 \\d+개/.test(document.body.innerText)", timeout=120_000)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=ARTIFACTS / "first_start.png")
+        page.fill("#qa-build-question", "광저우 출장은 며칠?")
+        page.press("#qa-build-question", "Enter")
+        assert "색인을 만드는 중입니다" in page.inner_text("#qa-build-answer")
+
+        page.wait_for_selector("#qa-chat", timeout=240_000)  # the same tab, reloaded by the page itself
+        page.set_default_timeout(TIMEOUT_MS)
+        ask(page, "광저우 출장은 며칠 동안이었어?")
+        assert "3박 4일" in last_answer(page)
+        context.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
