@@ -15,6 +15,7 @@ import logging
 import hashlib
 import html
 import re
+import secrets
 import shutil
 import tempfile
 import threading
@@ -29,6 +30,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from qa import QA, Settings
 from qa.answer import NEAREST_INTRO
 from qa.build_page import BuildPage, BuildProgress
+from qa import conversation as conversations
 from qa.catalogue import TripFilter, trips_csv
 from qa.facts import DOC_TYPES, TripRecord
 from qa.route import is_trip
@@ -535,6 +537,23 @@ def render_trip(trip: TripRecord | None, doc: IndexedDocument | None) -> str:
     return card + render_document(doc, spans)
 
 
+def browser_secret(settings: Settings) -> str:
+    """The key that encrypts conversations in visitors' browsers: made once, kept beside the index, so
+    a restart still reads them."""
+    path = settings.index_dir / "browser_secret"
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except OSError:
+        secret = secrets.token_urlsafe(24)
+        try:
+            settings.index_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secret, encoding="utf-8")
+            path.chmod(0o600)
+        except OSError:  # a read-only index folder: conversations last until the restart
+            pass
+        return secret
+
+
 def build_app(qa: QA) -> gr.Blocks:
     settings = qa.settings
     if not settings.llm_configured:  # the operator's business, not the visitor's
@@ -663,7 +682,44 @@ def build_app(qa: QA) -> gr.Blocks:
         return "\n".join(lines), choices, render_documents(qa), choices
 
     def new_conversation():
-        return [], [], render_sources(None, 0, None, qa), "", gr.update(visible=False), gr.update(visible=False), None
+        hidden = gr.update(visible=False)
+        return [], [], render_sources(None, 0, None, qa), "", hidden, hidden, None, "", hidden, hidden
+
+    def past_choices(saved: list[dict]) -> list[tuple[str, str]]:
+        return [(f"{c['title']} · {c['time'][:10]}", c["id"]) for c in saved or [] if isinstance(c, dict) and "id" in c]
+
+    def exports_of(entry: dict):
+        """Download buttons for one conversation as Markdown and JSON (files in this app's folder)."""
+        folder = exports / "conversations" / hashlib.sha1(entry["id"].encode()).hexdigest()[:12]
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for suffix, text in ((".md", conversations.to_markdown(entry)), (".json", conversations.to_json(entry))):
+            path = folder / f"대화{suffix}"
+            part = folder / f".{threading.get_ident()}{suffix}.part"
+            part.write_text(text, encoding="utf-8")
+            part.replace(path)
+            paths.append(gr.update(value=str(path), visible=True))
+        return paths
+
+    def keep_conversation(conversation_id: str, history: list, answers: list, saved: list):
+        """After each answer: the conversation is stored in the browser and can be exported."""
+        if not answers:
+            return gr.skip(), gr.skip(), conversation_id, gr.skip(), gr.skip()
+        saved, conversation_id = conversations.remember(saved, conversation_id, history, answers)
+        return (saved, gr.update(choices=past_choices(saved), value=conversation_id), conversation_id,
+                *exports_of(saved[0]))
+
+    def reopen(picked: str, saved: list):
+        entry = next((c for c in saved or [] if c.get("id") == picked), None)
+        if entry is None:
+            return (gr.skip(),) * 9
+        hidden = gr.update(visible=False)
+        return (entry["history"], entry["answers"], render_sources(None, 0, None, qa), "", hidden, entry["id"],
+                *exports_of(entry), gr.update(open=False))
+
+    def forget(picked: str, saved: list, conversation_id: str):
+        saved = [c for c in saved or [] if c.get("id") != picked]
+        return saved, gr.update(choices=past_choices(saved), value=None), "" if picked == conversation_id else conversation_id
 
     def list_trips(country: str, organisation: str, date_from: str, date_to: str, doc_type: str):
         where = trip_filter(country, organisation, date_from, date_to, doc_type)
@@ -689,6 +745,9 @@ def build_app(qa: QA) -> gr.Blocks:
         gr.Markdown(f"# {TITLE}\n공무원 국외출장 결과보고서와 관련 기사에서 답을 찾아, 근거 구절과 함께 보여 줍니다.",
                     elem_id="qa-title")
         answers = gr.State([])
+        conversation_id = gr.State("")
+        # Conversations live in the visitor's browser (localStorage, encrypted with this index's key).
+        saved = gr.BrowserState([], storage_key="qa-conversations", secret=browser_secret(settings))
         pending_feedback = gr.State(None)
         with gr.Tabs():
             with gr.Tab("질문하기", id="ask"):
@@ -697,6 +756,16 @@ def build_app(qa: QA) -> gr.Blocks:
                         with gr.Row(equal_height=True):
                             gr.Markdown("보고서에 대해 궁금한 점을 물어보세요.", elem_id="qa-intro")
                             new_chat = gr.Button("새 대화", size="sm", scale=0, min_width=90, elem_id="qa-new-chat")
+                        with gr.Accordion("지난 대화 · 내보내기", open=False, elem_id="qa-past-box") as past_box:
+                            past = gr.Radio([], label="지난 대화 (이 브라우저에만 저장됩니다)", elem_id="qa-past")
+                            with gr.Row():
+                                open_past = gr.Button("열기", size="sm", elem_id="qa-past-open")
+                                delete_past = gr.Button("삭제", size="sm", elem_id="qa-past-delete")
+                            with gr.Row():
+                                export_md = gr.DownloadButton("지금 대화를 Markdown으로 받기", visible=False, size="sm",
+                                                              elem_id="qa-export-md")
+                                export_json = gr.DownloadButton("JSON으로 받기", visible=False, size="sm",
+                                                                elem_id="qa-export-json")
                         with gr.Accordion("검색 범위", open=False):
                             with gr.Row():
                                 country = gr.Dropdown(["", *countries], value="", label="나라", allow_custom_value=True)
@@ -803,10 +872,16 @@ def build_app(qa: QA) -> gr.Blocks:
             outputs=[chatbot, answers, panel, document, question],
             api_visibility="private",
         )
-        question.submit(submit, **chat_io)
-        ask_button.click(submit, **chat_io)
+        keep_io = dict(fn=keep_conversation, inputs=[conversation_id, chatbot, answers, saved],
+                       outputs=[saved, past, conversation_id, export_md, export_json], api_visibility="private")
+        question.submit(submit, **chat_io).then(**keep_io)
+        ask_button.click(submit, **chat_io).then(**keep_io)
         for button, text in zip(example_buttons, EXAMPLES):
-            button.click(lambda t=text: t, None, question, api_visibility="private").then(submit, **chat_io)
+            button.click(lambda t=text: t, None, question, api_visibility="private").then(submit, **chat_io).then(**keep_io)
+        app.load(lambda s: gr.update(choices=past_choices(s)), [saved], [past], api_visibility="private")
+        open_past.click(reopen, [past, saved], [chatbot, answers, panel, document, original, conversation_id,
+                                                export_md, export_json, past_box], api_visibility="private")
+        delete_past.click(forget, [past, saved, conversation_id], [saved, past, conversation_id], api_visibility="private")
         link.change(follow_link, [link, answers], [panel, document, original, trip_view],
                     api_visibility="private").then(None, [link], js=SCROLL_TO_OPENED)
         chatbot.like(on_like, [answers], [comment_row, pending_feedback], api_visibility="private")
@@ -814,7 +889,8 @@ def build_app(qa: QA) -> gr.Blocks:
                    api_visibility="private")
         comment.submit(send_comment, [comment, pending_feedback, answers], [comment_row, comment, pending_feedback],
                        api_visibility="private")
-        reset = [chatbot, answers, panel, document, original, comment_row, pending_feedback]
+        reset = [chatbot, answers, panel, document, original, comment_row, pending_feedback, conversation_id,
+                 export_md, export_json]
         new_chat.click(new_conversation, None, reset, api_visibility="private")
         chatbot.clear(new_conversation, None, reset, api_visibility="private")
         add_button.click(upload, [files], [upload_result, sources, ingest, doc_pick], api_visibility="private")

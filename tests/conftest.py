@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,15 +95,17 @@ def start_app(work: Path, seed_index_dir: Path, env: dict[str, str] | None = Non
         cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT, env=env,
     )
     deadline = time.time() + 180
-    while True:
+    while True:  # the chat page, not the progress page served while the index loads
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                if response.headers.get("X-QA-Building") != "1":
+                    break
         except OSError:
-            if proc.poll() is not None or time.time() > deadline:
-                proc.kill()
-                pytest.fail((work / "app.log").read_text())
-            time.sleep(0.5)
+            pass
+        if proc.poll() is not None or time.time() > deadline:
+            proc.kill()
+            pytest.fail((work / "app.log").read_text())
+        time.sleep(0.5)
     try:
         yield AppServer(f"http://127.0.0.1:{port}/", corpus, feedback_log)
     finally:

@@ -477,3 +477,40 @@ def test_first_start_shows_the_build_progress_then_opens_the_chat_by_itself(brow
         proc.terminate()
         proc.wait(timeout=30)
         log.close()
+
+
+def test_conversations_are_kept_in_the_browser_reopened_exported_and_deleted(page):
+    ask(page, "광저우 출장은 며칠 동안이었어?")
+    ask(page, "그 출장에서 방문한 대학은?")
+    page.wait_for_timeout(1000)  # stored just after the answer is shown
+    page.reload()  # a reload no longer loses the conversation
+    page.get_by_text("지난 대화 · 내보내기").click()
+    entry = page.locator("#qa-past label", has_text="광저우 출장은 며칠 동안이었어?")
+    entry.wait_for()
+    assert page.locator("#qa-chat .bot").count() == 0
+    entry.click()
+    page.locator("#qa-past-open").click()
+    page.wait_for_function("() => document.querySelectorAll('#qa-chat .bot').length === 2")
+    assert "3박 4일" in page.locator("#qa-chat .bot").first.inner_text()
+    page.locator("#qa-chat a[href^='#qa:cite:1:']").first.click()  # the reopened answers' citations still open
+    page.wait_for_selector("#qa-sources .qa-card.active")
+
+    page.get_by_text("지난 대화 · 내보내기").click()
+    with page.expect_download() as download:
+        page.locator("#qa-export-md").click()
+    markdown = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "## 1. 광저우 출장은 며칠 동안이었어?" in markdown and "## 2. 그 출장에서 방문한 대학은?" in markdown
+    assert "출처:" in markdown and ".txt" in markdown
+    with page.expect_download() as download:
+        page.locator("#qa-export-json").click()
+    exported = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert [t["question"] for t in exported["turns"]] == ["광저우 출장은 며칠 동안이었어?", "그 출장에서 방문한 대학은?"]
+    assert exported["turns"][0]["citations"]
+
+    entry.click()
+    page.locator("#qa-past-delete").click()
+    page.wait_for_function("() => !document.querySelector('#qa-past').innerText.includes('광저우 출장은 며칠')")
+    page.reload()
+    page.get_by_text("지난 대화 · 내보내기").click()
+    page.wait_for_timeout(1000)
+    assert "광저우 출장은 며칠" not in page.locator("#qa-past").inner_text()
