@@ -35,7 +35,7 @@ from qa.catalogue import TripFilter, trips_csv
 from qa.facts import DOC_TYPES, TripRecord
 from qa.route import is_trip
 from qa.cli import TqdmProgress
-from qa.feedback import MAX_COMMENT_CHARS, record_feedback
+from qa.feedback import MAX_COMMENT_CHARS, disliked, export_regression_questions, record_feedback
 from qa.generate import LLMConfigError
 from qa.index import IndexedDocument, IndexUnavailable
 
@@ -537,6 +537,25 @@ def render_trip(trip: TripRecord | None, doc: IndexedDocument | None) -> str:
     return card + render_document(doc, spans)
 
 
+def _excerpt(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def render_feedback(records: list[dict]) -> str:
+    """The operator's list of 👎 answers: when, the question, the answer given, the visitor's comment."""
+    if not records:
+        return "<p>아직 👎 받은 답변이 없습니다.</p>"
+    rows = "".join(
+        f'<tr><td data-label="시각">{html.escape(r["time"][:16].replace("T", " "))}</td>'
+        f'<td data-label="질문">{html.escape(r["question"])}</td>'
+        f'<td data-label="답변">{html.escape(_excerpt(r.get("answer", ""), 160))}</td>'
+        f'<td data-label="의견">{html.escape(r.get("comment", ""))}</td></tr>'
+        for r in records
+    )
+    head = "".join(f"<th>{h}</th>" for h in ("시각", "질문", "답변", "의견"))
+    return f'<p>👎 {len(records)}건</p><table class="qa-trips"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+
+
 def browser_secret(settings: Settings) -> str:
     """The key that encrypts conversations in visitors' browsers: made once, kept beside the index, so
     a restart still reads them."""
@@ -650,11 +669,14 @@ def build_app(qa: QA) -> gr.Blocks:
         turn = data.index if isinstance(data.index, int) else data.index[0]
         turn //= 2  # user and assistant messages alternate
         if turn >= len(answers):
-            return gr.skip(), None
+            return gr.skip(), None, gr.skip()
         verdict = "up" if data.liked in (True, "Like") else "down"
         feedback_id = record_feedback(settings.feedback_log, answers[turn], verdict)
         gr.Info("평가를 기록했습니다. 의견을 덧붙이려면 아래에 적어 주세요.", title=NOTICE_TITLE)
-        return gr.update(visible=True), {"id": feedback_id, "turn": turn, "verdict": verdict}
+        # The comment box names the answer it is about (the box cannot sit inside the chat bubble).
+        mark = "👍" if verdict == "up" else "👎"
+        about = f"{mark} {turn + 1}번째 질문 「{_excerpt(answers[turn].get('question', ''))}」의 답에 대한 의견 (선택)"
+        return gr.update(visible=True), {"id": feedback_id, "turn": turn, "verdict": verdict}, gr.update(label=about)
 
     def send_comment(comment: str, pending: dict | None, answers: list):
         if pending and comment.strip():
@@ -865,6 +887,11 @@ def build_app(qa: QA) -> gr.Blocks:
                 files = gr.File(label="파일", file_count="multiple", elem_id="qa-upload")
                 add_button = gr.Button("색인에 추가", variant="primary")
                 upload_result = gr.Markdown(elem_id="qa-upload-result")
+            # The operator's view of 👎 answers (QA_FEEDBACK_VIEW=true); visitors never see it by default.
+            with gr.Tab("피드백", id="feedback", visible=settings.feedback_view) as feedback_tab:
+                feedback_list = gr.HTML(elem_id="qa-feedback")
+                export_feedback = gr.Button("회귀 질문 파일로 내보내기", elem_id="qa-feedback-export")
+                export_result = gr.Markdown(elem_id="qa-feedback-result")
         link = gr.Textbox(visible="hidden", elem_id="qa-link")
 
         chat_io = dict(
@@ -884,7 +911,7 @@ def build_app(qa: QA) -> gr.Blocks:
         delete_past.click(forget, [past, saved, conversation_id], [saved, past, conversation_id], api_visibility="private")
         link.change(follow_link, [link, answers], [panel, document, original, trip_view],
                     api_visibility="private").then(None, [link], js=SCROLL_TO_OPENED)
-        chatbot.like(on_like, [answers], [comment_row, pending_feedback], api_visibility="private")
+        chatbot.like(on_like, [answers], [comment_row, pending_feedback, comment], api_visibility="private")
         send.click(send_comment, [comment, pending_feedback, answers], [comment_row, comment, pending_feedback],
                    api_visibility="private")
         comment.submit(send_comment, [comment, pending_feedback, answers], [comment_row, comment, pending_feedback],
@@ -896,6 +923,15 @@ def build_app(qa: QA) -> gr.Blocks:
         add_button.click(upload, [files], [upload_result, sources, ingest, doc_pick], api_visibility="private")
         doc_pick.change(original_download, [doc_pick], [doc_download], api_visibility="private")
         app.load(lambda: render_documents(qa), None, ingest, api_visibility="private")
+        if settings.feedback_view:
+            def write_regressions() -> str:
+                added = export_regression_questions(settings.feedback_log, settings.feedback_regressions)
+                return (f"👎 답변 {added}개를 `{_md(str(settings.feedback_regressions))}`에 질문으로 추가했습니다. "
+                        "keys(답에 있어야 할 말)를 채운 뒤 `qa eval`로 쓰세요.")
+
+            feedback_tab.select(lambda: render_feedback(disliked(settings.feedback_log)), None, feedback_list,
+                                api_visibility="private")
+            export_feedback.click(write_regressions, None, export_result, api_visibility="private")
         trip_inputs = [t_country, t_org, t_from, t_to, t_type]
         trip_outputs = [trip_count, trip_table, export, chart_months, chart_countries, chart_orgs]
         compare_pick.change(compare, [compare_pick], [compare_view], api_visibility="private")

@@ -209,6 +209,21 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_feedback(args: argparse.Namespace) -> int:
+    from .feedback import disliked, export_regression_questions
+
+    log = Path(args.log) if args.log else Settings().feedback_log
+    if args.action == "list":
+        for r in disliked(log):
+            comment = f" — {r['comment']}" if r.get("comment") else ""
+            print(f"{r['time']} 👎 {r['question']}{comment}")
+        return 0
+    out = Path(args.out) if args.out else Settings().feedback_regressions
+    added = export_regression_questions(log, out)
+    print(f"👎 답변 {added}개를 {out}에 질문으로 추가했습니다 (keys를 채운 뒤 qa eval로 쓰세요).")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qa", description="공무국외출장 보고서 질의응답")
     parser.add_argument("-v", "--verbose", action="store_true", help="자세한 로그")
@@ -281,6 +296,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="모델을 쓸 폴더 (기본: <색인 폴더>/calibration, 그 색인에 쓰입니다)")
     common(p)
     p.set_defaults(func=cmd_calibrate)
+
+    p = sub.add_parser("feedback", help="👎 받은 답변: 목록(list) 또는 회귀 질문 파일로 내보내기(export)")
+    p.add_argument("action", choices=["list", "export"])
+    p.add_argument("--log", help="피드백 로그 (기본: 설정의 feedback_log, feedback/feedback.jsonl)")
+    p.add_argument("--out", help="export가 질문을 덧붙일 QA 파일 (기본: 설정의 feedback_regressions, feedback/regressions.jsonl)")
+    p.set_defaults(func=cmd_feedback)
     return parser
 
 

@@ -68,3 +68,36 @@ def read_feedback(log_path: Path) -> list[dict]:
                 rec = json.loads(line)
                 latest[rec["id"]] = rec
     return list(latest.values())
+
+
+def disliked(log_path: Path) -> list[dict]:
+    """The 👎 records (latest of each id), newest first."""
+    return sorted((r for r in read_feedback(log_path) if r.get("verdict") == "down"), key=lambda r: r["time"], reverse=True)
+
+
+def regression_questions(records: list[dict]) -> list[dict]:
+    """👎 answers as lines of a QA file (`qa eval` schema) for a person to complete: the question, the
+    cited sources as a first guess, no keys yet, and the visitor's comment and the answer given.
+    A refused question is marked answerable (the visitor disliked the refusal); the reviewer decides."""
+    questions = []
+    for r in records:
+        sources = list(dict.fromkeys(c["source"] for c in r.get("citations", []) if c.get("source")))
+        questions.append({
+            "id": f"fb-{r['id'][:12]}", "question": r["question"], "sources": sources, "keys": [],
+            "answerable": True, "type": "feedback", "comment": r.get("comment", ""), "answer_given": r.get("answer", ""),
+        })
+    return questions
+
+
+def export_regression_questions(log_path: Path, out: Path) -> int:
+    """Append the 👎 answers not yet in `out` to it as QA-file lines; returns how many were added."""
+    out = Path(out)
+    have = set()
+    if out.exists():
+        have = {json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines() if line.strip()}
+    new = [q for q in regression_questions(disliked(log_path)) if q["id"] not in have]
+    if new:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with out.open("a", encoding="utf-8") as fh:
+            fh.writelines(json.dumps(q, ensure_ascii=False) + "\n" for q in new)
+    return len(new)

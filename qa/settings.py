@@ -48,6 +48,12 @@ class Settings(BaseSettings):
         0.8, gt=0, le=1, description="Character 5-gram Jaccard above which two files count as the same report."
     )
     feedback_log: Path = Field(Path("feedback/feedback.jsonl"), description="JSON-lines log of 👍/👎 on answers.")
+    feedback_view: bool = Field(
+        False, description="Show the operator's 피드백 tab (👎 answers with comments, export as regression questions)."
+    )
+    feedback_regressions: Path = Field(
+        Path("feedback/regressions.jsonl"), description="QA file that `qa feedback export` and the 피드백 tab append 👎 answers to."
+    )
 
     # --- embedding -----------------------------------------------------------
     embedder: str = Field(

@@ -206,6 +206,9 @@ def test_feedback_with_comment_goes_to_the_log(page, app_server):
             break
         except PlaywrightTimeout:
             continue
+    # The box says which answer it is about.
+    label = comment.evaluate("e => e.closest('label')?.innerText || e.getAttribute('aria-label') || ''")
+    assert "👎" in label and ASCC_QUESTION[:10] in label
     comment.fill("요약 문장보다 발표 내용이 먼저 나오면 좋겠습니다")
     page.get_by_role("button", name="의견 보내기").click()
     records = wait_for_records(app_server.feedback_log, lambda r: r["comment"] != "")
@@ -214,6 +217,49 @@ def test_feedback_with_comment_goes_to_the_log(page, app_server):
     assert last["comment"].startswith("요약 문장보다")
     assert last["citations"][0]["source"] == ASCC
     assert records[-2]["id"] == last["id"] and records[-2]["comment"] == ""
+
+
+def dislike_with_comment(page, text: str) -> None:
+    dislike = page.locator("#qa-chat").get_by_label("싫어요")
+    comment = page.get_by_label("의견 (선택)")
+    for _ in range(3):  # a click that lands while the chatbot re-renders its last message is lost
+        dislike.last.click()
+        try:
+            comment.wait_for(state="visible", timeout=5000)
+            break
+        except PlaywrightTimeout:
+            continue
+    comment.fill(text)
+    page.get_by_role("button", name="의견 보내기").click()
+
+
+@pytest.fixture(scope="module")
+def operator_app(seed_index_dir, tmp_path_factory):
+    """The page with the operator's 피드백 tab switched on."""
+    work = tmp_path_factory.mktemp("operator-app")
+    env = {"QA_FEEDBACK_VIEW": "true", "QA_FEEDBACK_REGRESSIONS": str(work / "regressions.jsonl")}
+    yield from start_app(work, seed_index_dir, env)
+
+
+def test_operator_sees_disliked_answers_and_writes_them_as_regression_questions(browser, operator_app):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(operator_app.url)
+    ask(page, UNANSWERABLE)
+    dislike_with_comment(page, "참가비가 보고서에 있는데 못 찾았습니다")
+    wait_for_records(operator_app.feedback_log, lambda r: r["comment"] != "")
+    page.get_by_role("tab", name="피드백").click()
+    page.wait_for_function("() => document.querySelector('#qa-feedback').innerText.includes('참가비가 보고서에')")
+    assert UNANSWERABLE in page.locator("#qa-feedback").inner_text()
+    page.locator("#qa-feedback-export").click()
+    page.wait_for_function("() => document.querySelector('#qa-feedback-result').innerText.includes('1개')")
+    lines = (operator_app.feedback_log.parent / "regressions.jsonl").read_text(encoding="utf-8").splitlines()
+    question = json.loads(lines[0])
+    assert question["question"] == UNANSWERABLE and question["keys"] == [] and "참가비가" in question["comment"]
+    page.locator("#qa-feedback-export").click()  # exported once only
+    page.wait_for_function("() => document.querySelector('#qa-feedback-result').innerText.includes('0개')")
+    context.close()
 
 
 @pytest.fixture
@@ -301,6 +347,7 @@ def test_page_text_is_korean_at_default_settings(page):
     # Names of reports and places may be Latin (ASCC, OECD, CityNet); interface words may not.
     interface_words = re.compile(r"\b(Copy|Clear|Sort|Filter|Info|Warning|Error|Loading|Submit|Upload|Download|Search|"
                                  r"Drop|Click|Built with|Use via API|Settings|message|conversation)\b", re.IGNORECASE)
+    assert page.get_by_role("tab", name="피드백").count() == 0  # the operator's view is off by default
     page_text = "\n".join(texts)
     assert not interface_words.findall(page_text), interface_words.findall(page_text)
     assert "QA_" not in page_text and "참고할 구절 수" not in page_text

@@ -46,3 +46,25 @@ def test_huge_comments_are_cut_and_the_log_rotates(tmp_path):
     sizes = [p.stat().st_size for p in tmp_path.iterdir()]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["feedback.jsonl", "feedback.jsonl.1"]
     assert max(sizes) <= 30_000
+
+
+def test_disliked_answers_export_once_as_regression_questions(tmp_path):
+    from conftest import run_cli
+
+    log, out = tmp_path / "feedback.jsonl", tmp_path / "regressions.jsonl"
+    answer = {"question": "OECD 참가비는?", "answer": "찾지 못했습니다.", "abstained": True, "citations": [], "mode": "extractive"}
+    liked = {"question": "광저우 며칠?", "answer": "3박 4일", "citations": [{"n": 1, "source": "g.txt"}]}
+    down = record_feedback(log, answer, "down")
+    record_feedback(log, answer, "down", "보고서에 있어요", down)
+    record_feedback(log, liked, "up")
+    listed = run_cli("feedback", "list", "--log", str(log))
+    assert listed.returncode == 0 and "OECD 참가비는?" in listed.stdout and "보고서에 있어요" in listed.stdout
+    assert "광저우" not in listed.stdout  # 👍 answers are not listed
+    first = run_cli("feedback", "export", "--log", str(log), "--out", str(out))
+    assert first.returncode == 0 and "1개" in first.stdout
+    again = run_cli("feedback", "export", "--log", str(log), "--out", str(out))
+    assert "0개" in again.stdout
+    [line] = out.read_text(encoding="utf-8").splitlines()
+    question = json.loads(line)
+    assert question["question"] == "OECD 참가비는?" and question["keys"] == [] and question["comment"] == "보고서에 있어요"
+    assert set(question) >= {"id", "question", "sources", "keys", "answerable", "type"}  # the QA file schema
