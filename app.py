@@ -874,8 +874,15 @@ def build_app(qa: QA) -> gr.Blocks:
             with gr.Tab("문서", id="documents"):
                 ingest = gr.HTML(render_documents(qa), elem_id="qa-ingest")  # fresh on page load and after uploads
                 with gr.Row():
-                    doc_pick = gr.Dropdown(choices=_document_choices(qa), label="원본 파일을 받을 문서", elem_id="qa-doc-pick")
+                    doc_pick = gr.Dropdown(choices=_document_choices(qa), label="문서 고르기", elem_id="qa-doc-pick")
                     doc_download = gr.DownloadButton("원본 파일 받기", visible=False, elem_id="qa-doc-download")
+                with gr.Accordion("고른 문서 지우기 · 바꾸기", open=False):
+                    gr.Markdown("지운 파일과 바뀐 이전 파일은 코퍼스 폴더 안의 `.trash`로 옮겨 두며, 색인은 바로 따라 바뀝니다.")
+                    with gr.Row():
+                        doc_delete = gr.Button("색인과 코퍼스에서 빼기", variant="stop", elem_id="qa-doc-delete")
+                        doc_new = gr.File(label="바꿀 새 파일", file_count="single", elem_id="qa-doc-new")
+                        doc_replace = gr.Button("새 파일로 바꾸기", elem_id="qa-doc-replace")
+                    doc_result = gr.Markdown(elem_id="qa-doc-result")
                 gr.Markdown("### 문서 추가")
                 limit = f"{settings.upload_max_mb:g} MB"
                 gr.Markdown(
@@ -922,6 +929,32 @@ def build_app(qa: QA) -> gr.Blocks:
         chatbot.clear(new_conversation, None, reset, api_visibility="private")
         add_button.click(upload, [files], [upload_result, sources, ingest, doc_pick], api_visibility="private")
         doc_pick.change(original_download, [doc_pick], [doc_download], api_visibility="private")
+
+        def after_change(message: str):
+            choices = gr.update(choices=_document_choices(qa), value=None)
+            return message, render_documents(qa), choices, gr.update(choices=_document_choices(qa)), gr.update(visible=False)
+
+        def delete_document(source: str | None):
+            if not source:
+                return after_change("지울 문서를 먼저 고르세요.")
+            try:
+                trash = qa.remove_document(source)
+            except (ValueError, IndexUnavailable) as exc:
+                return after_change(f"❌ {_md(str(exc))}")
+            return after_change(f"✅ {_md(source)}을(를) 뺐습니다. 파일은 {_code(trash.name)}로 `.trash`에 있습니다.")
+
+        def replace_document(source: str | None, new_file: str | None):
+            if not source or not new_file:
+                return after_change("바꿀 문서와 새 파일을 모두 고르세요.")
+            try:
+                outcome = qa.replace_document(source, Path(new_file), Path(new_file).name)
+            except (ValueError, IndexUnavailable) as exc:
+                return after_change(f"❌ {_md(str(exc))}")
+            return after_change(("✅ " if outcome.ok else "❌ ") + _md(outcome.message))
+
+        doc_outputs = [doc_result, ingest, doc_pick, sources, doc_download]
+        doc_delete.click(delete_document, [doc_pick], doc_outputs, api_visibility="private")
+        doc_replace.click(replace_document, [doc_pick, doc_new], doc_outputs, api_visibility="private")
         app.load(lambda: render_documents(qa), None, ingest, api_visibility="private")
         if settings.feedback_view:
             def write_regressions() -> str:

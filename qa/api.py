@@ -57,6 +57,9 @@ from .uploads import UploadOutcome, save_uploads
 
 log = logging.getLogger(__name__)
 
+# Removed and replaced files go here, inside their corpus folder (hidden folders are never indexed).
+TRASH_FOLDER = ".trash"
+
 
 class QA:
     """Question answering over one index. Thread-safe: a rebuild swaps the searcher atomically."""
@@ -183,6 +186,60 @@ class QA:
                 o = UploadOutcome(o.name, True, f"이미 색인된 {duplicates[o.source]}와 같은 보고서라서 그 출처에 함께 표시합니다", o.source)
             checked.append(o)
         return checked, report
+
+    def remove_document(self, source: str, progress: ProgressFn | None = None) -> Path:
+        """Take a document out of the corpus and the index. Its file is moved, never deleted, to
+        `<its corpus folder>/.trash/<time>/<source>` (hidden folders are not indexed); returns that path."""
+        path, root = self._corpus_file(source)
+        trash = root / TRASH_FOLDER / time.strftime("%Y%m%d-%H%M%S") / path.relative_to(root)
+        trash.parent.mkdir(parents=True, exist_ok=True)
+        path.replace(trash)
+        try:
+            self.rebuild(progress=progress)
+        except IndexUnavailable:
+            trash.replace(path)  # the index could not follow: the file goes back, nothing changed
+            raise
+        return trash
+
+    def replace_document(self, source: str, new_file: Path, name: str,
+                         progress: ProgressFn | None = None) -> UploadOutcome:
+        """Put `new_file` (checked like an upload) in the place of a document: the old file goes to the
+        trash folder, the new one takes its name (with its own suffix), and the index follows."""
+        path, root = self._corpus_file(source)
+        trash = root / TRASH_FOLDER / time.strftime("%Y%m%d-%H%M%S") / path.relative_to(root)
+        trash.parent.mkdir(parents=True, exist_ok=True)
+        path.replace(trash)
+        target_name = path.stem + Path(name).suffix.lower()
+        [outcome] = save_uploads([(Path(new_file), target_name)], path.parent, root,
+                                 {s.lower() for s in self.settings.upload_types},
+                                 int(self.settings.upload_max_mb * 2**20), int(self.settings.max_text_mb * 2**20))
+        if not outcome.ok:
+            trash.replace(path)
+            return UploadOutcome(name, False, outcome.message)
+        try:
+            report = self.rebuild(progress=progress)
+        except IndexUnavailable as exc:
+            (root / outcome.source).unlink(missing_ok=True)
+            trash.replace(path)
+            return UploadOutcome(name, False, str(exc))
+        failed = {f.file: f.reason for f in report.errors}
+        if outcome.source in failed:  # passed the checks, not the indexer: the old file comes back
+            (root / outcome.source).unlink(missing_ok=True)
+            trash.replace(path)
+            self.rebuild(progress=progress)
+            return UploadOutcome(name, False, failed[outcome.source])
+        return UploadOutcome(name, True, f"{source}을(를) 바꿨습니다 (이전 파일은 {trash.relative_to(root).as_posix()})",
+                             outcome.source)
+
+    def _corpus_file(self, source: str) -> tuple[Path, Path]:
+        """The original file of an indexed document and the corpus folder holding it."""
+        path = self.original(source)
+        if path is None:
+            raise ValueError(f"코퍼스에 없는 문서입니다: {source}")
+        root = next(r for r in (Path(c).resolve() for c in self.settings.corpus) if path.is_relative_to(r))
+        if root == path:
+            raise ValueError(f"코퍼스 폴더가 아니라 파일로 지정된 문서는 지우거나 바꿀 수 없습니다: {source}")
+        return path, root
 
     # ------------------------------------------------------------------ documents
 

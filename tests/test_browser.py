@@ -262,6 +262,33 @@ def test_operator_sees_disliked_answers_and_writes_them_as_regression_questions(
     context.close()
 
 
+def test_documents_tab_downloads_an_original_and_removes_a_document_to_the_trash(browser, operator_app):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(operator_app.url)
+    page.get_by_role("tab", name="문서", exact=True).click()
+    listing = page.locator("#qa-ingest")
+    assert "002_6ada6236b972a2c9.txt" in listing.inner_text() and "색인됨" in listing.inner_text()
+    pick = page.locator("#qa-doc-pick input").first
+    pick.click()
+    pick.fill("OECD")
+    page.get_by_role("option", name=re.compile("OECD")).first.click()
+    with page.expect_download() as download:
+        page.locator("#qa-doc-download").click()
+    assert Path(download.value.path()).read_bytes() == (SEEDS / "002_6ada6236b972a2c9.txt").read_bytes()
+
+    page.get_by_text("고른 문서 지우기 · 바꾸기").click()
+    page.locator("#qa-doc-delete").click()
+    page.wait_for_function("() => document.querySelector('#qa-doc-result').innerText.includes('뺐습니다')")
+    assert "002_6ada6236b972a2c9.txt" not in listing.inner_text()
+    assert list((operator_app.corpus / ".trash").rglob("002_6ada6236b972a2c9.txt"))  # moved, not lost
+    page.get_by_role("tab", name="질문하기").click()
+    ask(page, "OECD 스마트시티 라운드테이블은 어디에서 열렸나?")
+    assert "002_6ada6236b972a2c9" not in page.locator("#qa-chat").inner_html()
+    context.close()
+
+
 @pytest.fixture
 def phone(browser, app_server):
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ko-KR", is_mobile=True, has_touch=True)

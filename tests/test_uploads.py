@@ -102,3 +102,36 @@ def test_document_lookup_never_reads_outside_the_index(qa):
     assert qa.document("../pyproject.toml") is None
     assert qa.document("/etc/passwd") is None
     assert qa.document(qa.documents()[0].source).text
+
+
+def test_a_document_is_removed_to_the_trash_and_replaced_with_the_index_following(hash_settings, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "부산.txt").write_text(REPORT, encoding="utf-8")
+    (corpus / "대구.txt").write_text("대구광역시 국외출장 결과보고서\n\n대구시 공무원 3명이 뮌헨 박람회를 방문했다.\n", encoding="utf-8")
+    build_index([corpus], hash_settings.index_dir, hash_settings)
+    qa = QA.open(hash_settings)
+
+    # Replaced: the old file goes to the trash, the new text is what the index holds.
+    new = tmp_path / "새 보고서.txt"
+    new.write_text(REPORT.replace("해양 플라스틱", "폐배터리"), encoding="utf-8")
+    outcome = qa.replace_document("부산.txt", new, new.name)
+    assert outcome.ok and outcome.source == "부산.txt"
+    assert "폐배터리" in qa.document("부산.txt").text and "해양 플라스틱" not in qa.document("부산.txt").text
+    [old] = (corpus / ".trash").rglob("부산.txt")
+    assert "해양 플라스틱" in old.read_text(encoding="utf-8")
+
+    # A replacement that fails the checks changes nothing.
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    refused = qa.replace_document("부산.txt", empty, empty.name)
+    assert not refused.ok and "빈 파일" in refused.message and "폐배터리" in qa.document("부산.txt").text
+
+    # Removed: out of the index and the corpus, kept in the trash, never in the index again.
+    trash = qa.remove_document("대구.txt")
+    assert qa.document("대구.txt") is None and not (corpus / "대구.txt").exists() and trash.exists()
+    assert [d.source for d in qa.documents()] == ["부산.txt"]
+    qa.rebuild()
+    assert [d.source for d in qa.documents()] == ["부산.txt"]  # the hidden trash folder is not indexed
+    with pytest.raises(ValueError, match="코퍼스에 없는 문서"):
+        qa.remove_document("../index/manifest.json")
