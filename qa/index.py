@@ -666,7 +666,7 @@ def _file_record(path: Path, **extra) -> dict | None:
 def _build(corpus: list[Path], index_dir: Path, settings: Settings, progress: ProgressFn | None) -> BuildReport:
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    embedder = get_embedder(settings.embedder, settings)
+    embedder = get_embedder(settings.embedder, settings, role="build")
     fingerprint = settings_fingerprint(settings, embedder)
     prev, cache = _previous(index_dir, fingerprint)
     prev_files = prev.manifest["files"] if prev else {}
