@@ -390,6 +390,50 @@ def _korean_name(tokens, i: int, stats: CorpusStats) -> tuple[str, int]:
     return stats.korean_name(tokens[i].form), 1
 
 
+@dataclass(frozen=True)
+class _Compound:
+    """One noun made of tokens Kiwi split apart (the attributes the analysis reads of a Kiwi token)."""
+
+    form: str
+    tag: str
+    start: int
+    len: int
+
+    @property
+    def end(self) -> int:
+        return self.start + self.len
+
+
+_NOUNISH = ("NNG", "NNP", "NNB", "XR")
+
+
+def _corpus_compounds(text: str, tokens, stats: CorpusStats) -> list:
+    """Kiwi splits a rare word of a short question differently from the reports' running text
+    ("벤치마킹" -> 벤치 + 마킹): two or three touching tokens, starting and ending with a noun, that the
+    corpus does not know apart but knows together are that one noun."""
+    tokens = list(tokens)
+    out, i = [], 0
+    while i < len(tokens):
+        for width in (3, 2):
+            window = tokens[i:i + width]
+            if len(window) < width or window[0].tag not in _NOUNISH or window[-1].tag not in _NOUNISH:
+                continue
+            start, end = window[0].start, window[-1].start + window[-1].len
+            word = text[start:end]
+            touching = all(a.start + a.len >= b.start for a, b in zip(window, window[1:]))
+            if not touching or len(word) < 3 or not _is_hangul(word) or word in {t.form for t in window}:
+                continue
+            # Only a split into pieces the corpus does not have: "국립" + "박물관" stay two known words.
+            if word in stats.df and any(t.form not in stats.df for t in window if t.tag in _NOUNISH):
+                out.append(_Compound(word, "NNG", start, end - start))
+                i += width
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
 def is_english(text: str) -> bool:
     letters = [ch for ch in text if ch.isalpha()]
     return bool(letters) and sum(bool(_LATIN.match(ch)) for ch in letters) / len(letters) > 0.6
@@ -399,7 +443,7 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
     """The one analysis of `question` (see module docstring)."""
     # 몃 is no Korean word, only the common misspelling of 몇 ("몃명", "몃박몃일").
     text = question.strip().replace("몃", "몇")
-    tokens = kiwi().tokenize(text)
+    tokens = _corpus_compounds(text, kiwi().tokenize(text), stats)
     language: Literal["ko", "en"] = "en" if is_english(text) else "ko"
     terms: list[str] = []
     topic: list[str] = []

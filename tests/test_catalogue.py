@@ -276,6 +276,13 @@ def test_a_compound_the_corpus_writes_as_two_words_is_the_same_words():
     assert analyse("전일본박람회는?", stats).unknown  # no such words in the corpus: still unknown
 
 
+def test_a_word_kiwi_splits_only_in_the_question_is_the_corpus_word():
+    stats = CorpusStats(df={"울산": 2, "트램": 3, "벤치마킹": 2, "국립": 2, "박물관": 3, "국립박물관": 1}, passages=10)
+    query = analyse("울산 트램 벤치마킹 어디서 했어", stats)  # Kiwi: 벤치 + 마킹, neither a corpus word
+    assert "벤치마킹" in query.terms and not query.unknown
+    assert {"국립", "박물관"} <= set(analyse("국립박물관 어디 있어?", stats).terms)  # known pieces stay apart
+
+
 def test_english_names_read_as_the_corpus_korean_names():
     stats = CorpusStats(df={}, passages=1, organisations=["울산광역시 중구", "경상남도 김해시", "서울특별시"],
                         cities={"상하이", "헬싱키"})
