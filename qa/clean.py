@@ -33,6 +33,11 @@ _CHROME_LINES = [
     re.compile(r"^이\s*기사는\s.*(?:프린트|출력)\s*되었습니다\.?$"),
     re.compile(r"^(?:프린트|출력)\s*시간\s*:.*$"),
     re.compile(r"^URL\s*:\s*https?://\S+$", re.I),
+    # A news photo: the image in Markdown (its alt text repeats the caption), and the caption line
+    # with the photo credit ("(사진=진주시 제공)photo@newsis.com *재판매 및 DB 금지").
+    re.compile(r"^!\[.*\]\(https?://\S+\)$"),
+    re.compile(r"^.{0,300}\(사진\s*=[^)]{0,40}\).{0,80}$"),
+    re.compile(r"^.{0,300}(?:재판매\s*및\s*DB\s*금지|무단\s*전재\s*및\s*재배포\s*금지)\s*$"),
 ]
 # Image alt text of the disclosure site's header photo ("일본 풍경"), only near the top.
 _PHOTO_CAPTION = re.compile(r"^\S+\s+풍경$")

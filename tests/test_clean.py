@@ -71,3 +71,13 @@ def test_block_tags_become_line_breaks(html):
 
 def test_text_with_angle_brackets_is_not_mangled():
     assert clean_text("예산 < 100만원 이고 a<b") == "예산 < 100만원 이고 a<b"
+
+
+def test_news_photo_captions_and_copyright_lines_are_chrome():
+    page = (
+        "![[진주=뉴시스]시의회가 견학에 나섰다.(사진=진주시 제공).2024.12.24.photo@newsis.com *재판매 및 DB 금지](https://img.example/a.jpg)\n"
+        "[진주=뉴시스]시의회가 견학에 나섰다.(사진=진주시 제공)photo@newsis.com *재판매 및 DB 금지\n"
+        "[진주=뉴시스] 정경규 기자 = 시의회는 연수 결과보고서를 게재했다고 24일 밝혔다.\n"
+        "저작권자 © 경남매일 무단전재 및 재배포 금지\n"
+    )
+    assert clean_text(page) == "[진주=뉴시스] 정경규 기자 = 시의회는 연수 결과보고서를 게재했다고 24일 밝혔다."
