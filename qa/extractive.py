@@ -289,14 +289,6 @@ def choose(ctx: AnswerContext, ranked: list[Candidate]) -> list[Candidate]:
     return _best_of_report(ranked, best, per_report)
 
 
-def reading_order(chosen: list[Candidate]) -> list[Candidate]:
-    """The best sentence (`chosen[0]`) leads, so a reader who stops after one has the answer; the
-    others follow in document order within a passage, passages in rank order. A heading that ends
-    in a colon says nothing by itself and never leads."""
-    lead = next((c for c in chosen if not c.text.rstrip().endswith((":", "："))), chosen[0])
-    return [lead] + sorted((c for c in chosen if c is not lead), key=lambda c: (c.hit_rank, c.span[0]))
-
-
 class ExtractiveAnswerer:
     """Quotes the best sentences of the retrieved passages."""
 
@@ -307,7 +299,8 @@ class ExtractiveAnswerer:
         if not ranked:
             return None
         chosen = choose(ctx, ranked)
-        ordered = reading_order(chosen)
+        # Read in document order within a passage, passages in rank order.
+        ordered = sorted(chosen, key=lambda c: (c.hit_rank, c.span[0]))
         numbers: dict[str, int] = {}
         spans: dict[str, list[tuple[int, int]]] = {}
         segments: list[Segment] = []

@@ -386,18 +386,3 @@ def test_two_untitled_trips_of_one_organisation_are_told_apart_by_their_purpose(
     answer = qa.ask("동구 환경관리원 견학이랑 도시교통 조사는 각각 어느 나라로 갔어?")
     assert {c.source for c in answer.citations} == {"trip_1.txt", "trip_2.txt"}
     assert "대만" in answer.answer and "이탈리아" in answer.answer
-
-
-def test_the_best_sentence_leads_the_answer_and_the_rest_keep_document_order():
-    from types import SimpleNamespace
-
-    from qa.extractive import reading_order
-
-    def sentence(text: str, rank: int, start: int):
-        return SimpleNamespace(text=text, hit_rank=rank, span=(start, start + len(text)))
-
-    heading = sentence("주요 일정:", 0, 0)
-    best, early, later = sentence("아이슬란드에서는 북극서클총회에 참가했다.", 0, 80), sentence("영국에서는 학교를 방문했다.", 0, 20), \
-        sentence("귀국 후 결과를 공유했다.", 1, 5)
-    assert reading_order([best, later, early]) == [best, early, later]
-    assert reading_order([heading, best, early]) == [best, heading, early]  # a bare heading never leads
