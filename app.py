@@ -119,7 +119,15 @@ JS = """
   document.addEventListener('keydown', (event) => { if (event.key === 'Escape') closeSheet(); });
 
   // Plain text of a chat message: what the reader sees, not its Markdown.
-  const plain = (el) => el.innerText.replace(/\\n{3,}/g, '\\n\\n').trim();
+  // The source list's lines get their file names (each [n] link's title) back.
+  const plain = (el) => {
+    const files = {};
+    el.querySelectorAll('li a[href^="#qa:cite:"][title]').forEach(a => { files[a.innerText.trim()] = a.title; });
+    return el.innerText.replace(/\\n{3,}/g, '\\n\\n').trim().split('\\n').map(line => {
+      const n = line.match(/^\\[\\d+\\]/);
+      return n && files[n[0]] ? `${line} · ${files[n[0]]}` : line;
+    }).join('\\n');
+  };
   const conversation = () => [...document.querySelectorAll('#qa-chat .message.user, #qa-chat .message.bot')]
     .map(m => (m.classList.contains('user') ? '질문: ' : '답변: ') + plain(m)).join('\\n\\n');
   const LABELS = {'Copy message': '복사', 'Copy conversation': '대화 전체 복사', 'Copied!': '복사했습니다',
@@ -243,6 +251,11 @@ def _code(text: str) -> str:
     return f"{fence} {text} {fence}"
 
 
+def _link_title(text: str) -> str:
+    """`text` inside a Markdown link title ("…"): no quote or bracket can end it early."""
+    return re.sub(r'["\\()<>]', " ", text)
+
+
 def _where(citation: dict) -> str:
     return f"{citation['page']}쪽" if citation.get("page") else citation.get("section") or ""
 
@@ -278,7 +291,8 @@ def render_answer(answer: dict, turn: int, facts: dict[str, str] | None = None) 
     for c in answer["citations"]:
         name = f"「{_md(c['title'])}」" if c.get("title") else _code(c["source"])  # the file name is in the panel
         details = "".join(f" · {_md(v)}" for v in (facts.get(c["source"]), _where(c)) if v)
-        lines.append(f"- [\\[{c['n']}\\]](#qa:cite:{turn}:{c['n']}) {name}{details}")
+        # The file name rides along as the link's title: the copy button adds it to the plain text.
+        lines.append(f"- [\\[{c['n']}\\]](#qa:cite:{turn}:{c['n']} \"{_link_title(c['source'])}\") {name}{details}")
     return "\n".join(lines + _footnotes(answer))
 
 

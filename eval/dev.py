@@ -29,6 +29,7 @@ REALTRIPS = ROOT.parent / "shared" / "benchmarks" / "realtrips-dev" / "corpus"
 SEEDS = ROOT / "seeds"
 REALTRIPS_QA = ROOT / "eval" / "realtrips_dev.jsonl"
 FRESH_QA = ROOT / "eval" / "realtrips_fresh.jsonl"
+TUNE2_QA = ROOT / "eval" / "realtrips_tune2.jsonl"
 PRIOR_QA = ROOT / "eval" / "realtrips_prior.jsonl"
 SEEDS_QA = ROOT / "eval" / "seeds_dev.jsonl"
 FOLLOWUPS = ROOT / "eval" / "followups_dev.jsonl"
@@ -98,6 +99,9 @@ def main() -> None:
         # Questions written after the models were fitted, over tune documents: never fitted on.
         fresh = load_questions(FRESH_QA)
         print_comparison(f"realtrips_fresh.jsonl ({len(fresh)}, never fitted on)", qa, fresh)
+        # New questions over tune documents, read one by one to find classes of failures (not fitted on).
+        tune2 = load_questions(TUNE2_QA)
+        print_comparison(f"realtrips_tune2.jsonl ({len(tune2)}, tune documents, read individually)", qa, tune2)
     seed_questions = load_questions(SEEDS_QA)
     print_comparison(f"seeds_dev.jsonl ({len(seed_questions)})", open_seeds(), seed_questions)
 
