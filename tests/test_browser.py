@@ -199,15 +199,7 @@ def test_upload_adds_reports_that_answer_rejects_an_empty_file_and_a_wrong_type_
 
 def test_feedback_with_comment_goes_to_the_log(page, app_server):
     ask(page, ASCC_QUESTION)
-    dislike = page.locator("#qa-chat").get_by_label("싫어요")  # Gradio follows the browser locale
-    comment = page.get_by_label("의견 (선택)")
-    for _ in range(3):  # a click that lands while the chatbot re-renders its last message is lost
-        dislike.last.click()
-        try:
-            comment.wait_for(state="visible", timeout=5000)
-            break
-        except PlaywrightTimeout:
-            continue
+    comment = open_comment(page)
     # The box says which answer it is about.
     label = comment.evaluate("e => e.closest('label')?.innerText || e.getAttribute('aria-label') || ''")
     assert "👎" in label and ASCC_QUESTION[:10] in label
@@ -221,17 +213,27 @@ def test_feedback_with_comment_goes_to_the_log(page, app_server):
     assert records[-2]["id"] == last["id"] and records[-2]["comment"] == ""
 
 
-def dislike_with_comment(page, text: str) -> None:
-    dislike = page.locator("#qa-chat").get_by_label("싫어요")
-    comment = page.get_by_label("의견 (선택)")
-    for _ in range(3):  # a click that lands while the chatbot re-renders its last message is lost
-        dislike.last.click()
+def until_shown(act, shown) -> None:
+    """`act()` until `shown` is visible: a click that lands while the chatbot re-renders its last
+    message is lost."""
+    for _ in range(3):
+        act()
         try:
-            comment.wait_for(state="visible", timeout=5000)
-            break
+            shown.wait_for(state="visible", timeout=5000)
+            return
         except PlaywrightTimeout:
             continue
-    comment.fill(text)
+
+
+def open_comment(page):
+    """👎 on the last answer; the comment box it opens."""
+    comment = page.get_by_label("의견 (선택)")
+    until_shown(page.locator("#qa-chat").get_by_label("싫어요").last.click, comment)  # Gradio follows the locale
+    return comment
+
+
+def dislike_with_comment(page, text: str) -> None:
+    open_comment(page).fill(text)
     page.get_by_role("button", name="의견 보내기").click()
 
 
@@ -314,13 +316,7 @@ def test_phone_reader_asks_opens_a_citation_as_a_sheet_and_comes_back(phone):
     before = phone.evaluate("() => window.scrollY")
 
     sheet = phone.locator("#qa-side")
-    for _ in range(3):  # a tap that lands while the chatbot re-renders its last message is lost
-        phone.locator("#qa-chat a[href^='#qa:cite:0:1']").first.tap()
-        try:
-            sheet.wait_for(state="visible", timeout=5000)
-            break
-        except PlaywrightTimeout:
-            continue
+    until_shown(phone.locator("#qa-chat a[href^='#qa:cite:0:1']").first.tap, sheet)
     box = sheet.bounding_box()
     assert box["y"] <= 1 and box["height"] >= 840 and box["width"] >= 389  # the whole screen
     phone.locator("#qa-sources .qa-card.active").get_by_text("원문 보기").tap()
