@@ -18,9 +18,10 @@ def test_markers_become_links_and_document_text_cannot_inject_markup():
     md = render_answer(_answer("<script>alert(1)</script> **굵게** [1] 그리고 [9]"), turn=3)
     assert "<script>" not in md and "&#60;script&#62;" in md
     assert "**굵게**" not in md
-    assert "(#qa:cite:3:1)" in md  # [1] links to its source
+    assert "(#qa:cite:3:1" in md  # [1] links to its source
     assert "#qa:cite:3:9" not in md  # a marker with no citation stays plain text
-    assert "제목" in md and "a.txt" not in md  # the title names the report; the file name is in the panel
+    # The title names the report; the file name is only the link's title (for copying), not shown.
+    assert "「제목」" in md and '(#qa:cite:3:1 "a.txt")' in md and md.count("a.txt") == 1
 
 
 def test_abstention_lists_nearest_documents_as_links():
