@@ -60,6 +60,7 @@ from .uploads import UploadOutcome, save_uploads
 
 log = logging.getLogger(__name__)
 
+
 def _lower_thread_priority() -> None:
     """Give the calling thread (Linux: each thread has its own nice value) the lowest CPU priority but
     a few steps; where that is not possible it runs as it is."""
@@ -71,6 +72,14 @@ def _lower_thread_priority() -> None:
 
 # Removed and replaced files go here, inside their corpus folder (hidden folders are never indexed).
 TRASH_FOLDER = ".trash"
+
+
+def _to_trash(path: Path, root: Path) -> Path:
+    """Move a corpus file to `<root>/.trash/<time>/<its path in root>`; returns where it went."""
+    trash = root / TRASH_FOLDER / time.strftime("%Y%m%d-%H%M%S") / path.relative_to(root)
+    trash.parent.mkdir(parents=True, exist_ok=True)
+    path.replace(trash)
+    return trash
 
 
 class QA:
@@ -215,9 +224,7 @@ class QA:
         """Take a document out of the corpus and the index. Its file is moved, never deleted, to
         `<its corpus folder>/.trash/<time>/<source>` (hidden folders are not indexed); returns that path."""
         path, root = self._corpus_file(source)
-        trash = root / TRASH_FOLDER / time.strftime("%Y%m%d-%H%M%S") / path.relative_to(root)
-        trash.parent.mkdir(parents=True, exist_ok=True)
-        path.replace(trash)
+        trash = _to_trash(path, root)
         try:
             self.rebuild(progress=progress)
         except IndexUnavailable:
@@ -230,9 +237,7 @@ class QA:
         """Put `new_file` (checked like an upload) in the place of a document: the old file goes to the
         trash folder, the new one takes its name (with its own suffix), and the index follows."""
         path, root = self._corpus_file(source)
-        trash = root / TRASH_FOLDER / time.strftime("%Y%m%d-%H%M%S") / path.relative_to(root)
-        trash.parent.mkdir(parents=True, exist_ok=True)
-        path.replace(trash)
+        trash = _to_trash(path, root)
         target_name = path.stem + Path(name).suffix.lower()
         [outcome] = save_uploads([(Path(new_file), target_name)], path.parent, root,
                                  {s.lower() for s in self.settings.upload_types},
