@@ -246,7 +246,7 @@ def operator_app(seed_index_dir, tmp_path_factory):
 
 
 def test_operator_sees_disliked_answers_and_writes_them_as_regression_questions(browser, operator_app):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="ko-KR")
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     page.goto(operator_app.url)
@@ -267,7 +267,7 @@ def test_operator_sees_disliked_answers_and_writes_them_as_regression_questions(
 
 
 def test_documents_tab_downloads_an_original_and_removes_a_document_to_the_trash(browser, operator_app):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="ko-KR")
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     page.goto(operator_app.url)
@@ -349,7 +349,7 @@ def test_phone_trip_list_is_cards_that_open_a_trip(phone):
 
 
 def test_copy_gives_plain_text_and_labels_are_plain(browser, app_server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="ko-KR")
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app_server.url.rstrip("/"))
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
@@ -412,7 +412,7 @@ def llm_app(seed_index_dir, tmp_path_factory):
 
 
 def test_llm_mode_streams_a_checked_answer(browser, llm_app):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="ko-KR")
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     page.goto(llm_app.url)
