@@ -424,14 +424,20 @@ def render_documents(qa: QA) -> str:
         rows.append(("", f["file"], "", "", "", "", f"❌ 건너뜀: {f['reason']}"))
     head = f"<p><b>색인 상태</b>: 문서 {len(indexed)}개 색인"
     head += f", 건너뛴 파일 {len(skipped)}개</p>" if skipped else ", 건너뛴 파일 없음</p>"
-    labels = ("제목", "파일", "종류", "기관", "기간", "크기", "상태")
+    table = _labelled_table(("제목", "파일", "종류", "기관", "기간", "크기", "상태"), rows, "qa-trips qa-docs")
+    return f'{head}<div class="qa-doc-list">{table}</div>'
+
+
+def _labelled_table(labels: tuple[str, ...], rows: list[tuple], cls: str = "qa-trips") -> str:
+    """An HTML table whose cells carry their column's label (a card's field names at phone width);
+    empty cells stay empty, so a card leaves them out."""
     thead = "".join(f"<th>{label}</th>" for label in labels)
     body = "".join(
         "<tr>" + "".join(f'<td data-label="{label}">{html.escape(str(v))}</td>' if v else "<td></td>"
                          for label, v in zip(labels, row)) + "</tr>"
         for row in rows
     )
-    return f'{head}<div class="qa-doc-list"><table class="qa-trips qa-docs"><thead><tr>{thead}</tr></thead><tbody>{body}</tbody></table></div>'
+    return f'<table class="{cls}"><thead><tr>{thead}</tr></thead><tbody>{body}</tbody></table>'
 
 
 # --------------------------------------------------------------------------- the page
@@ -559,15 +565,9 @@ def render_feedback(records: list[dict]) -> str:
     """The operator's list of 👎 answers: when, the question, the answer given, the visitor's comment."""
     if not records:
         return "<p>아직 👎 받은 답변이 없습니다.</p>"
-    rows = "".join(
-        f'<tr><td data-label="시각">{html.escape(r["time"][:16].replace("T", " "))}</td>'
-        f'<td data-label="질문">{html.escape(r["question"])}</td>'
-        f'<td data-label="답변">{html.escape(_excerpt(r.get("answer", ""), 160))}</td>'
-        f'<td data-label="의견">{html.escape(r.get("comment", ""))}</td></tr>'
-        for r in records
-    )
-    head = "".join(f"<th>{h}</th>" for h in ("시각", "질문", "답변", "의견"))
-    return f'<p>👎 {len(records)}건</p><table class="qa-trips"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+    rows = [(r["time"][:16].replace("T", " "), r["question"], _excerpt(r.get("answer", ""), 160), r.get("comment", ""))
+            for r in records]
+    return f'<p>👎 {len(records)}건</p>' + _labelled_table(("시각", "질문", "답변", "의견"), rows)
 
 
 def browser_secret(settings: Settings) -> str:
