@@ -399,10 +399,6 @@ class _Compound:
     start: int
     len: int
 
-    @property
-    def end(self) -> int:
-        return self.start + self.len
-
 
 _NOUNISH = ("NNG", "NNP", "NNB", "XR")
 
