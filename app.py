@@ -638,18 +638,22 @@ def build_app(qa: QA) -> gr.Blocks:
 
     exports = Path(tempfile.mkdtemp(prefix="qa-trips-"))  # one folder per app: CSV exports, originals
 
+    def export_file(key: str, name: str, write) -> Path:
+        """`<this app's export folder>/<hash of key>/<name>`, written by `write(path)` to a temporary
+        file first: sessions asking for the same file never see a half-written one."""
+        folder = exports / hashlib.sha1(key.encode()).hexdigest()[:12]
+        folder.mkdir(parents=True, exist_ok=True)
+        part = folder / f".{threading.get_ident()}.part"
+        write(part)
+        part.replace(folder / name)
+        return folder / name
+
     def original_download(source: str):
         """The download button for a document's original file (a copy, so Gradio serves nothing of the corpus itself)."""
         path = qa.original(source) if source else None
         if path is None:
             return gr.update(visible=False, value=None)
-        folder = exports / "originals" / hashlib.sha1(source.encode()).hexdigest()[:12]
-        folder.mkdir(parents=True, exist_ok=True)
-        copy = folder / path.name
-        if not copy.exists():
-            part = folder / f".{threading.get_ident()}.part"
-            shutil.copyfile(path, part)
-            part.replace(copy)
+        copy = export_file(f"original:{source}", path.name, lambda part: shutil.copyfile(path, part))
         return gr.update(visible=True, value=str(copy), label=f"원본 파일 받기 ({path.name})")
 
     def follow_link(value: str, answers: list):
@@ -726,14 +730,10 @@ def build_app(qa: QA) -> gr.Blocks:
 
     def exports_of(entry: dict):
         """Download buttons for one conversation as Markdown and JSON (files in this app's folder)."""
-        folder = exports / "conversations" / hashlib.sha1(entry["id"].encode()).hexdigest()[:12]
-        folder.mkdir(parents=True, exist_ok=True)
         paths = []
         for suffix, text in ((".md", conversations.to_markdown(entry)), (".json", conversations.to_json(entry))):
-            path = folder / f"대화{suffix}"
-            part = folder / f".{threading.get_ident()}{suffix}.part"
-            part.write_text(text, encoding="utf-8")
-            part.replace(path)
+            path = export_file(f"conversation:{entry['id']}", f"대화{suffix}",
+                               lambda part, text=text: part.write_text(text, encoding="utf-8"))
             paths.append(gr.update(value=str(path), visible=True))
         return paths
 
@@ -760,12 +760,9 @@ def build_app(qa: QA) -> gr.Blocks:
     def list_trips(country: str, organisation: str, date_from: str, date_to: str, doc_type: str):
         where = trip_filter(country, organisation, date_from, date_to, doc_type)
         trips = qa.trips(where)
-        folder = exports / hashlib.sha1(repr(where).encode()).hexdigest()[:12]
-        folder.mkdir(exist_ok=True)
-        csv_path = folder / "출장목록.csv"
-        part = folder / f".{threading.get_ident()}.part"
-        part.write_text(trips_csv(trips, korean_header=True), encoding="utf-8-sig")  # BOM: spreadsheets read it as UTF-8
-        part.replace(csv_path)  # sessions with the same filter never see a half-written file
+        text = trips_csv(trips, korean_header=True)
+        # BOM: spreadsheets read it as UTF-8. One file per filter.
+        csv_path = export_file(repr(where), "출장목록.csv", lambda part: part.write_text(text, encoding="utf-8-sig"))
         return (f"출장 **{len(trips)}**건", render_trip_table(trips), str(csv_path), *trip_charts(trips))
 
     def compare(sources: list[str] | None):
