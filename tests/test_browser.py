@@ -313,10 +313,12 @@ def test_phone_reader_asks_opens_a_citation_as_a_sheet_and_comes_back(phone):
     height = phone.locator("#qa-title h1").evaluate("e => e.offsetHeight / parseFloat(getComputedStyle(e).fontSize)")
     assert height < 2  # one line
     assert phone.locator("#qa-title h1").evaluate("e => getComputedStyle(e).wordBreak") == "keep-all"
-    before = phone.evaluate("() => window.scrollY")
 
     sheet = phone.locator("#qa-side")
-    until_shown(phone.locator("#qa-chat a[href^='#qa:cite:0:1']").first.tap, sheet)
+    marker = phone.locator("#qa-chat a[href^='#qa:cite:0:1']").first
+    marker.scroll_into_view_if_needed()  # a tap scrolls its target into view first: measure after that
+    before = phone.evaluate("() => window.scrollY")
+    until_shown(marker.tap, sheet)
     box = sheet.bounding_box()
     assert box["y"] <= 1 and box["height"] >= 840 and box["width"] >= 389  # the whole screen
     phone.locator("#qa-sources .qa-card.active").get_by_text("원문 보기").tap()
