@@ -316,9 +316,14 @@ def test_phone_reader_asks_opens_a_citation_as_a_sheet_and_comes_back(phone):
 
     sheet = phone.locator("#qa-side")
     marker = phone.locator("#qa-chat a[href^='#qa:cite:0:1']").first
-    marker.scroll_into_view_if_needed()  # a tap scrolls its target into view first: measure after that
-    before = phone.evaluate("() => window.scrollY")
+    # The reader's place is where the page was when the tap landed (Playwright may scroll the
+    # target into view first, at more than one alignment).
+    phone.evaluate("""() => addEventListener('click', () => {
+        if (!document.querySelector('#qa-side.qa-open')) window.qaTapY = window.scrollY;
+    }, true)""")
     until_shown(marker.tap, sheet)
+    before = phone.evaluate("() => window.qaTapY")
+    assert before > 0  # the page had been scrolled: a restore to the top would fail
     box = sheet.bounding_box()
     assert box["y"] <= 1 and box["height"] >= 840 and box["width"] >= 389  # the whole screen
     phone.locator("#qa-sources .qa-card.active").get_by_text("원문 보기").tap()
