@@ -60,11 +60,18 @@ CONTEXT_CHARS = 300  # text shown around a cited passage in the sources panel
 JS = """
 () => {
   const PHONE = '(max-width: 768px)';
-  let savedScroll = 0;
+  // The reader's place: the page's scroll and the scroll of the box the tapped link sits in (the
+  // chat scrolls inside its own box, and Gradio may scroll it while the sheet covers it).
+  let saved = null;
   const side = () => document.querySelector('#qa-side');
-  const openSheet = () => {
+  const scroller = (el) => {
+    while (el && !(el.scrollHeight > el.clientHeight && /auto|scroll/.test(getComputedStyle(el).overflowY))) el = el.parentElement;
+    return el;
+  };
+  const openSheet = (link) => {
     if (!window.matchMedia(PHONE).matches || side()?.classList.contains('qa-open')) return;
-    savedScroll = window.scrollY;
+    const box = scroller(link);
+    saved = {page: window.scrollY, box, top: box ? box.scrollTop : 0};
     side()?.classList.add('qa-open');
     document.body.style.overflow = 'hidden';
   };
@@ -72,7 +79,14 @@ JS = """
     if (!side()?.classList.contains('qa-open')) return;
     side().classList.remove('qa-open');
     document.body.style.overflow = '';
-    window.scrollTo(0, savedScroll);
+    const place = saved;
+    const restore = () => {
+      if (!place) return;
+      window.scrollTo(0, place.page);
+      if (place.box) place.box.scrollTop = place.top;
+    };
+    restore();
+    requestAnimationFrame(restore);  // after the layout the sheet's closing causes
   };
   const sortTrips = (th, dir) => {
     const table = th.closest('table');
@@ -112,7 +126,7 @@ JS = """
     const box = document.querySelector('#qa-link textarea, #qa-link input');
     if (!box) return;
     const value = link.getAttribute('href').slice(1);
-    if (!value.startsWith('qa:trip:')) openSheet();
+    if (!value.startsWith('qa:trip:')) openSheet(link);
     box.value = value + ':' + Date.now();
     box.dispatchEvent(new Event('input', {bubbles: true}));
   }, true);

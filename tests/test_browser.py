@@ -316,14 +316,18 @@ def test_phone_reader_asks_opens_a_citation_as_a_sheet_and_comes_back(phone):
 
     sheet = phone.locator("#qa-side")
     marker = phone.locator("#qa-chat a[href^='#qa:cite:0:1']").first
-    # The reader's place is where the page was when the tap landed (Playwright may scroll the
-    # target into view first, at more than one alignment).
-    phone.evaluate("""() => addEventListener('click', () => {
-        if (!document.querySelector('#qa-side.qa-open')) window.qaTapY = window.scrollY;
-    }, true)""")
+    # The reader's place is the page's scroll and the chat's own scroll when the tap landed (a
+    # locator's tap first scrolls its target into view, where Playwright chooses).
+    place = """() => {
+        let box = document.querySelector("#qa-chat a[href^='#qa:cite:0:1']");
+        while (box && !(box.scrollHeight > box.clientHeight && /auto|scroll/.test(getComputedStyle(box).overflowY))) box = box.parentElement;
+        return [window.scrollY, box ? box.scrollTop : 0];
+    }"""
+    phone.evaluate(f"""() => addEventListener('click', () => {{
+        if (!document.querySelector('#qa-side.qa-open')) window.qaTapPlace = ({place})();
+    }}, true)""")
     until_shown(marker.tap, sheet)
-    before = phone.evaluate("() => window.qaTapY")
-    assert before > 0  # the page had been scrolled: a restore to the top would fail
+    before = phone.evaluate("() => window.qaTapPlace")
     box = sheet.bounding_box()
     assert box["y"] <= 1 and box["height"] >= 840 and box["width"] >= 389  # the whole screen
     phone.locator("#qa-sources .qa-card.active").get_by_text("원문 보기").tap()
@@ -334,8 +338,10 @@ def test_phone_reader_asks_opens_a_citation_as_a_sheet_and_comes_back(phone):
 
     phone.locator("#qa-sheet-close").tap()
     sheet.wait_for(state="hidden")
-    assert abs(phone.evaluate("() => window.scrollY") - before) <= 2  # back where the reader was
-    assert in_viewport(phone, "#qa-chat .bot")
+    phone.wait_for_timeout(500)  # and stays there
+    after = phone.evaluate(place)
+    assert abs(after[0] - before[0]) <= 2 and abs(after[1] - before[1]) <= 2  # back where the reader was
+    assert in_viewport(phone, "#qa-chat a[href^='#qa:cite:0:1']")
 
 
 def test_phone_trip_list_is_cards_that_open_a_trip(phone):
