@@ -370,10 +370,25 @@ def answer_types_of(text: str, tokens=()) -> list[AnswerType]:
     for kind, cue in ANSWER_TYPE_CUES:
         for m in cue.finditer(text):
             noun_cue = _is_hangul(m.group().replace(" ", "")) and not _INTERROGATIVE.search(m.group())
+            if m.group() == "어디" and _determines_noun(text, m.end(), tokens):
+                continue  # "어디 대학 갔어?": which university, not where
             if not (noun_cue and any(t.start >= m.end() for t in heads)):
                 kinds.append(kind)
                 break
     return kinds
+
+
+# Nouns that keep "어디 + noun" a question about the place of the trip ("어디 나라", "어디 지역").
+PLACE_KINDS = frozenset({"도시", "나라", "곳", "국가", "지역", "장소", "데", "쪽", "현", "주", "성"})
+
+
+def _determines_noun(text: str, end: int, tokens) -> bool:
+    """Whether the question word ending at `end` is used before a noun ("어디 미술관", "어디 대학"):
+    it then asks which one of that noun, not a place; a particle or verb after it ("어디로", "어디
+    갔어") keeps it a place."""
+    nxt = next((t for t in tokens if t.start >= end), None)
+    return (nxt is not None and nxt.tag in ("NNG", "NNP") and not text[end:nxt.start].strip()
+            and nxt.form not in PLACE_KINDS)
 
 
 def answer_type_of(text: str, tokens=()) -> AnswerType:

@@ -60,6 +60,15 @@ def test_a_noun_cue_followed_by_the_noun_asked_about_does_not_set_the_answer_typ
     assert analyse("What was the duration of the Yokohama trip?").answer_type == "duration"
 
 
+def test_a_question_word_before_a_noun_asks_which_one_of_it(hash_qa):
+    analyse = hash_qa.searcher.analyse
+    asked = analyse("요코하마 출장 어디 미술관들 갔어?")
+    assert asked.answer_type == "what" and asked.asked_about[0] == "미술관"  # which museums, not where
+    assert analyse("요코하마 출장 어디로 갔어?").answer_type == "where"
+    assert analyse("요코하마 출장 어디 갔어?").answer_type == "where"
+    assert analyse("요코하마 출장 어디 도시 갔어?").answer_type == "where"  # a kind of place
+
+
 def test_evidence_weights_keep_the_direction_they_are_given():
     # "odd" goes up with answerability in these rows, but its sign says it may only lower the
     # probability: an unconstrained fit would weight it positively; a constrained one leaves it at 0.
