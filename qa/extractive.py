@@ -270,21 +270,21 @@ def choose(ctx: AnswerContext, ranked: list[Candidate]) -> list[Candidate]:
     best = ranked[0]
     per_report = ctx.max_sentences if query.wants_list else min(SENTENCES_PER_REPORT, ctx.max_sentences)
     if query.several:
-        # Each trip in turn: the best sentences of each document that names a part of the
-        # question the documents before it did not.
-        firsts = [best]
+        # The best sentence's report is the first trip; the second is the report, of those naming
+        # something the first did not, that names most of the question (the first of equals: the
+        # best ranked): "A시 호주 출장과 일본 출장" shares A시 between the two trips,
+        # so A시's Japan trip, not another organisation's whose sentence ranks above it.
         covered = _identifying(ctx, best.hit)
+        others: dict[str, tuple[Candidate, set[str]]] = {}
         for c in ranked[1:]:
-            if len(firsts) >= 2:
+            if c.score < SECOND_TRIP_RATIO * best.score:
                 break
-            if any(c.hit.chunk.source == o.hit.chunk.source for o in firsts):
-                continue
-            names = _identifying(ctx, c.hit)
-            if names - covered and c.score >= SECOND_TRIP_RATIO * best.score:
-                firsts.append(c)
-                covered |= names
+            if c.hit.chunk.source != best.hit.chunk.source and c.hit.chunk.source not in others:
+                others[c.hit.chunk.source] = (c, _identifying(ctx, c.hit))
+        named = [o for o in others.values() if o[1] - covered]
+        firsts = [best] + ([max(named, key=lambda o: len(o[1]))[0]] if named else [])
         if len(firsts) > 1:
-            return [c for first in firsts for c in _best_of_report(ranked, first, per_report)]
+            return [c for f in firsts for c in _best_of_report(ranked, f, per_report)]
     # Another report joins only when the question asks about several.
     return _best_of_report(ranked, best, per_report)
 

@@ -395,3 +395,24 @@ def test_two_untitled_trips_of_one_organisation_are_told_apart_by_their_purpose(
     answer = qa.ask("동구 환경관리원 견학이랑 도시교통 조사는 각각 어느 나라로 갔어?")
     assert {c.source for c in answer.citations} == {"trip_1.txt", "trip_2.txt"}
     assert "대만" in answer.answer and "이탈리아" in answer.answer
+
+
+def test_the_second_trip_is_the_report_naming_most_of_the_question():
+    # "남원시 호주 출장과 일본 출장": 남원시 is said once for both trips, so the Japan trip is
+    # 남원시's, not 경주시's, whose sentence ranks above it.
+    from types import SimpleNamespace
+
+    from qa.extractive import Candidate, choose
+
+    def candidate(score: float, source: str, header: str, text: str) -> Candidate:
+        chunk = SimpleNamespace(source=source, header=header, section="")
+        return Candidate(0, SimpleNamespace(chunk=chunk), (0, len(text)), text, 0.0, 0.0, 0.0, score)
+
+    ranked = [
+        candidate(0.9, "namwon-au.txt", "호주 선진지 정책연수\n전북특별자치도 남원시", "시드니 대학교 농업기술센터를 방문했습니다."),
+        candidate(0.8, "gyeongju-jp.txt", "일본 도쿄 연수\n경상북도 경주시", "도쿄 시부야 교차로를 견학했습니다."),
+        candidate(0.5, "namwon-jp.txt", "일본 농업인단체 연수\n전북특별자치도 남원시", "도쿄 농업기술박람회를 참관했습니다."),
+    ]
+    query = SimpleNamespace(several=True, wants_list=False, topic_terms=("남원시", "호주", "일본"))
+    ctx = SimpleNamespace(query=query, max_sentences=3, searcher=SimpleNamespace(index=SimpleNamespace(catalogue=None)))
+    assert [c.hit.chunk.source for c in choose(ctx, ranked)] == ["namwon-au.txt", "namwon-jp.txt"]
