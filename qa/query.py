@@ -396,11 +396,13 @@ def answer_type_of(text: str, tokens=()) -> AnswerType:
     return next(iter(answer_types_of(text, tokens)), "what")
 
 
-def _korean_name(tokens, i: int, stats: CorpusStats) -> tuple[str, int]:
+def _korean_name(text: str, tokens, i: int, stats: CorpusStats) -> tuple[str, int]:
     """The Korean name an English word names, and how many words it took: "Jung-gu" and
-    "Gimhae si" are read as one word."""
+    "Gimhae si" are read as one word ("Haenam's" is not: an apostrophe ends a name)."""
     nxt = [t for t in tokens[i + 1:i + 3] if t.tag == "SL"][:1]
-    if nxt and len(nxt[0].form) <= 3 and (joined := stats.korean_name(tokens[i].form + nxt[0].form)):
+    between = text[tokens[i].start + tokens[i].len:nxt[0].start] if nxt else ""
+    if (nxt and len(nxt[0].form) <= 3 and re.fullmatch(r"[-\s]*", between)
+            and (joined := stats.korean_name(tokens[i].form + nxt[0].form))):
         return joined, 2
     return stats.korean_name(tokens[i].form), 1
 
@@ -472,7 +474,7 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
         if form in QUESTION_WORDS or form in ENGLISH_STOPWORDS:
             continue
         in_cue = any(s <= t.start < e for s, e in cue_spans)
-        korean, width = _korean_name(tokens, i, stats) if t.tag == "SL" else ("", 1)
+        korean, width = _korean_name(text, tokens, i, stats) if t.tag == "SL" else ("", 1)
         written = re.escape(t.form)
         if width == 2:
             second = next(j for j in range(i + 1, len(tokens)) if tokens[j].tag == "SL")
