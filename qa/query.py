@@ -447,6 +447,13 @@ def _corpus_compounds(text: str, tokens, stats: CorpusStats) -> list:
     return out
 
 
+def _word_at(text: str, start: int) -> str:
+    """The whitespace-separated word of `text` that starts at or contains `start`, without punctuation."""
+    begin = text.rfind(" ", 0, start) + 1
+    end = text.find(" ", start)
+    return re.sub(r"[^\w]+$", "", text[begin:end if end >= 0 else len(text)])
+
+
 def is_english(text: str) -> bool:
     letters = [ch for ch in text if ch.isalpha()]
     return bool(letters) and sum(bool(_LATIN.match(ch)) for ch in letters) / len(letters) > 0.6
@@ -495,6 +502,11 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
             fixed = spaced
         else:
             fixed = stats.speller.correct(form)
+            word = _word_at(text, t.start)
+            if fixed == form and word != t.form and (whole := stats.speller.correct(word)) != word:
+                # Kiwi split a misspelt word into a non-word and an ending ("스펜인" -> 스펜 + 이 + ㄴ):
+                # the whole word is the misspelling of a corpus term (스페인).
+                fixed, written = whole, re.escape(word)
         if fixed != form:
             corrections[form] = fixed
             corrected = re.sub(written, fixed, corrected, flags=re.I)

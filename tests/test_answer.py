@@ -137,6 +137,15 @@ def test_spelling_is_corrected_against_the_corpus(hash_qa):
     assert "요코하마" in q.terms and q.corrections
 
 
+
+def test_a_misspelt_word_kiwi_splits_is_corrected_as_a_whole():
+    from qa.query import CorpusStats, analyse
+
+    stats = CorpusStats(df={"스페인": 3, "출장": 5}, passages=10)
+    q = analyse("스펜인 출장 며칠이야?", stats)  # Kiwi: 스펜 + 이 + ㄴ
+    assert "스페인" in q.terms and not q.unknown and "스페인 출장" in q.corrected
+
+
 def test_answers_are_typed_segments_with_citations(hash_qa):
     answer = hash_qa.ask("ASCC 출장 며칠 갔어?")
     assert answer.segments and all(s.citations for s in answer.segments)
