@@ -36,7 +36,7 @@ CatalogueKind = Literal["similar", "list", "count", "earliest", "latest", "longe
 # Order matters: "며칠" and "얼마 동안" are durations before "얼마" is a cost; "몇 월" is a date.
 ANSWER_TYPE_CUES: list[tuple[AnswerType, re.Pattern]] = [
     ("duration", re.compile(r"며칠|몇\s*일|얼마\s*(?:동안|나\s*(?:걸|머물|있었))|몇\s*박|기간|체류|how\s+long|how\s+many\s+(?:days|nights)|duration", re.I)),
-    ("when", re.compile(r"언제|날짜|일자|출발일|도착일|몇\s*월|몇\s*년|연도|년도|시기|when|what\s+date|which\s+date|what\s+year", re.I)),
+    ("when", re.compile(r"언제|날짜|일자|출발일|도착일|귀국일|복귀일|몇\s*월|몇\s*년|연도|년도|시기|when|what\s+date|which\s+date|what\s+year", re.I)),
     ("count", re.compile(r"몇\s*(?:명|분|개|곳|건|번|차례|회|개국|나라)|인원|인원수|how\s+many|number\s+of", re.I)),
     ("cost", re.compile(r"얼마|비용|경비|예산|금액|액수|총액|how\s+much|cost|budget|expense", re.I)),
     ("who", re.compile(
@@ -89,7 +89,8 @@ ANSWER_LABELS: dict[str, tuple[str, ...]] = {"where": ("장소", "출장지", "�
 TRIP_WORDS = re.compile(r"출장|방문|순방|다녀|보고서|연수|견학|trip|visit|travel", re.I)
 # Nouns that name the trip itself (its delegation: 방문단, 연수단, 참관단 end in 단).
 TRIP_NOUNS = frozenset({"출장", "국외출장", "해외출장", "공무국외출장", "연수", "국외연수", "해외연수", "견학", "여행", "순방",
-                        "인원", "출장자", "출장지", "출발일", "도착일", "규모", "일정", "기간", "trip", "travel", "delegation"})
+                        "인원", "출장자", "출장지", "출발일", "도착일", "귀국일", "출발", "도착", "귀국", "규모", "일정", "기간",
+                        "trip", "travel", "delegation"})
 EVENT_OR_TRIP = frozenset({"방문", "visit"})
 ORGANISATION_ASKED = re.compile(r"기관|지자체|자치단체|시청|군청|구청|단체|부서|organi[sz]ation|agency|city\s+hall", re.I)
 # A count of something other than people.
@@ -579,7 +580,7 @@ def _asked_about(text: str, tokens, kind: AnswerType) -> tuple[str, str]:
     m = cue.search(text) or re.search(r"$", text)
     # The cue itself names a fact of the trip ("인원은", "출장 기간", "출발일"): the trip is asked about.
     own = next((n for n in TRIP_NOUNS if n in m.group()), "") or next(
-        (n for n in ("출발일", "도착일", "출장지", "출장자") if n in m.group()), "")
+        (n for n in ("출발일", "도착일", "귀국일", "출장지", "출장자") if n in m.group()), "")
     if own:
         return own, ""
     cue_at = m.start()

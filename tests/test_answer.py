@@ -154,6 +154,12 @@ def test_answers_are_typed_segments_with_citations(hash_qa):
     assert answer.mode == "facts" and "3박 4일" in answer.answer
 
 
+def test_departure_and_return_are_trip_dates(hash_qa):
+    for question in ("ASCC 출장 귀국일은?", "ASCC 출장 출발 날짜", "ASCC 출장 도착이 언제야?"):
+        answer = hash_qa.ask(question)
+        assert answer.mode == "facts" and "3박 4일" in answer.answer, question
+
+
 def test_who_went_is_answered_with_the_organisation_when_the_report_names_no_one(hash_qa):
     answer = hash_qa.ask("ASCC 출장 누가 갔어?")
     assert answer.mode == "facts" and "서울특별시" in answer.answer and "이름은 없습니다" in answer.answer
