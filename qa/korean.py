@@ -22,7 +22,8 @@ QUESTION_WORDS = frozenset(
 # English function words, for questions asked in English.
 ENGLISH_STOPWORDS = frozenset(
     "a an the of in on at to for from by with and or is are was were be been did do does what which who whom "
-    "where when why how much many this that these those it its their there about into held".split()
+    "where when why how much many this that these those it its their there about into held "
+    "s".split()  # the possessive's s, which Kiwi splits off ("Busan's" -> Busan ' s)
 )
 NOUN_TAGS = frozenset({"NNG", "NNP"})
 

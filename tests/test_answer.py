@@ -154,6 +154,16 @@ def test_answers_are_typed_segments_with_citations(hash_qa):
     assert answer.mode == "facts" and "3박 4일" in answer.answer
 
 
+def test_the_home_country_never_names_the_trip():
+    from qa.query import CorpusStats, analyse
+
+    stats = CorpusStats(df={"대한민국": 1, "스페인": 3, "성남시": 2, "처음": 2, "축제": 1}, passages=10,
+                        organisations=["경기도 성남시"])
+    for question in ("성남시 스페인 출장팀 한국 언제 들어왔어?", "성남시가 우리나라 지자체 중 처음 간 스페인 축제는?"):
+        query = analyse(question, stats)
+        assert query.names == ("성남시", "스페인") and not query.unknown, question
+
+
 def test_departure_and_return_are_trip_dates(hash_qa):
     for question in ("ASCC 출장 귀국일은?", "ASCC 출장 출발 날짜", "ASCC 출장 도착이 언제야?"):
         answer = hash_qa.ask(question)
