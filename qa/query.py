@@ -244,6 +244,10 @@ class CorpusStats:
             found = self._romanized[match[0]] if match else ""
         return found
 
+    def names_organisation(self, word: str) -> bool:
+        """Whether `word` is a name of a catalogue organisation (인제군, 인제, 충북도)."""
+        return word in self._org_aliases
+
     def names_written_in(self, name: str, text: str) -> bool:
         """`text` names `name` as typed or by the organisation it stands for (충북도 -> 충청북도)."""
         return name in text or bool((org := self.organisation_for([name])) and org in text)
@@ -427,18 +431,26 @@ _NOUNISH = ("NNG", "NNP", "NNB", "XR")
 def _corpus_compounds(text: str, tokens, stats: CorpusStats) -> list:
     """Kiwi splits a rare word of a short question differently from the reports' running text
     ("벤치마킹" -> 벤치 + 마킹): two or three touching tokens, starting and ending with a noun, that the
-    corpus does not know apart but knows together are that one noun."""
+    corpus does not know apart but knows together are that one noun. Touching tokens that together
+    are an organisation of the catalogue, one of them not read as a noun, are its name ("인제군" ->
+    인제/MAG + 군)."""
     tokens = list(tokens)
     out, i = [], 0
     while i < len(tokens):
         for width in (3, 2):
             window = tokens[i:i + width]
-            if len(window) < width or window[0].tag not in _NOUNISH or window[-1].tag not in _NOUNISH:
+            if len(window) < width:
                 continue
             start, end = window[0].start, window[-1].start + window[-1].len
             word = text[start:end]
             touching = all(a.start + a.len >= b.start for a, b in zip(window, window[1:]))
             if not touching or len(word) < 3 or not _is_hangul(word) or word in {t.form for t in window}:
+                continue
+            if stats.names_organisation(word) and any(t.tag not in _NOUNISH for t in window):
+                out.append(_Compound(word, "NNP", start, end - start))
+                i += width
+                break
+            if window[0].tag not in _NOUNISH or window[-1].tag not in _NOUNISH:
                 continue
             # Only a split into pieces the corpus does not have: "국립" + "박물관" stay two known words.
             if word in stats.df and any(t.form not in stats.df for t in window if t.tag in _NOUNISH):

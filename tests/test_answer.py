@@ -164,6 +164,14 @@ def test_the_home_country_never_names_the_trip():
         assert query.names == ("성남시", "스페인") and not query.unknown, question
 
 
+def test_an_organisation_kiwi_reads_as_other_words_is_still_named():
+    from qa.query import CorpusStats, analyse
+
+    stats = CorpusStats(df={"출장": 5}, passages=10, organisations=["강원특별자치도 인제군", "강원특별자치도 삼척시"])
+    query = analyse("삼척시랑 인제군 해외 교류 출장 각각 어디야?", stats)  # Kiwi: 인제/MAG (now) + 군
+    assert {"삼척시", "인제군"} <= set(query.names)
+
+
 def test_departure_and_return_are_trip_dates(hash_qa):
     for question in ("ASCC 출장 귀국일은?", "ASCC 출장 출발 날짜", "ASCC 출장 도착이 언제야?"):
         answer = hash_qa.ask(question)
