@@ -30,6 +30,7 @@ SEEDS = ROOT / "seeds"
 REALTRIPS_QA = ROOT / "eval" / "realtrips_dev.jsonl"
 FRESH_QA = ROOT / "eval" / "realtrips_fresh.jsonl"
 TUNE2_QA = ROOT / "eval" / "realtrips_tune2.jsonl"
+TUNE3_QA = ROOT / "eval" / "realtrips_tune3.jsonl"
 PRIOR_QA = ROOT / "eval" / "realtrips_prior.jsonl"
 SEEDS_QA = ROOT / "eval" / "seeds_dev.jsonl"
 FOLLOWUPS = ROOT / "eval" / "followups_dev.jsonl"
@@ -100,8 +101,9 @@ def main() -> None:
         fresh = load_questions(FRESH_QA)
         print_comparison(f"realtrips_fresh.jsonl ({len(fresh)}, never fitted on)", qa, fresh)
         # New questions over tune documents, read one by one to find classes of failures (not fitted on).
-        tune2 = load_questions(TUNE2_QA)
-        print_comparison(f"realtrips_tune2.jsonl ({len(tune2)}, tune documents, read individually)", qa, tune2)
+        for path in (TUNE2_QA, TUNE3_QA):
+            newer = load_questions(path)
+            print_comparison(f"{path.name} ({len(newer)}, tune documents, read individually)", qa, newer)
     seed_questions = load_questions(SEEDS_QA)
     print_comparison(f"seeds_dev.jsonl ({len(seed_questions)})", open_seeds(), seed_questions)
 

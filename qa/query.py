@@ -393,10 +393,10 @@ PLACE_KINDS = frozenset({"도시", "나라", "곳", "국가", "지역", "장소"
 def _determines_noun(text: str, end: int, tokens) -> bool:
     """Whether the question word ending at `end` is used before a noun ("어디 미술관", "어디 대학"):
     it then asks which one of that noun, not a place; a particle or verb after it ("어디로", "어디
-    갔어") keeps it a place."""
+    갔어"), a kind of place or the trip itself ("어디 도시", "어디 출장 갔어") keeps it a place."""
     nxt = next((t for t in tokens if t.start >= end), None)
     return (nxt is not None and nxt.tag in ("NNG", "NNP") and not text[end:nxt.start].strip()
-            and nxt.form not in PLACE_KINDS)
+            and nxt.form not in PLACE_KINDS and nxt.form not in TRIP_NOUNS and nxt.form not in GENERIC_TERMS)
 
 
 def answer_type_of(text: str, tokens=()) -> AnswerType:

@@ -67,6 +67,7 @@ def test_a_question_word_before_a_noun_asks_which_one_of_it(hash_qa):
     assert analyse("요코하마 출장 어디로 갔어?").answer_type == "where"
     assert analyse("요코하마 출장 어디 갔어?").answer_type == "where"
     assert analyse("요코하마 출장 어디 도시 갔어?").answer_type == "where"  # a kind of place
+    assert analyse("서울시 공무원들 어디 출장 갔어?").answer_type == "where"  # the trip itself
 
 
 def test_evidence_weights_keep_the_direction_they_are_given():
