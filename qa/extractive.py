@@ -282,9 +282,9 @@ def choose(ctx: AnswerContext, ranked: list[Candidate]) -> list[Candidate]:
             if c.hit.chunk.source != best.hit.chunk.source and c.hit.chunk.source not in others:
                 others[c.hit.chunk.source] = (c, _identifying(ctx, c.hit))
         named = [o for o in others.values() if o[1] - covered]
-        firsts = [best] + ([max(named, key=lambda o: len(o[1]))[0]] if named else [])
-        if len(firsts) > 1:
-            return [c for f in firsts for c in _best_of_report(ranked, f, per_report)]
+        if named:
+            second = max(named, key=lambda o: len(o[1]))[0]
+            return [c for first in (best, second) for c in _best_of_report(ranked, first, per_report)]
     # Another report joins only when the question asks about several.
     return _best_of_report(ranked, best, per_report)
 
