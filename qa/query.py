@@ -44,6 +44,8 @@ ANSWER_TYPE_CUES: list[tuple[AnswerType, re.Pattern]] = [
         r"어디\s*(?:시청|군청|구청|기관|지자체)|출장자|참석자|성명|who|which\s+(?:organi[sz]ation|agency)", re.I)),
     ("where", re.compile(r"어디|어느\s*(?:도시|나라|곳|국가|지역)|어떤\s*(?:도시|나라|국가)|장소|출장지|방문지|행선지|where|which\s+(?:cit(?:y|ies)|countr(?:y|ies))", re.I)),
 ]
+# Nouns that keep "어디 + noun" a question about the place of the trip ("어디 나라", "어디 지역").
+PLACE_KINDS = frozenset({"도시", "나라", "곳", "국가", "지역", "장소", "데", "쪽", "현", "주", "성"})
 QUESTION_WORD_FAMILIES = [re.compile(p) for p in (r"어느", r"어디", r"언제", r"몇", r"누구|누가", r"무엇|뭐|뭘", r"얼마")]
 # "어떤 정책을 소개했나?", "목록", "모두": the user wants several items.
 LIST_CUES = re.compile(r"어떤|어떠한|무엇무엇|무슨|목록|종류|들을|들은|들이|사례|항목|나열|모두|각각|주요|what\s+were|list", re.I)
@@ -384,10 +386,6 @@ def answer_types_of(text: str, tokens=()) -> list[AnswerType]:
                 kinds.append(kind)
                 break
     return kinds
-
-
-# Nouns that keep "어디 + noun" a question about the place of the trip ("어디 나라", "어디 지역").
-PLACE_KINDS = frozenset({"도시", "나라", "곳", "국가", "지역", "장소", "데", "쪽", "현", "주", "성"})
 
 
 def _determines_noun(text: str, end: int, tokens) -> bool:
