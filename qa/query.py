@@ -516,8 +516,8 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
             fixed = spaced
         else:
             fixed = stats.speller.correct(form)
-            word = _word_at(text, t.start)
-            if fixed == form and word != t.form and (whole := stats.speller.correct(word)) != word:
+            if (fixed == form and (word := _word_at(text, t.start)) != t.form
+                    and (whole := stats.speller.correct(word)) != word):
                 # Kiwi split a misspelt word into a non-word and an ending ("스펜인" -> 스펜 + 이 + ㄴ):
                 # the whole word is the misspelling of a corpus term (스페인).
                 fixed, written = whole, re.escape(word)
