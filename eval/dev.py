@@ -32,6 +32,8 @@ FRESH_QA = ROOT / "eval" / "realtrips_fresh.jsonl"
 TUNE2_QA = ROOT / "eval" / "realtrips_tune2.jsonl"
 TUNE3_QA = ROOT / "eval" / "realtrips_tune3.jsonl"
 PRIOR_QA = ROOT / "eval" / "realtrips_prior.jsonl"
+# 45 staff questions (trip sets, prior trips) written in stop 27 by someone who never saw the code.
+STAFF2_QA = ROOT / "eval" / "realtrips_staff2.jsonl"
 SEEDS_QA = ROOT / "eval" / "seeds_dev.jsonl"
 FOLLOWUPS = ROOT / "eval" / "followups_dev.jsonl"
 OUT = ROOT / "eval" / "out"
@@ -104,6 +106,10 @@ def main() -> None:
         for path in (TUNE2_QA, TUNE3_QA):
             newer = load_questions(path)
             print_comparison(f"{path.name} ({len(newer)}, tune documents, read individually)", qa, newer)
+        staff = load_questions(STAFF2_QA)
+        summary = summarise(staff, run_questions(qa, staff))
+        print(f"\n출장 목록 질문 ({STAFF2_QA.name}, {len(staff)}, read individually):",
+              {k: round(summary[k], 3) for k in ("all_keys_present", "abstained_unanswerable", "abstained_answerable")})
     seed_questions = load_questions(SEEDS_QA)
     print_comparison(f"seeds_dev.jsonl ({len(seed_questions)})", open_seeds(), seed_questions)
 

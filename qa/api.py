@@ -395,6 +395,7 @@ class QA:
 
         catalogue = searcher.index.catalogue
         request = query.catalogue
+        unconfident_list: Answer | None = None
         if request is not None and request.kind == "similar" and catalogue is not None:
             w = merge_filters(request.where, where)
             answer = self.prior_trips(question, w.country, w.city)
@@ -419,6 +420,12 @@ class QA:
             # say so and answer from the passages as well.
             if listed.abstained:
                 notices.append(listed.answer + " 보고서 본문에서 찾은 내용입니다.")
+            elif not request.where.is_empty() or request.kind not in ("list", "count"):
+                # The trips the understood conditions match (or the longest, largest … of all), should
+                # the passages hold no answer.
+                ignored = ", ".join(f"‘{w}’" for w in request.unknown)
+                listed.notice = f"{ignored}은(는) 출장 목록의 조건으로 쓰지 못했습니다. 나머지 조건으로 찾은 출장입니다."
+                unconfident_list = listed
         if not where.is_empty():
             if catalogue is None:
                 raise IndexUnavailable("이 색인에는 출장 목록이 없습니다. `qa index`로 다시 만드세요.")
@@ -440,6 +447,8 @@ class QA:
                 standalone = replace(searcher.analyse(text), refers_back=True, asks_for_more=query.asks_for_more)
         retrieval = searcher.search(standalone, k, scope or sources)
         answer = self._propose(retrieval, searcher, said)
+        if answer.abstained and unconfident_list is not None:
+            answer = unconfident_list
         if scope and answer.abstained:  # not about the previous trip after all
             retrieval = searcher.search(standalone, k, sources)
             answer = self._propose(retrieval, searcher, said)
@@ -450,6 +459,8 @@ class QA:
         if flagged:
             notices.append(f"{', '.join(flagged)}의 구절 중 AI에게 지시하는 듯한 문장이 있는 구절은 답과 근거에 쓰지 않았습니다.")
 
+        if answer.mode == "catalogue":
+            model = None  # a list of trips is the catalogue's, not the model's to word
         if model is not None and not answer.abstained and not self._llm_slots.acquire(blocking=False):
             notices.append("LLM 요청이 많아 보고서 발췌로 답합니다.")
         elif model is not None and not answer.abstained:

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from .facts import Span, TripRecord
-from .lexicon import COUNTRY_CODES, city_country, countries_of, same_city
+from .lexicon import COUNTRY_CODES, ORGANISATION_LEVELS, PROVINCES, city_country, countries_of, same_city
 
 SCHEMA = """
 CREATE TABLE trips (
@@ -72,6 +72,10 @@ class TripFilter:
     departed: str = ""  # set out in this year ("2025"), month ("2025-10") or month of any year ("-11")
     min_days: int = 0  # trips of at least this many days
     min_travellers: int = 0  # trips of at least this many travellers
+    max_days: int = 0  # trips of at most this many days
+    max_travellers: int = 0  # trips of at most this many travellers
+    months: str = ""  # set out in one of these months ("09,10,11": autumn), of the `departed` year if given
+    level: str = ""  # the organisation's level, a key of ORGANISATION_LEVELS ("군": county offices, "광역": 시·도 themselves)
 
     def __post_init__(self) -> None:
         for label, value in (("시작일", self.date_from), ("종료일", self.date_to)):
@@ -123,6 +127,23 @@ class Catalogue:
         if where.min_travellers:
             sql.append("AND t.traveller_count >= ?")
             params.append(where.min_travellers)
+        if where.max_days:
+            sql.append("AND t.duration_days > 0 AND t.duration_days <= ?")
+            params.append(where.max_days)
+        if where.max_travellers:
+            sql.append("AND t.traveller_count > 0 AND t.traveller_count <= ?")
+            params.append(where.max_travellers)
+        if where.months:
+            months = where.months.split(",")
+            sql.append(f"AND substr(COALESCE(NULLIF(t.start_date,''), t.published), 6, 2) IN ({','.join('?' * len(months))})")
+            params.extend(months)
+        if where.level:
+            provinces, suffixes = ORGANISATION_LEVELS[where.level]
+            marks = ",".join("?" * len(PROVINCES))
+            sql.append(f"AND t.organisation {'' if provinces else 'NOT '}IN ({marks})")
+            params.extend(PROVINCES)
+            sql.append("AND (" + " OR ".join("t.organisation LIKE ?" for _ in suffixes) + ")")
+            params.extend(f"%{s}" for s in suffixes)
         if where.city:
             # Any spelling of the city the gazetteer knows (타이페이 = 타이베이, 동경 = 도쿄).
             cities = sorted({where.city, *same_city(where.city)})

@@ -9,6 +9,7 @@ import re
 import threading
 from functools import lru_cache
 
+from bm25s.stopwords import STOPWORDS_EN_PLUS
 from kiwipiepy import Kiwi
 
 # Content morphemes: on a public Korean retrieval benchmark, indexing only these
@@ -20,11 +21,9 @@ QUESTION_WORDS = frozenset(
 )
 
 # English function words, for questions asked in English.
-ENGLISH_STOPWORDS = frozenset(
-    "a an the of in on at to for from by with and or is are was were be been did do does what which who whom "
-    "where when why how much many this that these those it its their there about into held "
-    "s".split()  # the possessive's s, which Kiwi splits off ("Busan's" -> Busan ' s)
-)
+# English function words (bm25s's list, NLTK's; it has the possessive's s, which Kiwi splits off:
+# "Busan's" -> Busan ' s), and the question words it leaves out.
+ENGLISH_STOPWORDS = frozenset(STOPWORDS_EN_PLUS) | {"much", "many", "held"}
 NOUN_TAGS = frozenset({"NNG", "NNP"})
 
 _lock = threading.Lock()

@@ -181,6 +181,26 @@ SHORT_CITY_ORGANISATIONS = {"서울시": "서울특별시", "부산시": "부산
 # (경북, 서울시, 강원도) come from organisation_aliases.
 PROVINCES = ("서울특별시", "부산광역시", "대구광역시", "인천광역시", "광주광역시", "대전광역시", "울산광역시", "세종특별자치시",
              "경기도", "강원특별자치도", "충청북도", "충청남도", "전북특별자치도", "전라남도", "경상북도", "경상남도", "제주특별자치도")
+# The levels of Korean local government a question can filter on: (whether the organisation is a
+# 시·도 itself, the suffixes its name ends in).
+ORGANISATION_LEVELS: dict[str, tuple[bool, tuple[str, ...]]] = {
+    "광역": (True, ("시", "도")),
+    "광역시": (True, ("광역시", "특별시", "특별자치시")),
+    "도": (True, ("도",)),
+    "기초": (False, ("시", "군", "구")),
+    "시": (False, ("시",)),
+    "군": (False, ("군",)),
+    "구": (False, ("구",)),
+}
+# How a question names a level: "군 단위", "시청", "구청", "자치구", "도청 자체", "광역시청 본청",
+# "기초자치단체", "광역지자체", "시군구". The suffix stands alone (not 나하시청, 중구청).
+ORGANISATION_LEVEL_WORDS = re.compile(
+    r"(?<![가-힣])(?P<suffix>광역시|시|군|구|도)\s*(?:단위|청|지역\s*(?:지자체|자치단체))(?![가-힣])|(?P<district>자치구)"
+    r"|(?P<basic>기초\s*(?:자치단체|지자체)|시\s*군\s*구)|(?P<wide>광역\s*(?:자치단체|지자체)|시\s*[·ㆍ]?\s*도\s*(?:단위|청))")
+# Seasons by the months a trip sets out in.
+SEASONS = {"봄": (3, 4, 5), "여름": (6, 7, 8), "가을": (9, 10, 11), "겨울": (12, 1, 2)}
+# Day counts said in words ("일주일 넘게", "열흘 이상", "사흘 이내").
+DAY_WORDS = {"이틀": 2, "사흘": 3, "나흘": 4, "닷새": 5, "엿새": 6, "일주일": 7, "열흘": 10, "보름": 15, "한 달": 30, "한달": 30}
 GENERIC_TITLES = {"국외출장 결과보고서", "공무국외출장 결과보고서", "결과보고서", "출장 결과보고서"}
 
 # Province short forms follow one rule: 경상북도 -> 경북, 전라남도 -> 전남, 충청북도 -> 충북.

@@ -23,8 +23,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from .catalogue import TripFilter
-from .lexicon import (CITY_NAMES, COUNTRIES, ENGLISH_COUNTRIES, FOREIGN_CITIES, REGIONS, normalise_country,
-                      organisation_aliases)
+from .lexicon import (CITY_NAMES, COUNTRIES, DAY_WORDS, ENGLISH_COUNTRIES, FOREIGN_CITIES, ORGANISATION_LEVEL_WORDS,
+                      REGIONS, SEASONS, normalise_country, organisation_aliases)
 from .korean import CONTENT_TAGS, ENGLISH_STOPWORDS, QUESTION_WORDS, kiwi
 
 AnswerType = Literal["where", "when", "duration", "count", "who", "cost", "what"]
@@ -45,7 +45,8 @@ ANSWER_TYPE_CUES: list[tuple[AnswerType, re.Pattern]] = [
     ("where", re.compile(r"어디|어느\s*(?:도시|나라|곳|국가|지역)|어떤\s*(?:도시|나라|국가)|장소|출장지|방문지|행선지|where|which\s+(?:cit(?:y|ies)|countr(?:y|ies))", re.I)),
 ]
 # Nouns that keep "어디 + noun" a question about the place of the trip ("어디 나라", "어디 지역").
-PLACE_KINDS = frozenset({"도시", "나라", "곳", "국가", "지역", "장소", "데", "쪽", "현", "주", "성"})
+# They never name a trip's topic either ("울산 지역 지자체", "오세아니아 방면 출장").
+PLACE_KINDS = frozenset({"도시", "나라", "곳", "국가", "지역", "장소", "데", "쪽", "현", "주", "성", "방면", "일대", "인근", "부근"})
 QUESTION_WORD_FAMILIES = [re.compile(p) for p in (r"어느", r"어디", r"언제", r"몇", r"누구|누가", r"무엇|뭐|뭘", r"얼마")]
 # "어떤 정책을 소개했나?", "목록", "모두": the user wants several items.
 LIST_CUES = re.compile(r"어떤|어떠한|무엇무엇|무슨|목록|종류|들을|들은|들이|사례|항목|나열|모두|각각|주요|what\s+were|list", re.I)
@@ -53,14 +54,15 @@ WHAT_CUE = re.compile(r"무엇|뭐|뭘|무슨|어떤|어떠한|what|which", re.I
 # "누구 만났어?", "who did they meet": a "who" question about the people met on a trip.
 MET = re.compile(r"만나|만났|만난|면담|접견|meet|met\b", re.I)
 # "인도 간 적 있어?": whether any trip went there, a trip question without the word 출장.
-WENT_ANYWHERE = re.compile(r"간\s*(?:데|곳|적|거|것)\s*(?:있|없)")
+WENT_ANYWHERE = re.compile(r"(?:간|다녀온)\s*(?:데|곳|적|거|것|기관|지자체|단체)\s*(?:있|없)")
 # The asker plans a trip ("핀란드 연수 가는데", "프랑스 출장 예정입니다", "방문을 계획하고 있습니다") …
 PLANNED_TRIP = re.compile(
     r"(?:가는데|가려(?:는데|고|면|합니다)|갈\s*(?:건데|예정|계획)|가게\s*(?:됐|되었|되어)|"
-    r"(?:출장|연수|방문|견학|시찰|벤치마킹|답사)\s*(?:을|를)?\s*(?:예정|계획|준비|앞두고)|(?:계획|준비)\s*(?:중|하고\s*있)|"
+    r"(?:출장|연수|방문|견학|시찰|벤치마킹|답사)\s*(?:을|를|이|가)?\s*(?:예정|계획|준비|앞두고|잡혔|잡혀)|(?:계획|준비)\s*(?:중|하고\s*있)|"
+    r"다음\s*(?:달|주|해)|내년|"
     r"planning|plan\s+to|going\s+to|will\s+(?:go|visit|travel)|next\s+(?:month|week|year))", re.I)
 # … and asks for earlier trips ("전에 다녀온", "기존 사례", "선례", "참고할").
-EARLIER = re.compile(r"(?:이전|전에|예전|기존|과거|선례|사례|참고|참조|비슷|유사|earlier|previous|past|before|reference|similar|learn\s+from)", re.I)
+EARLIER = re.compile(r"(?:이전|전에|예전|기존|과거|선례|사례|참고|참조|비슷|유사|먼저|앞선|앞서|earlier|previous|past|before|reference|similar|learn\s+from)", re.I)
 # Questions about trips as a whole, answered from the catalogue.
 CATALOGUE_CUES: list[tuple[CatalogueKind, re.Pattern]] = [
     # Prior trips for a planned one: "참고할 이전 출장 있어?", "비슷한 출장 사례", "가기 전에 볼 만한 출장".
@@ -72,7 +74,7 @@ CATALOGUE_CUES: list[tuple[CatalogueKind, re.Pattern]] = [
         rf"^(?=.*{PLANNED_TRIP.pattern})(?=.*{EARLIER.pattern})|"
         # … or asks whether there were earlier ones ("베트남 출장, 전에 간 사례 있어?", "스페인 연수 선례 있나요?").
         r"^(?=.*(?:이전|(?<!오)전에|예전|기존|과거|선례))(?=.*(?:있|없)(?:어|나|을까|습니까|는지|을지|는\s*지))", re.I | re.S)),
-    ("count", re.compile(r"몇\s*(?:건|번|차례|회|개)|건수|횟수|총\s*몇(?!\s*(?:명|분|사람|박|일))|how\s+many\s+trips", re.I)),
+    ("count", re.compile(r"몇\s*(?:건|번|차례|회|개)|건수|횟수|총\s*몇(?!\s*(?:명|분|사람|박|일))|how\s+many\s+(?:[a-z-]+\s+){0,2}trips", re.I)),
     ("longest", re.compile(r"(?:가장|제일)\s*(?:긴|오래\s*(?:간|걸린|머문|다녀온)|길었|길게)|최장|longest", re.I)),
     ("shortest", re.compile(r"(?:가장|제일)\s*짧|최단|shortest", re.I)),
     ("largest", re.compile(r"(?:인원|사람|출장자)(?:이|가)?\s*(?:가장|제일)\s*많|(?:가장|제일)\s*많(?:이|은)\s*(?:간|갔|다녀|인원)|최다\s*인원|largest", re.I)),
@@ -80,7 +82,7 @@ CATALOGUE_CUES: list[tuple[CatalogueKind, re.Pattern]] = [
     ("earliest", re.compile(r"(?:가장|제일)\s*(?:먼저|이른|오래된|처음|앞선)|처음으로|최초|언제부터|earliest|first\s+trip", re.I)),
     ("list", re.compile(
         r"목록|리스트|어떤\s*출장|무슨\s*출장|출장(?:은|들은|들)?\s*(?:뭐|무엇)(?:가|이)?\s*(?:있|야|였|인가|\?|$)|출장(?:은|들은|들)?\s*어떤\s*(?:게|것|거|건)|어디\s*어디|"
-        r"출장\s*(?:내역|현황|기록)|다녀온\s*(?:곳|출장|나라|도시)|"
+        r"출장\s*(?:내역|현황|기록)|다녀온\s*(?:곳|출장|나라|도시)|뭐\s*뭐|무엇\s*무엇|"
         r"(?:간|온|된|한|갔던|있었던|다녀온)\s*(?:국외|해외|공무)?\s*출장(?:은|을|이|들)?\s*(?:\?|$|목록|모두|전부|다\s|알려|보여|뭐|무엇|어디|있)|"
         r"출장(?:을|은|들을)?\s*(?:모두|전부|다)?\s*(?:알려|보여|찾아|정리)|list\s+(?:the\s+|all\s+)?trips|"
         # Whether any trip exists: "울산 중구 해외출장 있어?", "노르웨이 간 출장 있나요?".
@@ -131,7 +133,10 @@ DOC_TYPE_WORDS = {"뉴스": "news", "기사": "news", "보도자료": "press", "
 TOPIC_TAGS = frozenset({"NNG", "NNP", "SL", "SH", "XR"})
 # "2025년", and "25년" as people shorten it (never "10년 동안", "30년 된", "5년간").
 _YEAR = re.compile(r"((?:19|20)\d{2}|(?<![\d.,])\d{2})\s*년(?:도)?(?!\s*(?:동안|간|째|만|전|후|이상|이하|이내|된|차|대|마다))")
-_AT_LEAST = re.compile(r"(\d+)\s*(박|일|명)\s*(?:이상|넘는|넘게|초과|넘은|넘어)")
+# "5일 이상", "10박 넘는", "일주일 넘게", "3일 이하", "20명 미만": bounds on a trip's length or size.
+_BOUND = re.compile(
+    r"(?:(\d+)\s*(박|일|명)|(" + "|".join(DAY_WORDS) + r"))\s*(?:(이상|넘는|넘게|초과|넘은|넘어|부터)|(이하|미만|이내|안쪽|까지))")
+_SEASON = re.compile(r"(?<![가-힣])(" + "|".join(SEASONS) + r")(?=에|엔|철|\s|$|[?,.])")
 _MONTH = re.compile(r"(?<!\d)(1[0-2]|[1-9])\s*월")
 # A year said relative to today ("올해 하반기", "작년 일본 출장") and a half of a year.
 _RELATIVE_YEAR = {"올해": 0, "금년": 0, "이번 해": 0, "작년": -1, "지난해": -1, "재작년": -2}
@@ -575,7 +580,10 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
         refers_back=refers_back,
         about_trip=bool(TRIP_WORDS.search(text)) or any(t.form in ABOUT_TRIP_WORDS for t in tokens),
         asks_for_more=refers_back and bool(ASKS_FOR_MORE.search(text)),
-        catalogue=_catalogue_request(text, tokens, stats),
+        # Read from the corrected question: "스패인 출장 몇 건", "trips to Canada" filter on 스페인, 캐나다.
+        catalogue=_catalogue_request(
+            corrected, tokens if corrected == text else _corpus_compounds(corrected, kiwi().tokenize(corrected), stats), stats,
+            kinds),
         corrections=corrections,
         topic_terms=tuple(topic),
         asked_about=asked_about,
@@ -623,7 +631,7 @@ def _full_year(year: str) -> str:
     return str(full if full <= this else full - 100)
 
 
-def _catalogue_request(text: str, tokens, stats: CorpusStats) -> CatalogueRequest | None:
+def _catalogue_request(text: str, tokens, stats: CorpusStats, asked_types: list[AnswerType]) -> CatalogueRequest | None:
     """The catalogue request of a question about trips as a whole, or None for a passage question.
 
     Only words the corpus knows become filters (a country name, a catalogue city or organisation,
@@ -631,7 +639,7 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats) -> CatalogueReques
     unconfident, and the caller answers from passages as well.
     """
     kind: CatalogueKind | None = next((k for k, cue in CATALOGUE_CUES if cue.search(text)), None)
-    if kind is None or not (TRIP_WORDS.search(text) or re.search(r"어디\s*어디", text) or WENT_ANYWHERE.search(text)):
+    if not (TRIP_WORDS.search(text) or re.search(r"어디\s*어디", text) or WENT_ANYWHERE.search(text)):
         return None
     words = [t.form for t in tokens if t.tag in ("NNP", "NNG", "SL")]
     countries = list(dict.fromkeys([COUNTRIES[w] for w in words if w in COUNTRIES] + [
@@ -654,26 +662,45 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats) -> CatalogueReques
         first, last = HALF_YEARS[half.group(1)]
         date_from, date_to, departed = f"{year}-{first}", f"{year}-{last}", ""
     accounted = {*countries, city, organisation, *organisation.split()}
-    min_days = min_travellers = 0
-    if m := _AT_LEAST.search(text):
-        number, unit = int(m.group(1)), m.group(2)
-        if unit == "명":
-            min_travellers = number
-        else:
-            min_days = number + 1 if unit == "박" else number  # 10박 이상 = 11 days or more
+    bounds = {"min_days": 0, "min_travellers": 0, "max_days": 0, "max_travellers": 0}
+    for m in _BOUND.finditer(text):
+        number, unit = (int(m.group(1)), m.group(2)) if m.group(1) else (DAY_WORDS[m.group(3)], "일")
+        if unit == "박":
+            number += 1  # 10박 = 11 days
+        bounds[("min_" if m.group(4) else "max_") + ("travellers" if unit == "명" else "days")] = number
+    season = _SEASON.search(text)
+    months = ",".join(f"{m:02d}" for m in SEASONS[season.group(1)]) if season and not month else ""
+    if months and not year:
+        departed = ""
+    elif months:
+        departed = year
+    level_word = ORGANISATION_LEVEL_WORDS.search(text)
+    level = "" if not level_word else (
+        level_word.group("suffix") or ("구" if level_word.group("district") else "기초" if level_word.group("basic") else "광역"))
     # Words inside a cue ("가장 긴", "몇 건", "언제") or a date are cues, not topics.
     cue_spans = [m.span() for _, cue in (*CATALOGUE_CUES, *ANSWER_TYPE_CUES) for m in cue.finditer(text)]
-    cue_spans += [m.span() for p in (_YEAR, _MONTH, TRIP_WORDS, _AT_LEAST, _RELATIVE_YEAR_WORD) for m in p.finditer(text)]
+    cue_spans += [m.span() for p in (_YEAR, _MONTH, TRIP_WORDS, _BOUND, _RELATIVE_YEAR_WORD, _SEASON, ORGANISATION_LEVEL_WORDS)
+                  for m in p.finditer(text)]
     if half:
         cue_spans.append(half.span())
     rest = [
         t.form for t in tokens
         if t.tag in ("NNP", "NNG", "SL") and len(t.form) >= 2 and t.form not in GENERIC_TERMS and t.form not in accounted
+        and t.form not in PLACE_KINDS
         and t.form not in DOC_TYPE_WORDS and t.form.lower() not in ENGLISH_STOPWORDS
         and not any(s <= t.start < e for s, e in cue_spans)
         and not (t.form in COUNTRIES or t.form in REGIONS or normalise_country(t.form) or t.form in FOREIGN_CITIES
                  or stats.organisation_for([t.form]))
     ]
+    if kind is None:
+        # No list or count cue, but a condition only a set of trips has ("… 중에 5일 이상인 거", "가을에
+        # 구청에서 간 출장"): the trips that meet it. (A place, even a region, can name one trip.)
+        # A question for one trip's date, length, cost or happenings is not a list ("유럽 출장에서 뭐 배웠어?").
+        asked = asked_types[0] if asked_types else "what" if WHAT_CUE.search(text) else ""
+        if asked not in ("", "where", "who", "count") or not (
+                any(bounds.values()) or months or level):
+            return None
+        kind = "list"
     keyword = ""
     unknown: list[str] = []
     for word in rest:
@@ -683,7 +710,6 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats) -> CatalogueReques
             unknown.append(word)
     doc_type = next((kind for word, kind in DOC_TYPE_WORDS.items() if word in text), "")
     where = TripFilter(country=country, city=city, organisation=organisation, departed=departed,
-                       date_from=date_from, date_to=date_to,
-                       doc_type=doc_type, min_days=min_days, min_travellers=min_travellers)
+                       date_from=date_from, date_to=date_to, doc_type=doc_type, months=months, level=level, **bounds)
     # For prior trips, the words beyond place are the plan's topic, ranked by, not filtered on.
     return CatalogueRequest(kind, where, keyword, confident=kind == "similar" or not unknown, unknown=tuple(unknown))

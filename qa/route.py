@@ -11,9 +11,14 @@ from dataclasses import replace
 from .answer import Answer, Segment
 from .catalogue import TripFilter
 from .facts import DOC_TYPES, TripRecord
-from .lexicon import normalise_country
+from .lexicon import SEASONS, normalise_country
 from .fact_answer import date_range, trip_citation
 from .query import HALF_YEARS, CatalogueRequest
+
+
+# How each organisation level reads back in an answer.
+LEVEL_NAMES = {"광역": "시·도 본청", "광역시": "광역시·특별시 본청", "도": "도 본청", "기초": "시·군·구", "시": "시 단위 지자체",
+               "군": "군 단위 지자체", "구": "자치구"}
 
 
 def merge_filters(a: TripFilter, b: TripFilter) -> TripFilter:
@@ -53,7 +58,7 @@ def describe_trip(r: TripRecord) -> str:
 def _filters_text(route: CatalogueRequest) -> str:
     w = route.where
     bits = []
-    if w.departed:
+    if w.departed and not w.months:
         year, _, month = w.departed.partition("-")
         bits.append(" ".join(p for p in (f"{year}년" if year else "", f"{int(month)}월" if month else "") if p) + " 출발")
     # A whole year or one of its halves reads back as said ("2025년", "2025년 하반기").
@@ -66,10 +71,21 @@ def _filters_text(route: CatalogueRequest) -> str:
         bits.append(w.organisation)
     if w.country:
         bits.append(" 또는 ".join(normalise_country(c) or c for c in w.country.split(",")))
+    if w.months:
+        months = [int(m) for m in w.months.split(",")]
+        season = next((name for name, ms in SEASONS.items() if tuple(months) == ms), "")
+        year = f"{w.departed}년 " if w.departed else ""
+        bits.append(year + (f"{season}({months[0]}~{months[-1]}월)" if season else "·".join(f"{m}월" for m in months)) + " 출발")
+    if w.level:
+        bits.append(LEVEL_NAMES[w.level])
     if w.min_days:
         bits.append(f"{w.min_days}일 이상")
+    if w.max_days:
+        bits.append(f"{w.max_days}일 이하")
     if w.min_travellers:
         bits.append(f"{w.min_travellers}명 이상")
+    if w.max_travellers:
+        bits.append(f"{w.max_travellers}명 이하")
     if w.city:
         bits.append(w.city)
     if w.doc_type:

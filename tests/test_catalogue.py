@@ -110,6 +110,13 @@ def test_catalogue_is_sqlite_inside_the_index_with_the_documented_schema(seed_qa
         (TripFilter(country="아시아"), {ASCC, GUANGZHOU, INDIA_NEWS}),
         (TripFilter(country="동남아"), set()),
         (TripFilter(country="유럽,남아시아"), {OECD, INDIA_NEWS}),
+        # Bounds, months of departure, organisation levels.
+        (TripFilter(max_days=4), {OECD, ASCC, GUANGZHOU}),
+        (TripFilter(max_days=3), set()),
+        (TripFilter(months="11,12"), {ASCC, GUANGZHOU}),
+        (TripFilter(months="07", departed="2023"), {OECD}),
+        (TripFilter(level="광역시"), {ASCC, GUANGZHOU, INDIA_NEWS}),
+        (TripFilter(level="기초"), set()),
     ],
 )
 def test_filters(seed_qa, where, expected):
@@ -218,7 +225,28 @@ ROUTES = [
     ("예전에 일본 간 출장 있나요?", "similar", {"country": "일본"}),
     ("인도 출장 선례 있어?", "similar", {"country": "인도"}),
     ("ASCC 출장 때 오전에 발표한 것 있어?", "passage", {}),  # 오전에 is no 전에
+    # a misspelt country filters as the corpus spells it
+    ("프랑쓰 다녀온 출장 몇개야?", "count", {"country": "프랑스", "confident": True}),
+    # a season, a bound in numbers or in words, an organisation level
+    ("2025년 가을에 중국 다녀온 출장 몇 건이나 돼?", "count", {"country": "중국", "departed": "2025", "months": "09,10,11"}),
+    ("겨울에 간 출장 목록", "list", {"months": "12,01,02", "departed": ""}),
+    ("일주일 넘게 다녀온 출장 몇 건?", "count", {"min_days": 7}),
+    ("3박 이하 출장 몇 건?", "count", {"max_days": 4}),
+    ("군 단위 지자체 출장 몇 건?", "count", {"level": "군", "confident": True}),
+    ("광역시청 본청이 간 출장 몇 건이에요?", "count", {"level": "광역시"}),
+    ("기초자치단체 출장 목록", "list", {"level": "기초"}),
+    # no list or count cue, but a condition only a set of trips has
+    ("2025년 10월 출발한 일본 출장 중에 5일 이상인 거", "list", {"country": "일본", "departed": "2025-10", "min_days": 5}),
+    ("3일 이하로 짧게 다녀온 출장 있어?", "list", {"max_days": 3}),
+    ("구청(자치구)에서 일본 간 출장 어디야", "list", {"country": "일본", "level": "구"}),
+    ("2025년 9월에 출발한 동아시아 출장 뭐뭐 있어", "list", {"country": "동아시아", "departed": "2025-09"}),
+    ("2025년 동아시아 방면 출장 현황", "list", {"country": "동아시아", "confident": True}),  # 방면: the area, no topic
+    ("몽골 출장 간 지자체 있나요", "list", {"country": "몽골"}),
+    ("How many business trips went to Japan?", "count", {"country": "일본"}),
+    ("다음달 인도 출장 잡혔는데 먼저 다녀온 데 있어?", "similar", {"country": "인도"}),
     # passage questions
+    ("유럽 출장에서 뭐 배웠어?", "passage", {}),  # a region, but asked what happened
+    ("2025년 11월 광저우 출장은 며칠이었어?", "passage", {}),  # one trip's length
     ("ASCC에서 발표할 예정이었던 사례는 뭐야?", "passage", {}),  # a plan of the report, not of the asker
     ("서울시가 ASCC에서 무엇을 발표했나?", "passage", {}),
     ("광저우 출장은 며칠 동안이었어?", "passage", {}),

@@ -87,9 +87,23 @@ def test_staff_questions_holdout_floor(realtrips_qa):
 
     summary = staff_questions(realtrips_qa, load_questions(REALTRIPS_QA), "holdout")
     print(summary)
-    # Reached: 0.889 over 54 questions (31 trip-set, 23 prior-trip); the issue's target is 0.90.
+    # Reached: 0.907 over 54 questions (31 trip-set, 23 prior-trip); the issue's target is 0.90.
     assert summary["questions"] >= 50
-    assert summary["all_keys"] >= 0.87
+    assert summary["all_keys"] >= 0.90
+
+
+def test_staff_questions_written_after_the_router_floor(realtrips_qa):
+    """45 staff questions by someone who never saw the code (`eval/realtrips_staff2.jsonl`): 0.40 of
+    them held all keys at their first reading; their failures were then read to find classes."""
+    from eval.dev import STAFF2_QA
+
+    questions = load_questions(STAFF2_QA)
+    summary = summarise(questions, run_questions(realtrips_qa, questions))
+    print(summary)
+    # Reached 0.875 / 0.80 / 0.0 (40 answerable, 5 unanswerable).
+    assert summary["all_keys_present"] >= 0.85
+    assert summary["abstained_unanswerable"] >= 0.8
+    assert summary["abstained_answerable"] <= 0.05
 
 
 def test_catalogue_field_accuracy_on_realtrips_dev(realtrips_qa):
@@ -125,6 +139,28 @@ def test_region_questions_list_the_trips_the_labels_place_there(realtrips_qa, re
     found = {c.source for c in answer.citations} & {Path(r["file"]).name for r in rows}
     assert len(found ^ labelled) <= 1, (sorted(found - labelled), sorted(labelled - found))
     assert labelled
+
+
+@pytest.mark.parametrize("question, level", [("군 단위 지자체 출장 몇 건?", "군"), ("자치구 출장 몇 건?", "구"),
+                                             ("시 단위 지자체 출장 몇 건?", "시"), ("도청 출장 몇 건?", "도"),
+                                             ("광역시청 출장 몇 건?", "광역시")])
+def test_organisation_level_questions_count_the_trips_of_that_level(realtrips_qa, question, level):
+    """'군 단위 지자체 출장 몇 건?': the trips whose hand-read organisation is a 군 (a 시·도 itself for 도청)."""
+    from eval.catalogue import read_labels
+    from eval.dev import REALTRIPS
+    from qa.lexicon import PROVINCES
+
+    def level_of(org: str) -> str:
+        if org in PROVINCES:
+            return "도" if org.endswith("도") else "광역시"
+        return {"시": "시", "군": "군", "구": "구"}.get(org[-1:], "")
+
+    rows = read_labels(REALTRIPS.parent / "facts.tsv")
+    labelled = {Path(r["file"]).name for r in rows if r["file"].startswith("corpus/trip_") and level_of(r["organisation"]) == level}
+    answer = realtrips_qa.ask(question)
+    assert answer.mode == "catalogue"
+    found = {c.source for c in answer.citations} & {Path(r["file"]).name for r in rows if r["file"].startswith("corpus/trip_")}
+    assert found == labelled and labelled
 
 
 def test_key_matching_ignores_spacing_and_case():
