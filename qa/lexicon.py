@@ -193,9 +193,10 @@ ORGANISATION_LEVELS: dict[str, tuple[bool, tuple[str, ...]]] = {
     "구": (False, ("구",)),
 }
 # How a question names a level: "군 단위", "시청", "구청", "자치구", "도청 자체", "광역시청 본청",
-# "기초자치단체", "광역지자체", "시군구". The suffix stands alone (not 나하시청, 중구청).
+# "기초자치단체", "광역지자체", "시군구". The suffix stands alone (not 나하시청, 중구청), with any ending
+# after it ("구청들", "시청에서").
 ORGANISATION_LEVEL_WORDS = re.compile(
-    r"(?<![가-힣])(?P<suffix>광역시|시|군|구|도)\s*(?:단위|청|지역\s*(?:지자체|자치단체))(?![가-힣])|(?P<district>자치구)"
+    r"(?<![가-힣])(?P<suffix>광역시|시|군|구|도)\s*(?:단위|청|지역\s*(?:지자체|자치단체))|(?P<district>자치구)"
     r"|(?P<basic>기초\s*(?:자치단체|지자체)|시\s*군\s*구)|(?P<wide>광역\s*(?:자치단체|지자체)|시\s*[·ㆍ]?\s*도\s*(?:단위|청))")
 # Seasons by the months a trip sets out in.
 SEASONS = {"봄": (3, 4, 5), "여름": (6, 7, 8), "가을": (9, 10, 11), "겨울": (12, 1, 2)}

@@ -24,7 +24,7 @@ from rapidfuzz.distance import Levenshtein
 
 from .catalogue import TripFilter
 from .lexicon import (CITY_NAMES, COUNTRIES, DAY_WORDS, ENGLISH_COUNTRIES, FOREIGN_CITIES, ORGANISATION_LEVEL_WORDS,
-                      REGIONS, SEASONS, normalise_country, organisation_aliases)
+                      PROVINCES, REGIONS, SEASONS, normalise_country, organisation_aliases)
 from .korean import CONTENT_TAGS, ENGLISH_STOPWORDS, QUESTION_WORDS, kiwi
 
 AnswerType = Literal["where", "when", "duration", "count", "who", "cost", "what"]
@@ -84,7 +84,9 @@ CATALOGUE_CUES: list[tuple[CatalogueKind, re.Pattern]] = [
         r"목록|리스트|어떤\s*출장|무슨\s*출장|출장(?:은|들은|들)?\s*(?:뭐|무엇)(?:가|이)?\s*(?:있|야|였|인가|\?|$)|출장(?:은|들은|들)?\s*어떤\s*(?:게|것|거|건)|어디\s*어디|"
         r"출장\s*(?:내역|현황|기록)|다녀온\s*(?:곳|출장|나라|도시)|뭐\s*뭐|무엇\s*무엇|"
         r"(?:간|온|된|한|갔던|있었던|다녀온)\s*(?:국외|해외|공무)?\s*출장(?:은|을|이|들)?\s*(?:\?|$|목록|모두|전부|다\s|알려|보여|뭐|무엇|어디|있)|"
-        r"출장(?:을|은|들을)?\s*(?:모두|전부|다)?\s*(?:알려|보여|찾아|정리)|list\s+(?:the\s+|all\s+)?trips|"
+        r"출장(?:을|은|들을)?\s*(?:모두|전부|다)?\s*(?:알려|보여|찾아|정리)|list\s+(?:the\s+|all\s+)?trips|(?:what|which)\s+trips|"
+        # Which bodies went: "프랑스 다녀온 지자체 어디야?", "일본 간 기관은 어디어디".
+        r"(?:간|다녀온|방문한)\s*(?:기관|지자체|자치단체|단체)(?:은|는|이|가|들은|들이)?\s*(?:어디|어느|누구)|"
         # Whether any trip exists: "울산 중구 해외출장 있어?", "노르웨이 간 출장 있나요?".
         r"출장(?:은|이|들은|들이)?\s*(?:있|없)|" + WENT_ANYWHERE.pattern, re.I)),
 ]
@@ -275,10 +277,15 @@ class CorpusStats:
             return ""
         if len(matches) == 1:
             return next(iter(matches))
-        # Several organisations: filter by the part they share ("경북" -> 경상북도, "중구" -> 중구).
-        parts = [set(o.split()) for o in matches]
+        # Several organisations: filter by the part they share ("경북" -> 경상북도, "중구" -> 중구), a
+        # province however an article shortens it ("경남 진주시의회" is 경상남도's).
+        parts = [{PROVINCE_NAMES.get(p, p) for p in o.split()} for o in matches]
         common = set.intersection(*parts)
         return max(common, key=len) if common else ""
+
+
+# Every name of a 시·도 (경남, 경남도, 경상남도) -> its full name.
+PROVINCE_NAMES = {alias: next(iter(full)) for alias, full in organisation_aliases(list(PROVINCES)).items() if len(full) == 1}
 
 
 def romanized_names(names) -> dict[str, str]:

@@ -243,6 +243,10 @@ ROUTES = [
     ("2025년 동아시아 방면 출장 현황", "list", {"country": "동아시아", "confident": True}),  # 방면: the area, no topic
     ("몽골 출장 간 지자체 있나요", "list", {"country": "몽골"}),
     ("How many business trips went to Japan?", "count", {"country": "일본"}),
+    ("what trips went to Japan", "list", {"country": "일본"}),
+    ("프랑스 다녀온 지자체 어디야", "list", {"country": "프랑스"}),  # which bodies went
+    ("구청들 해외출장 뭐 있었어", "list", {"level": "구"}),  # a level word with an ending after it
+    ("시청에서 간 일본 출장 몇 건", "count", {"level": "시", "country": "일본", "confident": True}),
     ("다음달 인도 출장 잡혔는데 먼저 다녀온 데 있어?", "similar", {"country": "인도"}),
     # passage questions
     ("유럽 출장에서 뭐 배웠어?", "passage", {}),  # a region, but asked what happened
@@ -283,6 +287,9 @@ def test_short_organisation_names_resolve_against_the_catalogue():
     assert stats.organisation_for(["익산시"]) == "전북특별자치도 익산시"
     assert stats.organisation_for(["서울시"]) == "서울특별시"
     assert stats.organisation_for(["스마트시티"]) == ""  # an unknown word is never a filter
+    # A province however an article shortens it: 경남 is 경상남도, also in "경남 진주시의회".
+    with_article = CorpusStats(df={}, passages=1, organisations=["경남 진주시의회", "경상남도", "경상남도 함안군"])
+    assert with_article.organisation_for(["경남"]) == "경상남도"
     # Each word names organisations, none both: a filter that matches nothing, not all of 울산's trips.
     assert stats.organisation_for(["울산", "안동시"]) == "울산 안동시"
 
