@@ -1,6 +1,8 @@
-"""Dense search at 10k / 100k / 1M passages: FAISS flat against two FAISS ANN indexes. Prints figures only.
+"""Dense search at 10k / 100k / 1M passages: FAISS flat against two FAISS ANN indexes, and Milvus Lite
+(the `QA_SEARCH_BACKEND=milvus` backend, embedded in this process). Prints figures only.
 
-    python -m eval.ann [--sizes 10000,100000,1000000] [--queries 200] [--out eval/out/ann.json]
+    python -m eval.ann [--sizes 10000,100000,1000000] [--milvus-sizes 10000,100000] [--queries 200]
+                       [--out eval/out/ann.json]
 
 Where does exact (flat) search stop being the right default? The passages are hash-embedder
 vectors (`qa.embed.HashEmbeddings`, bag of character bigrams): a pool of real sentences (the
@@ -13,7 +15,9 @@ time, the index's memory (its serialised size), single-question latency p50/p95 
 
 HNSW (`IndexHNSWFlat`, M=32, efConstruction 80) and IVF (`IndexIVFFlat`, 4·sqrt(N) lists) are the
 two FAISS families that need no training data beyond the vectors themselves; each is searched at
-three levels of effort (efSearch, nprobe) to show the recall each level buys.
+three levels of effort (efSearch, nprobe) to show the recall each level buys. Milvus Lite gets the
+same vectors through its Python client (FLAT and IVF_FLAT index, inserted in batches of 10,000);
+its memory column is the size of its files on disk.
 """
 
 from __future__ import annotations
@@ -112,7 +116,7 @@ def row_for(name: str, n: int, seconds: float, index, queries: np.ndarray, exact
     }, found
 
 
-def run(sizes: list[int], n_queries: int, seed: int = 0) -> list[dict]:
+def run(sizes: list[int], n_queries: int, seed: int = 0, milvus_sizes: tuple[int, ...] = ()) -> list[dict]:
     import faiss
 
     rng = np.random.default_rng(seed)
@@ -134,6 +138,12 @@ def run(sizes: list[int], n_queries: int, seed: int = 0) -> list[dict]:
         row, exact = row_for("flat", n, build(flat, vectors), flat, queries, None)
         add(row)
         del flat
+        if n in milvus_sizes:
+            import tempfile
+
+            with tempfile.TemporaryDirectory() as folder:
+                for row in milvus_rows(n, vectors, queries, exact, Path(folder)):
+                    add(row)
         hnsw = faiss.IndexHNSWFlat(d, 32, faiss.METRIC_INNER_PRODUCT)
         hnsw.hnsw.efConstruction = 80
         seconds = build(hnsw, vectors)
@@ -151,6 +161,48 @@ def run(sizes: list[int], n_queries: int, seed: int = 0) -> list[dict]:
     return rows
 
 
+def milvus_rows(n: int, vectors: np.ndarray, queries: np.ndarray, exact: np.ndarray, folder: Path) -> list[dict]:
+    """Milvus Lite with a FLAT and an IVF_FLAT index over the same vectors (the backend's client)."""
+    from pymilvus import DataType, MilvusClient
+
+    rows = []
+    for kind, params in (("FLAT", {}), ("IVF_FLAT", {"nlist": int(4 * math.sqrt(n))})):
+        path = folder / f"ann-{n}-{kind}.db"
+        client = MilvusClient(str(path))
+        schema = client.create_schema(auto_id=False)
+        schema.add_field("row", DataType.INT64, is_primary=True)
+        schema.add_field("dense", DataType.FLOAT_VECTOR, dim=int(vectors.shape[1]))
+        index = client.prepare_index_params()
+        index.add_index("dense", index_type=kind, metric_type="IP", params=params)
+        t = time.perf_counter()
+        client.create_collection("ann", schema=schema, index_params=index)
+        for start in range(0, n, 10000):
+            block = vectors[start:start + 10000]
+            client.insert("ann", [{"row": start + i, "dense": v.tolist()} for i, v in enumerate(block)])
+        client.flush("ann")
+        client.load_collection("ann")
+        seconds = time.perf_counter() - t
+        search = {"metric_type": "IP", **({"params": {"nprobe": 64}} if kind == "IVF_FLAT" else {})}
+        latencies, found = [], []
+        for q in queries:
+            t = time.perf_counter()
+            hits = client.search("ann", data=[q.tolist()], anns_field="dense", limit=10, search_params=search,
+                                 output_fields=["row"])[0]
+            latencies.append((time.perf_counter() - t) * 1000)
+            found.append([int(h["row"]) for h in hits])
+        client.close()
+        latencies.sort()
+        rows.append({
+            "passages": n, "index": f"Milvus Lite {kind}" + (" nprobe=64" if kind == "IVF_FLAT" else ""),
+            "build_s": round(seconds, 2),
+            "memory_mb": round(sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20, 1),
+            "query_p50_ms": round(statistics.median(latencies), 3),
+            "query_p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 3),
+            "recall_at_10": round(float(np.mean([len(set(a) & set(b)) / len(b) for a, b in zip(found, exact)])), 3),
+        })
+    return rows
+
+
 def format_table(rows: list[dict]) -> str:
     lines = ["| passages | index | build s | memory MB | query p50 ms | query p95 ms | recall@10 |",
              "| --- | --- | --- | --- | --- | --- | --- |"]
@@ -163,10 +215,12 @@ def format_table(rows: list[dict]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--milvus-sizes", default="10000,100000", help="sizes also measured on Milvus Lite ('' for none)")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--out", default="eval/out/ann.json")
     args = parser.parse_args()
-    rows = run([int(s) for s in args.sizes.split(",")], args.queries)
+    rows = run([int(s) for s in args.sizes.split(",")], args.queries,
+               milvus_sizes=tuple(int(s) for s in args.milvus_sizes.split(",") if s))
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
     print()

@@ -4,6 +4,7 @@ pause. Prints figures only (a benchmark, not a test).
 
     python -m eval.soak                      # 10,000 requests (about 25 min on 2 cores)
     python -m eval.soak --requests 2000 --every 250
+    python -m eval.soak --requests 2600 --session-every 2 --every 200   # 1,300 sessions: past the app's 1,000 kept
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=10_000)
     parser.add_argument("--every", type=int, default=500)
+    parser.add_argument("--session-every", type=int, default=50, help="requests per API session (a new client after them)")
     parser.add_argument("--idle", type=float, default=30.0, help="seconds of idleness before the last reading")
     args = parser.parse_args()
     from gradio_client import Client
@@ -72,14 +74,15 @@ def main() -> None:
         questions = [q.question for q in load_questions(DEV)]
         variants = (f"{q} {n}" if n else q for n, q in ((i // len(questions), q) for i, q in enumerate(itertools.cycle(questions))))
         print(f"start: {rss_mb(app.pid):.0f} MB")
-        client, started = None, time.perf_counter()
+        client, started, sessions = None, time.perf_counter(), 0
         for i in range(1, args.requests + 1):
-            if client is None or i % 50 == 1:
+            if client is None or (i - 1) % args.session_every == 0:
                 client = Client(url, verbose=False)
+                sessions += 1
             client.predict(next(variants), api_name="/ask")
             if i % args.every == 0:
                 rate = i / (time.perf_counter() - started)
-                print(f"{i:>6} requests: {rss_mb(app.pid):.0f} MB ({rate:.1f} req/s)", flush=True)
+                print(f"{i:>6} requests, {sessions:>5} sessions: {rss_mb(app.pid):.0f} MB ({rate:.1f} req/s)", flush=True)
         time.sleep(args.idle)
         print(f"after {args.idle:.0f} s idle: {rss_mb(app.pid):.0f} MB")
     finally:

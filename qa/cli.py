@@ -45,6 +45,8 @@ def _settings(args: argparse.Namespace, **extra) -> Settings:
         kwargs["index_dir"] = Path(args.index_dir)
     if getattr(args, "replace_index", False):
         kwargs["replace_index"] = True
+    if getattr(args, "ray", None):
+        kwargs["ray_address"] = args.ray
     for name in ("embedder", "reranker"):
         if getattr(args, name, None):
             kwargs[name] = getattr(args, name)
@@ -250,6 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", help="코퍼스 폴더나 파일 (기본: 색인이 있으면 그 색인의 코퍼스, 없으면 설정의 corpus, seeds/)")
     p.add_argument("--json", action="store_true", help="결과를 JSON으로 출력")
     p.add_argument("--replace-index", action="store_true", help="다른 코퍼스의 색인을 이 코퍼스의 색인으로 바꿉니다 (기존 문서는 빠짐)")
+    p.add_argument("--ray", metavar="ADDRESS", help="Ray 클러스터에서 파일 읽기·나누기·형태소·임베딩을 돌립니다: auto, ray://host:10001, local")
     common(p)
     p.set_defaults(func=cmd_index)
 

@@ -45,6 +45,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from .backend import MILVUS_LITE_DIR, collection_name, drop_milvus, is_server, milvus_uri, write_milvus
 from .catalogue import Catalogue, write_catalogue
 from .chunk import Chunk, chunk_document
 from .clean import clean_text
@@ -53,9 +54,9 @@ from .embed import IndexEmbeddings, get_embedder
 from .facts import TripRecord, extract_trip
 from .injection import quarantined_rows
 from .keyword import KeywordIndex
-from .korean import content_morphemes_batch
 from .load import HTML_SUFFIXES, TEXT_SUFFIXES, LoadError, load_file
 from .settings import Settings
+from .workers import BuildWorkers, build_workers
 
 log = logging.getLogger(__name__)
 
@@ -278,6 +279,9 @@ def settings_fingerprint(settings: Settings, embedder: IndexEmbeddings) -> dict:
             {"mode": "composed", "header_weight": HEADER_WEIGHT} if settings.passage_vectors == "composed"
             else {"mode": "embedded"}
         ),
+        # A build for Milvus is also searchable locally (its FAISS and bm25s files are always written),
+        # so only Milvus needs a build of its own.
+        **({"search_backend": {"kind": "milvus", "uri": settings.milvus_uri}} if settings.search_backend == "milvus" else {}),
     }
 
 
@@ -450,9 +454,26 @@ def _process_file(path: Path, source: str, settings: Settings) -> tuple[IndexedD
     return record, chunks
 
 
-def _chunk_to_json(chunk: Chunk, terms: list[str], sentence_rows: list[int], header_row: int, quarantined: bool) -> dict:
+def process_or_reason(path: Path, source: str, settings: Settings) -> tuple[IndexedDocument, list[Chunk]] | str:
+    """`_process_file`, or the Korean reason the file can't be indexed."""
+    try:
+        return _process_file(path, source, settings)
+    except LoadError as exc:
+        return exc.reason
+    except FileNotFoundError:
+        return "파일이 없습니다 (색인하는 동안 지워졌거나 옮겨졌습니다)"
+    except OSError as exc:
+        return f"파일을 읽을 수 없습니다 ({exc.strerror or exc})"
+
+
+def chunk_to_json(chunk: Chunk) -> dict:
     d = asdict(chunk)
     d["sentences"] = [list(s) for s in chunk.sentences]
+    return d
+
+
+def _chunk_to_json(chunk: Chunk, terms: list[str], sentence_rows: list[int], header_row: int, quarantined: bool) -> dict:
+    d = chunk_to_json(chunk)
     d["terms"] = terms
     d["sentence_rows"] = sentence_rows
     d["header_row"] = header_row
@@ -460,7 +481,7 @@ def _chunk_to_json(chunk: Chunk, terms: list[str], sentence_rows: list[int], hea
     return d
 
 
-def _chunk_from_json(d: dict) -> Chunk:
+def chunk_from_json(d: dict) -> Chunk:
     return Chunk(
         id=d["id"],
         source=d["source"],
@@ -477,8 +498,8 @@ def _chunk_from_json(d: dict) -> Chunk:
 def _embed_cached(
     texts: list[str],
     cache: dict[str, np.ndarray],
-    embedder: IndexEmbeddings,
-    batch_size: int,
+    workers: BuildWorkers,
+    dim: int,
     stage: str,
     progress: ProgressFn | None,
 ) -> tuple[np.ndarray, int]:
@@ -488,18 +509,10 @@ def _embed_cached(
     for h, t in zip(hashes, texts):
         if h not in cache and h not in missing:
             missing[h] = t
-    todo = list(missing.items())
-    if progress:
-        progress(stage, 0, len(todo))
-    for i in range(0, len(todo), batch_size):
-        batch = todo[i : i + batch_size]
-        vectors = embedder.embed_passages([t for _, t in batch])
-        for (h, _), v in zip(batch, vectors):
-            cache[h] = v
-        if progress:
-            progress(stage, min(i + batch_size, len(todo)), len(todo))
-    out = np.stack([cache[h] for h in hashes]) if hashes else np.zeros((0, embedder.dim), dtype=np.float32)
-    return out.astype(np.float32), len(todo)
+    if missing:
+        cache.update(zip(missing, workers.embed(list(missing.values()), stage, progress)))
+    out = np.stack([cache[h] for h in hashes]) if hashes else np.zeros((0, dim), dtype=np.float32)
+    return out.astype(np.float32), len(missing)
 
 
 # Composed passage vectors: how much of the document header's vector a passage vector holds,
@@ -667,6 +680,7 @@ def _build(corpus: list[Path], index_dir: Path, settings: Settings, progress: Pr
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     embedder = get_embedder(settings.embedder, settings, role="build")
+    workers = build_workers(settings, embedder)
     fingerprint = settings_fingerprint(settings, embedder)
     prev, cache = _previous(index_dir, fingerprint)
     prev_files = prev.manifest["files"] if prev else {}
@@ -683,25 +697,15 @@ def _build(corpus: list[Path], index_dir: Path, settings: Settings, progress: Pr
         for c in prev.chunks:
             prev_chunks_by_source.setdefault(c.source, []).append(c)
 
-    for n, (path, source) in enumerate(files):
-        if progress:
-            progress("files", n, len(files))
-        try:
-            if source in unchanged:
-                doc = replace(prev.documents[source], duplicates=[])
-                processed.append((doc, prev_chunks_by_source.get(source, []), "unchanged"))
-                continue
-            doc, doc_chunks = _process_file(path, source, settings)
-        except LoadError as exc:
-            errors[source] = exc.reason
-            continue
-        except FileNotFoundError:
-            errors[source] = "파일이 없습니다 (색인하는 동안 지워졌거나 옮겨졌습니다)"
-            continue
-        except OSError as exc:
-            errors[source] = f"파일을 읽을 수 없습니다 ({exc.strerror or exc})"
-            continue
-        processed.append((doc, doc_chunks, "indexed"))
+    for source in (source for _, source in files if source in unchanged):
+        doc = replace(prev.documents[source], duplicates=[])
+        processed.append((doc, prev_chunks_by_source.get(source, []), "unchanged"))
+    changed = [(path, source) for path, source in files if source not in unchanged]
+    for (_, source), result in zip(changed, workers.process(changed, progress)):
+        if isinstance(result, str):
+            errors[source] = result
+        else:
+            processed.append((*result, "indexed"))
     if progress:
         progress("files", len(files), len(files))
     paths = {source: path for path, source in files} | {source: path for source, (path, _) in scan.refused.items()}
@@ -740,7 +744,7 @@ def _build(corpus: list[Path], index_dir: Path, settings: Settings, progress: Pr
     # Morphemes of unchanged passages come from the previous index; Kiwi runs on new text only.
     known_terms = {c.search_text: t for c, t in zip(prev.chunks, prev.chunk_terms)} if prev else {}
     todo = list(dict.fromkeys(c.search_text for c in chunks if c.search_text not in known_terms))
-    known_terms.update(zip(todo, content_morphemes_batch(todo)))
+    known_terms.update(zip(todo, workers.morphemes(todo)))
     terms = [known_terms[c.search_text] for c in chunks]
     timings["keyword_terms"] = time.perf_counter() - t1
 
@@ -759,14 +763,14 @@ def _build(corpus: list[Path], index_dir: Path, settings: Settings, progress: Pr
         header_rows = [row(c.header) if c.header else -1 for c in chunks]
         # A passage without sentence spans (none in practice) is embedded whole.
         body_rows = [rows or [row(c.search_text)] for c, rows in zip(chunks, sentence_rows)]
-        sentence_vectors, embedded = _embed_cached(texts, cache, embedder, settings.embed_batch_size, "sentences", progress)
+        sentence_vectors, embedded = _embed_cached(texts, cache, workers, embedder.dim, "sentences", progress)
         chunk_vectors = compose_passage_vectors(sentence_vectors, body_rows, header_rows)
     else:
         header_rows = [-1] * len(chunks)
         chunk_vectors, embedded = _embed_cached(
-            [c.search_text for c in chunks], cache, embedder, settings.embed_batch_size, "chunks", progress
+            [c.search_text for c in chunks], cache, workers, embedder.dim, "chunks", progress
         )
-        sentence_vectors, n = _embed_cached(texts, cache, embedder, settings.embed_batch_size, "sentences", progress)
+        sentence_vectors, n = _embed_cached(texts, cache, workers, embedder.dim, "sentences", progress)
         embedded += n
     timings["embed"] = time.perf_counter() - t2
 
@@ -782,7 +786,7 @@ def _build(corpus: list[Path], index_dir: Path, settings: Settings, progress: Pr
     }
     report = BuildReport(index_dir, [outcomes[s] for s in sorted(outcomes)], len(chunks), embedded, timings)
     _write(index_dir, manifest, documents, chunks, terms, sentence_rows, header_rows, chunk_vectors, sentence_vectors,
-           embedder, report)
+           embedder, report, settings)
     timings["write"] = time.perf_counter() - t3
     timings["total"] = time.perf_counter() - t0
     return report
@@ -800,6 +804,7 @@ def _write(
     sentence_vectors: np.ndarray,
     embedder: IndexEmbeddings,
     report: BuildReport,
+    settings: Settings,
 ) -> None:
     builds = index_dir / "builds"
     builds.mkdir(parents=True, exist_ok=True)
@@ -808,6 +813,10 @@ def _write(
     tmp = builds / f".{build_id}.tmp"
     tmp.mkdir()
     try:
+        if settings.search_backend == "milvus":
+            # Written before the build is complete: a build that fails here never becomes current.
+            manifest = {**manifest, "milvus_collection": collection_name(build_id)}
+            write_milvus(milvus_uri(settings, index_dir, build_id), manifest["milvus_collection"], chunk_vectors, terms)
         with (tmp / "documents.jsonl").open("w", encoding="utf-8") as fh:
             for d in documents:
                 fh.write(json.dumps(d.to_json(), ensure_ascii=False) + "\n")
@@ -846,9 +855,28 @@ def _write(
 def _remove_old_builds(index_dir: Path, keep: set[Path]) -> None:
     for entry in (index_dir / "builds").iterdir():
         if entry.resolve() not in keep:
+            _drop_server_collection(entry)
             shutil.rmtree(entry, ignore_errors=True)
+    kept = {p.name for p in keep}
+    for lite in (index_dir / MILVUS_LITE_DIR).glob("*.db") if (index_dir / MILVUS_LITE_DIR).is_dir() else []:
+        if lite.stem not in kept:  # Milvus Lite files of removed or killed builds
+            shutil.rmtree(lite, ignore_errors=True)
     for entry in [*index_dir.glob(".current.*"), *index_dir.glob(".ingest_report.*.tmp")]:
         entry.unlink(missing_ok=True)
+
+
+def _drop_server_collection(build: Path) -> None:
+    """A removed build's collection on a Milvus server (its Lite file goes with the build)."""
+    try:
+        manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+        uri, collection = manifest["search_backend"]["uri"], manifest["milvus_collection"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    if is_server(uri):
+        try:
+            drop_milvus(uri, collection)
+        except Exception as exc:  # noqa: BLE001 - a server that is down keeps an unused collection, no more
+            log.warning("Milvus 컬렉션 %s를 지우지 못했습니다: %s", collection, exc)
 
 
 # --------------------------------------------------------------------------- load
@@ -895,7 +923,7 @@ def _load_build(folder: Path) -> LoadedIndex:
     with _reading(folder / "chunks.jsonl"), (folder / "chunks.jsonl").open(encoding="utf-8") as fh:
         for line in fh:
             d = json.loads(line)
-            chunks.append(_chunk_from_json(d))
+            chunks.append(chunk_from_json(d))
             terms.append(list(d["terms"]))
             rows.append(list(d["sentence_rows"]))
             header_rows.append(int(d.get("header_row", -1)))  # -1: a build before PROCESSING_VERSION 21

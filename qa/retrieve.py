@@ -1,13 +1,14 @@
 """Retrieve: hybrid search over the dense and keyword indexes.
 
-Both indexes propose candidates; every candidate gets both scores; the scores
-are fused (min-max normalised mixing by default, reciprocal-rank fusion as an
-alternative) and near-duplicate passages are collapsed. `HybridRetriever`
-exposes the same search as a LangChain `BaseRetriever`.
+The search backend (`qa.backend`: FAISS and bm25s files, or Milvus) proposes candidates
+from both indexes, each with both scores; the scores are fused (min-max normalised mixing by
+default, reciprocal-rank fusion as an alternative) and near-duplicate passages are collapsed.
+`HybridRetriever` exposes the same search as a LangChain `BaseRetriever`.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Iterable
@@ -18,6 +19,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
+from .backend import SearchBackend, open_backend
 from .chunk import Chunk
 from .embed import IndexEmbeddings
 from .index import IndexUnavailable, LoadedIndex
@@ -92,7 +94,11 @@ class Searcher:
         self.embedder = embedder
         self.settings = settings
         self.reranker = get_reranker(settings.reranker, settings.st_device) if settings.reranker else None
-        self._vectors = index.dense.vectors()
+        self.backend: SearchBackend = open_backend(index, settings)
+        if settings.fusion.startswith("milvus-") and not hasattr(self.backend, "fused"):
+            raise ValueError(f"QA_FUSION={settings.fusion}는 Milvus 검색 백엔드(QA_SEARCH_BACKEND=milvus)에서만 쓸 수 있습니다")
+        self._centres: dict[str, np.ndarray] = {}  # per report, filled at the first call
+        self._centres_lock = threading.Lock()
         self._term_sets = [set(t) for t in index.chunk_terms]
         df: dict[str, int] = {}
         for terms in self._term_sets:
@@ -114,10 +120,19 @@ class Searcher:
         for i, c in enumerate(index.chunks):
             self._rows_by_source.setdefault(c.source, []).append(i)
 
-    @property
-    def passage_vectors(self) -> np.ndarray:
-        """The normalised embedding of every passage, by row."""
-        return self._vectors
+    def document_centre(self, source: str) -> np.ndarray:
+        """What a report is mostly about: the mean of its passages' vectors. All reports' are read
+        at the first call, in a few requests to the backend rather than one per report."""
+        with self._centres_lock:  # one filling, never a half-filled table read by another question
+            if not self._centres:
+                sources = list(self._rows_by_source)
+                for start in range(0, len(sources), 500):
+                    batch = sources[start:start + 500]
+                    rows = [r for s in batch for r in self._rows_by_source[s]]
+                    vectors = dict(zip(rows, self.backend.vectors(rows)))
+                    self._centres.update({s: np.mean([vectors[r] for r in self._rows_by_source[s]], axis=0) for s in batch})
+        centre = self._centres.get(source)
+        return centre if centre is not None else np.zeros(self.embedder.dim, dtype=np.float32)
 
     def rows_of(self, source: str) -> list[int]:
         """The rows of a document's passages, in document order."""
@@ -152,33 +167,21 @@ class Searcher:
 
         allowed = None
         if sources is not None:
-            rows = [r for s in sources for r in self._rows_by_source.get(s, [])]
-            allowed = np.array(sorted(rows), dtype=np.int64)
+            allowed = np.array(sorted(r for s in sources for r in self._rows_by_source.get(s, [])), dtype=np.int64)
 
-        t = time.perf_counter()
         # Reports label the answer to "where"/"when" questions ("장소: …", "일시: …"): search the label too.
-        kw_scores = self.index.keyword.scores(terms + [c for c in ANSWER_LABELS.get(query.answer_type, ()) if c not in terms])
-        if allowed is not None:
-            mask = np.zeros(len(kw_scores), dtype=bool)
-            mask[allowed] = True
-            kw_scores = np.where(mask, kw_scores, 0)
-        n_cand = self.settings.candidates
-        kw_top = np.argsort(-kw_scores)[:n_cand]
-        kw_top = [int(i) for i in kw_top if kw_scores[i] > 0]
-        timings["keyword"] = (time.perf_counter() - t) * 1000
+        keyword_terms = terms + [c for c in ANSWER_LABELS.get(query.answer_type, ()) if c not in terms]
+        found = self.backend.candidates(qvec, keyword_terms, self.settings.candidates, allowed)
+        timings.update(found.timings_ms)
 
         t = time.perf_counter()
-        dense_top = [i for i, _ in self.index.dense.search(qvec, n_cand, allowed)]
-        timings["dense"] = (time.perf_counter() - t) * 1000
-
-        t = time.perf_counter()
-        cand = np.array(sorted(set(dense_top) | set(kw_top)), dtype=np.int64)
+        cand, d, kw = found.rows, found.dense, found.keyword
         wanted = max(k, self.settings.rerank_candidates) if self.reranker else k
         hits: list[Hit] = []
         if len(cand):
-            d = self._vectors[cand] @ qvec
-            kw = kw_scores[cand]
-            if self.settings.fusion == "rrf":
+            if self.settings.fusion.startswith("milvus-"):
+                fused = self.backend.fused(qvec, keyword_terms, cand, self.settings.fusion, self.settings.fusion_alpha)
+            elif self.settings.fusion == "rrf":
                 fused = fuse_rrf(d, kw)
             else:
                 # Keyword matches of an English question find the corpus's English passages, not the

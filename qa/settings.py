@@ -62,6 +62,9 @@ class Settings(BaseSettings):
         "(sentence-transformers, optional extra) or 'hash' (fast stand-in for tests).",
     )
     embed_batch_size: int = Field(16, ge=1, description="Passages embedded per call.")
+    ray_address: str | None = Field(
+        None, description="Run the build's reading, chunking, morphemes and embedding on a Ray cluster: 'auto' (the "
+        "running cluster), 'ray://host:10001', or 'local' (start Ray here); None builds in this process.")
     passage_vectors: Literal["embedded", "composed"] = Field(
         "embedded",
         description="How a passage gets its vector: embedded whole (best answers), or composed from its "
@@ -79,10 +82,19 @@ class Settings(BaseSettings):
     chunk_overlap_sentences: int = Field(1, ge=0, description="Sentences repeated at the start of the next chunk.")
 
     # --- retrieval -----------------------------------------------------------
+    search_backend: Literal["faiss", "milvus"] = Field(
+        "faiss",
+        description="Where passages are searched: FAISS and bm25s files in this process, or Milvus (a server, or a "
+        "Milvus Lite file) holding the e5 vectors and the Kiwi BM25 weights (optional extra `milvus`).",
+    )
+    milvus_uri: str = Field(
+        "", description="Milvus server (http://host:19530) or Milvus Lite file; empty: a Milvus Lite file in each build folder.")
     top_k: int = Field(5, ge=1, le=MAX_TOP_K, description="Passages handed to the answer step.")
     max_question_chars: int = Field(1000, ge=10, description="Longer questions are refused with a Korean message.")
     candidates: int = Field(40, ge=5, description="Candidates taken from each of the dense and keyword indexes.")
-    fusion: Literal["minmax", "rrf"] = Field("minmax", description="How dense and keyword scores are combined.")
+    fusion: Literal["minmax", "rrf", "milvus-rrf", "milvus-weighted"] = Field(
+        "minmax", description="How dense and keyword scores are combined: ours (min-max mixing, reciprocal ranks), or "
+        "Milvus's own rankers in its hybrid search (RRFRanker, WeightedRanker; search_backend 'milvus' only).")
     fusion_alpha: float = Field(0.5, ge=0.0, le=1.0, description="Weight of the dense score in min-max fusion.")
     dedup_threshold: float = Field(0.85, description="Token Jaccard above which two passages count as duplicates.")
 

@@ -51,7 +51,7 @@ def prior_trips(searcher: Searcher, plan: str, country: str = "", city: str = ""
         rows = searcher.rows_of(record.source)
         if not is_trip(record) or not rows:
             continue
-        centre = _centre(searcher, rows)
+        centre = searcher.document_centre(record.source)
         similarity = float(centre @ plan_vector / (np.linalg.norm(centre) or 1.0))
         place = "city" if cities & set(record.cities) else "country" if wanted & set(record.countries) else ""
         scored.append((("city", "country", "").index(place), -similarity, record, place, similarity))
@@ -65,16 +65,10 @@ def lesson_of(searcher: Searcher, source: str, plan: str = "") -> tuple[int, int
     if plan:
         vector = searcher.embedder.embed_question(plan)
     else:
-        rows = searcher.rows_of(source)
-        if not rows:
+        if not searcher.rows_of(source):
             return None
-        vector = _centre(searcher, rows)
+        vector = searcher.document_centre(source)
     return _lesson(searcher, source, vector)
-
-
-def _centre(searcher: Searcher, rows: list[int]) -> np.ndarray:
-    """What a report is mostly about: the mean of its passages' embeddings."""
-    return searcher.passage_vectors[rows].mean(axis=0)
 
 
 def _lesson(searcher: Searcher, source: str, plan_vector: np.ndarray) -> tuple[int, int] | None:
