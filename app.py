@@ -32,6 +32,7 @@ from qa.answer import NEAREST_INTRO
 from qa.build_page import BuildPage, BuildProgress
 from qa import conversation as conversations
 from qa.catalogue import TripFilter, trips_csv
+from qa.fact_answer import summary_said
 from qa.facts import DOC_TYPES, TripRecord
 from qa.route import is_trip
 from qa.cli import TqdmProgress
@@ -560,6 +561,8 @@ def render_trip(trip: TripRecord | None, doc: IndexedDocument | None) -> str:
         ("문서 종류", DOC_TYPES.get(trip.doc_type, "")), ("기관", trip.organisation),
         ("출장지", " ".join([*trip.countries, *trip.cities])),
         ("기간", f"{period} ({trip.duration_text})" if period and trip.duration_text else period or trip.duration_text),
+        # Where the report's summary says otherwise (the header's value is the one above).
+        ("요약에는", summary_said(trip)),
         ("인원", "" if trip.traveller_count is None else f"{trip.traveller_count}명"),
         ("출장자", ", ".join(trip.travellers)), ("목적", trip.purpose), ("주요 일정", " / ".join(trip.events)),
         ("보도일", trip.published), ("파일", trip.source),

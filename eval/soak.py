@@ -59,16 +59,17 @@ def main() -> None:
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     try:
+        url = f"http://127.0.0.1:{port}/"
+        # The address first serves the build's progress page; the chat page (with its API) follows.
         deadline = time.time() + 600
         while True:
             try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                Client(url, verbose=False)
                 break
-            except OSError:
+            except Exception:  # noqa: BLE001 - not listening yet, or still the progress page
                 if app.poll() is not None or time.time() > deadline:
                     raise SystemExit((work / "app.log").read_text())
-                time.sleep(1)
-        url = f"http://127.0.0.1:{port}/"
+                time.sleep(2)
         # Questions vary (the morpheme and analysis caches see new text), and each batch of requests
         # comes from a new client (a new session), as visitors do.
         questions = [q.question for q in load_questions(DEV)]

@@ -27,7 +27,8 @@ CREATE TABLE trips (
     duration_text TEXT, duration_days INTEGER,
     purpose TEXT, events TEXT,                  -- events: JSON list
     published TEXT,
-    provenance TEXT                             -- JSON {field: [start, end]} in the cleaned text
+    provenance TEXT,                            -- JSON {field: [start, end]} in the cleaned text
+    summary TEXT                                -- JSON {field: value}: what the summary says where it differs from the header
 );
 CREATE TABLE trip_places (source TEXT, country TEXT, country_code TEXT, city TEXT);
 """
@@ -43,13 +44,13 @@ def write_catalogue(path: Path, records: list[TripRecord]) -> None:
         for r in records:
             row = r.to_json()
             db.execute(
-                "INSERT INTO trips VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO trips VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     r.source, r.title, r.doc_type, r.organisation, r.traveller_count,
                     *(json.dumps(row[f], ensure_ascii=False) for f in ("travellers", "countries", "cities")),
                     r.start_date, r.end_date, r.duration_text, r.duration_days, r.purpose,
                     json.dumps(r.events, ensure_ascii=False), r.published,
-                    json.dumps(row["provenance"]),
+                    json.dumps(row["provenance"]), json.dumps(r.summary, ensure_ascii=False),
                 ),
             )
             places = [(c, "") for c in r.countries] or [("", "")]
@@ -108,6 +109,7 @@ class Catalogue:
             for f in _LIST_FIELDS:
                 d[f] = json.loads(d[f] or "[]")
             d["provenance"] = {k: Span(*v) for k, v in json.loads(d["provenance"] or "{}").items()}
+            d["summary"] = json.loads(d.get("summary") or "{}")
             out.append(TripRecord(**d))
         return out
 

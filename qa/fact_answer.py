@@ -10,6 +10,8 @@ left empty gives no fact answer: the extractive strategy answers instead.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .answer import Answer, AnswerContext, Citation, Segment, make_citation, not_found
 from .facts import TripRecord
 from .extractive import candidates, display, header_terms
@@ -54,9 +56,9 @@ def fact_sentence(kind: str, r: TripRecord, query: Query | None = None, labelled
     dates = date_range(r)
     duration = r.duration_text or (f"{r.duration_days}일" if r.duration_days else "")
     if kind == "duration" and duration:
-        return f"{label}출장 기간은 {duration}" + (f"({dates})" if dates else "") + "입니다."
+        return f"{label}출장 기간은 {duration}" + (f"({dates})" if dates else "") + "입니다." + summary_note(r)
     if kind == "when" and dates:
-        return f"{label}출장은 {dates}" + (f"({duration})" if duration else "") + "입니다."
+        return f"{label}출장은 {dates}" + (f"({duration})" if duration else "") + "입니다." + summary_note(r)
     if kind == "count" and r.traveller_count:
         return f"{label}출장 인원은 {r.traveller_count}명입니다."
     if kind == "where" and (r.countries or r.cities):
@@ -69,6 +71,24 @@ def fact_sentence(kind: str, r: TripRecord, query: Query | None = None, labelled
     if kind == "who" and r.organisation:  # "누가 갔어?" of a report that names no one: who sent them, how many
         return f"{who_went(r)} 보고서에 출장자 이름은 없습니다."
     return None
+
+
+def summary_said(r: TripRecord) -> str:
+    """What the report's summary gives where it differs from the header ("7박 9일", or its dates),
+    '' when it agrees."""
+    said = []
+    if "start_date" in r.summary or "end_date" in r.summary:
+        said.append(date_range(replace(r, start_date=r.summary.get("start_date", r.start_date),
+                                       end_date=r.summary.get("end_date", r.end_date))))
+    if "duration" in r.summary:
+        said.append(r.summary["duration"])
+    return ", ".join(said)
+
+
+def summary_note(r: TripRecord) -> str:
+    """" 보고서 요약에는 7박 9일로 적혀 있습니다." (the answer follows the header); '' otherwise."""
+    said = summary_said(r)
+    return f" 보고서 요약에는 {said}로 적혀 있습니다." if said else ""
 
 
 def who_went(r: TripRecord) -> str:

@@ -49,6 +49,9 @@ class TripRecord:
     events: list[str] = field(default_factory=list)
     published: str = ""  # news publication date, ISO
     provenance: dict[str, Span] = field(default_factory=dict)  # field -> where in the text
+    # What the report's own summary says where it differs from the header ("duration": "7박 9일",
+    # "start_date": ISO): the header's value is the field's, this is shown beside it.
+    summary: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict:
         d = asdict(self)
@@ -95,6 +98,7 @@ def extract_trip(source: str, text: str) -> TripRecord:
     _places(rec, text, lines)
     _dates(rec, text)
     _people(rec, text)
+    _summary_differences(rec, text)
     _organisation(rec, text, lines)
     _purpose_and_events(rec, text)
     if m := re.search(r"(?:기사)?입력\s*:?\s*(\d{4})[./-](\d{1,2})[./-](\d{1,2})", text):
@@ -308,6 +312,35 @@ def _dates(rec: TripRecord, text: str) -> None:
             rec.provenance["duration"] = _span(0, m)
     if rec.duration_days is None and rec.start_date and rec.end_date:
         rec.duration_days = (date.fromisoformat(rec.end_date) - date.fromisoformat(rec.start_date)).days + 1
+
+
+# "2025년 8월 3일부터 8월 6일까지", "2024년 9월 2일~9월 10일": a date range in running text.
+_RANGE_IN_TEXT = re.compile(r"(\d{4})년\s*(\d{1,2})월\s*(\d{1,2})일\s*(?:부터|~|-)\s*(?:(\d{4})년\s*)?(?:(\d{1,2})월\s*)?(\d{1,2})일")
+_NIGHTS_DAYS = re.compile(r"(\d+)\s*박\s*(\d+)\s*일")
+
+
+def _summary_differences(rec: TripRecord, text: str) -> None:
+    """The dates and length the text after the header fields gives (the site's summary restates
+    them, a night fewer in a third of the pages, another year in some), where they differ from the
+    header's. The header wins; the difference is kept so that an answer can say so."""
+    header = [rec.provenance[f].end for f in ("start_date", "end_date", "duration", "traveller_count") if f in rec.provenance]
+    if not header or not rec.start_date:
+        return
+    rest = text[max(header):]
+    if m := _RANGE_IN_TEXT.search(rest):
+        y1, m1, d1, y2, m2, d2 = m.groups()
+        try:
+            start = date(int(y1), int(m1), int(d1)).isoformat()
+            end = date(int(y2 or y1), int(m2 or m1), int(d2)).isoformat()
+        except ValueError:
+            start = end = ""
+        if start and start != rec.start_date:
+            rec.summary["start_date"] = start
+        if end and rec.end_date and end != rec.end_date:
+            rec.summary["end_date"] = end
+    header_length = _NIGHTS_DAYS.search(rec.duration_text or "")
+    if header_length and (m := _NIGHTS_DAYS.search(rest)) and m.groups() != header_length.groups():
+        rec.summary["duration"] = f"{m.group(1)}박 {m.group(2)}일"
 
 
 # A news article's party size: "14명이 참가한다", "총 13명으로 꾸며졌다", "12명의 방문단".

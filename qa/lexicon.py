@@ -291,3 +291,6 @@ def parse_duration(text: str) -> tuple[str, int | None]:
 
 # Every name a province goes by, short forms included (경남, 서울시, 강원도, 전북도).
 PROVINCE_NAMES = frozenset(organisation_aliases(list(PROVINCES)))
+# … and the full name of each (경남 -> 경상남도).
+PROVINCE_FULL_NAMES = {alias: next(iter(full)) for alias, full in organisation_aliases(list(PROVINCES)).items()
+                       if len(full) == 1}

@@ -24,7 +24,7 @@ from rapidfuzz.distance import Levenshtein
 
 from .catalogue import TripFilter
 from .lexicon import (CITY_NAMES, COUNTRIES, DAY_WORDS, ENGLISH_COUNTRIES, FOREIGN_CITIES, ORGANISATION_LEVEL_WORDS,
-                      PROVINCES, REGIONS, SEASONS, normalise_country, organisation_aliases)
+                      PROVINCE_FULL_NAMES, REGIONS, SEASONS, normalise_country, organisation_aliases)
 from .korean import CONTENT_TAGS, ENGLISH_STOPWORDS, QUESTION_WORDS, kiwi
 
 AnswerType = Literal["where", "when", "duration", "count", "who", "cost", "what"]
@@ -279,13 +279,9 @@ class CorpusStats:
             return next(iter(matches))
         # Several organisations: filter by the part they share ("경북" -> 경상북도, "중구" -> 중구), a
         # province however an article shortens it ("경남 진주시의회" is 경상남도's).
-        parts = [{PROVINCE_NAMES.get(p, p) for p in o.split()} for o in matches]
+        parts = [{PROVINCE_FULL_NAMES.get(p, p) for p in o.split()} for o in matches]
         common = set.intersection(*parts)
         return max(common, key=len) if common else ""
-
-
-# Every name of a 시·도 (경남, 경남도, 경상남도) -> its full name.
-PROVINCE_NAMES = {alias: next(iter(full)) for alias, full in organisation_aliases(list(PROVINCES)).items() if len(full) == 1}
 
 
 def romanized_names(names) -> dict[str, str]:

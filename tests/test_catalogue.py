@@ -466,6 +466,40 @@ def test_a_place_with_no_trip_says_so_and_offers_close_topics(seed_qa):
     assert "브라질(으)로 간 출장은 없어" in answer.answer and answer.citations
 
 
+PAGE = """
+경상북도 안동시
+출발일
+2025년 8월 21일
+도착일
+2025년 8월 29일
+여행 기간
+8박 9일
+인원
+3명
+📝 요약
+본 보고서는 2024년 8월 21일부터 8월 29일까지 7박 9일간 독일을 방문한 결과입니다.
+"""
+
+
+def test_the_header_wins_and_a_summary_that_differs_is_kept_and_said(tmp_path):
+    from qa.clean import clean_text
+    from qa.facts import extract_trip
+
+    record = extract_trip("page.txt", clean_text(PAGE))
+    assert (record.start_date, record.duration_text) == ("2025-08-21", "8박 9일")  # the header's
+    assert record.summary == {"start_date": "2024-08-21", "end_date": "2024-08-29", "duration": "7박 9일"}
+    assert extract_trip("same.txt", clean_text(PAGE.replace("2024년", "2025년").replace("7박", "8박"))).summary == {}
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "page.txt").write_text(PAGE, encoding="utf-8")
+    from qa import QA, Settings
+
+    qa = QA.open(Settings(index_dir=tmp_path / "index", corpus=[corpus], embedder="hash"))
+    assert qa.trips()[0].summary == record.summary  # kept in the catalogue
+    answer = qa.ask("안동시 독일 출장 며칠 갔어?")
+    assert "8박 9일" in answer.answer and "보고서 요약에는 2024년 8월 21일 ~ 8월 29일, 7박 9일로 적혀 있습니다" in answer.answer
+
+
 def test_an_article_names_its_travelling_body_at_its_fullest_and_its_party():
     from qa.facts import extract_trip
 

@@ -75,3 +75,14 @@ def test_trips_csv_header_is_korean_for_people_and_field_names_for_scripts():
     fields = list(csv.reader(io.StringIO(trips_csv(trip))))
     assert korean[0][:5] == ["파일", "출장명", "문서 종류", "기관", "나라"] and korean[1] == fields[1]
     assert fields[0][:2] == ["source", "title"] and "traveller_count" in fields[0]
+
+
+def test_a_trip_card_shows_what_its_summary_says_where_it_differs_from_the_header():
+    from app import render_trip
+    from qa.facts import TripRecord
+
+    trip = TripRecord(source="t.txt", title="글로벌 인문 리더", organisation="경상북도 안동시", start_date="2025-08-21",
+                      end_date="2025-08-29", duration_text="8박 9일", duration_days=9, summary={"duration": "7박 9일"})
+    card = render_trip(trip, None)
+    assert "<dt>요약에는</dt><dd>7박 9일</dd>" in card and "8박 9일" in card
+    assert "요약에는" not in render_trip(TripRecord(source="u.txt", duration_text="3박 4일"), None)
