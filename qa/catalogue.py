@@ -31,6 +31,9 @@ CREATE TABLE trips (
     summary TEXT                                -- JSON {field: value}: what the summary says where it differs from the header
 );
 CREATE TABLE trip_places (source TEXT, country TEXT, country_code TEXT, city TEXT);
+-- The place filters look a trip's places up by its source: without this index each trip scanned
+-- every place row (0.6 s for a country filter over the disclosure site's 2,849 trips).
+CREATE INDEX trip_places_source ON trip_places (source, country, city);
 """
 
 _LIST_FIELDS = ("travellers", "countries", "cities", "events")

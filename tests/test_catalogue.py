@@ -89,6 +89,11 @@ def test_catalogue_is_sqlite_inside_the_index_with_the_documented_schema(seed_qa
         assert tables == {"trips", "trip_places"}
         assert db.execute("SELECT COUNT(*) FROM trips").fetchone()[0] == 5
         assert db.execute("SELECT country_code FROM trip_places WHERE source=?", (ASCC,)).fetchone()[0] == "JP"
+        # A place filter looks each trip's places up through an index, not by scanning them all.
+        plan = " ".join(str(r) for r in db.execute(
+            "EXPLAIN QUERY PLAN SELECT * FROM trips t WHERE EXISTS (SELECT 1 FROM trip_places p "
+            "WHERE p.source=t.source AND p.country IN ('일본'))"))
+        assert "USING COVERING INDEX trip_places_source" in plan or "USING INDEX trip_places_source" in plan
 
 
 @pytest.mark.e2e
