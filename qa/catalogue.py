@@ -126,18 +126,13 @@ class Catalogue:
             marks = ",".join("?" * len(countries))
             sql.append(f"AND EXISTS (SELECT 1 FROM trip_places p WHERE p.source=t.source AND p.country IN ({marks}))")
             params.extend(countries)
-        if where.min_days:
-            sql.append("AND t.duration_days >= ?")
-            params.append(where.min_days)
-        if where.min_travellers:
-            sql.append("AND t.traveller_count >= ?")
-            params.append(where.min_travellers)
-        if where.max_days:
-            sql.append("AND t.duration_days > 0 AND t.duration_days <= ?")
-            params.append(where.max_days)
-        if where.max_travellers:
-            sql.append("AND t.traveller_count > 0 AND t.traveller_count <= ?")
-            params.append(where.max_travellers)
+        # Bounds on length and size (an unknown length or size meets no upper bound).
+        for bound, clause in ((where.min_days, "t.duration_days >= ?"), (where.min_travellers, "t.traveller_count >= ?"),
+                              (where.max_days, "t.duration_days > 0 AND t.duration_days <= ?"),
+                              (where.max_travellers, "t.traveller_count > 0 AND t.traveller_count <= ?")):
+            if bound:
+                sql.append(f"AND {clause}")
+                params.append(bound)
         if where.months:
             months = where.months.split(",")
             sql.append(f"AND substr(COALESCE(NULLIF(t.start_date,''), t.published), 6, 2) IN ({','.join('?' * len(months))})")

@@ -136,8 +136,9 @@ TOPIC_TAGS = frozenset({"NNG", "NNP", "SL", "SH", "XR"})
 # "2025년", and "25년" as people shorten it (never "10년 동안", "30년 된", "5년간").
 _YEAR = re.compile(r"((?:19|20)\d{2}|(?<![\d.,])\d{2})\s*년(?:도)?(?!\s*(?:동안|간|째|만|전|후|이상|이하|이내|된|차|대|마다))")
 # "5일 이상", "10박 넘는", "일주일 넘게", "3일 이하", "20명 미만": bounds on a trip's length or size.
+# (Never a date: "21일부터", "9월 3일 이후" bound no length.)
 _BOUND = re.compile(
-    r"(?:(\d+)\s*(박|일|명)|(" + "|".join(DAY_WORDS) + r"))\s*(?:(이상|넘는|넘게|초과|넘은|넘어|부터)|(이하|미만|이내|안쪽|까지))")
+    r"(?:(?<![\d월])(?<!월\s)(\d+)\s*(박|일|명)|(" + "|".join(DAY_WORDS) + r"))\s*(?:(이상|넘는|넘게|초과|넘은|넘어)|(이하|미만|이내|안쪽))")
 _SEASON = re.compile(r"(?<![가-힣])(" + "|".join(SEASONS) + r")(?=에|엔|철|\s|$|[?,.])")
 _MONTH = re.compile(r"(?<!\d)(1[0-2]|[1-9])\s*월")
 # A year said relative to today ("올해 하반기", "작년 일본 출장") and a half of a year.
@@ -673,10 +674,8 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats, asked_types: list[
         bounds[("min_" if m.group(4) else "max_") + ("travellers" if unit == "명" else "days")] = number
     season = _SEASON.search(text)
     months = ",".join(f"{m:02d}" for m in SEASONS[season.group(1)]) if season and not month else ""
-    if months and not year:
-        departed = ""
-    elif months:
-        departed = year
+    if months:
+        departed = year  # the season's months are the filter; the year, if said, still holds
     level_word = ORGANISATION_LEVEL_WORDS.search(text)
     level = "" if not level_word else (
         level_word.group("suffix") or ("구" if level_word.group("district") else "기초" if level_word.group("basic") else "광역"))

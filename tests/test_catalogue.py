@@ -237,6 +237,7 @@ ROUTES = [
     ("겨울에 간 출장 목록", "list", {"months": "12,01,02", "departed": ""}),
     ("일주일 넘게 다녀온 출장 몇 건?", "count", {"min_days": 7}),
     ("3박 이하 출장 몇 건?", "count", {"max_days": 4}),
+    ("11월 9일부터 12일까지 간 출장 목록", "list", {"min_days": 0, "max_days": 0}),  # a date is no bound
     ("군 단위 지자체 출장 몇 건?", "count", {"level": "군", "confident": True}),
     ("광역시청 본청이 간 출장 몇 건이에요?", "count", {"level": "광역시"}),
     ("기초자치단체 출장 목록", "list", {"level": "기초"}),
