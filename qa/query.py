@@ -139,6 +139,7 @@ _YEAR = re.compile(r"((?:19|20)\d{2}|(?<![\d.,])\d{2})\s*년(?:도)?(?!\s*(?:동
 # (Never a date: "21일부터", "9월 3일 이후" bound no length.)
 _BOUND = re.compile(
     r"(?:(?<![\d월])(?<!월\s)(\d+)\s*(박|일|명)|(" + "|".join(DAY_WORDS) + r"))\s*(?:(이상|넘는|넘게|초과|넘은|넘어)|(이하|미만|이내|안쪽))")
+_LEFT_OUT = re.compile(r"\s*(?:은|는|이|가|을|를)?\s*(?:말고|빼고|제외|아닌|아니고)")
 _SEASON = re.compile(r"(?<![가-힣])(" + "|".join(SEASONS) + r")(?=에|엔|철|\s|$|[?,.])")
 _MONTH = re.compile(r"(?<!\d)(1[0-2]|[1-9])\s*월")
 # A year said relative to today ("올해 하반기", "작년 일본 출장") and a half of a year.
@@ -676,7 +677,9 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats, asked_types: list[
     months = ",".join(f"{m:02d}" for m in SEASONS[season.group(1)]) if season and not month else ""
     if months:
         departed = year  # the season's months are the filter; the year, if said, still holds
-    level_word = ORGANISATION_LEVEL_WORDS.search(text)
+    # A level said to be left out ("시 단위 말고 도청이", "구청 빼고") is not the filter.
+    level_word = next((m for m in ORGANISATION_LEVEL_WORDS.finditer(text)
+                       if not _LEFT_OUT.match(text, m.end())), None)
     level = "" if not level_word else (
         level_word.group("suffix") or ("구" if level_word.group("district") else "기초" if level_word.group("basic") else "광역"))
     # Words inside a cue ("가장 긴", "몇 건", "언제") or a date are cues, not topics.

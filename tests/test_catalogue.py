@@ -241,6 +241,7 @@ ROUTES = [
     ("군 단위 지자체 출장 몇 건?", "count", {"level": "군", "confident": True}),
     ("광역시청 본청이 간 출장 몇 건이에요?", "count", {"level": "광역시"}),
     ("기초자치단체 출장 목록", "list", {"level": "기초"}),
+    ("시 단위 말고 도청이 직접 간 일본 출장", "list", {"level": "도", "country": "일본"}),  # a level left out
     # no list or count cue, but a condition only a set of trips has
     ("2025년 10월 출발한 일본 출장 중에 5일 이상인 거", "list", {"country": "일본", "departed": "2025-10", "min_days": 5}),
     ("3일 이하로 짧게 다녀온 출장 있어?", "list", {"max_days": 3}),
