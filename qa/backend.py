@@ -228,6 +228,10 @@ class MilvusBackend:
     def _filter(self, rows: np.ndarray | None) -> str:
         return "" if rows is None else f"row in [{','.join(str(int(r)) for r in rows)}]"
 
+    def _sparse_query(self, terms: Sequence[str]) -> dict[int, float]:
+        """The question side of BM25: each known term's idf at its sparse index."""
+        return {self._vocab[t]: self._idf[t] for t in dict.fromkeys(terms) if t in self._vocab}
+
     def candidates(self, vector: np.ndarray, terms: Sequence[str], k: int, rows: np.ndarray | None = None) -> Candidates:
         if rows is not None and not len(rows):
             return _empty()
@@ -235,7 +239,7 @@ class MilvusBackend:
         if limit <= 0:
             return _empty()
         where = self._filter(rows)
-        query = {self._vocab[t]: self._idf[t] for t in dict.fromkeys(terms) if t in self._vocab}
+        query = self._sparse_query(terms)
         found: set[int] = set()
         timings: dict[str, float] = {}
         t = time.perf_counter()
@@ -269,7 +273,7 @@ class MilvusBackend:
         where = self._filter(rows)
         requests = [AnnSearchRequest([np.asarray(vector, dtype=np.float32).tolist()], "dense", {"metric_type": "IP"},
                                      len(rows), expr=where)]
-        query = {self._vocab[t]: self._idf[t] for t in dict.fromkeys(terms) if t in self._vocab}
+        query = self._sparse_query(terms)
         if query:
             requests.append(AnnSearchRequest([query], "sparse", {"metric_type": "IP"}, len(rows), expr=where))
         chosen = RRFRanker(60) if ranker == "milvus-rrf" else WeightedRanker(alpha, 1 - alpha) if query else WeightedRanker(1.0)

@@ -271,6 +271,10 @@ def _places(rec: TripRecord, text: str, lines: list[str]) -> None:
             rec.countries.append(country)
 
 
+# "3박 4일" in running text (the duration line is read with parse_duration).
+_NIGHTS_DAYS = re.compile(r"(\d+)\s*박\s*(\d+)\s*일")
+
+
 def _dates(rec: TripRecord, text: str) -> None:
     start = _line_value(text, "출발일")
     end = _line_value(text, "도착일")
@@ -306,7 +310,7 @@ def _dates(rec: TripRecord, text: str) -> None:
             rec.provenance["duration"] = Span(span.start + at, span.start + at + len(written))
     if not rec.duration_text:
         # No duration line: an article or report gives the trip's length in the text ("5박 6일 일정으로").
-        m = re.search(r"\d+\s*박\s*\d+\s*일", text)
+        m = _NIGHTS_DAYS.search(text)
         if m:
             rec.duration_text, rec.duration_days = parse_duration(m.group(0))
             rec.provenance["duration"] = _span(0, m)
@@ -316,7 +320,6 @@ def _dates(rec: TripRecord, text: str) -> None:
 
 # "2025년 8월 3일부터 8월 6일까지", "2024년 9월 2일~9월 10일": a date range in running text.
 _RANGE_IN_TEXT = re.compile(r"(\d{4})년\s*(\d{1,2})월\s*(\d{1,2})일\s*(?:부터|~|-)\s*(?:(\d{4})년\s*)?(?:(\d{1,2})월\s*)?(\d{1,2})일")
-_NIGHTS_DAYS = re.compile(r"(\d+)\s*박\s*(\d+)\s*일")
 
 
 def _summary_differences(rec: TripRecord, text: str) -> None:

@@ -858,7 +858,7 @@ def _remove_old_builds(index_dir: Path, keep: set[Path]) -> None:
             _drop_server_collection(entry)
             shutil.rmtree(entry, ignore_errors=True)
     kept = {p.name for p in keep}
-    for lite in (index_dir / MILVUS_LITE_DIR).glob("*.db") if (index_dir / MILVUS_LITE_DIR).is_dir() else []:
+    for lite in (index_dir / MILVUS_LITE_DIR).glob("*.db"):  # nothing when the folder does not exist
         if lite.stem not in kept:  # Milvus Lite files of removed or killed builds
             shutil.rmtree(lite, ignore_errors=True)
     for entry in [*index_dir.glob(".current.*"), *index_dir.glob(".ingest_report.*.tmp")]:
