@@ -46,7 +46,11 @@ def date_range(r: TripRecord) -> str:
 def trip_label(r: TripRecord) -> str:
     if r.title and r.organisation:
         return f"{r.organisation}의 「{r.title}」"
-    return f"「{r.title}」" if r.title else r.organisation or "이"
+    if r.title:
+        return f"「{r.title}」"
+    if r.organisation and r.countries:  # "울산광역시의 독일·체코 출장 기간은"
+        return f"{r.organisation}의 {'·'.join(r.countries)}"
+    return r.organisation or "이"
 
 
 def fact_sentence(kind: str, r: TripRecord, query: Query | None = None, labelled: bool = True) -> str | None:
@@ -112,6 +116,33 @@ def trip_citation(n: int, r: TripRecord, text: str, fields: tuple[str, ...] | No
     )
 
 
+MAX_ALIKE_TRIPS = 5
+
+
+def trip_names(r: TripRecord) -> str:
+    return " ".join([r.organisation, *r.countries, *r.cities])
+
+
+def several_trips(ctx: AnswerContext, records: list[TripRecord], mode: str) -> Answer | None:
+    """One fact sentence per trip the question's names match (the best-retrieved first, then by date)."""
+    query, searcher = ctx.query, ctx.searcher
+    first, rest = records[0], sorted(records[1:], key=lambda r: r.start_date or "9999")
+    said = [(r, s) for r in (first, *rest) if (s := fact_sentence(query.answer_type, r, query))]
+    if len(said) < 2:
+        return None
+    segments = [Segment(f"질문에 맞는 출장이 {len(said)}건입니다.")]
+    citations = []
+    for record, sentence in said[:MAX_ALIKE_TRIPS]:
+        doc = searcher.index.documents.get(record.source)
+        n = len(citations) + 1
+        citations.append(trip_citation(n, record, doc.text if doc else "", _FIELDS[query.answer_type]))
+        segments.append(Segment(sentence, (n,), newline=True))
+    if len(said) > MAX_ALIKE_TRIPS:
+        segments.append(Segment(f"나머지 {len(said) - MAX_ALIKE_TRIPS}건은 ‘출장 목록’ 탭에서 볼 수 있습니다.", newline=True))
+    return Answer(question=query.text, segments=segments, abstained=False, citations=citations, mode=mode,
+                  signals={"sentence_typed": 1.0})
+
+
 class FactAnswerer:
     """Answers date, duration, traveller, place and organisation questions from the catalogue."""
 
@@ -160,6 +191,12 @@ class FactAnswerer:
             covered |= names
             if not query.several or len(trips) == 2:
                 break
+        if len(trips) == 1 and query.names_only and not query.several:
+            # "호주 다녀온 사람 몇 명?" with three trips to 호주: each trip's fact, not one picked at random.
+            alike = [r for r in catalogue.trips() if r.source != trips[0][1].source
+                     and all(searcher.stats.names_written_in(n, trip_names(r)) for n in query.names)]
+            if alike and (answer := several_trips(ctx, [trips[0][1], *alike], self.mode)):
+                return answer
         if query.asks_names and len(trips) == 1 and not trips[0][1].travellers:
             # The report names no one: a refusal (the name is not there) that says who went.
             text = f"보고서에 출장자 이름은 나와 있지 않습니다. {who_went(trips[0][1])}".strip()

@@ -11,6 +11,7 @@ question with its own patterns.
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
 import unicodedata
@@ -23,7 +24,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from .catalogue import TripFilter
-from .lexicon import (CITY_NAMES, COUNTRIES, DAY_WORDS, ENGLISH_COUNTRIES, FOREIGN_CITIES, ORGANISATION_LEVEL_WORDS,
+from .lexicon import (CITY_NAMES, COUNTRIES, DAY_WORDS, ENGLISH_COUNTRIES, ENGLISH_NUMBERS, ENGLISH_UNITS, FOREIGN_CITIES, ORGANISATION_LEVEL_WORDS,
                       PROVINCE_FULL_NAMES, REGIONS, SEASONS, normalise_country, organisation_aliases)
 from .korean import CONTENT_TAGS, ENGLISH_STOPWORDS, QUESTION_WORDS, kiwi
 
@@ -102,6 +103,8 @@ ORGANISATION_ASKED = re.compile(r"기관|지자체|자치단체|시청|군청|�
 # A count of something other than people.
 OTHER_COUNT = re.compile(r"몇\s*(?:건|개|곳|번|차례|회|개국|나라)|how\s+many\s+(?:trips|times|countries|cities|places)", re.I)
 # "출장자 이름", "참가자 성명", "출장자는 누구": the travellers themselves, by name.
+# Plain words for the people who went, when the verb is the trip's ("다녀온 사람", "간 공무원").
+PEOPLE_WHO_WENT = frozenset({"사람", "분", "공무원", "직원", "people", "officials"})
 PEOPLE_ASKED = re.compile(r"이름|성명|명단|직급|(?:출장|참가|인솔|방문)자|공무원|\bnames?\b", re.I)
 
 
@@ -139,16 +142,31 @@ _YEAR = re.compile(r"((?:19|20)\d{2}|(?<![\d.,])\d{2})\s*년(?:도)?(?!\s*(?:동
 # (Never a date: "21일부터", "9월 3일 이후" bound no length.)
 _BOUND = re.compile(
     r"(?:(?<![\d월])(?<!월\s)(\d+)\s*(박|일|명)|(" + "|".join(DAY_WORDS) + r"))\s*(?:(이상|넘는|넘게|초과|넘은|넘어)|(이하|미만|이내|안쪽))")
+# "lasted more than a week", "with at least 5 people", "under ten days".
+_BOUND_EN = re.compile(
+    r"(?:(?:last(?:ed|ing)?|took|stay(?:ed)?|with|had)\s+)?(?:(more\s+than|over|longer\s+than|at\s+least)|"
+    r"(less\s+than|fewer\s+than|under|shorter\s+than|at\s+most|up\s+to|within))\s+(\d+|"
+    + "|".join(ENGLISH_NUMBERS) + r")\s+(" + "|".join(ENGLISH_UNITS) + r")\b", re.I)
 _LEFT_OUT = re.compile(r"\s*(?:은|는|이|가|을|를)?\s*(?:말고|빼고|제외|아닌|아니고)")
 _SEASON = re.compile(r"(?<![가-힣])(" + "|".join(SEASONS) + r")(?=에|엔|철|\s|$|[?,.])")
 _MONTH = re.compile(r"(?<!\d)(1[0-2]|[1-9])\s*월")
 # A year said relative to today ("올해 하반기", "작년 일본 출장") and a half of a year.
+# "in 2025", "in October 2025", "during March" (month names from the calendar module).
+_ENGLISH_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_DATE_EN = re.compile(r"\b(?:in|during|since|of)\s+(?:(" + "|".join(_ENGLISH_MONTHS) + r")\s*)?((?:19|20)\d{2})?\b", re.I)
 _RELATIVE_YEAR = {"올해": 0, "금년": 0, "이번 해": 0, "작년": -1, "지난해": -1, "재작년": -2}
 _RELATIVE_YEAR_WORD = re.compile("|".join(_RELATIVE_YEAR))
 _HALF = re.compile(r"([상하])\s*반기")
 # The months of a year's halves, as (first day, last day): read here, and said back by the router.
 HALF_YEARS = {"상": ("01-01", "06-30"), "하": ("07-01", "12-31")}
 _LATIN = re.compile(r"[A-Za-z]")
+
+
+def is_about_trip(text: str, tokens) -> bool:
+    """A trip word (출장, 연수, 방문) or a verb of going ("일본 몇 번 갔어?", "유럽 간 곳"): not the
+    particle 가 ("얼마가 들었어")."""
+    return bool(TRIP_WORDS.search(text)) or any(
+        t.form in ABOUT_TRIP_WORDS and not t.tag.startswith("J") for t in tokens)
 
 
 def is_group_or_visit(noun: str) -> bool:
@@ -353,14 +371,23 @@ class Query:
             return False  # "누구 만났어?", "방문 기관은 어디": the people met, the places visited
         if self.asks_names and PEOPLE_ASKED.search(noun):
             return True  # "출장 간 공무원 성명": the travellers
-        if self.answer_type in ("count", "duration", "when") and noun in self.names and self.about_trip:
-            return True  # "삼척시 미국 갔을 때 몇 명 갔어?": the trip, named by its country or organisation
+        if self.answer_type in ("count", "duration", "when") and noun in self.names and (self.about_trip or self.names_only):
+            # "삼척시 미국 갔을 때 몇 명 갔어?", "울주군 라오스 몇박?": the trip, named by its country or
+            # organisation and nothing else
+            return True
+        if self.answer_type == "count" and noun in PEOPLE_WHO_WENT and self.about_trip:
+            return True  # "호주 다녀온 사람 몇 명": the travellers (not "학생 몇 명", the people met)
         if self.answer_type == "where" and any(t in FOREIGN_CITIES for t in self.topic_terms):
             return False  # "항저우에서는 어디를 둘러봤어?": a place within a city the question names
         # A title word (not the organisation or country) in a question about the trip: "… 벤치마킹 며칠",
         # but not "라운드테이블은 어디서 열렸나" (the event of the title, asked as an event).
         named = self.about_trip and noun in trip_name and noun not in self.names
         return noun in TRIP_NOUNS or named or is_group_or_visit(noun) or (not noun and self.about_trip)
+
+    @property
+    def names_only(self) -> bool:
+        """The question names nothing but countries, cities or organisations ("울주군 라오스 몇박?")."""
+        return bool(self.topic_terms) and set(self.topic_terms) <= set(self.names)
 
     @property
     def asks_names(self) -> bool:
@@ -583,7 +610,7 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
         wants_list=bool(LIST_CUES.search(text)),
         several=conjoined or asked_twice or bool(SEVERAL.search(text)) and len(topic) >= 2,
         refers_back=refers_back,
-        about_trip=bool(TRIP_WORDS.search(text)) or any(t.form in ABOUT_TRIP_WORDS for t in tokens),
+        about_trip=is_about_trip(text, tokens),
         asks_for_more=refers_back and bool(ASKS_FOR_MORE.search(text)),
         # Read from the corrected question: "스패인 출장 몇 건", "trips to Canada" filter on 스페인, 캐나다.
         catalogue=_catalogue_request(
@@ -644,7 +671,7 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats, asked_types: list[
     unconfident, and the caller answers from passages as well.
     """
     kind: CatalogueKind | None = next((k for k, cue in CATALOGUE_CUES if cue.search(text)), None)
-    if not (TRIP_WORDS.search(text) or re.search(r"어디\s*어디", text) or WENT_ANYWHERE.search(text)):
+    if not (is_about_trip(text, tokens) or re.search(r"어디\s*어디", text)):
         return None
     words = [t.form for t in tokens if t.tag in ("NNP", "NNG", "SL")]
     countries = list(dict.fromkeys([COUNTRIES[w] for w in words if w in COUNTRIES] + [
@@ -659,6 +686,9 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats, asked_types: list[
     if not year and (r := _RELATIVE_YEAR_WORD.search(text)):
         year = str(date.today().year + _RELATIVE_YEAR[r.group()])
     month = f"{int(m.group(1)):02d}" if (m := _MONTH.search(text)) else ""
+    for m in _DATE_EN.finditer(text):
+        year = year or m.group(2) or ""
+        month = month or (f"{_ENGLISH_MONTHS[m.group(1).lower()]:02d}" if m.group(1) else "")
     departed = f"{year}-{month}" if year and month else year or (f"-{month}" if month else "")
     # "2025년 하반기": trips under way in July to December of that year (a half needs its year).
     half = _HALF.search(text) if year and not month else None
@@ -673,6 +703,13 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats, asked_types: list[
         if unit == "박":
             number += 1  # 10박 = 11 days
         bounds[("min_" if m.group(4) else "max_") + ("travellers" if unit == "명" else "days")] = number
+    for m in _BOUND_EN.finditer(text):
+        word, unit = m.group(3).lower(), ENGLISH_UNITS[m.group(4).lower()]
+        number = int(word) if word.isdigit() else ENGLISH_NUMBERS[word]
+        number *= {"주": 7, "달": 30}.get(unit, 1)
+        if unit == "박":
+            number += 1
+        bounds[("min_" if m.group(1) else "max_") + ("travellers" if unit == "명" else "days")] = number
     season = _SEASON.search(text)
     months = ",".join(f"{m:02d}" for m in SEASONS[season.group(1)]) if season and not month else ""
     if months:
@@ -684,7 +721,7 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats, asked_types: list[
         level_word.group("suffix") or ("구" if level_word.group("district") else "기초" if level_word.group("basic") else "광역"))
     # Words inside a cue ("가장 긴", "몇 건", "언제") or a date are cues, not topics.
     cue_spans = [m.span() for _, cue in (*CATALOGUE_CUES, *ANSWER_TYPE_CUES) for m in cue.finditer(text)]
-    cue_spans += [m.span() for p in (_YEAR, _MONTH, TRIP_WORDS, _BOUND, _RELATIVE_YEAR_WORD, _SEASON, ORGANISATION_LEVEL_WORDS)
+    cue_spans += [m.span() for p in (_YEAR, _MONTH, _DATE_EN, TRIP_WORDS, _BOUND, _BOUND_EN, _RELATIVE_YEAR_WORD, _SEASON, ORGANISATION_LEVEL_WORDS)
                   for m in p.finditer(text)]
     if half:
         cue_spans.append(half.span())

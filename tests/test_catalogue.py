@@ -255,8 +255,18 @@ ROUTES = [
     ("구청들 해외출장 뭐 있었어", "list", {"level": "구"}),  # a level word with an ending after it
     ("시청에서 간 일본 출장 몇 건", "count", {"level": "시", "country": "일본", "confident": True}),
     ("다음달 인도 출장 잡혔는데 먼저 다녀온 데 있어?", "similar", {"country": "인도"}),
+    # a verb of going is a trip word ("일본 몇 번 갔어?"); the particle 가 is not
+    ("일본 몇 번 갔어?", "count", {"country": "일본", "confident": True}),
+    ("작년 겨울에 유럽 간 곳", "list", {"country": "유럽", "months": "12,01,02", "departed": str(date.today().year - 1)}),
+    # English bounds and dates
+    ("How many trips lasted more than a week?", "count", {"min_days": 7, "confident": True}),
+    ("Which trips to China took less than 4 days?", "list", {"country": "중국", "max_days": 4}),
+    ("List trips to Japan with at least 5 people", "list", {"country": "일본", "min_travellers": 5}),
+    ("how many trips to Japan in October 2025?", "count", {"country": "일본", "departed": "2025-10", "confident": True}),
     # passage questions
     ("유럽 출장에서 뭐 배웠어?", "passage", {}),  # a region, but asked what happened
+    ("출장 비용이 얼마가 들었어?", "passage", {}),  # the particle 가 is no verb of going
+    ("요코하마에서 간 곳 알려줘", "passage", {}),  # places within a trip, no condition only a set has
     ("2025년 11월 광저우 출장은 며칠이었어?", "passage", {}),  # one trip's length
     ("ASCC에서 발표할 예정이었던 사례는 뭐야?", "passage", {}),  # a plan of the report, not of the asker
     ("서울시가 ASCC에서 무엇을 발표했나?", "passage", {}),

@@ -199,3 +199,30 @@ def test_prior_trips_list_the_trips_to_the_planned_country_first(realtrips_qa, c
     assert answer.mode == "catalogue" and labelled
     first = [c.source for c in answer.citations[: min(len(labelled), 5)]]
     assert len(set(first) - labelled) <= 1, (first, sorted(labelled))
+
+
+@pytest.mark.parametrize("question, field", [("호주 다녀온 사람 몇명이야", "travellers"), ("독일 며칠 갔어?", "duration")])
+def test_a_fact_question_naming_only_a_country_answers_for_each_of_its_trips(realtrips_qa, question, field):
+    """Several trips went there: each trip's fact, the count first, never one trip picked at random."""
+    from eval.catalogue import read_labels
+    from eval.dev import REALTRIPS
+
+    country = question.split()[0]
+    rows = read_labels(REALTRIPS.parent / "facts.tsv")
+    labelled = {Path(r["file"]).name: r for r in rows
+                if r["file"].startswith("corpus/trip_") and country in (r.get("countries_in_text") or "").split(";")}
+    answer = realtrips_qa.ask(question)
+    assert answer.mode == "facts" and len(labelled) >= 3
+    assert answer.answer.startswith(f"질문에 맞는 출장이 {len(labelled)}건입니다.")
+    cited = {c.source for c in answer.citations}
+    assert cited <= set(labelled) and len(cited) == min(len(labelled), 5)
+    for source in cited:
+        value = labelled[source]["travellers" if field == "travellers" else "duration"]
+        assert (f"{value}명" if field == "travellers" else value) in answer.answer
+
+
+def test_a_question_of_names_and_a_cue_only_is_about_the_trip(realtrips_qa):
+    """'울주군 라오스 몇박?': no word 출장, yet the trip's length, read from its facts."""
+    answer = realtrips_qa.ask("울주군 라오스 몇박?")
+    assert answer.mode == "facts"
+    assert answer.answer.startswith("울산광역시 울주군의 「2025년 공무직 해외견학」 출장 기간은 5박 6일(2025년 8월 31일 ~ 9월 5일)")
