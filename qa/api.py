@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
-from .answer import Answer, AnswerContext, not_found
+from .answer import Answer, AnswerContext, Segment, not_found
 from .catalogue import TripFilter
 from .facts import TripRecord
 from .embed import get_embedder
@@ -121,11 +121,11 @@ class QA:
         if built_from and "corpus" not in settings.model_fields_set:
             settings = settings.model_copy(update={"corpus": built_from})
         if not build_if_stale:
-            return cls(settings, load_index(settings.index_dir))
+            return cls(settings, load_index(settings.index_dir, settings.search_backend))
         reason = stale_reason(settings, settings.corpus, settings.index_dir)
         if reason is None:
             try:
-                index = load_index(settings.index_dir)
+                index = load_index(settings.index_dir, settings.search_backend)
                 if index.folder == current_folder(settings.index_dir):
                     return cls(settings, index)
                 reason = "지금 빌드가 손상되어 이전 빌드를 읽었습니다"
@@ -140,12 +140,12 @@ class QA:
             # A build that cannot finish (a full disk, no readable file) leaves the last good
             # index in place: start on it rather than not at all.
             try:
-                index = load_index(settings.index_dir)
+                index = load_index(settings.index_dir, settings.search_backend)
             except IndexUnavailable:
                 raise exc from None
             log.warning("색인을 새로 만들지 못해 이전 색인으로 시작합니다: %s", exc)
             return cls(settings, index)
-        return cls(settings, load_index(settings.index_dir))
+        return cls(settings, load_index(settings.index_dir, settings.search_backend))
 
     @property
     def index(self) -> LoadedIndex:
@@ -173,7 +173,8 @@ class QA:
     def _rebuild_now(self, corpus: list[Path] | None, progress: ProgressFn | None) -> BuildReport:
         with self._build_lock:
             report = build_index(corpus or self.settings.corpus, self.settings.index_dir, self.settings, progress)
-            searcher = Searcher(load_index(self.settings.index_dir), self._searcher.embedder, self.settings)
+            index = load_index(self.settings.index_dir, self.settings.search_backend)
+            searcher = Searcher(index, self._searcher.embedder, self.settings)
             with self._lock:
                 self._searcher = searcher
         return report
@@ -396,6 +397,7 @@ class QA:
         catalogue = searcher.index.catalogue
         request = query.catalogue
         unconfident_list: Answer | None = None
+        no_trip: Answer | None = None  # the catalogue's "no trip matched", when the passages are asked as well
         if request is not None and request.kind == "similar" and catalogue is not None:
             w = merge_filters(request.where, where)
             answer = self.prior_trips(question, w.country, w.city)
@@ -419,7 +421,7 @@ class QA:
             # No trip matched, or the request named something the catalogue can't filter on:
             # say so and answer from the passages as well.
             if listed.abstained:
-                notices.append(listed.answer + " 보고서 본문에서 찾은 내용입니다.")
+                no_trip = listed
             elif not request.where.is_empty() or request.kind not in ("list", "count"):
                 # The trips the understood conditions match (or the longest, largest … of all), should
                 # the passages hold no answer.
@@ -454,6 +456,11 @@ class QA:
             answer = self._propose(retrieval, searcher, said)
         elif scope:
             notices.append("이전 답변의 문서에서 찾은 답입니다.")
+        if no_trip is not None and answer.abstained:
+            # Neither the catalogue nor the passages: the condition that matched nothing is the answer.
+            answer.segments[0] = Segment(f"{no_trip.answer} 보고서 본문에서도 관련 내용을 찾지 못했습니다.")
+        elif no_trip is not None:
+            notices.append(no_trip.answer + " 보고서 본문에서 찾은 내용입니다.")
         t1 = time.perf_counter()
         flagged = list(dict.fromkeys(h.chunk.source for h in retrieval.hits if h.row in searcher.quarantined))
         if flagged:

@@ -72,7 +72,7 @@ class LocalBackend:
     def __init__(self, index: "LoadedIndex"):
         self._dense = index.dense
         self._keyword = index.keyword
-        self._vectors = index.dense.vectors()
+        self._vectors = self._dense.view()  # no second copy of every passage vector
 
     def candidates(self, vector: np.ndarray, terms: Sequence[str], k: int, rows: np.ndarray | None = None) -> Candidates:
         t = time.perf_counter()

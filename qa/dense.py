@@ -45,6 +45,14 @@ class DenseIndex:
             return np.zeros((0, self.dim), dtype=np.float32)
         return self._index.reconstruct_n(0, self.size)
 
+    def view(self) -> np.ndarray:
+        """The stored vectors without a copy (read-only; valid while this DenseIndex lives)."""
+        if not self.size or not isinstance(self._index, faiss.IndexFlat):
+            return self.vectors()
+        view = faiss.rev_swig_ptr(self._index.get_xb(), self.size * self.dim).reshape(self.size, self.dim)
+        view.flags.writeable = False
+        return view
+
     def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
         """Top-k (row, cosine); `allowed` restricts the search to those rows."""
         k = min(k, self.size if allowed is None else len(allowed))

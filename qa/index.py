@@ -37,6 +37,7 @@ import logging
 import os
 import re
 import shutil
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
@@ -165,11 +166,32 @@ class LoadedIndex:
     sentence_rows: list[list[int]]  # per chunk, rows of `sentence_vectors`
     sentence_vectors: np.ndarray
     header_rows: list[int]  # per chunk, the row of its document header's vector (-1: none)
-    dense: DenseIndex
-    keyword: KeywordIndex
     catalogue: Catalogue | None = None  # None for a build older than the catalogue (it is stale)
     # Rows of passages holding instruction-like text (`qa.injection`): never quoted, never support.
     quarantined: frozenset[int] = frozenset()
+    # The FAISS and bm25s indexes, read on first use: a process searching Milvus never reads them.
+    _search_files: dict = field(default_factory=dict, repr=False)
+    _search_files_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def dense(self) -> DenseIndex:
+        with self._search_files_lock:
+            if "dense" not in self._search_files:
+                path = self.folder / "dense.faiss"
+                with _reading(path):
+                    dense = DenseIndex.load(path)
+                if dense.size != len(self.chunks):
+                    raise IndexUnavailable(f"색인이 손상되었습니다 ({self.folder}): 벡터 {dense.size}개, 문단 {len(self.chunks)}개")
+                self._search_files["dense"] = dense
+            return self._search_files["dense"]
+
+    @property
+    def keyword(self) -> KeywordIndex:
+        with self._search_files_lock:
+            if "keyword" not in self._search_files:
+                with _reading(self.folder / "keyword"):
+                    self._search_files["keyword"] = KeywordIndex.load(self.folder / "keyword", len(self.chunks))
+            return self._search_files["keyword"]
 
     @property
     def embedder_id(self) -> str:
@@ -882,16 +904,19 @@ def _drop_server_collection(build: Path) -> None:
 # --------------------------------------------------------------------------- load
 
 
-def load_index(index_dir: Path) -> LoadedIndex:
+def load_index(index_dir: Path, search_backend: str = "faiss") -> LoadedIndex:
     """The current build of `index_dir`; when it is damaged, the newest older build that is intact
-    (with a warning naming the damaged file). Raises IndexUnavailable naming what is broken."""
+    (with a warning naming the damaged file). Raises IndexUnavailable naming what is broken.
+
+    For `search_backend` "milvus" the FAISS and bm25s files are not read (Milvus holds the
+    passages), unless something asks for them later."""
     folders = build_folders(index_dir)
     if not folders:
         raise IndexUnavailable(f"색인이 없습니다: {index_dir} (`qa index`로 만드세요)")
     problems: list[str] = []
     for folder in folders:
         try:
-            index = _load_build(folder)
+            index = _load_build(folder, search_backend)
         except IndexUnavailable as exc:
             problems.append(str(exc))
             continue
@@ -912,7 +937,7 @@ def _reading(path: Path):
         raise IndexUnavailable(f"색인 파일이 손상되었습니다: {path} ({exc.__class__.__name__}: {str(exc)[:120]})") from exc
 
 
-def _load_build(folder: Path) -> LoadedIndex:
+def _load_build(folder: Path, search_backend: str = "faiss") -> LoadedIndex:
     manifest = _read_manifest_file(folder / "manifest.json")
     documents = {}
     with _reading(folder / "documents.jsonl"), (folder / "documents.jsonl").open(encoding="utf-8") as fh:
@@ -930,20 +955,16 @@ def _load_build(folder: Path) -> LoadedIndex:
             flags.append(d.get("quarantined"))  # None: a build before the flag was stored
     quarantined = (quarantined_rows(chunks) if None in flags
                    else frozenset(row for row, flag in enumerate(flags) if flag))
-    with _reading(folder / "dense.faiss"):
-        dense = DenseIndex.load(folder / "dense.faiss")
     with _reading(folder / "sentences.npy"):
         sentence_vectors = np.load(folder / "sentences.npy", allow_pickle=False).astype(np.float32)
         if max((r for rs in [*rows, header_rows] for r in rs), default=-1) >= len(sentence_vectors):
             raise ValueError(f"문장 벡터 {len(sentence_vectors)}개보다 큰 번호")
-    with _reading(folder / "keyword"):
-        keyword = KeywordIndex.load(folder / "keyword", len(chunks))
-    if dense.size != len(chunks):
-        raise IndexUnavailable(f"색인이 손상되었습니다 ({folder}): 벡터 {dense.size}개, 문단 {len(chunks)}개")
     catalogue = None
     if (folder / "catalogue.sqlite").exists():
         catalogue = Catalogue(folder / "catalogue.sqlite")
         with _reading(folder / "catalogue.sqlite"):
             catalogue.trips()
-    return LoadedIndex(folder, manifest, documents, chunks, terms, rows, sentence_vectors, header_rows, dense, keyword,
-                       catalogue, quarantined)
+    index = LoadedIndex(folder, manifest, documents, chunks, terms, rows, sentence_vectors, header_rows, catalogue, quarantined)
+    if not (search_backend == "milvus" and manifest.get("milvus_collection")):
+        _ = index.dense, index.keyword  # read (and checked) now: a damaged file falls back to an older build
+    return index

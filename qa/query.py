@@ -85,7 +85,7 @@ CATALOGUE_CUES: list[tuple[CatalogueKind, re.Pattern]] = [
         r"목록|리스트|어떤\s*출장|무슨\s*출장|출장(?:은|들은|들)?\s*(?:뭐|무엇)(?:가|이)?\s*(?:있|야|였|인가|\?|$)|출장(?:은|들은|들)?\s*어떤\s*(?:게|것|거|건)|어디\s*어디|"
         r"출장\s*(?:내역|현황|기록)|다녀온\s*(?:곳|출장|나라|도시)|뭐\s*뭐|무엇\s*무엇|"
         r"(?:간|온|된|한|갔던|있었던|다녀온)\s*(?:국외|해외|공무)?\s*출장(?:은|을|이|들)?\s*(?:\?|$|목록|모두|전부|다\s|알려|보여|뭐|무엇|어디|있)|"
-        r"출장(?:을|은|들을)?\s*(?:모두|전부|다)?\s*(?:알려|보여|찾아|정리)|list\s+(?:the\s+|all\s+)?trips|(?:what|which)\s+trips|"
+        r"출장(?:을|은|들을)?\s*(?:모두|전부|다)?\s*(?:알려|보여|찾아|정리)|list\s+(?:the\s+|all\s+)?trips|(?:what|which|any)\s+trips|(?:did|has|have)\s+any(?:one|body)\s+(?:go|gone|been|travell?ed|visit)|"
         # Which bodies went: "프랑스 다녀온 지자체 어디야?", "일본 간 기관은 어디어디".
         r"(?:간|다녀온|방문한)\s*(?:기관|지자체|자치단체|단체)(?:은|는|이|가|들은|들이)?\s*(?:어디|어느|누구)|"
         # Whether any trip exists: "울산 중구 해외출장 있어?", "노르웨이 간 출장 있나요?".
@@ -93,9 +93,10 @@ CATALOGUE_CUES: list[tuple[CatalogueKind, re.Pattern]] = [
 ]
 # Reports label the answer to "where"/"when" questions ("장소: OECD 본부", "일시: …").
 ANSWER_LABELS: dict[str, tuple[str, ...]] = {"where": ("장소", "출장지", "개최지"), "when": ("일시", "일자", "일정")}
-TRIP_WORDS = re.compile(r"출장|방문|순방|다녀|보고서|연수|견학|trip|visit|travel", re.I)
+TRIP_WORDS = re.compile(r"출장|방문|순방|다녀|보고서|연수|견학|시찰|탐방|답사|trip|visit|travel", re.I)
 # Nouns that name the trip itself (its delegation: 방문단, 연수단, 참관단 end in 단).
 TRIP_NOUNS = frozenset({"출장", "국외출장", "해외출장", "공무국외출장", "연수", "국외연수", "해외연수", "견학", "여행", "순방",
+                        "시찰", "해외시찰", "탐방", "답사",
                         "인원", "출장자", "출장지", "출발일", "도착일", "귀국일", "출발", "도착", "귀국", "규모", "일정", "기간",
                         "trip", "travel", "delegation"})
 EVENT_OR_TRIP = frozenset({"방문", "visit"})

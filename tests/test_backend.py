@@ -7,7 +7,7 @@ import pytest
 from conftest import ASCC, SEEDS
 from qa import QA, Settings
 from qa.backend import LocalBackend, MilvusBackend, bm25_document_weights, bm25_idf
-from qa.index import build_index, stale_reason
+from qa.index import IndexUnavailable, build_index, current_folder, stale_reason
 from qa.keyword import KeywordIndex
 
 pytest.importorskip("pymilvus")
@@ -97,3 +97,17 @@ def test_milvus_own_rankers_can_replace_our_fusion_and_need_milvus(both, hash_se
         assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
     with pytest.raises(ValueError, match="Milvus"):
         QA.open(hash_settings.model_copy(update={"search_backend": "faiss", "fusion": "milvus-rrf"}))
+
+
+def test_a_process_searching_milvus_reads_no_faiss_or_bm25s_file(small_corpus, hash_settings, tmp_path):
+    """Milvus holds the passages: the app answers with the build's FAISS and bm25s files moved away,
+    which the default backend cannot."""
+    settings = hash_settings.model_copy(update={"search_backend": "milvus", "index_dir": tmp_path / "index"})
+    build_index([small_corpus], settings.index_dir, settings)
+    folder = current_folder(settings.index_dir)
+    (folder / "dense.faiss").rename(tmp_path / "aside.faiss")
+    (folder / "keyword").rename(tmp_path / "aside-keyword")
+    answer = QA.open(settings, build_if_stale=False).ask("미나토미라이초등학교 시찰")
+    assert not answer.abstained and ASCC in {c.source for c in answer.citations}
+    with pytest.raises(IndexUnavailable, match="dense.faiss"):
+        QA.open(settings.model_copy(update={"search_backend": "faiss"}), build_if_stale=False)

@@ -226,3 +226,10 @@ def test_a_question_of_names_and_a_cue_only_is_about_the_trip(realtrips_qa):
     answer = realtrips_qa.ask("울주군 라오스 몇박?")
     assert answer.mode == "facts"
     assert answer.answer.startswith("울산광역시 울주군의 「2025년 공무직 해외견학」 출장 기간은 5박 6일(2025년 8월 31일 ~ 9월 5일)")
+
+
+def test_an_inspection_or_tour_is_the_trip_itself(realtrips_qa):
+    """시찰, 탐방, 답사 name the trip as 출장 does: its traveller count comes from its facts."""
+    answer = realtrips_qa.ask("울산 동구 후쿠오카 방사능 방재 시찰 몇명?")
+    assert answer.mode == "facts" and "출장 인원은 4명입니다" in answer.answer
+    assert [c.source for c in answer.citations] == ["trip_467142.txt"]
