@@ -43,6 +43,7 @@ from .index import (
     IndexUnavailable,
     LoadedIndex,
     ProgressFn,
+    SearchServiceUnavailable,
     build_index,
     current_folder,
     indexed_corpus,
@@ -129,6 +130,8 @@ class QA:
                 if index.folder == current_folder(settings.index_dir):
                     return cls(settings, index)
                 reason = "지금 빌드가 손상되어 이전 빌드를 읽었습니다"
+            except SearchServiceUnavailable:
+                raise  # a service down or a file in use: a new build would not be the cure
             except IndexUnavailable as exc:  # a damaged file the manifest does not show
                 reason = str(exc)
         log.warning("색인을 새로 만듭니다: %s", reason)

@@ -143,7 +143,7 @@ def collection_name(build_id: str) -> str:
 def milvus_uri(settings: "Settings", index_dir: Path, build_id: str) -> str:
     """Where a build's collection lives: the configured server or file, else a Milvus Lite file of
     its own beside the builds (never inside a build folder, which is renamed when complete: a Lite
-    file stays locked at the path it was opened at until the process ends)."""
+    file stays locked at the path it was opened at until its process lets go of it)."""
     return settings.milvus_uri or str(Path(index_dir) / MILVUS_LITE_DIR / f"{build_id}.db")
 
 
@@ -152,7 +152,7 @@ def is_server(uri: str) -> bool:
 
 
 def _client(uri: str):
-    from .index import IndexUnavailable
+    from .index import IndexUnavailable, SearchServiceUnavailable
 
     try:
         from pymilvus import MilvusClient
@@ -164,13 +164,14 @@ def _client(uri: str):
         lite = "" if is_server(uri) else (
             " Milvus Lite 파일은 한 번에 한 프로세스만 열 수 있습니다: 다른 프로세스가 쓰고 있다면 그 프로세스를 끝내거나 "
             "Milvus 서버(QA_MILVUS_URI=http://host:19530)를 쓰세요.")
-        raise IndexUnavailable(f"Milvus에 연결할 수 없습니다: {uri} ({exc.__class__.__name__}).{lite}") from exc
+        raise SearchServiceUnavailable(f"Milvus에 연결할 수 없습니다: {uri} ({exc.__class__.__name__}).{lite}") from exc
 
 
 def write_milvus(uri: str, collection: str, chunk_vectors: np.ndarray, documents_terms: list[list[str]],
-                 batch: int = 2000) -> None:
+                 batch: int = 2000, release: bool = False) -> None:
     """Write one build's passages (dense vectors and BM25 sparse vectors, keyed by row) into a new
-    collection, replacing one of the same name."""
+    collection, replacing one of the same name. `release`: a Milvus Lite file of the build's own is
+    let go once written, so that another process (the app, `qa ask`) can open it."""
     from pymilvus import DataType
 
     if not is_server(uri):
@@ -196,6 +197,17 @@ def write_milvus(uri: str, collection: str, chunk_vectors: np.ndarray, documents
         client.flush(collection)
     finally:
         client.close()
+        if release and not is_server(uri):
+            _release_lite(uri)
+
+
+def _release_lite(path: str) -> None:
+    """Stop this process's Milvus Lite server of `path`, which holds the file's lock until then."""
+    try:
+        from milvus_lite.server_manager import server_manager_instance
+    except ImportError:
+        return
+    server_manager_instance.release_server(path)
 
 
 def drop_milvus(uri: str, collection: str) -> None:

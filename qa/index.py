@@ -72,6 +72,11 @@ class IndexUnavailable(Exception):
     """The index is missing, unreadable or does not match the settings. Message is Korean."""
 
 
+class SearchServiceUnavailable(IndexUnavailable):
+    """The index is fine but its search service can't be reached (a Milvus server that is down, a
+    Milvus Lite file another process holds): rebuilding would not help."""
+
+
 class CorpusMismatch(IndexUnavailable):
     """A build would replace an index of another corpus (its documents would be lost)."""
 
@@ -838,7 +843,8 @@ def _write(
         if settings.search_backend == "milvus":
             # Written before the build is complete: a build that fails here never becomes current.
             manifest = {**manifest, "milvus_collection": collection_name(build_id)}
-            write_milvus(milvus_uri(settings, index_dir, build_id), manifest["milvus_collection"], chunk_vectors, terms)
+            write_milvus(milvus_uri(settings, index_dir, build_id), manifest["milvus_collection"], chunk_vectors, terms,
+                         release=not settings.milvus_uri)
         with (tmp / "documents.jsonl").open("w", encoding="utf-8") as fh:
             for d in documents:
                 fh.write(json.dumps(d.to_json(), ensure_ascii=False) + "\n")

@@ -56,9 +56,13 @@ def small_corpus(tmp_path) -> Path:
     return corpus
 
 
+# Settings a test run is made under (the Milvus pass of scripts/test.sh): passed on to the CLI.
+RUN_SETTINGS = ("QA_SEARCH_BACKEND", "QA_MILVUS_URI")
+
+
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    """Run the `qa` CLI in a subprocess with no inherited QA_* settings, plus `env`."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
+    """Run the `qa` CLI in a subprocess with no inherited QA_* settings but the backend's, plus `env`."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith("QA_") or k in RUN_SETTINGS}
     return subprocess.run(
         [sys.executable, "-m", "qa.cli", *args],
         cwd=ROOT, env={**base, **(env or {})}, capture_output=True, text=True, timeout=600,

@@ -1,10 +1,12 @@
 """Search backends: the local FAISS + bm25s files and Milvus (Lite here) give the same candidates,
 a build records its collection, and switching backends rebuilds (`qa.backend`)."""
 
+import json
+
 import numpy as np
 import pytest
 
-from conftest import ASCC, SEEDS
+from conftest import ASCC, SEEDS, run_cli
 from qa import QA, Settings
 from qa.backend import LocalBackend, MilvusBackend, bm25_document_weights, bm25_idf
 from qa.index import IndexUnavailable, build_index, current_folder, stale_reason
@@ -111,3 +113,23 @@ def test_a_process_searching_milvus_reads_no_faiss_or_bm25s_file(small_corpus, h
     assert not answer.abstained and ASCC in {c.source for c in answer.citations}
     with pytest.raises(IndexUnavailable, match="dense.faiss"):
         QA.open(settings.model_copy(update={"search_backend": "faiss"}), build_if_stale=False)
+
+
+def test_a_build_lets_go_of_its_lite_file_so_another_process_answers_from_it(small_corpus, hash_settings):
+    """The building process stops its Milvus Lite server of the new file: `qa ask` opens the same build
+    (no rebuild) while the builder still runs."""
+    settings = hash_settings.model_copy(update={"search_backend": "milvus"})
+    build_index([small_corpus], settings.index_dir, settings)
+    builds = sorted(p.name for p in (settings.index_dir / "builds").iterdir())
+    out = run_cli("ask", "미나토미라이초등학교 시찰", "--json", "--index-dir", str(settings.index_dir),
+                  env={"QA_SEARCH_BACKEND": "milvus", "QA_EMBEDDER": "hash"})
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert ASCC in {c["source"] for c in json.loads(out.stdout)["citations"]}
+    assert "새로 만듭니다" not in out.stderr and sorted(p.name for p in (settings.index_dir / "builds").iterdir()) == builds
+    # While a process serves it, another gets one Korean line saying why, and no rebuild.
+    serving = QA.open(settings, build_if_stale=False)
+    assert not serving.ask("미나토미라이초등학교 시찰").abstained
+    out = run_cli("ask", "미나토미라이초등학교 시찰", "--index-dir", str(settings.index_dir),
+                  env={"QA_SEARCH_BACKEND": "milvus", "QA_EMBEDDER": "hash"})
+    assert out.returncode != 0 and "한 번에 한 프로세스만" in out.stderr
+    assert sorted(p.name for p in (settings.index_dir / "builds").iterdir()) == builds

@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 
-from conftest import ASCC, ROOT, SEEDS
+from conftest import ASCC, ROOT, RUN_SETTINGS, SEEDS
 from qa import QA, Settings
 from qa.index import load_index
 
@@ -21,7 +21,7 @@ def index_command(corpus, index_dir):
 
 
 def env():
-    base = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
+    base = {k: v for k, v in os.environ.items() if not k.startswith("QA_") or k in RUN_SETTINGS}
     return {**base, "QA_EMBED_BATCH_SIZE": "1"}  # many small embedding steps: a long window to kill in
 
 
