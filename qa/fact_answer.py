@@ -15,7 +15,8 @@ from dataclasses import replace
 from .answer import Answer, AnswerContext, Citation, Segment, make_citation, not_found
 from .facts import TripRecord
 from .extractive import candidates, display, header_terms
-from .lexicon import places_named, same_city
+from .catalogue import TripFilter
+from .lexicon import COUNTRIES, places_named, same_city
 from .korean import content_morphemes
 from .query import Query, is_group_or_visit
 from .retrieve import Hit
@@ -193,7 +194,10 @@ class FactAnswerer:
                 break
         if len(trips) == 1 and query.names_only and not query.several:
             # "호주 다녀온 사람 몇 명?" with three trips to 호주: each trip's fact, not one picked at random.
-            alike = [r for r in catalogue.trips() if r.source != trips[0][1].source
+            # A named country narrows the records in SQL first (at the site's size, reading every
+            # record is 0.1 s); the names are then checked as elsewhere.
+            country = next((COUNTRIES[n] for n in query.names if n in COUNTRIES), "")
+            alike = [r for r in catalogue.trips(TripFilter(country=country)) if r.source != trips[0][1].source
                      and all(searcher.stats.names_written_in(n, trip_names(r)) for n in query.names)]
             if alike and (answer := several_trips(ctx, [trips[0][1], *alike], self.mode)):
                 return answer

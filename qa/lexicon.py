@@ -205,9 +205,11 @@ DAY_WORDS = {"이틀": 2, "사흘": 3, "나흘": 4, "닷새": 5, "엿새": 6, "�
 # The same in English ("more than a week", "over ten days", "at least 5 people").
 ENGLISH_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20}
-ENGLISH_UNITS = {"day": "일", "days": "일", "night": "박", "nights": "박", "week": "주", "weeks": "주",
-                 "month": "달", "months": "달", "people": "명", "persons": "명", "travellers": "명", "travelers": "명",
-                 "officials": "명", "members": "명", "participants": "명"}
+# An English unit as the Korean one it counts in, and how many of those it is (a week: 7 일).
+ENGLISH_UNITS = {"day": ("일", 1), "days": ("일", 1), "night": ("박", 1), "nights": ("박", 1), "week": ("일", 7),
+                 "weeks": ("일", 7), "month": ("일", 30), "months": ("일", 30), "people": ("명", 1), "persons": ("명", 1),
+                 "travellers": ("명", 1), "travelers": ("명", 1), "officials": ("명", 1), "members": ("명", 1),
+                 "participants": ("명", 1)}
 GENERIC_TITLES = {"국외출장 결과보고서", "공무국외출장 결과보고서", "결과보고서", "출장 결과보고서"}
 
 # Province short forms follow one rule: 경상북도 -> 경북, 전라남도 -> 전남, 충청북도 -> 충북.

@@ -24,8 +24,9 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from .catalogue import TripFilter
-from .lexicon import (CITY_NAMES, COUNTRIES, DAY_WORDS, ENGLISH_COUNTRIES, ENGLISH_NUMBERS, ENGLISH_UNITS, FOREIGN_CITIES, ORGANISATION_LEVEL_WORDS,
-                      PROVINCE_FULL_NAMES, REGIONS, SEASONS, normalise_country, organisation_aliases)
+from .lexicon import (CITY_NAMES, COUNTRIES, DAY_WORDS, ENGLISH_COUNTRIES, ENGLISH_NUMBERS, ENGLISH_UNITS, FOREIGN_CITIES,
+                      ORGANISATION_LEVEL_WORDS, PROVINCE_FULL_NAMES, REGIONS, SEASONS, normalise_country,
+                      organisation_aliases)
 from .korean import CONTENT_TAGS, ENGLISH_STOPWORDS, QUESTION_WORDS, kiwi
 
 AnswerType = Literal["where", "when", "duration", "count", "who", "cost", "what"]
@@ -103,9 +104,9 @@ EVENT_OR_TRIP = frozenset({"방문", "visit"})
 ORGANISATION_ASKED = re.compile(r"기관|지자체|자치단체|시청|군청|구청|단체|부서|organi[sz]ation|agency|city\s+hall", re.I)
 # A count of something other than people.
 OTHER_COUNT = re.compile(r"몇\s*(?:건|개|곳|번|차례|회|개국|나라)|how\s+many\s+(?:trips|times|countries|cities|places)", re.I)
-# "출장자 이름", "참가자 성명", "출장자는 누구": the travellers themselves, by name.
 # Plain words for the people who went, when the verb is the trip's ("다녀온 사람", "간 공무원").
 PEOPLE_WHO_WENT = frozenset({"사람", "분", "공무원", "직원", "people", "officials"})
+# "출장자 이름", "참가자 성명", "출장자는 누구": the travellers themselves, by name.
 PEOPLE_ASKED = re.compile(r"이름|성명|명단|직급|(?:출장|참가|인솔|방문)자|공무원|\bnames?\b", re.I)
 
 
@@ -151,16 +152,27 @@ _BOUND_EN = re.compile(
 _LEFT_OUT = re.compile(r"\s*(?:은|는|이|가|을|를)?\s*(?:말고|빼고|제외|아닌|아니고)")
 _SEASON = re.compile(r"(?<![가-힣])(" + "|".join(SEASONS) + r")(?=에|엔|철|\s|$|[?,.])")
 _MONTH = re.compile(r"(?<!\d)(1[0-2]|[1-9])\s*월")
-# A year said relative to today ("올해 하반기", "작년 일본 출장") and a half of a year.
 # "in 2025", "in October 2025", "during March" (month names from the calendar module).
 _ENGLISH_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-_DATE_EN = re.compile(r"\b(?:in|during|since|of)\s+(?:(" + "|".join(_ENGLISH_MONTHS) + r")\s*)?((?:19|20)\d{2})?\b", re.I)
+_DATE_EN = re.compile(r"\b(?:in|during|since|of)\s+(?:(" + "|".join(_ENGLISH_MONTHS)
+                      + r")\b(?:\s*((?:19|20)\d{2}))?|((?:19|20)\d{2}))\b", re.I)
+# A year said relative to today ("올해 하반기", "작년 일본 출장") and a half of a year.
 _RELATIVE_YEAR = {"올해": 0, "금년": 0, "이번 해": 0, "작년": -1, "지난해": -1, "재작년": -2}
 _RELATIVE_YEAR_WORD = re.compile("|".join(_RELATIVE_YEAR))
 _HALF = re.compile(r"([상하])\s*반기")
 # The months of a year's halves, as (first day, last day): read here, and said back by the router.
 HALF_YEARS = {"상": ("01-01", "06-30"), "하": ("07-01", "12-31")}
 _LATIN = re.compile(r"[A-Za-z]")
+
+
+def _bounds_said(text: str):
+    """(number, unit 박/일/명, whether a lower bound) of each bound the question says, Korean or English."""
+    for m in _BOUND.finditer(text):
+        number, unit = (int(m.group(1)), m.group(2)) if m.group(1) else (DAY_WORDS[m.group(3)], "일")
+        yield number, unit, bool(m.group(4))
+    for m in _BOUND_EN.finditer(text):
+        word, (unit, size) = m.group(3).lower(), ENGLISH_UNITS[m.group(4).lower()]
+        yield (int(word) if word.isdigit() else ENGLISH_NUMBERS[word]) * size, unit, bool(m.group(1))
 
 
 def is_about_trip(text: str, tokens) -> bool:
@@ -688,7 +700,7 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats, asked_types: list[
         year = str(date.today().year + _RELATIVE_YEAR[r.group()])
     month = f"{int(m.group(1)):02d}" if (m := _MONTH.search(text)) else ""
     for m in _DATE_EN.finditer(text):
-        year = year or m.group(2) or ""
+        year = year or m.group(2) or m.group(3) or ""
         month = month or (f"{_ENGLISH_MONTHS[m.group(1).lower()]:02d}" if m.group(1) else "")
     departed = f"{year}-{month}" if year and month else year or (f"-{month}" if month else "")
     # "2025년 하반기": trips under way in July to December of that year (a half needs its year).
@@ -699,18 +711,10 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats, asked_types: list[
         date_from, date_to, departed = f"{year}-{first}", f"{year}-{last}", ""
     accounted = {*countries, city, organisation, *organisation.split()}
     bounds = {"min_days": 0, "min_travellers": 0, "max_days": 0, "max_travellers": 0}
-    for m in _BOUND.finditer(text):
-        number, unit = (int(m.group(1)), m.group(2)) if m.group(1) else (DAY_WORDS[m.group(3)], "일")
+    for number, unit, at_least in _bounds_said(text):
         if unit == "박":
             number += 1  # 10박 = 11 days
-        bounds[("min_" if m.group(4) else "max_") + ("travellers" if unit == "명" else "days")] = number
-    for m in _BOUND_EN.finditer(text):
-        word, unit = m.group(3).lower(), ENGLISH_UNITS[m.group(4).lower()]
-        number = int(word) if word.isdigit() else ENGLISH_NUMBERS[word]
-        number *= {"주": 7, "달": 30}.get(unit, 1)
-        if unit == "박":
-            number += 1
-        bounds[("min_" if m.group(1) else "max_") + ("travellers" if unit == "명" else "days")] = number
+        bounds[("min_" if at_least else "max_") + ("travellers" if unit == "명" else "days")] = number
     season = _SEASON.search(text)
     months = ",".join(f"{m:02d}" for m in SEASONS[season.group(1)]) if season and not month else ""
     if months:
