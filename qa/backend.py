@@ -20,6 +20,7 @@ idf of a term changes.
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import time
@@ -153,6 +154,12 @@ def is_server(uri: str) -> bool:
 
 def _client(uri: str):
     from .index import IndexUnavailable, SearchServiceUnavailable
+
+    if not is_server(uri):
+        # Milvus Lite serves the file from a gRPC server in this process, which logs a traceback for
+        # each call pymilvus makes that it does not implement (AllocTimestamp, on every write): noise
+        # a user of `qa index` must not see. No other gRPC server runs in this process.
+        logging.getLogger("grpc._server").setLevel(logging.CRITICAL)
 
     try:
         from pymilvus import MilvusClient
