@@ -416,14 +416,18 @@ class QA:
                 records = [r for r in records if r.source in picked]
             texts = {s: d.text for s, d in searcher.index.documents.items()}
             listed = catalogue_answer(question, request, records, texts)
-            if request.confident and not listed.abstained:
+            if request.kind == "list" and query.answer_type == "where" and len(listed.citations) == 1:
+                # "대전 서구 미국 연수 어디어디 둘러봤어?": a list of one trip names the trip; the places
+                # it visited are in its report (the trip's line, should the report not say).
+                sources, unconfident_list = [listed.citations[0].source], listed
+            elif request.confident and not listed.abstained:
                 ms = (time.perf_counter() - t0) * 1000
                 listed.timings_ms = {"retrieve": 0.0, "answer": ms, "total": ms, "catalogue": ms}
                 yield listed
                 return
-            # No trip matched, or the request named something the catalogue can't filter on:
-            # say so and answer from the passages as well.
-            if listed.abstained:
+            elif listed.abstained:
+                # No trip matched, or the request named something the catalogue can't filter on:
+                # say so and answer from the passages as well.
                 no_trip = listed
             elif not request.where.is_empty() or request.kind not in ("list", "count"):
                 # The trips the understood conditions match (or the longest, largest … of all), should

@@ -17,8 +17,8 @@ from .facts import TripRecord
 from .extractive import candidates, display, header_terms
 from .catalogue import TripFilter
 from .lexicon import COUNTRIES, places_named, same_city
-from .korean import content_morphemes
-from .query import Query, is_group_or_visit
+from .korean import content_morphemes, names_in
+from .query import Query, compound_of, is_group_or_visit
 from .retrieve import Hit
 
 _FIELDS = {
@@ -144,6 +144,19 @@ def several_trips(ctx: AnswerContext, records: list[TripRecord], mode: str) -> A
                   signals={"sentence_typed": 1.0})
 
 
+def _adds_place(r: TripRecord, query: Query) -> bool:
+    """Whether the trip's countries and cities name a place the question does not."""
+    said = {*query.topic_terms, *query.names, *query.proper_nouns}
+    return any(p not in said and not set(same_city(p)) & said for p in (*r.countries, *r.cities))
+
+
+def _names_new_place(c, asked: set[str]) -> bool:
+    """A sentence naming a city or country, or a Korean proper noun (요세미티, 미라벨정원), that neither
+    the question nor the trip's header names."""
+    named = {n for n in names_in(c.text) if not n.isascii()} - header_terms(c.hit)
+    return bool(places_named(c.text) - asked or named - asked)
+
+
 class FactAnswerer:
     """Answers date, duration, traveller, place and organisation questions from the catalogue."""
 
@@ -154,12 +167,18 @@ class FactAnswerer:
         catalogue = searcher.index.catalogue
         if catalogue is None or not ctx.retrieval.hits:
             return None
-        best = searcher.index.documents.get(ctx.retrieval.hits[0].chunk.source)
-        if not query.asks_trip_fact(set(content_morphemes(best.facts.title)) if best else set()):
+        # The words naming the retrieved trips (title and organisation): "전남도립미술관은 언제 출발했어?"
+        # asks about that trip; with several trips asked about, any of them.
+        shown = ctx.retrieval.hits if query.several else ctx.retrieval.hits[:1]
+        docs = [d for h in shown if (d := searcher.index.documents.get(h.chunk.source)) is not None]
+        trip_name = set(content_morphemes("\n".join(f"{d.facts.title} {d.facts.organisation}" for d in docs)))
+        if not query.asks_trip_fact(trip_name):
             return None
         noun, before = query.asked_about
         trips: list[tuple[Hit, TripRecord]] = []
         covered: set[str] = set()
+        # Question words that write a retrieved trip's name as one word (전남도립미술관: 「도립미술관 …」).
+        compounds = {t for t in query.topic_terms for h in ctx.retrieval.hits if compound_of(t, header_terms(h))}
         for hit in ctx.retrieval.hits:
             if any(hit.chunk.source == r.source for _, r in trips):
                 continue
@@ -179,10 +198,13 @@ class FactAnswerer:
                 if query.names:
                     continue
                 return None
-            names = {t for t in query.topic_terms if t in context}
-            if query.several and query.names and not any(searcher.stats.names_written_in(n, hit.chunk.header) for n in query.names):
+            # The question's words this trip's header names (전남도립미술관 is 전라남도's 「도립미술관 …」).
+            names = {t for t in query.topic_terms if t in context or compound_of(t, context)}
+            named = names | {n for n in query.names if searcher.stats.names_written_in(n, hit.chunk.header)}
+            if query.several and (query.names and not named & {*query.names, *names}):
                 continue  # each of several trips is one the question names
-            waiting = set(query.names) - covered  # countries and organisations no chosen trip has yet
+            # Countries, organisations and trip names no chosen trip has yet.
+            waiting = (set(query.names) | compounds) - covered
             if trips and (not names or (waiting and not names & waiting)):
                 continue  # a second trip must have what the first lacks ("안동시 … 구미시 …"), if anything
             record = catalogue.get(hit.chunk.source)
@@ -190,8 +212,8 @@ class FactAnswerer:
                 continue
             trips.append((hit, record))
             covered |= names
-            if not query.several or len(trips) == 2:
-                break
+            if not query.several or len(trips) == 2 or set(query.topic_terms) <= covered:
+                break  # one trip named by every word ("여수시 … 독일·스위스 연수") is not two
         if len(trips) == 1 and query.names_only and not query.several:
             # "호주 다녀온 사람 몇 명?" with three trips to 호주: each trip's fact, not one picked at random.
             # A named country narrows the records in SQL first (at the site's size, reading every
@@ -210,7 +232,10 @@ class FactAnswerer:
         segments, citations = [], []
         for hit, record in trips:
             sentence = fact_sentence(query.answer_type, record, query)
-            if sentence is None:
+            # "대전 서구 미국 연수는 어디 둘러봤어?": a destination the question already names tells nothing;
+            # the report's own sentence naming another place answers instead.
+            restated = query.answer_type == "where" and not _adds_place(record, query)
+            if sentence is None or (restated and query.also_asks):
                 return None
             # "어디로 며칠 갔어?": every trip fact the question asks, in one answer.
             more = [(k, s) for k in query.also_asks if k in _FIELDS and k != query.answer_type
@@ -218,20 +243,28 @@ class FactAnswerer:
             doc = searcher.index.documents.get(record.source)
             n = len(citations) + 1
             fields = tuple(dict.fromkeys(f for k in (query.answer_type, *(k for k, _ in more)) for f in _FIELDS[k]))
-            citations.append(trip_citation(n, record, doc.text if doc else "", fields))
-            segments.append(Segment(sentence, (n,)))
-            segments.extend(Segment(s, (n,)) for _, s in more)
-            if query.answer_type == "where" and not record.cities:
+            if not restated:
+                citations.append(trip_citation(n, record, doc.text if doc else "", fields))
+                segments.append(Segment(sentence, (n,)))
+                segments.extend(Segment(s, (n,)) for _, s in more)
+            if query.answer_type == "where" and (restated or not record.cities):
                 # The catalogue knows the country only: the report's own sentence names the places.
-                # A sentence naming a place the question did not (never a bare organisation line).
+                # A sentence naming a place (or a park, a site: any name) the question and the trip's
+                # header did not; never a bare label line.
+                # The report's passages searched on their own: the one naming the places may rank below
+                # other reports' passages.
                 asked = set(query.topic_terms)
-                best = max((c for c in candidates(ctx) if c.hit.chunk.source == record.source
-                            and places_named(c.text) - asked), key=lambda c: c.score, default=None)
+                own = replace(ctx, retrieval=searcher.search(query, sources=[record.source]))
+                best = max((c for c in candidates(own) if not c.label and _names_new_place(c, asked)),
+                           key=lambda c: (bool(places_named(c.text) - asked), c.score), default=None)
                 if best is not None:
                     base = best.hit.chunk.start
-                    citations.append(make_citation(n + 1, best.hit, [(base + best.span[0], base + best.span[1])], searcher))
-                    segments.append(Segment(display(best.text), (n + 1,)))
-        if not segments or (query.several and len(segments) < 2):
-            return None
+                    n = len(citations) + 1
+                    citations.append(make_citation(n, best.hit, [(base + best.span[0], base + best.span[1])], searcher))
+                    segments.append(Segment(display(best.text), (n,)))
+                elif restated:
+                    return None
+        if not segments or (query.several and len(trips) < 2 and set(query.names) - covered):
+            return None  # several trips asked about, and the names of one not found
         return Answer(question=query.text, segments=segments, abstained=False, citations=citations, mode=self.mode,
                       signals={"sentence_typed": 1.0})

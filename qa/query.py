@@ -392,9 +392,11 @@ class Query:
             return True  # "호주 다녀온 사람 몇 명": the travellers (not "학생 몇 명", the people met)
         if self.answer_type == "where" and any(t in FOREIGN_CITIES for t in self.topic_terms):
             return False  # "항저우에서는 어디를 둘러봤어?": a place within a city the question names
+        if self.answer_type == "where" and noun in PLACE_KINDS and self.about_trip:
+            return True  # "교류 출장, 상대 도시가 어디였어?": the trip's destination
         # A title word (not the organisation or country) in a question about the trip: "… 벤치마킹 며칠",
         # but not "라운드테이블은 어디서 열렸나" (the event of the title, asked as an event).
-        named = self.about_trip and noun in trip_name and noun not in self.names
+        named = self.about_trip and noun not in self.names and (noun in trip_name or compound_of(noun, trip_name))
         return noun in TRIP_NOUNS or named or is_group_or_visit(noun) or (not noun and self.about_trip)
 
     @property
@@ -411,6 +413,12 @@ class Query:
     def asks_organisation(self) -> bool:
         """"어느 기관/지자체가 갔나" (an organisation), not "누가 갔나" (people)."""
         return bool(ORGANISATION_ASKED.search(self.text))
+
+
+def compound_of(noun: str, words: set[str]) -> bool:
+    """Whether `noun` is mostly made of `words` written together ("전남도립미술관" of 도립, 미술관)."""
+    inside = [w for w in words if len(w) >= 2 and w in noun]
+    return len(inside) >= 2 and sum(map(len, inside)) >= 0.6 * len(noun)
 
 
 # A cue with a question word decides the answer type; a noun cue (기간, 비용, 장소) may only modify

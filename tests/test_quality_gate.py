@@ -233,3 +233,33 @@ def test_an_inspection_or_tour_is_the_trip_itself(realtrips_qa):
     answer = realtrips_qa.ask("울산 동구 후쿠오카 방사능 방재 시찰 몇명?")
     assert answer.mode == "facts" and "출장 인원은 4명입니다" in answer.answer
     assert [c.source for c in answer.citations] == ["trip_467142.txt"]
+
+
+def test_a_destination_the_question_names_is_not_the_answer_to_where(realtrips_qa):
+    """'대전 서구 미국 연수 어디 둘러봤어?' already says 미국: the report's sentence naming the sites
+    answers, never "출장지는 미국입니다"."""
+    answer = realtrips_qa.ask("대전 서구 미국 연수 어디어디 둘러봤어?")
+    assert not answer.abstained and "출장지는 미국입니다" not in answer.answer
+    assert {c.source for c in answer.citations} == {"trip_469834.txt"}
+    assert "요세미티" in answer.answer or "그랜드캐니언" in answer.answer
+
+
+def test_an_organisation_written_as_one_word_names_its_trip(realtrips_qa):
+    """'전남도립미술관' is 전라남도's 「도립미술관 …」 trip: beside 연제구's, each trip's own dates."""
+    from eval.catalogue import read_labels
+    from eval.dev import REALTRIPS
+
+    labels = {Path(r["file"]).name: r for r in read_labels(REALTRIPS.parent / "facts.tsv")}
+    answer = realtrips_qa.ask("부산 연제구하고 전남도립미술관 파리 출장은 각각 언제 떠났어?")
+    assert answer.mode == "facts"
+    assert sorted(c.source for c in answer.citations) == ["trip_465294.txt", "trip_476941.txt"]
+    for source in ("trip_465294.txt", "trip_476941.txt"):
+        _, month, day = (int(x) for x in labels[source]["departure"].split("-"))
+        assert f"{month}월 {day}일" in answer.answer
+
+
+def test_one_trip_to_two_countries_is_one_trip(realtrips_qa):
+    """Two countries named ('독일 스위스') may be one trip: its fact alone, no second trip beside it."""
+    answer = realtrips_qa.ask("여수시 독일 스위스 연수 몇 명 다녀왔어")
+    assert answer.mode == "facts" and "14명" in answer.answer
+    assert [c.source for c in answer.citations] == ["trip_473525.txt"]
