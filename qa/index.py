@@ -39,6 +39,7 @@ import re
 import shutil
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -767,13 +768,13 @@ def _build(corpus: list[Path], index_dir: Path, settings: Settings, progress: Pr
     timings["load_clean_chunk"] = t_dup - t0
     timings["duplicates"] = time.perf_counter() - t_dup
 
-    t1 = time.perf_counter()
-    # Morphemes of unchanged passages come from the previous index; Kiwi runs on new text only.
+    # Morphemes of unchanged passages come from the previous index; Kiwi runs on new text only, in
+    # the worker processes while this one embeds (the terms are first needed when writing).
     known_terms = {c.search_text: t for c, t in zip(prev.chunks, prev.chunk_terms)} if prev else {}
     todo = list(dict.fromkeys(c.search_text for c in chunks if c.search_text not in known_terms))
-    known_terms.update(zip(todo, workers.morphemes(todo)))
-    terms = [known_terms[c.search_text] for c in chunks]
-    timings["keyword_terms"] = time.perf_counter() - t1
+    side = ThreadPoolExecutor(1, thread_name_prefix="morphemes")
+    new_terms = side.submit(workers.morphemes, todo)
+    side.shutdown(wait=False)
 
     t2 = time.perf_counter()
     texts: list[str] = []
@@ -800,6 +801,10 @@ def _build(corpus: list[Path], index_dir: Path, settings: Settings, progress: Pr
         sentence_vectors, n = _embed_cached(texts, cache, workers, embedder.dim, "sentences", progress)
         embedded += n
     timings["embed"] = time.perf_counter() - t2
+    t1 = time.perf_counter()
+    known_terms.update(zip(todo, new_terms.result()))
+    terms = [known_terms[c.search_text] for c in chunks]
+    timings["keyword_terms"] = time.perf_counter() - t1  # waiting for morphemes not done while embedding
 
     t3 = time.perf_counter()
     manifest = {

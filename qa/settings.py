@@ -6,12 +6,12 @@ defaults below. Unknown keys are rejected so that a typo fails loudly.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
-
 
 # The most passages a question may be answered from (the setting's bound and `k` per question).
 MAX_TOP_K = 50
@@ -62,6 +62,10 @@ class Settings(BaseSettings):
         "(sentence-transformers, optional extra) or 'hash' (fast stand-in for tests).",
     )
     embed_batch_size: int = Field(16, ge=1, description="Passages embedded per call.")
+    build_processes: int = Field(
+        default_factory=lambda: min(os.cpu_count() or 1, 8), ge=1,
+        description="Local worker processes that read, clean and chunk files and run Kiwi while the model embeds "
+        "(1: everything in the building process).")
     ray_address: str | None = Field(
         None, description="Run the build's reading, chunking, morphemes and embedding on a Ray cluster: 'auto' (the "
         "running cluster), 'ray://host:10001', or 'local' (start Ray here); None builds in this process.")

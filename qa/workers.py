@@ -8,6 +8,9 @@ backend itself: the workers only turn inputs into outputs, in order.
 from __future__ import annotations
 
 import json
+import multiprocessing
+import weakref
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Protocol
 
@@ -37,25 +40,52 @@ class BuildWorkers(Protocol):
         ...
 
 
+# Below these sizes a stage stays in the building process: starting a worker (Python, this
+# package, Kiwi's model) takes about two seconds.
+MIN_FILES_FOR_PROCESSES = 16
+MIN_TEXTS_FOR_PROCESSES = 2000
+MORPHEME_BATCH = 500
+
+
 class LocalWorkers:
+    """This machine: files are read, cleaned and chunked, and Kiwi morphemes found, in
+    `settings.build_processes` worker processes; the model embeds in the building process (its C
+    engine already uses every core), while the workers find the morphemes."""
+
     def __init__(self, settings: "Settings", embedder):
         self.settings = settings
         self.embedder = embedder
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _workers(self, jobs: int, minimum: int) -> ProcessPoolExecutor | None:
+        if self.settings.build_processes < 2 or jobs < minimum:
+            return None
+        if self._pool is None:
+            # Spawned, never forked: the building process runs the embedding engine's threads.
+            self._pool = ProcessPoolExecutor(self.settings.build_processes, mp_context=multiprocessing.get_context("spawn"))
+            weakref.finalize(self, self._pool.shutdown, wait=False, cancel_futures=True)
+        return self._pool
 
     def process(self, files, progress):
         from .index import process_or_reason
 
+        pool = self._workers(len(files), MIN_FILES_FOR_PROCESSES)
+        results = [pool.submit(process_or_reason, path, source, self.settings) for path, source in files] if pool else None
         out = []
         for n, (path, source) in enumerate(files):
             if progress:
                 progress("files", n, len(files))
-            out.append(process_or_reason(path, source, self.settings))
+            out.append(results[n].result() if results else process_or_reason(path, source, self.settings))
         return out
 
     def morphemes(self, texts):
         from .korean import content_morphemes_batch
 
-        return content_morphemes_batch(texts)
+        pool = self._workers(len(texts), MIN_TEXTS_FOR_PROCESSES)
+        if pool is None:
+            return content_morphemes_batch(texts)
+        batches = [pool.submit(content_morphemes_batch, texts[i:i + MORPHEME_BATCH]) for i in range(0, len(texts), MORPHEME_BATCH)]
+        return [terms for b in batches for terms in b.result()]
 
     def embed(self, texts, stage, progress):
         size = self.settings.embed_batch_size

@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 
 import numpy as np
 import pytest
@@ -153,3 +154,31 @@ def test_concurrent_builds_of_one_index_wait_for_each_other(small_corpus, hash_s
     assert len(builds) <= 2 and not any(b.name.startswith(".") for b in builds)
     # Builds ran one after another: the later ones found the first one's work and embedded nothing.
     assert sorted(r.embedded for r in reports)[:2] == [0, 0]
+
+
+def test_worker_processes_build_the_same_index(tmp_path, hash_settings, monkeypatch):
+    """Files read, cleaned and chunked in worker processes, and Kiwi run there while the model
+    embeds, give the index one process gives; a bad file is still reported by name."""
+    from eval.dev import REALTRIPS
+    from qa import workers
+    from qa.workers import MIN_FILES_FOR_PROCESSES
+
+    monkeypatch.setattr(workers, "MIN_TEXTS_FOR_PROCESSES", 1)  # morphemes in the workers too, however few
+
+    if not REALTRIPS.is_dir():
+        pytest.skip("needs ../shared/benchmarks/realtrips-dev")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for path in sorted(REALTRIPS.glob("trip_*.txt"))[: MIN_FILES_FOR_PROCESSES + 4]:
+        shutil.copy(path, corpus / path.name)
+    (corpus / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
+    built = {}
+    for processes in (1, 2):
+        settings = hash_settings.model_copy(update={"build_processes": processes, "index_dir": tmp_path / f"index{processes}"})
+        report = build_index([corpus], settings.index_dir, settings)
+        assert [f.file for f in report.errors] == ["broken.pdf"]
+        index = load_index(settings.index_dir)
+        built[processes] = ([(c.source, c.text) for c in index.chunks], index.chunk_terms,
+                            {s: d.facts for s, d in index.documents.items()})
+    assert len(built[1][0]) > MIN_FILES_FOR_PROCESSES
+    assert built[2] == built[1]
