@@ -30,6 +30,7 @@ from .retrieve import Hit
 # Someone by name: a name before a title (이재용 연구위원) or a name in Latin letters (Angels Rius).
 _PERSON = (r"[가-힣]{2,4}\s*(?:연구위원|장관|시장|군수|구청장|의장|의원|사무관|주무관|기획관|팀장|국장|과장|사무총장|부시장"
            r"|위원장|교수|대표|총장|관장|원장|사장|이사장|대사|영사)|[A-Z][a-z]+\s+[A-Z][a-z]+")
+PERSON = re.compile(_PERSON + r"|출장자|성명")
 # What a sentence answering each answer type contains.
 TYPE_EVIDENCE = {
     "where": re.compile(r"장\s*소|출장지|개최지|에서\s*(?:열|개최|진행)|(?:시|도|국|캠퍼스|본부|센터|대학교?)에서|[가-힣]+(?:시|국)\s"),
@@ -93,7 +94,8 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
     query, retrieval, searcher = ctx.query, ctx.retrieval, ctx.searcher
     index = searcher.index
     q = retrieval.query_vector
-    evidence = TYPE_EVIDENCE.get(query.answer_type)
+    # Someone asked for is answered by a name, not by an organisation doing something.
+    evidence = PERSON if query.asks_person else TYPE_EVIDENCE.get(query.answer_type)
     asks_what = query.answer_type == "what"
     about_report = bool(re.search(r"보고서|문서|자료", query.text))
     terms = list(query.terms)
@@ -136,7 +138,7 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
             if not own or is_title or field_line or text in GENERIC_TITLES or display(text) in ctx.exclude:
                 continue
             typed = 1.0 if evidence is not None and evidence.search(text) else 0.0
-            if query.answer_type in ("where", "who") and not typed:
+            if query.answer_type in ("where", "who") and not typed and not query.asks_person:
                 # A place or a name the question did not give (퀸스타운 for "뉴질랜드 어디 갔어?",
                 # 알란다 공항 for "스톡홀름에서 어디 갔어?") answers "where" and "who".
                 typed = float(bool(places_named(text) - set(query.topic_terms) or names_in(text) - asked))

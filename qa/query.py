@@ -102,6 +102,8 @@ TRIP_NOUNS = frozenset({"출장", "국외출장", "해외출장", "공무국외�
                         "trip", "travel", "delegation"})
 EVENT_OR_TRIP = frozenset({"방문", "visit"})
 ORGANISATION_ASKED = re.compile(r"기관|지자체|자치단체|시청|군청|구청|단체|부서|organi[sz]ation|agency|city\s+hall", re.I)
+# Hosting is done by organisations: "누가 주최했어?" asks for one.
+HOSTED = re.compile(r"개최|주최|주관|후원|host|organi[sz]e", re.I)
 # A count of something other than people.
 OTHER_COUNT = re.compile(r"몇\s*(?:건|개|곳|번|차례|회|개국|나라)|how\s+many\s+(?:trips|times|countries|cities|places)", re.I)
 # Plain words for the people who went, when the verb is the trip's ("다녀온 사람", "간 공무원").
@@ -408,6 +410,12 @@ class Query:
     def asks_names(self) -> bool:
         """"출장자 이름은?", "누가 갔어? 이름": the travellers by name, not which organisation sent them."""
         return self.answer_type == "who" and not self.asks_organisation and bool(PEOPLE_ASKED.search(self.text))
+
+    @property
+    def asks_person(self) -> bool:
+        """"누구 만났어?", "who gave the keynote?": someone, by name; not which organisation went or
+        hosted ("어느 기관", "누가 주최했어")."""
+        return self.answer_type == "who" and not self.asks_organisation and not HOSTED.search(self.text)
 
     @property
     def asks_organisation(self) -> bool:

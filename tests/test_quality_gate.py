@@ -263,3 +263,17 @@ def test_one_trip_to_two_countries_is_one_trip(realtrips_qa):
     answer = realtrips_qa.ask("여수시 독일 스위스 연수 몇 명 다녀왔어")
     assert answer.mode == "facts" and "14명" in answer.answer
     assert [c.source for c in answer.citations] == ["trip_473525.txt"]
+
+
+@pytest.mark.parametrize("question", ["포천시 홋카이도 공진회 품평회에서 우승한 사람 누구야?",
+                                      "전남도립미술관 파리 출장에서 작품 빌리기로 한 작가 누구야?"])
+def test_someone_asked_for_is_answered_by_a_name_or_not_at_all(realtrips_qa, question):
+    """'누구' asks for a person: an overview sentence about the trip, naming none, is no answer."""
+    assert realtrips_qa.ask(question).abstained
+
+
+@pytest.mark.parametrize("question, name", [("고양시 도서관 연수 몬세라트에서 누구 만났어?", "Angels Rius"),
+                                            ("진주시의회 의장 누구야?", "백승흥")])
+def test_someone_the_report_names_is_the_answer(realtrips_qa, question, name):
+    answer = realtrips_qa.ask(question)
+    assert not answer.abstained and name in answer.answer
