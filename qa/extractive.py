@@ -22,7 +22,7 @@ import numpy as np
 
 from .answer import Answer, AnswerContext, Segment, make_citation, weighted_share
 from .facts import is_field_line
-from .lexicon import ANY_DATE, GENERIC_TITLES, places_named
+from .lexicon import ANY_DATE, COUNTRIES, FOREIGN_CITIES, GENERIC_TITLES, REGIONS, city_country, places_named
 from .korean import content_morphemes, names_in
 from .query import is_english
 from .retrieve import Hit
@@ -96,6 +96,7 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
     q = retrieval.query_vector
     # Someone asked for is answered by a name, not by an organisation doing something.
     evidence = PERSON if query.asks_person else TYPE_EVIDENCE.get(query.answer_type)
+    within = query.within_countries
     asks_what = query.answer_type == "what"
     about_report = bool(re.search(r"보고서|문서|자료", query.text))
     terms = list(query.terms)
@@ -138,7 +139,9 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
             if not own or is_title or field_line or text in GENERIC_TITLES or display(text) in ctx.exclude:
                 continue
             typed = 1.0 if evidence is not None and evidence.search(text) else 0.0
-            if query.answer_type in ("where", "who") and not typed and not query.asks_person:
+            if within:
+                typed = float(_names_place_within(text, within, set(query.topic_terms), context))
+            elif query.answer_type in ("where", "who") and not typed and not query.asks_person:
                 # A place or a name the question did not give (퀸스타운 for "뉴질랜드 어디 갔어?",
                 # 알란다 공항 for "스톡홀름에서 어디 갔어?") answers "where" and "who".
                 typed = float(bool(places_named(text) - set(query.topic_terms) or names_in(text) - asked))
@@ -179,6 +182,22 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
             owns.append((own, near, focus))
     _relative_features(out, owns, 0.0 if english else 1.0)
     return out
+
+
+def _names_place_within(text: str, within: tuple[str, ...], asked: set[str], header: set[str]) -> bool:
+    """"크로아티아에선 어느 도시": a city of those countries, or a town too small for the gazetteer
+    written as one (고토우라정, 삼문협시: a proper noun with a municipal suffix, not a word of the
+    question or of the trip's header); never the trip's other countries or their cities."""
+    for name in places_named(text) - asked:
+        if name in FOREIGN_CITIES and city_country(name, within) in within:
+            return True
+    return any(name not in asked and name not in header and name not in FOREIGN_CITIES and name not in COUNTRIES and name not in REGIONS
+               and (name.endswith(_TOWN) or re.search(re.escape(name) + _TOWN_AFTER, text))
+               for name in names_in(text) if not name.isascii())
+
+
+_TOWN = ("시", "정", "촌", "현")
+_TOWN_AFTER = r"(?:시|정|촌|현)(?![가-힣])"
 
 
 def _relative_features(out: list[tuple[Candidate, dict[str, float]]], owns: list[tuple[set, set, list]], lexical: float) -> None:

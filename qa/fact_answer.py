@@ -172,8 +172,8 @@ class FactAnswerer:
         shown = ctx.retrieval.hits if query.several else ctx.retrieval.hits[:1]
         docs = [d for h in shown if (d := searcher.index.documents.get(h.chunk.source)) is not None]
         trip_name = set(content_morphemes("\n".join(f"{d.facts.title} {d.facts.organisation}" for d in docs)))
-        if not query.asks_trip_fact(trip_name):
-            return None
+        if not query.asks_trip_fact(trip_name) or query.within_countries:
+            return None  # not a trip fact; or a place within one of its countries, which its report says
         noun, before = query.asked_about
         trips: list[tuple[Hit, TripRecord]] = []
         covered: set[str] = set()

@@ -102,6 +102,8 @@ TRIP_NOUNS = frozenset({"출장", "국외출장", "해외출장", "공무국외�
                         "trip", "travel", "delegation"})
 EVENT_OR_TRIP = frozenset({"방문", "visit"})
 ORGANISATION_ASKED = re.compile(r"기관|지자체|자치단체|시청|군청|구청|단체|부서|organi[sz]ation|agency|city\s+hall", re.I)
+# A city asked for ("어느 도시", "도시는 어디", "which cities").
+CITY_ASKED = re.compile(r"(?:어느|어떤|무슨)\s*도시|도시(?:는|가|를|들은)?\s*(?:어디|어느)|\b(?:which|what)\s+cit(?:y|ies)\b", re.I)
 # Hosting is done by organisations: "누가 주최했어?" asks for one.
 HOSTED = re.compile(r"개최|주최|주관|후원|host|organi[sz]e", re.I)
 # A count of something other than people.
@@ -410,6 +412,14 @@ class Query:
     def asks_names(self) -> bool:
         """"출장자 이름은?", "누가 갔어? 이름": the travellers by name, not which organisation sent them."""
         return self.answer_type == "who" and not self.asks_organisation and bool(PEOPLE_ASKED.search(self.text))
+
+    @property
+    def within_countries(self) -> tuple[str, ...]:
+        """"크로아티아에선 어느 도시 갔어?": the countries a city of one trip is asked within; () when no city
+        is asked, or cities of several trips are ("각각 어느 도시")."""
+        if self.answer_type != "where" or self.several or not CITY_ASKED.search(self.text):
+            return ()
+        return tuple(dict.fromkeys(COUNTRIES[n] for n in self.names if n in COUNTRIES))
 
     @property
     def asks_person(self) -> bool:

@@ -277,3 +277,16 @@ def test_someone_asked_for_is_answered_by_a_name_or_not_at_all(realtrips_qa, que
 def test_someone_the_report_names_is_the_answer(realtrips_qa, question, name):
     answer = realtrips_qa.ask(question)
     assert not answer.abstained and name in answer.answer
+
+
+@pytest.mark.parametrize("question, place", [("천안시 연수 크로아티아에선 어느 도시 들렀어?", None),
+                                             ("영암군 연수 뉴질랜드에선 어느 도시 갔어?", "퀸스타운"),
+                                             ("동두천시 중국 출장 어느 도시랑 교류했어?", "삼문협")])
+def test_a_city_asked_within_a_country_is_one_of_that_country(realtrips_qa, question, place):
+    """The 천안 report names Hungarian and Austrian cities only: no Croatian city, no answer. A city of
+    the country asked (퀸스타운), or a town the gazetteer lacks (삼문협시), answers."""
+    answer = realtrips_qa.ask(question)
+    if place is None:
+        assert answer.abstained
+    else:
+        assert not answer.abstained and place in answer.answer
