@@ -37,9 +37,14 @@ CatalogueKind = Literal["similar", "list", "count", "earliest", "latest", "longe
 
 # Order matters: "며칠" and "얼마 동안" are durations before "얼마" is a cost; "몇 월" is a date.
 ANSWER_TYPE_CUES: list[tuple[AnswerType, re.Pattern]] = [
-    ("duration", re.compile(r"며칠|몇\s*일|얼마\s*(?:동안|나\s*(?:걸|머물|있었))|몇\s*박|기간|체류|how\s+long|how\s+many\s+(?:days|nights)|duration", re.I)),
-    ("when", re.compile(r"언제|날짜|일자|출발일|도착일|귀국일|복귀일|몇\s*월|몇\s*년|연도|년도|시기|when|what\s+date|which\s+date|what\s+year", re.I)),
-    ("count", re.compile(r"몇\s*(?:명|분|개|곳|건|번|차례|회|개국|나라)|인원|인원수|how\s+many|number\s+of", re.I)),
+    # A comparison of trips ("어디가 더 오래 있었어?") and a value to check ("14명 맞아?", "5박 6일 맞지?")
+    # ask the same fact of each trip.
+    ("duration", re.compile(r"며칠|몇\s*일|얼마\s*(?:동안|나\s*(?:걸|머물|있었))|몇\s*박|기간|체류|더\s*(?:오래|길게|길었|짧)|"
+                            r"\d+\s*박\s*\d+\s*일\s*(?:이|가)?\s*맞|\blonger\b|\bshorter\b|how\s+long|how\s+many\s+(?:days|nights)|duration", re.I)),
+    ("when", re.compile(r"언제|날짜|일자|출발일|도착일|귀국일|복귀일|몇\s*월|몇\s*년|연도|년도|시기|(?:더\s*)?(?:먼저|일찍|빨리)\s*(?:갔|간|출발|떠났|다녀)|"
+                        r"when|what\s+date|which\s+date|what\s+year", re.I)),
+    ("count", re.compile(r"몇\s*(?:명|분|개|곳|건|번|차례|회|개국|나라)|인원|인원수|(?:사람|인원)(?:이|은)?\s*더\s*많|더\s*많이\s*(?:갔|간|다녀)|"
+                         r"\d+\s*명\s*(?:이|가)?\s*맞|more\s+people|how\s+many|number\s+of", re.I)),
     ("cost", re.compile(r"얼마|비용|경비|예산|금액|액수|총액|how\s+much|cost|budget|expense", re.I)),
     ("who", re.compile(
         r"누가|누구|어느\s*(?:기관|단체|부서|지자체|시청|군청|구청)|어떤\s*(?:기관|단체|지자체)|(?:기관|지자체|단체|부서)(?:은|는|이|가)?\s*(?:어디|어느)|"
@@ -126,7 +131,9 @@ REFERS_BACK = re.compile(
 _DEMONSTRATIVES = frozenset({"그", "이", "저"})
 ASKS_FOR_MORE = re.compile(r"(?:^|\s)또|다른\s*(?:건|것|일|내용)|나머지|그\s*밖|그밖|더\s*(?:있|알려)|what\s+else", re.I)
 # Several things in one question: "A랑 B", "각각", "두 출장", "비교".
-SEVERAL = re.compile(r"각각|둘\s*다|두\s*(?:출장|곳|기관|도시|나라|보고서)|모두|비교|차이|both|each|compare", re.I)
+# Trips compared ("어디가 더 오래 있었어?", "누가 먼저 갔어?"): "누가", "어디가" name the trips compared.
+COMPARED = re.compile(r"더\s*(?:오래|길|짧|많|일찍|빨리|늦)|먼저\s*(?:갔|간|출발|떠났|다녀)|longer|more\s+people|earlier", re.I)
+SEVERAL = re.compile(r"각각|둘\s*다|두\s*(?:출장|곳|기관|도시|나라|보고서)|모두|비교|차이|both|each|compare|" + COMPARED.pattern, re.I)
 # Words every question about a trip uses: on their own they do not say which trip or what.
 GENERIC_TERMS = frozenset(
     {"출장", "국외", "해외", "공무", "해당", "국외출장", "공무국외출장", "보고서", "결과", "결과보고서", "기간", "일정", "목적",
@@ -561,6 +568,8 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
     corrections: dict[str, str] = {}
     corrected = text
     kinds = answer_types_of(text, tokens)
+    if COMPARED.search(text):
+        kinds = [k for k in kinds if k not in ("who", "where")] or kinds
     kind: AnswerType = kinds[0] if kinds else "what"
     cue_spans = [m.span() for _, cue in ANSWER_TYPE_CUES for m in cue.finditer(text)]
     joined: set[int] = set()  # the second word of an English name read as one ("Jung-gu")

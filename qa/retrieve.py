@@ -23,6 +23,7 @@ from .backend import SearchBackend, open_backend
 from .chunk import Chunk
 from .embed import IndexEmbeddings
 from .index import IndexUnavailable, LoadedIndex
+from .lexicon import FOREIGN_CITIES, same_city
 from .query import ANSWER_LABELS, CorpusStats, Query, analyse
 from .rerank import get_reranker
 from .settings import Settings
@@ -117,6 +118,7 @@ class Searcher:
         # Passages that talk to an AI: never an answer, never support (qa.injection).
         self.quarantined = index.quarantined
         self._rows_by_source: dict[str, list[int]] = {}
+        self._place_cache: dict[tuple[str, tuple[str, ...]], bool] = {}
         for i, c in enumerate(index.chunks):
             self._rows_by_source.setdefault(c.source, []).append(i)
 
@@ -133,6 +135,15 @@ class Searcher:
                     self._centres.update({s: np.mean([vectors[r] for r in self._rows_by_source[s]], axis=0) for s in batch})
         centre = self._centres.get(source)
         return centre if centre is not None else np.zeros(self.embedder.dim, dtype=np.float32)
+
+    def _names_places(self, source: str, places: list[str]) -> bool:
+        """Whether the document names every one of `places` (as written, or another name of the city)."""
+        key = (source, tuple(places))
+        if key not in self._place_cache:
+            doc = self.index.documents.get(source)
+            text = doc.text if doc is not None else ""
+            self._place_cache[key] = all(any(n in text for n in (p, *same_city(p))) for p in places)
+        return self._place_cache[key]
 
     def rows_of(self, source: str) -> list[int]:
         """The rows of a document's passages, in document order."""
@@ -188,8 +199,17 @@ class Searcher:
                 # answer: across languages only the multilingual embedding can tell.
                 alpha = 1.0 if query.language == "en" else self.settings.fusion_alpha
                 fused = fuse_minmax(d, kw, alpha)
+            order = np.argsort(-fused, kind="stable")
+            places = [p for p in query.proper_nouns if p in FOREIGN_CITIES]
+            if places and not query.several:
+                # "울산 교통 연수 파리에서는 뭐 했어?": the reports that name the cities the question
+                # names come first (another 울산 trip never went to 파리); the rest follow. Not for
+                # several trips: each names its own city, and a third report naming one would come first.
+                names_all = np.array([self._names_places(self.index.chunks[int(cand[j])].source, places) for j in order])
+                if names_all.any():
+                    order = np.concatenate([order[names_all], order[~names_all]])
             kept_terms: list[set[str]] = []
-            for j in np.argsort(-fused, kind="stable"):
+            for j in order:
                 row = int(cand[j])
                 terms_j = self._term_sets[row]
                 if any(_jaccard(terms_j, other) >= self.settings.dedup_threshold for other in kept_terms):

@@ -290,3 +290,23 @@ def test_a_city_asked_within_a_country_is_one_of_that_country(realtrips_qa, ques
         assert answer.abstained
     else:
         assert not answer.abstained and place in answer.answer
+
+
+def test_a_city_the_question_names_picks_the_report_that_names_it(realtrips_qa):
+    """Two 울산광역시 transport trips: only one went to 파리, and only its report answers."""
+    answer = realtrips_qa.ask("울산 교통 연수 파리에서는 뭐 했어")
+    assert not answer.abstained and {c.source for c in answer.citations} == {"trip_468178.txt"}
+
+
+def test_trips_compared_get_each_trips_fact(realtrips_qa):
+    """'어디가 더 오래 있었어?' compares two trips: each one's length, from its facts."""
+    answer = realtrips_qa.ask("안동시랑 구미시 출장 중에 어디가 더 오래 있었어?")
+    assert answer.mode == "facts"
+    assert sorted(c.source for c in answer.citations) == ["trip_464269.txt", "trip_464632.txt"]
+    assert "8박 9일" in answer.answer and "7박 8일" in answer.answer
+
+
+def test_a_value_to_check_gets_the_trips_fact(realtrips_qa):
+    """'14명 맞아?' asks the traveller count, to compare it with what the user heard."""
+    answer = realtrips_qa.ask("천안시 연수 14명 맞아?")
+    assert answer.mode == "facts" and "출장 인원은 14명입니다" in answer.answer
