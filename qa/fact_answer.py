@@ -101,7 +101,9 @@ def who_went(r: TripRecord) -> str:
     if not r.organisation:
         return ""
     people = f"{r.traveller_count}명이" if r.traveller_count else ""
-    return f"{r.title and f'「{r.title}」 ' or ''}출장은 {r.organisation}에서 {people} 다녀왔습니다.".replace("  ", " ")
+    # A page without a title is named by its countries ("싱가포르·말레이시아 출장은 경기도에서 …").
+    name = f"「{r.title}」 " if r.title else f"{'·'.join(r.countries)} " if r.countries else ""
+    return f"{name}출장은 {r.organisation}에서 {people} 다녀왔습니다.".replace("  ", " ")
 
 
 def trip_citation(n: int, r: TripRecord, text: str, fields: tuple[str, ...] | None = None) -> Citation:

@@ -48,7 +48,8 @@ ANSWER_TYPE_CUES: list[tuple[AnswerType, re.Pattern]] = [
     ("cost", re.compile(r"얼마|비용|경비|예산|금액|액수|총액|how\s+much|cost|budget|expense", re.I)),
     ("who", re.compile(
         r"누가|누구|어느\s*(?:기관|단체|부서|지자체|시청|군청|구청)|어떤\s*(?:기관|단체|지자체)|(?:기관|지자체|단체|부서)(?:은|는|이|가)?\s*(?:어디|어느)|"
-        r"어디\s*(?:시청|군청|구청|기관|지자체)|출장자|참석자|성명|who|which\s+(?:organi[sz]ation|agency)", re.I)),
+        r"어디\s*(?:시청|군청|구청|기관|지자체)|출장자|참석자|성명|(?:연수|참가|방문|견학)자\s*(?:의\s*)?(?:이름|명단)|"
+        r"who|which\s+(?:organi[sz]ation|agency)", re.I)),
     ("where", re.compile(r"어디|어느\s*(?:도시|나라|곳|국가|지역)|어떤\s*(?:도시|나라|국가)|장소|출장지|방문지|행선지|where|which\s+(?:cit(?:y|ies)|countr(?:y|ies))", re.I)),
 ]
 # Nouns that keep "어디 + noun" a question about the place of the trip ("어디 나라", "어디 지역").
@@ -93,13 +94,17 @@ CATALOGUE_CUES: list[tuple[CatalogueKind, re.Pattern]] = [
         r"(?:간|온|된|한|갔던|있었던|다녀온)\s*(?:국외|해외|공무)?\s*출장(?:은|을|이|들)?\s*(?:\?|$|목록|모두|전부|다\s|알려|보여|뭐|무엇|어디|있)|"
         r"출장(?:을|은|들을)?\s*(?:모두|전부|다)?\s*(?:알려|보여|찾아|정리)|list\s+(?:the\s+|all\s+)?trips|(?:what|which|any)\s+trips|(?:did|has|have)\s+any(?:one|body)\s+(?:go|gone|been|travell?ed|visit)|"
         # Which bodies went: "프랑스 다녀온 지자체 어디야?", "일본 간 기관은 어디어디".
+        # ("방문한 기관을 알려줘" asks what one trip visited: only the bodies that went are listed.)
         r"(?:간|다녀온|방문한)\s*(?:기관|지자체|자치단체|단체)(?:은|는|이|가|들은|들이)?\s*(?:어디|어느|누구)|"
+        r"(?:간|다녀온)\s*(?:기관|지자체|자치단체|단체)(?:들)?(?:을|를)?\s*(?:다|모두|전부)?\s*(?:알려|보여|찾아)|"
         # Whether any trip exists: "울산 중구 해외출장 있어?", "노르웨이 간 출장 있나요?".
         r"출장(?:은|이|들은|들이)?\s*(?:있|없)|" + WENT_ANYWHERE.pattern, re.I)),
 ]
 # Reports label the answer to "where"/"when" questions ("장소: OECD 본부", "일시: …").
 ANSWER_LABELS: dict[str, tuple[str, ...]] = {"where": ("장소", "출장지", "개최지"), "when": ("일시", "일자", "일정")}
-TRIP_WORDS = re.compile(r"출장|방문|순방|다녀|보고서|연수|견학|시찰|탐방|답사|trip|visit|travel", re.I)
+# (Also "간" before the bodies or places that went, which Kiwi may read as the noun 간: "일본 간 지자체".)
+TRIP_WORDS = re.compile(r"출장|방문|순방|다녀|보고서|연수|견학|시찰|탐방|답사|(?<![가-힣])간\s*(?:기관|지자체|자치단체|단체|곳|데|적)|"
+                        r"trip|visit|travel", re.I)
 # Nouns that name the trip itself (its delegation: 방문단, 연수단, 참관단 end in 단).
 TRIP_NOUNS = frozenset({"출장", "국외출장", "해외출장", "공무국외출장", "연수", "국외연수", "해외연수", "견학", "여행", "순방",
                         "시찰", "해외시찰", "탐방", "답사",
@@ -115,8 +120,12 @@ HOSTED = re.compile(r"개최|주최|주관|후원|host|organi[sz]e", re.I)
 OTHER_COUNT = re.compile(r"몇\s*(?:건|개|곳|번|차례|회|개국|나라)|how\s+many\s+(?:trips|times|countries|cities|places)", re.I)
 # Plain words for the people who went, when the verb is the trip's ("다녀온 사람", "간 공무원").
 PEOPLE_WHO_WENT = frozenset({"사람", "분", "공무원", "직원", "people", "officials"})
+# Suffixes that make a word of a known noun: 연수자, 방문단, 참가국, 교류들.
+NOUN_SUFFIXES = frozenset("자단국들측님")
 # "출장자 이름", "참가자 성명", "출장자는 누구": the travellers themselves, by name.
-PEOPLE_ASKED = re.compile(r"이름|성명|명단|직급|(?:출장|참가|인솔|방문)자|공무원|\bnames?\b", re.I)
+PEOPLE_ASKED = re.compile(r"이름|성명|명단|직급|(?:출장|연수|참가|인솔|방문|견학)자|공무원|\bnames?\b", re.I)
+# The people of the trip: 출장자, 연수자, 참가자 (a word of going, and 자).
+TRAVELLER_NOUN = re.compile(r"^(?:출장|연수|참가|인솔|방문|견학|시찰)자$")
 
 
 # Words that make a question about the trip itself when no trip word (출장, 연수) is there: "며칠 갔어?".
@@ -237,6 +246,8 @@ class Speller:
     def correct(self, term: str) -> str:
         if term in self._df or len(term) < 3 or not _is_hangul(term):
             return term  # two-syllable words are too often other real words one jamo away (숙소/수소, 경비/경보)
+        if term[:-1] in self._df and term[-1] in NOUN_SUFFIXES:
+            return term  # a known word and a suffix (연수자 is 연수 + 자, not 연구자)
         target = jamo(term)
         limit = 1 if len(term) == 3 else 2
         found = process.extract(target, self._letters, scorer=Levenshtein.distance, score_cutoff=limit, limit=20)
@@ -399,7 +410,7 @@ class Query:
             # "삼척시 미국 갔을 때 몇 명 갔어?", "울주군 라오스 몇박?": the trip, named by its country or
             # organisation and nothing else
             return True
-        if self.answer_type == "count" and noun in PEOPLE_WHO_WENT and self.about_trip:
+        if self.answer_type == "count" and (noun in PEOPLE_WHO_WENT or TRAVELLER_NOUN.match(noun)) and self.about_trip:
             return True  # "호주 다녀온 사람 몇 명": the travellers (not "학생 몇 명", the people met)
         if self.answer_type == "where" and any(t in FOREIGN_CITIES for t in self.topic_terms):
             return False  # "항저우에서는 어디를 둘러봤어?": a place within a city the question names

@@ -1,5 +1,6 @@
 """Quality gate: the seeds dev set must stay at or above the floors we reached."""
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -310,3 +311,21 @@ def test_a_value_to_check_gets_the_trips_fact(realtrips_qa):
     """'14명 맞아?' asks the traveller count, to compare it with what the user heard."""
     answer = realtrips_qa.ask("천안시 연수 14명 맞아?")
     assert answer.mode == "facts" and "출장 인원은 14명입니다" in answer.answer
+
+
+def test_the_people_of_a_trip_by_their_own_word(realtrips_qa):
+    """참가자, 연수자: the travellers (not 연구자, one jamo away), counted or named from the facts."""
+    count = realtrips_qa.ask("파주시 일본 연수 참가자 몇명")
+    assert count.mode == "facts" and "출장 인원은 2명입니다" in count.answer
+    names = realtrips_qa.ask("고양시 연수자 이름")
+    assert names.abstained and names.answer.startswith("보고서에 출장자 이름은 나와 있지 않습니다.")
+
+
+def test_the_bodies_that_went_in_a_season_are_listed(realtrips_qa):
+    """'작년 가을에 일본 간 지자체 다 알려줘' (Kiwi reads this 간 as a noun): the catalogue's list."""
+    answer = realtrips_qa.ask("작년 가을에 일본 간 지자체 다 알려줘")
+    assert answer.mode == "catalogue" and answer.citations
+    last_year = str(date.today().year - 1)
+    for c in answer.citations:
+        trip = realtrips_qa.trip(c.source)
+        assert "일본" in trip.countries and trip.start_date[:4] == last_year and trip.start_date[5:7] in ("09", "10", "11")
