@@ -10,6 +10,7 @@ left empty gives no fact answer: the extractive strategy answers instead.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from .answer import Answer, AnswerContext, Citation, Segment, make_citation, not_found
@@ -146,6 +147,24 @@ def several_trips(ctx: AnswerContext, records: list[TripRecord], mode: str) -> A
                   signals={"sentence_typed": 1.0})
 
 
+# A trip fact, the words for it, and what any statement of it contains (generously: any number of
+# days is taken for a possible length, "90일 이내" included).
+_REPORT_VALUES = {
+    "count": ("출장 인원이", re.compile(r"\d+\s*(?:여\s*)?명|[한두세네]\s*명|인원")),
+    "duration": ("출장 기간이", re.compile(r"\d+\s*(?:박|일)|부터")),
+    "when": ("출장 날짜가", re.compile(r"\d{1,2}\s*[월.]\s*\d{1,2}|\d{4}\s*[.년-]|\d+\s*일")),
+}
+
+
+def _not_in_report(kind: str, r: TripRecord, searcher) -> str:
+    """The words for the fact `kind` when neither the trip's record nor its report's text holds it, else ''."""
+    if kind not in _REPORT_VALUES or fact_sentence(kind, r) is not None:
+        return ""
+    words, value = _REPORT_VALUES[kind]
+    doc = searcher.index.documents.get(r.source)
+    return "" if doc is None or value.search(doc.text) else words
+
+
 def _adds_place(r: TripRecord, query: Query) -> bool:
     """Whether the trip's countries and cities name a place the question does not."""
     said = {*query.topic_terms, *query.names, *query.proper_nouns}
@@ -229,6 +248,12 @@ class FactAnswerer:
             # The report names no one: a refusal (the name is not there) that says who went.
             text = f"보고서에 출장자 이름은 나와 있지 않습니다. {who_went(trips[0][1])}".strip()
             refusal = not_found(ctx.retrieval, searcher, text=text)
+            refusal.mode = self.mode
+            return refusal
+        if len(trips) == 1 and not query.several and (missing := _not_in_report(query.answer_type, trips[0][1], searcher)):
+            # The trip is found, its record lacks the fact and its report holds no such value anywhere:
+            # say so, rather than answer with sentences about something else.
+            refusal = not_found(ctx.retrieval, searcher, text=f"보고서에 {missing} 나와 있지 않습니다. {who_went(trips[0][1])}".strip())
             refusal.mode = self.mode
             return refusal
         segments, citations = [], []

@@ -329,3 +329,11 @@ def test_the_bodies_that_went_in_a_season_are_listed(realtrips_qa):
     for c in answer.citations:
         trip = realtrips_qa.trip(c.source)
         assert "일본" in trip.countries and trip.start_date[:4] == last_year and trip.start_date[5:7] in ("09", "10", "11")
+
+
+def test_a_trip_fact_the_report_never_gives_is_said_to_be_missing(realtrips_qa):
+    """The 진주시의회 article names no number of travellers: the trip is found, and the answer says
+    the count is not there, never a sentence about something else."""
+    answer = realtrips_qa.ask("진주시의회 싱가포르 연수 인원 몇 명이야?")
+    assert answer.abstained and answer.answer.startswith("보고서에 출장 인원이 나와 있지 않습니다.")
+    assert "진주시의회" in answer.answer
