@@ -195,6 +195,8 @@ class FactAnswerer:
         trip_name = set(content_morphemes("\n".join(f"{d.facts.title} {d.facts.organisation}" for d in docs)))
         if not query.asks_trip_fact(trip_name) or query.within_countries:
             return None  # not a trip fact; or a place within one of its countries, which its report says
+        if any(p.isascii() and not searcher.stats.known(p) for p in query.proper_nouns):
+            return None  # a name no report knows ("Where did Gimhae officials go?"): not any trip's fact
         noun, before = query.asked_about
         trips: list[tuple[Hit, TripRecord]] = []
         covered: set[str] = set()

@@ -44,7 +44,7 @@ ANSWER_TYPE_CUES: list[tuple[AnswerType, re.Pattern]] = [
     ("when", re.compile(r"언제|날짜|일자|출발일|도착일|귀국일|복귀일|몇\s*월|몇\s*년|연도|년도|시기|(?:더\s*)?(?:먼저|일찍|빨리)\s*(?:갔|간|출발|떠났|다녀)|"
                         r"when|what\s+date|which\s+date|what\s+year", re.I)),
     ("count", re.compile(r"몇\s*(?:명|분|개|곳|건|번|차례|회|개국|나라)|인원|인원수|(?:사람|인원)(?:이|은)?\s*더\s*많|더\s*많이\s*(?:갔|간|다녀)|"
-                         r"\d+\s*명\s*(?:이|가)?\s*맞|more\s+people|how\s+many|number\s+of", re.I)),
+                         r"\d+\s*명\s*(?:이|가)?\s*맞|more\s+people|how\s+many(?!\s+(?:days|nights))|number\s+of", re.I)),
     ("cost", re.compile(r"얼마|비용|경비|예산|금액|액수|총액|how\s+much|cost|budget|expense", re.I)),
     ("who", re.compile(
         r"누가|누구|어느\s*(?:기관|단체|부서|지자체|시청|군청|구청)|어떤\s*(?:기관|단체|지자체)|(?:기관|지자체|단체|부서)(?:은|는|이|가)?\s*(?:어디|어느)|"
@@ -624,6 +624,8 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
             terms.append(fixed)
         if (t.tag == "NNP" or korean) and fixed not in proper and fixed not in GENERIC_TERMS:
             proper.append(fixed)
+        elif t.tag == "SL" and t.form[:1].isupper() and t.start > 0 and not stats.known(fixed) and fixed not in proper:
+            proper.append(fixed)  # "Gimhae": a name, though the corpus knows it by no spelling
         # Cue words are not the topic ("며칠", "인원은"), except what a cost question asks the price of (경비, 예산).
         cue_word = in_cue and kind != "cost"
         # One-syllable nouns (점, 곳, 데) are too general to say what is asked.

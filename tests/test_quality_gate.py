@@ -337,3 +337,11 @@ def test_a_trip_fact_the_report_never_gives_is_said_to_be_missing(realtrips_qa):
     answer = realtrips_qa.ask("진주시의회 싱가포르 연수 인원 몇 명이야?")
     assert answer.abstained and answer.answer.startswith("보고서에 출장 인원이 나와 있지 않습니다.")
     assert "진주시의회" in answer.answer
+
+
+def test_an_english_name_no_report_knows_gets_no_other_trips_facts(realtrips_qa):
+    """'Gimhae' is in no report: the answer may not state another organisation's trip facts."""
+    answer = realtrips_qa.ask("Where did Gimhae city officials go?")
+    assert answer.mode != "facts"
+    days = realtrips_qa.ask("How many days was the Andong trip to Germany?")
+    assert days.mode == "facts" and "8박 9일" in days.answer and "출장 인원" not in days.answer
