@@ -75,7 +75,7 @@ def fact_sentence(kind: str, r: TripRecord, query: Query | None = None, labelled
     if kind == "who" and r.travellers:  # people: only when the report names them
         return f"{label}출장자는 {', '.join(r.travellers)}입니다."
     if kind == "who" and r.organisation:  # "누가 갔어?" of a report that names no one: who sent them, how many
-        return f"{who_went(r)} 보고서에 출장자 이름은 없습니다."
+        return f"{who_went(r)}{NO_NAMES}"
     return None
 
 
@@ -121,6 +121,7 @@ def trip_citation(n: int, r: TripRecord, text: str, fields: tuple[str, ...] | No
 
 
 MAX_ALIKE_TRIPS = 5
+NO_NAMES = " 보고서에 출장자 이름은 없습니다."
 
 
 def trip_names(r: TripRecord) -> str:
@@ -136,11 +137,16 @@ def several_trips(ctx: AnswerContext, records: list[TripRecord], mode: str) -> A
         return None
     segments = [Segment(f"질문에 맞는 출장이 {len(said)}건입니다.")]
     citations = []
-    for record, sentence in said[:MAX_ALIKE_TRIPS]:
+    shown = said[:MAX_ALIKE_TRIPS]
+    # "보고서에 출장자 이름은 없습니다" is said once, after the trips, when it holds for all of them.
+    unnamed = all(sentence.endswith(NO_NAMES) for _, sentence in shown)
+    for record, sentence in shown:
         doc = searcher.index.documents.get(record.source)
         n = len(citations) + 1
         citations.append(trip_citation(n, record, doc.text if doc else "", _FIELDS[query.answer_type]))
-        segments.append(Segment(sentence, (n,), newline=True))
+        segments.append(Segment(sentence.removesuffix(NO_NAMES) if unnamed else sentence, (n,), newline=True))
+    if unnamed:
+        segments.append(Segment("보고서에 출장자 이름은 나와 있지 않습니다.", newline=True))
     if len(said) > MAX_ALIKE_TRIPS:
         segments.append(Segment(f"나머지 {len(said) - MAX_ALIKE_TRIPS}건은 ‘출장 목록’ 탭에서 볼 수 있습니다.", newline=True))
     return Answer(question=query.text, segments=segments, abstained=False, citations=citations, mode=mode,

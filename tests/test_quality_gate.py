@@ -345,3 +345,9 @@ def test_an_english_name_no_report_knows_gets_no_other_trips_facts(realtrips_qa)
     assert answer.mode != "facts"
     days = realtrips_qa.ask("How many days was the Andong trip to Germany?")
     assert days.mode == "facts" and "8박 9일" in days.answer and "출장 인원" not in days.answer
+
+
+def test_who_went_on_several_trips_says_once_that_no_names_are_given(realtrips_qa):
+    answer = realtrips_qa.ask("싱가폴 출장 누가 갔어")
+    assert answer.mode == "facts" and answer.answer.startswith("질문에 맞는 출장이")
+    assert answer.answer.count("출장자 이름") == 1 and "경기도에서 8명이 다녀왔습니다" in answer.answer
