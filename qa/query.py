@@ -30,7 +30,7 @@ from .lexicon import (CITY_NAMES, COUNTRIES, DAY_WORDS, ENGLISH_COUNTRIES, ENGLI
 from .korean import CONTENT_TAGS, ENGLISH_STOPWORDS, QUESTION_WORDS, kiwi
 
 AnswerType = Literal["where", "when", "duration", "count", "who", "cost", "what"]
-CatalogueKind = Literal["similar", "list", "count", "earliest", "latest", "longest", "shortest", "largest"]
+CatalogueKind = Literal["similar", "list", "count", "earliest", "latest", "longest", "shortest", "largest", "most"]
 
 # --------------------------------------------------------------------------- cue lexicon
 # Every Korean/English cue the analysis reads lives here, in one place.
@@ -85,6 +85,10 @@ CATALOGUE_CUES: list[tuple[CatalogueKind, re.Pattern]] = [
     ("count", re.compile(r"몇\s*(?:건|번|차례|회|개)|건수|횟수|총\s*몇(?!\s*(?:명|분|사람|박|일))|how\s+many\s+(?:[a-z-]+\s+){0,2}trips", re.I)),
     ("longest", re.compile(r"(?:가장|제일)\s*(?:긴|오래\s*(?:간|걸린|머문|다녀온)|길었|길게)|최장|longest", re.I)),
     ("shortest", re.compile(r"(?:가장|제일)\s*짧|최단|shortest", re.I)),
+    # Where (or who) trips went most often: "제일 많이 간 나라", "어느 도시에 가장 많이 갔어?".
+    ("most", re.compile(r"(?:가장|제일)\s*많이\s*(?:간|갔던|다녀온|방문한|찾은)\s*(?:나라|국가|도시|곳|지역|지자체|기관)|"
+                        r"(?:어느|어떤)\s*(?:나라|국가|도시|지자체|기관)(?:을|를|에|로|가|이)?\s*(?:가장|제일)\s*많이|"
+                        r"most\s+(?:visited|frequent)|which\s+(?:country|city)\b.*\bmost\b", re.I)),
     ("largest", re.compile(r"(?:인원|사람|출장자)(?:이|가)?\s*(?:가장|제일)\s*많|(?:가장|제일)\s*많(?:이|은)\s*(?:간|갔|다녀|인원)|최다\s*인원|largest", re.I)),
     ("latest", re.compile(r"(?:가장|제일)\s*(?:최근|늦|나중)|최근(?:에)?\s*(?:다녀온|간|있었던|한)|마지막\s*출장|latest|most\s+recent", re.I)),
     ("earliest", re.compile(r"(?:가장|제일)\s*(?:먼저|이른|오래된|처음|앞선)|처음으로|최초|언제부터|earliest|first\s+trip", re.I)),
@@ -114,6 +118,9 @@ EVENT_OR_TRIP = frozenset({"방문", "visit"})
 ORGANISATION_ASKED = re.compile(r"기관|지자체|자치단체|시청|군청|구청|단체|부서|organi[sz]ation|agency|city\s+hall", re.I)
 # A city asked for ("어느 도시", "도시는 어디", "which cities").
 CITY_ASKED = re.compile(r"(?:어느|어떤|무슨)\s*도시|도시(?:는|가|를|들은)?\s*(?:어디|어느)|\b(?:which|what)\s+cit(?:y|ies)\b", re.I)
+# A question asking what struck or taught the travellers ("톨레도 인상적인 점", "느낀 점", "배운 점"):
+# its frame words are never in the report's sentence about the thing.
+EVALUATIVE = re.compile(r"인상\s*(?:적|깊|에\s*남)|(?:느낀|배운|좋았던|아쉬웠던|아쉬운|눈에\s*띈)\s*(?:점|것|거)")
 # Hosting is done by organisations: "누가 주최했어?" asks for one.
 HOSTED = re.compile(r"개최|주최|주관|후원|host|organi[sz]e", re.I)
 # A count of something other than people.
@@ -583,6 +590,7 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
         kinds = [k for k in kinds if k not in ("who", "where")] or kinds
     kind: AnswerType = kinds[0] if kinds else "what"
     cue_spans = [m.span() for _, cue in ANSWER_TYPE_CUES for m in cue.finditer(text)]
+    frame_spans = [m.span() for m in EVALUATIVE.finditer(text)]
     joined: set[int] = set()  # the second word of an English name read as one ("Jung-gu")
     for i, t in enumerate(tokens):
         if t.tag not in CONTENT_TAGS or i in joined:
@@ -591,6 +599,8 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
         if form in QUESTION_WORDS or form in ENGLISH_STOPWORDS:
             continue
         in_cue = any(s <= t.start < e for s, e in cue_spans)
+        if any(s <= t.start < e for s, e in frame_spans):
+            continue  # "인상적인 점", "느낀 점": how the question asks, never what the answer says
         korean, width = _korean_name(text, tokens, i, stats) if t.tag == "SL" else ("", 1)
         written = re.escape(t.form)
         if width == 2:

@@ -6,6 +6,8 @@ lists, counts or picks the matching trips and cites each report.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import replace
 
 from .answer import Answer, Segment
@@ -95,6 +97,20 @@ def _filters_text(route: CatalogueRequest) -> str:
     return " · ".join(bits)
 
 
+# What "가장 많이 간 …" counts trips by: its noun, read back as said.
+_GROUPS = [(re.compile(r"도시|city", re.I), "cities", "도시"), (re.compile(r"지자체|기관", re.I), "organisation", "지자체"),
+           (re.compile(r"."), "countries", "나라")]
+MOST_SHOWN = 5
+
+
+def _most_often(trips: list[TripRecord], question: str) -> tuple[str, list[tuple[str, int]]]:
+    """The noun the trips are counted by ("나라"), and the values with the most trips, most first."""
+    _, field_name, noun = next(g for g in _GROUPS if g[0].search(question))
+    counts = Counter(v for r in trips for v in dict.fromkeys(
+        [getattr(r, field_name)] if field_name == "organisation" else getattr(r, field_name)) if v)
+    return noun, counts.most_common(MOST_SHOWN)
+
+
 def catalogue_answer(question: str, route: CatalogueRequest, records: list[TripRecord], texts: dict[str, str]) -> Answer:
     """List, count or pick trips from catalogue rows (already filtered by `route.where`)."""
     trips = [r for r in records if is_trip(r) and (not route.keyword or _matches(r, route.keyword))]
@@ -107,11 +123,20 @@ def catalogue_answer(question: str, route: CatalogueRequest, records: list[TripR
         trips = [r for r in records if is_trip(r)]
     scope = _filters_text(route)
     label = f"조건({scope})에 맞는" if scope else "보유한 보고서의"
+    most_head = ""
     if route.kind in ("longest", "shortest"):
         dated = [r for r in trips if r.duration_days]
         if dated:
             best = (max if route.kind == "longest" else min)(r.duration_days for r in dated)
             trips = [r for r in dated if r.duration_days == best]
+    elif route.kind == "most" and trips:
+        noun, ranked = _most_often(trips, question)
+        if ranked:
+            top, n = ranked[0]
+            field_name = next(g[1] for g in _GROUPS if g[2] == noun)
+            trips = [r for r in trips if top in ([getattr(r, field_name)] if field_name == "organisation" else getattr(r, field_name))]
+            others = ", ".join(f"{v} {c}건" for v, c in ranked[1:])
+            most_head = f"{label} 출장이 가장 많은 {noun}는 {top}({n}건)입니다." + (f" 다음은 {others}입니다." if others else "")
     elif route.kind == "largest":
         counted = [r for r in trips if r.traveller_count]
         if counted:
@@ -132,9 +157,9 @@ def catalogue_answer(question: str, route: CatalogueRequest, records: list[TripR
         )
     citations = [trip_citation(i + 1, r, texts.get(r.source, "")) for i, r in enumerate(trips)]
     lines = [Segment(f"{i + 1}. {describe_trip(r)}", (i + 1,), newline=True) for i, r in enumerate(trips)]
-    if route.kind == "count":
-        head = f"{label} 출장은 {len(trips)}건입니다."
-    elif route.kind == "list":
+    if most_head:
+        head = most_head
+    elif route.kind in ("count", "list", "most"):
         head = f"{label} 출장은 {len(trips)}건입니다."
     else:
         what = {"longest": "가장 긴", "shortest": "가장 짧은", "earliest": "가장 이른", "latest": "가장 최근",

@@ -351,3 +351,24 @@ def test_who_went_on_several_trips_says_once_that_no_names_are_given(realtrips_q
     answer = realtrips_qa.ask("싱가폴 출장 누가 갔어")
     assert answer.mode == "facts" and answer.answer.startswith("질문에 맞는 출장이")
     assert answer.answer.count("출장자 이름") == 1 and "경기도에서 8명이 다녀왔습니다" in answer.answer
+
+
+def test_what_struck_them_is_answered_from_the_place_named(realtrips_qa):
+    """'인상적인 점' is how the question asks: the report's sentences about 톨레도 answer it."""
+    answer = realtrips_qa.ask("포항시 스페인 연수 톨레도 인상적인 점")
+    assert not answer.abstained and "톨레도" in answer.answer
+    assert {c.source for c in answer.citations} == {"trip_477535.txt"}
+
+
+@pytest.mark.parametrize("question, field", [("해외출장 제일 많이 간 나라", "countries"), ("어느 도시에 가장 많이 갔어?", "cities")])
+def test_where_trips_went_most_often(realtrips_qa, question, field):
+    """Staff ask where trips go most: the place with the most catalogue trips, its count, and its trips."""
+    from collections import Counter
+
+    from qa.route import is_trip
+
+    counts = Counter(v for r in realtrips_qa.trips() if is_trip(r) for v in set(getattr(r, field)))
+    (top, n), = counts.most_common(1)
+    answer = realtrips_qa.ask(question)
+    assert answer.mode == "catalogue" and f"{top}({n}건)" in answer.answer
+    assert len(answer.citations) == n
