@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from .answer import Answer, AnswerContext, Citation, Segment, make_citation, not_found
 from .facts import TripRecord
-from .extractive import candidates, display, header_terms
+from .extractive import Candidate, candidates, display, header_terms
 from .catalogue import TripFilter
 from .lexicon import COUNTRIES, places_named, same_city
 from .korean import content_morphemes, names_in
@@ -177,11 +177,22 @@ def _adds_place(r: TripRecord, query: Query) -> bool:
     return any(p not in said and not set(same_city(p)) & said for p in (*r.countries, *r.cities))
 
 
-def _names_new_place(c, asked: set[str]) -> bool:
-    """A sentence naming a city or country, or a Korean proper noun (요세미티, 미라벨정원), that neither
-    the question nor the trip's header names."""
-    named = {n for n in names_in(c.text) if not n.isascii()} - header_terms(c.hit)
-    return bool(places_named(c.text) - asked or named - asked)
+def _sentence_naming_places(ctx: AnswerContext, record: TripRecord) -> Candidate | None:
+    """The trip report's best sentence naming a city or country, or else a Korean proper noun (요세미티,
+    미라벨정원), that neither the question nor the trip's header names; never a bare label line. The
+    report's passages are searched on their own: the one naming the places may rank below other
+    reports' passages."""
+    asked = set(ctx.query.topic_terms)
+
+    def new_places(c: Candidate) -> set[str]:
+        return places_named(c.text) - asked
+
+    def new_names(c: Candidate) -> set[str]:
+        return {n for n in names_in(c.text) if not n.isascii()} - header_terms(c.hit) - asked
+
+    own = replace(ctx, retrieval=ctx.searcher.search(ctx.query, sources=[record.source]))
+    return max((c for c in candidates(own) if not c.label and (new_places(c) or new_names(c))),
+               key=lambda c: (bool(new_places(c)), c.score), default=None)
 
 
 class FactAnswerer:
@@ -283,16 +294,9 @@ class FactAnswerer:
                 segments.append(Segment(sentence, (n,)))
                 segments.extend(Segment(s, (n,)) for _, s in more)
             if query.answer_type == "where" and (restated or not record.cities):
-                # The catalogue knows the country only: the report's own sentence names the places.
-                # A sentence naming a place (or a park, a site: any name) the question and the trip's
-                # header did not; never a bare label line.
-                # The report's passages searched on their own: the one naming the places may rank below
-                # other reports' passages.
-                asked = set(query.topic_terms)
-                own = replace(ctx, retrieval=searcher.search(query, sources=[record.source]))
-                best = max((c for c in candidates(own) if not c.label and _names_new_place(c, asked)),
-                           key=lambda c: (bool(places_named(c.text) - asked), c.score), default=None)
-                if best is not None:
+                # The catalogue knows the country only, or only what the question says: the report's
+                # own sentence names the places.
+                if (best := _sentence_naming_places(ctx, record)) is not None:
                     base = best.hit.chunk.start
                     n = len(citations) + 1
                     citations.append(make_citation(n, best.hit, [(base + best.span[0], base + best.span[1])], searcher))
