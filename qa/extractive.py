@@ -184,20 +184,21 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
     return out
 
 
+# A foreign municipality written with its suffix (삼문협시, 고토우라정, 나키진촌, 히로시마현).
+_TOWN = ("시", "정", "촌", "현")
+_TOWN_AFTER = r"(?:시|정|촌|현)(?![가-힣])"
+
+
 def _names_place_within(text: str, within: tuple[str, ...], asked: set[str], header: set[str]) -> bool:
     """"크로아티아에선 어느 도시": a city of those countries, or a town too small for the gazetteer
     written as one (고토우라정, 삼문협시: a proper noun with a municipal suffix, not a word of the
     question or of the trip's header); never the trip's other countries or their cities."""
-    for name in places_named(text) - asked:
-        if name in FOREIGN_CITIES and city_country(name, within) in within:
-            return True
-    return any(name not in asked and name not in header and name not in FOREIGN_CITIES and name not in COUNTRIES and name not in REGIONS
+    if any(name in FOREIGN_CITIES and city_country(name, within) in within for name in places_named(text) - asked):
+        return True
+    known_places = (asked, header, FOREIGN_CITIES, COUNTRIES, REGIONS)
+    return any(not any(name in k for k in known_places)
                and (name.endswith(_TOWN) or re.search(re.escape(name) + _TOWN_AFTER, text))
                for name in names_in(text) if not name.isascii())
-
-
-_TOWN = ("시", "정", "촌", "현")
-_TOWN_AFTER = r"(?:시|정|촌|현)(?![가-힣])"
 
 
 def _relative_features(out: list[tuple[Candidate, dict[str, float]]], owns: list[tuple[set, set, list]], lexical: float) -> None:

@@ -103,12 +103,17 @@ _GROUPS = [(re.compile(r"도시|city", re.I), "cities", "도시"), (re.compile(r
 MOST_SHOWN = 5
 
 
-def _most_often(trips: list[TripRecord], question: str) -> tuple[str, list[tuple[str, int]]]:
-    """The noun the trips are counted by ("나라"), and the values with the most trips, most first."""
+def _most_often(trips: list[TripRecord], question: str) -> tuple[str, list[tuple[str, int]], list[TripRecord]]:
+    """The noun the trips are counted by ("나라"), the values with the most trips (most first), and
+    the trips of the first."""
     _, field_name, noun = next(g for g in _GROUPS if g[0].search(question))
-    counts = Counter(v for r in trips for v in dict.fromkeys(
-        [getattr(r, field_name)] if field_name == "organisation" else getattr(r, field_name)) if v)
-    return noun, counts.most_common(MOST_SHOWN)
+
+    def values(r: TripRecord) -> list[str]:
+        value = getattr(r, field_name)
+        return [value] if isinstance(value, str) else list(dict.fromkeys(value))
+
+    ranked = Counter(v for r in trips for v in values(r) if v).most_common(MOST_SHOWN)
+    return noun, ranked, [r for r in trips if ranked and ranked[0][0] in values(r)]
 
 
 def catalogue_answer(question: str, route: CatalogueRequest, records: list[TripRecord], texts: dict[str, str]) -> Answer:
@@ -130,11 +135,9 @@ def catalogue_answer(question: str, route: CatalogueRequest, records: list[TripR
             best = (max if route.kind == "longest" else min)(r.duration_days for r in dated)
             trips = [r for r in dated if r.duration_days == best]
     elif route.kind == "most" and trips:
-        noun, ranked = _most_often(trips, question)
+        noun, ranked, top_trips = _most_often(trips, question)
         if ranked:
-            top, n = ranked[0]
-            field_name = next(g[1] for g in _GROUPS if g[2] == noun)
-            trips = [r for r in trips if top in ([getattr(r, field_name)] if field_name == "organisation" else getattr(r, field_name))]
+            (top, n), trips = ranked[0], top_trips
             others = ", ".join(f"{v} {c}건" for v, c in ranked[1:])
             most_head = f"{label} 출장이 가장 많은 {noun}는 {top}({n}건)입니다." + (f" 다음은 {others}입니다." if others else "")
     elif route.kind == "largest":
