@@ -153,8 +153,9 @@ def several_trips(ctx: AnswerContext, records: list[TripRecord], mode: str) -> A
                   signals={"sentence_typed": 1.0})
 
 
-# A trip fact, the words for it, and what any statement of it contains (generously: any number of
-# days is taken for a possible length, "90일 이내" included).
+# A trip fact, the words for it, and what any statement of it contains. Looser than the refusal's
+# `extractive.TYPE_VALUE` on purpose: this one says a fact is missing, so any number of days counts
+# as a possible length ("90일 이내"), and only people count as a traveller count.
 _REPORT_VALUES = {
     "count": ("출장 인원이", re.compile(r"\d+\s*(?:여\s*)?명|[한두세네]\s*명|인원")),
     "duration": ("출장 기간이", re.compile(r"\d+\s*(?:박|일)|부터")),
@@ -218,7 +219,8 @@ class FactAnswerer:
         trips: list[tuple[Hit, TripRecord]] = []
         covered: set[str] = set()
         # Question words that write a retrieved trip's name as one word (전남도립미술관: 「도립미술관 …」).
-        compounds = {t for t in query.topic_terms for h in ctx.retrieval.hits if compound_of(t, header_terms(h))}
+        headers = [header_terms(h) for h in ctx.retrieval.hits]
+        compounds = {t for t in query.topic_terms for header in headers if compound_of(t, header)}
         for hit in ctx.retrieval.hits:
             if any(hit.chunk.source == r.source for _, r in trips):
                 continue

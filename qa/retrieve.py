@@ -118,7 +118,6 @@ class Searcher:
         # Passages that talk to an AI: never an answer, never support (qa.injection).
         self.quarantined = index.quarantined
         self._rows_by_source: dict[str, list[int]] = {}
-        self._place_cache: dict[tuple[str, tuple[str, ...]], bool] = {}
         for i, c in enumerate(index.chunks):
             self._rows_by_source.setdefault(c.source, []).append(i)
 
@@ -138,12 +137,9 @@ class Searcher:
 
     def _names_places(self, source: str, places: list[str]) -> bool:
         """Whether the document names every one of `places` (as written, or another name of the city)."""
-        key = (source, tuple(places))
-        if key not in self._place_cache:
-            doc = self.index.documents.get(source)
-            text = doc.text if doc is not None else ""
-            self._place_cache[key] = all(any(n in text for n in (p, *same_city(p))) for p in places)
-        return self._place_cache[key]
+        doc = self.index.documents.get(source)
+        text = doc.text if doc is not None else ""
+        return all(any(n in text for n in (p, *same_city(p))) for p in places)
 
     def rows_of(self, source: str) -> list[int]:
         """The rows of a document's passages, in document order."""
@@ -205,7 +201,9 @@ class Searcher:
                 # "울산 교통 연수 파리에서는 뭐 했어?": the reports that name the cities the question
                 # names come first (another 울산 trip never went to 파리); the rest follow. Not for
                 # several trips: each names its own city, and a third report naming one would come first.
-                names_all = np.array([self._names_places(self.index.chunks[int(cand[j])].source, places) for j in order])
+                sources = [self.index.chunks[int(cand[j])].source for j in order]
+                naming = {src: self._names_places(src, places) for src in set(sources)}
+                names_all = np.array([naming[src] for src in sources])
                 if names_all.any():
                     order = np.concatenate([order[names_all], order[~names_all]])
             kept_terms: list[set[str]] = []
