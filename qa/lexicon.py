@@ -217,25 +217,36 @@ _PROVINCE = re.compile(r"^([가-힣])[가-힣]([남북])도$")
 ORGANISATION_SUFFIX = re.compile(f"({_LOCAL_SUFFIX})$")
 
 
+def _short_names(part: str) -> set[str]:
+    """The names users type for one part of an organisation's name (안동시: 안동시, 안동)."""
+    names = {part}
+    stem = ORGANISATION_SUFFIX.sub("", part)
+    # 경상북도 is 경북, never 경상북; 경기도 is 경기.
+    if len(stem) >= 2 and (not part.endswith("도") or part.endswith("특별자치도") or len(stem) == 2):
+        names.add(stem)
+        if re.search(r"(특별시|광역시|특별자치시)$", part):
+            names.add(stem + "시")
+    if m := _PROVINCE.match(part):
+        names.add(m.group(1) + m.group(2))
+        names.add(m.group(1) + m.group(2) + "도")  # 충북도, 경남도: the short name, spoken
+    if part.endswith("특별자치도"):
+        names.add(stem + "도")
+    return names
+
+
 def organisation_aliases(organisations: list[str]) -> dict[str, set[str]]:
     """Short names users type for each organisation: 안동시/안동, 서울시/서울, 경북, 울산 + 중구."""
     aliases: dict[str, set[str]] = {}
     for org in organisations:
         for part in org.split():
-            names = {part}
-            stem = ORGANISATION_SUFFIX.sub("", part)
-            # 경상북도 is 경북, never 경상북; 경기도 is 경기.
-            if len(stem) >= 2 and (not part.endswith("도") or part.endswith("특별자치도") or len(stem) == 2):
-                names.add(stem)
-                if re.search(r"(특별시|광역시|특별자치시)$", part):
-                    names.add(stem + "시")
-            if m := _PROVINCE.match(part):
-                names.add(m.group(1) + m.group(2))
-                names.add(m.group(1) + m.group(2) + "도")  # 충북도, 경남도: the short name, spoken
-            if part.endswith("특별자치도"):
-                names.add(stem + "도")
-            for name in names:
+            for name in _short_names(part):
                 aliases.setdefault(name, set()).add(org)
+    # A council goes by its local government's names too (통영시의회: 통영시, 통영; 강원도의회: 강원).
+    for org in organisations:
+        for part in org.split():
+            if part.endswith("의회") and len(part) >= 4:
+                for name in _short_names(part[:-2]):
+                    aliases.setdefault(name, set()).add(org)
     return aliases
 
 

@@ -27,7 +27,7 @@ from .catalogue import TripFilter
 from .lexicon import (CITY_NAMES, COUNTRIES, DAY_WORDS, ENGLISH_COUNTRIES, ENGLISH_NUMBERS, ENGLISH_UNITS, FOREIGN_CITIES,
                       ORGANISATION_LEVEL_WORDS, PROVINCE_FULL_NAMES, REGIONS, SEASONS, normalise_country,
                       organisation_aliases)
-from .korean import CONTENT_TAGS, ENGLISH_STOPWORDS, QUESTION_WORDS, kiwi
+from .korean import CONTENT_TAGS, ENGLISH_STOPWORDS, QUESTION_WORDS, is_proper_noun, kiwi
 
 AnswerType = Literal["where", "when", "duration", "count", "who", "cost", "what"]
 CatalogueKind = Literal["similar", "list", "count", "earliest", "latest", "longest", "shortest", "largest", "most"]
@@ -218,11 +218,17 @@ def is_group_or_visit(noun: str) -> bool:
 # --------------------------------------------------------------------------- spelling
 
 
+# ㅔ/ㅐ, ㅖ/ㅒ and ㅚ/ㅞ/ㅙ (as NFD medial vowels): one sound each in today's speech, so a common misspelling.
+_SAME_SOUND = {"\u1166": "\u1162", "\u1168": "\u1164", "\u116c": "\u116b", "\u1170": "\u116b"}
+
+
 @lru_cache(maxsize=65536)
 def jamo(word: str) -> str:
-    """Hangul letters of `word`, final consonants written as initial ones ("폴" and "포르" share ㄹ)."""
+    """Hangul letters of `word`, final consonants written as initial ones ("폴" and "포르" share ㄹ),
+    vowels that sound alike written alike (트렘 and 트램, 웨 and 왜: spoken Korean no longer tells them apart)."""
     out = []
     for ch in unicodedata.normalize("NFD", word):
+        ch = _SAME_SOUND.get(ch, ch)
         if "\u11a8" <= ch <= "\u11c2":
             name = unicodedata.name(ch).replace("JONGSEONG", "CHOSEONG")
             try:
@@ -233,6 +239,11 @@ def jamo(word: str) -> str:
     return "".join(out)
 
 
+def _is_noun(word: str) -> bool:
+    tokens = kiwi().tokenize(word)
+    return len(tokens) == 1 and tokens[0].tag in ("NNG", "NNP")
+
+
 def _is_hangul(term: str) -> bool:
     return bool(term) and all("\uac00" <= ch <= "\ud7a3" for ch in term)
 
@@ -240,8 +251,8 @@ def _is_hangul(term: str) -> bool:
 class Speller:
     """Corrects a question term to a corpus term a few jamo edits away (rapidfuzz Levenshtein).
 
-    "광져우" -> "광저우", "싱가폴" -> "싱가포르". Two-syllable words are left alone and three-syllable
-    ones corrected by one jamo at most (숙소 must not become 수소, nor 파주시 광주시); the most
+    "광져우" -> "광저우", "싱가폴" -> "싱가포르". Two-syllable words are corrected only to a word that
+    sounds the same (트렘 -> 트램), three-syllable ones by one jamo at most (숙소 must not become 수소, nor 파주시 광주시); the most
     frequent corpus term wins among the closest.
     """
 
@@ -249,10 +260,19 @@ class Speller:
         self._df = vocabulary
         self._terms = [t for t in vocabulary if len(t) >= 2 and _is_hangul(t)]
         self._letters = [jamo(t) for t in self._terms]
+        self._sounds: dict[str, str] = {}  # a two-syllable word by its sound: the most frequent spelling
+        for t, letters in zip(self._terms, self._letters):
+            if len(t) == 2 and vocabulary[t] > vocabulary.get(self._sounds.get(letters, ""), 0):
+                self._sounds[letters] = t
 
     def correct(self, term: str) -> str:
-        if term in self._df or len(term) < 3 or not _is_hangul(term):
-            return term  # two-syllable words are too often other real words one jamo away (숙소/수소, 경비/경보)
+        if term in self._df or not _is_hangul(term):
+            return term
+        if len(term) < 3:
+            # Two-syllable words are too often other real words one jamo away (숙소/수소, 경비/경보):
+            # only one that sounds the same is the same word (트렘 -> 트램).
+            # Nouns only: 제일 (most) is an adverb the corpus happens not to use, never 재일.
+            return self._sounds.get(jamo(term), term) if len(term) == 2 and _is_noun(term) else term
         if term[:-1] in self._df and term[-1] in NOUN_SUFFIXES:
             return term  # a known word and a suffix (연수자 is 연수 + 자, not 연구자)
         target = jamo(term)
@@ -284,6 +304,9 @@ class CorpusStats:
         self.max_idf = math.log(1 + (n + 0.5) / 0.5)
         self.speller = Speller(self.df)
         self._org_aliases = organisation_aliases(self.organisations)
+        self._own_aliases = organisation_aliases([o.split()[-1] for o in self.organisations])  # by a name of its own
+        self._own_aliases = {w: {o for o in self.organisations if o.split()[-1] in short}
+                             for w, short in self._own_aliases.items()}
         self._romanized = romanized_names([*self._org_aliases, *self.cities])
 
     def idf(self, term: str) -> float:
@@ -291,6 +314,14 @@ class CorpusStats:
 
     def known(self, term: str) -> bool:
         return term in self._idf or (len(term) >= 2 and term.lower() in self.text)
+
+    def split_compound(self, term: str) -> tuple[str, str] | tuple[()]:
+        """An unknown Hangul compound of two corpus nouns typed without the space ("대만견학" -> 대만, 견학), or ()
+        (우리나라 is no 우리 + 나라: 우리 is a pronoun)."""
+        if len(term) < 4 or not _is_hangul(term) or term in self._idf:
+            return ()
+        return next(((term[:i], term[i:]) for i in range(2, len(term) - 1)
+                     if term[:i] in self._idf and term[i:] in self._idf and _is_noun(term[:i]) and _is_noun(term[i:])), ())
 
     def spaced(self, term: str) -> str:
         """A Hangul compound the corpus writes as two words ("전일본공진회" -> "전일본 공진회"), or ''."""
@@ -308,6 +339,8 @@ class CorpusStats:
         # A city's Korean names, the one the corpus uses first (Seoul -> 서울, not the old 경성).
         cities = sorted(CITY_NAMES.get(key, ()), key=lambda n: not self.known(n))
         found = ENGLISH_COUNTRIES.get(key) or self._romanized.get(letters, "") or (cities[0] if cities else "")
+        if len(key) <= 3 and found and not self.known(found):
+            return ""  # "AI" is no code of Anguilla, a country no report names
         if not found and word[:1].isupper() and len(letters) >= 5:
             # Foreign places the reports write in Hangul romanize close to their English name
             # (상하이 -> sanghai for Shanghai, 헬싱키 -> helsingki for Helsinki).
@@ -322,6 +355,15 @@ class CorpusStats:
     def names_written_in(self, name: str, text: str) -> bool:
         """`text` names `name` as typed or by the organisation it stands for (충북도 -> 충청북도)."""
         return name in text or bool((org := self.organisation_for([name])) and org in text)
+
+    def organisations_named(self, words) -> set[str]:
+        """The catalogue organisations every one of `words` that names one names ("울산 중구" -> 울산광역시
+        중구); empty when none does, or they name different ones (two trips)."""
+        named = [self._org_aliases[w] for w in words if w in self._org_aliases]
+        found = set.intersection(*named) if named else set()
+        # "대전시" is 대전광역시 itself rather than its districts (대전광역시 서구), when both went.
+        itself = {o for o in found if any(w in self._org_aliases and o in self._own_aliases.get(w, ()) for w in words)}
+        return itself or found
 
     def organisation_for(self, words: list[str]) -> str:
         """The catalogue organisation (or the shared part of several) that `words` name, or ''."""
@@ -448,9 +490,10 @@ class Query:
 
     @property
     def asks_person(self) -> bool:
-        """"누구 만났어?", "who gave the keynote?": someone, by name; not which organisation went or
-        hosted ("어느 기관", "누가 주최했어")."""
-        return self.answer_type == "who" and not self.asks_organisation and not HOSTED.search(self.text)
+        """"우승한 사람 누구야?", "who gave the keynote?": someone, by name; not which organisation went or
+        hosted ("어느 기관", "누가 주최했어"), nor whom a trip met ("누구 만났어?": organisations too)."""
+        return (self.answer_type == "who" and not self.asks_organisation and not HOSTED.search(self.text)
+                and not MET.search(self.text))
 
     @property
     def asks_organisation(self) -> bool:
@@ -602,6 +645,7 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
         if any(s <= t.start < e for s, e in frame_spans):
             continue  # "인상적인 점", "느낀 점": how the question asks, never what the answer says
         korean, width = _korean_name(text, tokens, i, stats) if t.tag == "SL" else ("", 1)
+        parts: tuple[str, ...] = ()
         written = re.escape(t.form)
         if width == 2:
             second = next(j for j in range(i + 1, len(tokens)) if tokens[j].tag == "SL")
@@ -620,6 +664,8 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
             fixed = form
         elif spaced := stats.spaced(form):  # a spacing variant is the same words
             fixed = spaced
+        elif parts := stats.split_compound(form):  # and so are two words typed without the space
+            fixed = " ".join(parts)
         else:
             fixed = stats.speller.correct(form)
             if (fixed == form and (word := _word_at(text, t.start)) != t.form
@@ -630,19 +676,21 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
         if fixed != form:
             corrections[form] = fixed
             corrected = re.sub(written, fixed, corrected, flags=re.I)
-        if fixed not in terms:
-            terms.append(fixed)
-        if (t.tag == "NNP" or korean) and fixed not in proper and fixed not in GENERIC_TERMS:
-            proper.append(fixed)
-        elif t.tag == "SL" and t.form[:1].isupper() and t.start > 0 and not stats.known(fixed) and fixed not in proper:
-            proper.append(fixed)  # "Gimhae": a name, though the corpus knows it by no spelling
         # Cue words are not the topic ("며칠", "인원은"), except what a cost question asks the price of (경비, 예산).
         cue_word = in_cue and kind != "cost"
-        # One-syllable nouns (점, 곳, 데) are too general to say what is asked.
-        if t.tag in TOPIC_TAGS and not cue_word and fixed not in GENERIC_TERMS and fixed not in topic and (
-            len(fixed) >= 2 or t.tag in ("SL", "SH")
-        ):
-            topic.append(fixed)
+        for word in parts or (fixed,):
+            if word not in terms:
+                terms.append(word)
+            named = is_proper_noun(word) if parts else t.tag == "NNP" or korean
+            if named and word not in proper and word not in GENERIC_TERMS:
+                proper.append(word)
+            elif t.tag == "SL" and t.form[:1].isupper() and t.start > 0 and not stats.known(word) and word not in proper:
+                proper.append(word)  # "Gimhae": a name, though the corpus knows it by no spelling
+            # One-syllable nouns (점, 곳, 데) are too general to say what is asked.
+            if t.tag in TOPIC_TAGS and not cue_word and word not in GENERIC_TERMS and word not in topic and (
+                len(word) >= 2 or t.tag in ("SL", "SH")
+            ):
+                topic.append(word)
     # A verbal noun ("주최"했어) names the relation asked about, not a thing: when the corpus never
     # uses it, the reports say it with another verb (개최했다), which only the embedding matches.
     # It is then neither a topic word the answer must contain nor an unknown one.

@@ -23,7 +23,7 @@ from .backend import SearchBackend, open_backend
 from .chunk import Chunk
 from .embed import IndexEmbeddings
 from .index import IndexUnavailable, LoadedIndex
-from .lexicon import FOREIGN_CITIES, same_city
+from .lexicon import COUNTRIES, FOREIGN_CITIES, same_city
 from .query import ANSWER_LABELS, CorpusStats, Query, analyse
 from .rerank import get_reranker
 from .settings import Settings
@@ -117,6 +117,8 @@ class Searcher:
         )
         # Passages that talk to an AI: never an answer, never support (qa.injection).
         self.quarantined = index.quarantined
+        self._organisation_of = {t.source: t.organisation for t in trips}
+        self._countries_of = {t.source: set(t.countries) for t in trips}
         self._rows_by_source: dict[str, list[int]] = {}
         for i, c in enumerate(index.chunks):
             self._rows_by_source.setdefault(c.source, []).append(i)
@@ -134,6 +136,24 @@ class Searcher:
                     self._centres.update({s: np.mean([vectors[r] for r in self._rows_by_source[s]], axis=0) for s in batch})
         centre = self._centres.get(source)
         return centre if centre is not None else np.zeros(self.embedder.dim, dtype=np.float32)
+
+    def _named_first(self, query: Query, order: np.ndarray, cand: np.ndarray) -> np.ndarray:
+        """`order` with the passages of the trip the question names first. For a question about the trip
+        itself, a trip to the countries it names, then of the organisation it names ("통영 의원들 싱가포르
+        출장 예산": 통영시의회's, not 울릉군's 싱가포르 trip; not for "서울시는 라운드테이블에서 무엇을
+        발표했나", told in another organisation's report); then one naming the foreign cities it names
+        ("울산 교통 연수 파리에서는": another 울산 trip never went to 파리). Only for one trip: each of
+        several names its own."""
+        sources = [self.index.chunks[int(cand[j])].source for j in order]
+        keys = np.zeros(len(order), dtype=np.int64)
+        if query.about_trip and (countries := {COUNTRIES[n] for n in query.names if n in COUNTRIES}):
+            keys += 4 * np.array([not countries <= self._countries_of.get(src, set()) for src in sources])
+        if query.about_trip and (organisations := self.stats.organisations_named(query.names)):
+            keys += 2 * np.array([self._organisation_of.get(src) not in organisations for src in sources])
+        if places := [p for p in query.proper_nouns if p in FOREIGN_CITIES]:
+            naming = {src: self._names_places(src, places) for src in set(sources)}
+            keys += np.array([not naming[src] for src in sources])
+        return order[np.argsort(keys, kind="stable")]
 
     def _names_places(self, source: str, places: list[str]) -> bool:
         """Whether the document names every one of `places` (as written, or another name of the city)."""
@@ -196,16 +216,8 @@ class Searcher:
                 alpha = 1.0 if query.language == "en" else self.settings.fusion_alpha
                 fused = fuse_minmax(d, kw, alpha)
             order = np.argsort(-fused, kind="stable")
-            places = [p for p in query.proper_nouns if p in FOREIGN_CITIES]
-            if places and not query.several:
-                # "울산 교통 연수 파리에서는 뭐 했어?": the reports that name the cities the question
-                # names come first (another 울산 trip never went to 파리); the rest follow. Not for
-                # several trips: each names its own city, and a third report naming one would come first.
-                sources = [self.index.chunks[int(cand[j])].source for j in order]
-                naming = {src: self._names_places(src, places) for src in set(sources)}
-                names_all = np.array([naming[src] for src in sources])
-                if names_all.any():
-                    order = np.concatenate([order[names_all], order[~names_all]])
+            if not query.several:
+                order = self._named_first(query, order, cand)
             kept_terms: list[set[str]] = []
             for j in order:
                 row = int(cand[j])

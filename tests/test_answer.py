@@ -147,6 +147,31 @@ def test_a_misspelt_word_kiwi_splits_is_corrected_as_a_whole():
     assert "스페인" in q.terms and not q.unknown and "스페인 출장" in q.corrected
 
 
+def test_two_nouns_typed_together_are_read_as_the_two_words():
+    from qa.query import CorpusStats, analyse
+
+    stats = CorpusStats(df={"대만": 3, "견학": 5, "우리": 2, "나라": 4, "원칙": 2}, passages=10)
+    q = analyse("환경미화원 대만견학 뭐 배워왔대", stats)  # Kiwi reads 대만견학 as one unknown noun here
+    assert {"대만", "견학"} <= set(q.terms) and "대만견학" not in q.unknown and "대만 견학" in q.corrected
+    # 우리 is a pronoun: 우리나라 (one noun to Kiwi here) is one word, not 우리 + 나라.
+    assert "우리" not in analyse("아이슬란드에서 우리나라 지자체 중 처음으로 참가했다는 회의", stats).terms
+
+
+def test_a_noun_misspelt_as_it_sounds_is_corrected_and_other_words_are_not():
+    from qa.query import CorpusStats, analyse
+
+    stats = CorpusStats(df={"트램": 3, "재일": 2, "요금": 2}, passages=10)
+    assert "트램" in analyse("트렘 요금 얼마야?", stats).terms  # ㅔ and ㅐ sound alike
+    assert "재일" not in analyse("제일 비싼 요금", stats).terms  # 제일 is an adverb, not a misspelt noun
+
+
+def test_an_english_acronym_is_a_country_code_only_for_a_country_the_reports_name():
+    from qa.query import CorpusStats
+
+    stats = CorpusStats(df={"미국": 3}, passages=10, text="미국 출장")
+    assert stats.korean_name("US") == "미국" and stats.korean_name("AI") == ""
+
+
 def test_answers_are_typed_segments_with_citations(hash_qa):
     answer = hash_qa.ask("ASCC 출장 며칠 갔어?")
     assert answer.segments and all(s.citations for s in answer.segments)

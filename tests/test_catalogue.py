@@ -338,7 +338,7 @@ def test_a_word_kiwi_splits_only_in_the_question_is_the_corpus_word():
 
 def test_english_names_read_as_the_corpus_korean_names():
     stats = CorpusStats(df={}, passages=1, organisations=["울산광역시 중구", "경상남도 김해시", "서울특별시"],
-                        cities={"상하이", "헬싱키"})
+                        cities={"상하이", "헬싱키"}, text="미국 출장")
     # Revised Romanization, as official English names are written; countries from CLDR's English names.
     assert stats.korean_name("Gimhae") == "김해" and stats.korean_name("Japan") == "일본"
     assert stats.korean_name("Shanghai") == "상하이" and stats.korean_name("Helsinki") == "헬싱키"

@@ -372,3 +372,28 @@ def test_where_trips_went_most_often(realtrips_qa, question, field):
     answer = realtrips_qa.ask(question)
     assert answer.mode == "catalogue" and f"{top}({n}건)" in answer.answer
     assert len(answer.citations) == n
+
+
+def test_a_council_is_found_by_its_citys_short_name(realtrips_qa):
+    """"통영 의원들": 통영시의회's trip, not another trip to the same country."""
+    answer = realtrips_qa.ask("통영 의원들 싱가포르 출장 예산 얼마였어")
+    assert not answer.abstained and "3850만 8000원" in answer.answer
+    assert {c.source for c in answer.citations} == {"news_gnmaeil-515498.txt"}
+
+
+def test_a_city_named_alone_is_the_city_not_its_district(realtrips_qa):
+    """대전시 is 대전광역시's own trip to the US, not 대전광역시 서구's."""
+    answer = realtrips_qa.ask("대전시 미국 서부 연수 언제부터 언제까지였어요?")
+    assert answer.mode == "facts" and "9월 21일" in answer.answer and "서구" not in answer.answer
+
+
+def test_whom_a_trip_met_may_be_an_organisation(realtrips_qa):
+    answer = realtrips_qa.ask("Who did the Jeonnam provincial art museum team meet in Paris?")
+    assert not answer.abstained and "프랑스 문화원" in answer.answer
+
+
+def test_words_typed_together_and_misspelt_still_find_the_answer(realtrips_qa):
+    for question, key in [("광주동구 환경미화원 대만견학 뭐 배워왔대 무슨 원칙 있던데", "쓰레기 불착지"),
+                          ("울산시 유럽연수 프랑크프르트 트렘 통합요금 체계 이름이 뭐엿지", "RMV")]:
+        answer = realtrips_qa.ask(question)
+        assert not answer.abstained and key in answer.answer, question
