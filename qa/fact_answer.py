@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from .answer import Answer, AnswerContext, Citation, Segment, make_citation, not_found
 from .facts import TripRecord
-from .extractive import Candidate, candidates, display, header_terms
+from .extractive import TYPE_VALUE, Candidate, candidates, display, header_terms
 from .catalogue import TripFilter
 from .lexicon import COUNTRIES, places_named, same_city
 from .korean import content_morphemes, names_in
@@ -173,17 +173,23 @@ def _not_in_report(kind: str, r: TripRecord, searcher) -> str:
 
 
 def _adds_place(r: TripRecord, query: Query) -> bool:
-    """Whether the trip's countries and cities name a place the question does not."""
+    """Whether the trip's countries and cities name a place the question does not. Its country is no news
+    to a question naming one of its cities ("홋카이도 정원 견학 어디어디": not "일본 (홋카이도)")."""
     said = {*query.topic_terms, *query.names, *query.proper_nouns}
-    return any(p not in said and not set(same_city(p)) & said for p in (*r.countries, *r.cities))
+
+    def new(place: str) -> bool:
+        return place not in said and not set(same_city(place)) & said
+
+    names_a_city = any(not new(c) for c in r.cities)
+    return any(new(p) for p in (r.cities if names_a_city else (*r.countries, *r.cities)))
 
 
 def _sentence_naming_places(ctx: AnswerContext, record: TripRecord) -> Candidate | None:
     """The trip report's best sentence naming a city or country, or else a Korean proper noun (요세미티,
-    미라벨정원), that neither the question nor the trip's header names; never a bare label line. The
-    report's passages are searched on their own: the one naming the places may rank below other
-    reports' passages."""
+    미라벨정원), that neither the question nor the trip's header names."""
     asked = set(ctx.query.topic_terms)
+    if any(c in asked or set(same_city(c)) & asked for c in record.cities):
+        asked |= set(record.countries)  # the country of a city the question names is no new place
 
     def new_places(c: Candidate) -> set[str]:
         return places_named(c.text) - asked
@@ -191,9 +197,22 @@ def _sentence_naming_places(ctx: AnswerContext, record: TripRecord) -> Candidate
     def new_names(c: Candidate) -> set[str]:
         return {n for n in names_in(c.text) if not n.isascii()} - header_terms(c.hit) - asked
 
+    return _best_of_report(ctx, record, lambda c: new_places(c) or new_names(c), lambda c: (bool(new_places(c)), c.score))
+
+
+def _best_of_report(ctx: AnswerContext, record: TripRecord, accept, key=lambda c: c.score) -> Candidate | None:
+    """The trip report's best sentence that `accept`s, never a bare label line. The report's passages
+    are searched on their own: the one holding it may rank below other reports' passages."""
     own = replace(ctx, retrieval=ctx.searcher.search(ctx.query, sources=[record.source]))
-    return max((c for c in candidates(own) if not c.label and (new_places(c) or new_names(c))),
-               key=lambda c: (bool(new_places(c)), c.score), default=None)
+    return max((c for c in candidates(own) if not c.label and accept(c)), key=key, default=None)
+
+
+def _cite_sentence(c: Candidate, citations: list, segments: list[Segment], searcher) -> None:
+    """Add a report sentence to an answer, with its own citation."""
+    base = c.hit.chunk.start
+    n = len(citations) + 1
+    citations.append(make_citation(n, c.hit, [(base + c.span[0], base + c.span[1])], searcher))
+    segments.append(Segment(display(c.text), (n,)))
 
 
 class FactAnswerer:
@@ -295,14 +314,15 @@ class FactAnswerer:
                 citations.append(trip_citation(n, record, doc.text if doc else "", fields))
                 segments.append(Segment(sentence, (n,)))
                 segments.extend(Segment(s, (n,)) for _, s in more)
+            for kind in (k for k in query.also_asks if k not in _FIELDS and k in TYPE_VALUE):
+                # "인원이랑 예산 얼마야": what the catalogue does not hold, from the report's sentence holding it.
+                if (best := _best_of_report(ctx, record, lambda c, k=kind: TYPE_VALUE[k].search(c.text))) is not None:
+                    _cite_sentence(best, citations, segments, searcher)
             if query.answer_type == "where" and (restated or not record.cities):
                 # The catalogue knows the country only, or only what the question says: the report's
                 # own sentence names the places.
                 if (best := _sentence_naming_places(ctx, record)) is not None:
-                    base = best.hit.chunk.start
-                    n = len(citations) + 1
-                    citations.append(make_citation(n, best.hit, [(base + best.span[0], base + best.span[1])], searcher))
-                    segments.append(Segment(display(best.text), (n,)))
+                    _cite_sentence(best, citations, segments, searcher)
                 elif restated:
                     return None
         if not segments or (query.several and len(trips) < 2 and set(query.names) - covered):

@@ -512,6 +512,10 @@ def compound_of(noun: str, words: set[str]) -> bool:
 _INTERROGATIVE = re.compile(r"며칠|몇|얼마|언제|어디|누구|누가|어느|어떤|how|when|where|who|which|what", re.I)
 
 
+# Particles joining two nouns that Kiwi reads as "with" (인원이랑, 인원과).
+_WITH = frozenset({"랑", "이랑", "와", "과", "하고"})
+
+
 def answer_types_of(text: str, tokens=()) -> list[AnswerType]:
     """Every type the question's cues ask for, by cue priority, skipping a Korean noun cue that
     another noun follows (the head of a Korean noun phrase comes last; a verbal noun such as
@@ -526,7 +530,9 @@ def answer_types_of(text: str, tokens=()) -> list[AnswerType]:
             noun_cue = _is_hangul(m.group().replace(" ", "")) and not _INTERROGATIVE.search(m.group())
             if m.group() == "어디" and _determines_noun(text, m.end(), tokens):
                 continue  # "어디 대학 갔어?": which university, not where
-            if not (noun_cue and any(t.start >= m.end() for t in heads)):
+            # A noun cue joined to the next noun ("인원이랑 예산 얼마야", "기간과 인원은?") is asked too.
+            joined = next((t.tag == "JC" or t.tag == "JKB" and t.form in _WITH for t in tokens if t.start >= m.end()), False)
+            if not (noun_cue and not joined and any(t.start >= m.end() for t in heads)):
                 kinds.append(kind)
                 break
     return kinds

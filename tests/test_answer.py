@@ -172,6 +172,15 @@ def test_an_english_acronym_is_a_country_code_only_for_a_country_the_reports_nam
     assert stats.korean_name("US") == "미국" and stats.korean_name("AI") == ""
 
 
+def test_a_noun_cue_joined_to_another_is_asked_too():
+    from qa.query import CorpusStats, analyse
+
+    stats = CorpusStats(df={"인원": 3, "예산": 2, "기간": 2}, passages=10)
+    q = analyse("출장 인원이랑 예산 얼마야", stats)
+    assert (q.answer_type, q.also_asks) == ("count", ("cost",))
+    assert analyse("출장 기간 예산 얼마야", stats).answer_type == "cost"  # 기간 only says which budget
+
+
 def test_answers_are_typed_segments_with_citations(hash_qa):
     answer = hash_qa.ask("ASCC 출장 며칠 갔어?")
     assert answer.segments and all(s.citations for s in answer.segments)

@@ -397,3 +397,15 @@ def test_words_typed_together_and_misspelt_still_find_the_answer(realtrips_qa):
                           ("울산시 유럽연수 프랑크프르트 트렘 통합요금 체계 이름이 뭐엿지", "RMV")]:
         answer = realtrips_qa.ask(question)
         assert not answer.abstained and key in answer.answer, question
+
+
+def test_the_country_of_a_city_the_question_names_is_no_answer_to_where(realtrips_qa):
+    """"홋카이도 … 어디어디": the places seen there, not "일본 (홋카이도)"."""
+    answer = realtrips_qa.ask("충북도 홋카이도 정원 견학 어디어디 다녀왔나요")
+    assert "시치쿠 가든" in answer.answer and "일본 (홋카이도)" not in answer.answer
+
+
+def test_two_things_asked_together_are_both_answered(realtrips_qa):
+    """The traveller count from the trip's facts, the budget from its report's sentence."""
+    answer = realtrips_qa.ask("통영시의회 말레이시아 싱가포르 출장 인원이랑 예산 얼마야")
+    assert "14명" in answer.answer and "3850만 8000원" in answer.answer
