@@ -54,6 +54,7 @@ from .similar import MAX_TRIPS as MAX_PRIOR_TRIPS, lesson_of, prior_trips, prior
 from .calibration import REFUSAL, SENTENCES, LogisticModel, calibration_dir, load_model
 from .extractive import EMBEDDING_FEATURES as SENTENCE_EMBEDDING_FEATURES
 from .refusal import EMBEDDING_FEATURES, evidence_features
+from .query import Query
 from .retrieve import HybridRetriever, Retrieval, Searcher
 from .route import catalogue_answer, merge_filters
 from .settings import MAX_TOP_K, Settings
@@ -454,8 +455,12 @@ class QA:
                     notices.append(f"{exc}. 이전 대화의 문서에서 찾았습니다.")
             if text != question:
                 standalone = replace(searcher.analyse(text), refers_back=True, asks_for_more=query.asks_for_more)
-        retrieval = searcher.search(standalone, k, scope or sources)
-        answer = self._propose(retrieval, searcher, said)
+        each = self._each_trip(standalone, k, sources, searcher) if standalone.trips and not scope else None
+        if each is not None:
+            retrieval, answer = each
+        else:
+            retrieval = searcher.search(standalone, k, scope or sources)
+            answer = self._propose(retrieval, searcher, said)
         if answer.abstained and unconfident_list is not None:
             answer = unconfident_list
         if scope and answer.abstained:  # not about the previous trip after all
@@ -519,6 +524,53 @@ class QA:
                             self.settings.max_answer_sentences)
         answer = next((a for s in self.answerers if (a := s.answer(ctx)) is not None), None)
         return answer, evidence_features(retrieval.query, retrieval, answer, searcher, exclude)
+
+    def _each_trip(self, query: Query, k: int | None, sources: Iterable[str] | None,
+                   searcher: Searcher) -> tuple[Retrieval, Answer] | None:
+        """A question naming trips of different organisations ("부산시 상하이 출장은 어디랑 MOU 맺었고,
+        동두천시 중국 방문단은 어느 도시들 갔대?"): each trip's answer from its organisation's reports, as a
+        question about it alone, one after the other. None when a trip's reports hold no answer: the
+        question is then answered as a whole (a trip's answer may need words of the other's part).
+        Returns the passages of all of them and the joined answer."""
+        named = {w for trip, _ in query.trips for w in trip}
+        picked = set(sources) if sources is not None else None
+        parts: list[tuple[tuple[str, ...], Retrieval, Answer]] = []
+        for trip, asked in query.trips:
+            others = named - set(trip)
+            reports = searcher.reports_named(trip)
+            reports = [r for r in reports if picked is None or r in picked]
+            if not reports:
+                return None
+
+            def own(words: tuple[str, ...]) -> tuple[str, ...]:
+                return tuple(w for w in words if w not in others)
+
+            # Its own clause is a question of its own; a question asked of each is that question
+            # without the other trips' names.
+            alone = searcher.analyse(asked) if asked != query.text else query
+            alone = replace(alone, several=False, trips=(), catalogue=None, terms=own(alone.terms), names=own(alone.names),
+                            topic_terms=own(alone.topic_terms), proper_nouns=own(alone.proper_nouns))
+            retrieval = searcher.search(alone, k, reports)
+            parts.append((trip, retrieval, self._propose(retrieval, searcher, frozenset())))
+        if any(answer.abstained for _, _, answer in parts):
+            return None
+        segments: list[Segment] = []
+        citations = []
+        for trip, _, answer in parts:
+            offset = len(citations)
+            citations += [replace(c, n=c.n + offset) for c in answer.citations]
+            segments += [Segment(s.text, tuple(n + offset for n in s.citations), s.newline or (i == 0 and bool(segments)))
+                         for i, s in enumerate(answer.segments)]
+        answered = [a for _, _, a in parts]
+        hits = [h for _, r, _ in parts for h in r.hits]
+        timings: dict[str, float] = {}
+        for _, r, _ in parts:
+            for key, ms in r.timings_ms.items():
+                timings[key] = timings.get(key, 0.0) + ms
+        answer = Answer(question=query.text, segments=segments, abstained=False, citations=citations,
+                        mode=answered[0].mode if len({a.mode for a in answered}) == 1 else "extractive",
+                        evidence=min(a.evidence for a in answered))
+        return Retrieval(query, parts[0][1].query_vector, hits, timings), answer
 
     def _propose(self, retrieval: Retrieval, searcher: Searcher, exclude: frozenset[str]) -> Answer:
         answer, features = self.proposal(retrieval, searcher, exclude)

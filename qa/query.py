@@ -115,6 +115,8 @@ TRIP_NOUNS = frozenset({"출장", "국외출장", "해외출장", "공무국외�
                         "인원", "출장자", "출장지", "출발일", "도착일", "귀국일", "출발", "도착", "귀국", "규모", "일정", "기간",
                         "trip", "travel", "delegation"})
 EVENT_OR_TRIP = frozenset({"방문", "visit"})
+# "어떤 기관 방문했어?", "어느 기관에 갔어?": the places visited, not the organisation that went ("어느 기관이 갔어?").
+VISITED = re.compile(r"(?:기관|단체|곳|시설)\s*(?:을|를|에|들을)?\s*(?:방문|견학|시찰|들르|들렀|둘러|찾아|갔|가\s*봤)")
 ORGANISATION_ASKED = re.compile(r"기관|지자체|자치단체|시청|군청|구청|단체|부서|organi[sz]ation|agency|city\s+hall", re.I)
 # A city asked for ("어느 도시", "도시는 어디", "which cities").
 CITY_ASKED = re.compile(r"(?:어느|어떤|무슨)\s*도시|도시(?:는|가|를|들은)?\s*(?:어디|어느)|\b(?:which|what)\s+cit(?:y|ies)\b", re.I)
@@ -441,6 +443,12 @@ class Query:
     # Every proper noun of the question (Kiwi's NNP, spelling-corrected): places, organisations,
     # events. A report that answers names them too; one about another trip does not.
     proper_nouns: tuple[str, ...] = ()
+    # Topic words said as verbs (참고했어, 준비하려고): the relation asked about, which a report may say
+    # in other words.
+    predicates: tuple[str, ...] = ()
+    # The trips a question about several names, when they are of different organisations: each by the
+    # words naming it, with the words asking about it (its clause, or the whole question); see `_trips_named`.
+    trips: tuple[tuple[tuple[str, ...], str], ...] = ()
 
     def asks_trip_fact(self, trip_name: set[str] = frozenset()) -> bool:
         """A date, duration, traveller count, place or organisation of the trip itself, not of an event
@@ -451,8 +459,8 @@ class Query:
             return False
         if self.answer_type == "count" and OTHER_COUNT.search(self.text):
             return False  # the record counts travellers, not trips, places or visits ("몇 곳")
-        if self.answer_type == "who" and (MET.search(self.text) or noun in EVENT_OR_TRIP):
-            return False  # "누구 만났어?", "방문 기관은 어디": the people met, the places visited
+        if self.answer_type == "who" and (MET.search(self.text) or VISITED.search(self.text) or noun in EVENT_OR_TRIP):
+            return False  # "누구 만났어?", "방문 기관은 어디", "어떤 기관 방문했어?": the people met, the places visited
         if self.asks_names and PEOPLE_ASKED.search(noun):
             return True  # "출장 간 공무원 성명": the travellers
         if self.answer_type in ("count", "duration", "when") and noun in self.names and (self.about_trip or self.names_only):
@@ -641,6 +649,7 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
     cue_spans = [m.span() for _, cue in ANSWER_TYPE_CUES for m in cue.finditer(text)]
     frame_spans = [m.span() for m in EVALUATIVE.finditer(text)]
     joined: set[int] = set()  # the second word of an English name read as one ("Jung-gu")
+    mentions: list[tuple[int, str]] = []  # where the question names an organisation or a country, and by which word
     for i, t in enumerate(tokens):
         if t.tag not in CONTENT_TAGS or i in joined:
             continue
@@ -685,6 +694,8 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
         # Cue words are not the topic ("며칠", "인원은"), except what a cost question asks the price of (경비, 예산).
         cue_word = in_cue and kind != "cost"
         for word in parts or (fixed,):
+            if stats.names_organisation(word) or word in COUNTRIES:
+                mentions.append((t.start, word))
             if word not in terms:
                 terms.append(word)
             named = is_proper_noun(word) if parts else t.tag == "NNP" or korean
@@ -723,6 +734,8 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
         for word in QUESTION_WORD_FAMILIES
         for first, second in zip(list(word.finditer(text)), list(word.finditer(text))[1:])
     )
+    several = conjoined or asked_twice or bool(SEVERAL.search(text)) and len(topic) >= 2
+    trips = _trips_named(text, mentions, tokens, stats)
     refers_back = has_history and (pointed or bool(REFERS_BACK.search(text)) or not topic)
     return Query(
         text=text,
@@ -733,7 +746,8 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
         answer_type=kind,
         also_asks=tuple(kinds[1:]),
         wants_list=bool(LIST_CUES.search(text)),
-        several=conjoined or asked_twice or bool(SEVERAL.search(text)) and len(topic) >= 2,
+        several=several or bool(trips),
+        trips=trips,
         refers_back=refers_back,
         about_trip=is_about_trip(text, tokens),
         asks_for_more=refers_back and bool(ASKS_FOR_MORE.search(text)),
@@ -746,7 +760,47 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
         asked_about=asked_about,
         names=names,
         proper_nouns=tuple(proper),
+        predicates=tuple(t for t in topic if t in predicates),
     )
+
+
+def _trips_named(text: str, mentions: list[tuple[int, str]], tokens, stats: CorpusStats) -> tuple[tuple[tuple[str, ...], str], ...]:
+    """The names (organisations, countries) of each trip a question names, in order, with the words
+    asking about it, when it names trips of different organisations. A new trip starts after a word
+    joining two (랑, 과, "and", a comma, a clause ending in 고) and a word naming another organisation:
+    "부산시 상하이 출장은 … 맺었고, 동두천시 중국 방문단은 …" -> ((부산시,), its clause), ((동두천시, 중국),
+    its clause); "울산 … 연수랑 광명 … 연수, 각각 어느 도시" asks the whole question of each. "대전 서구 …
+    이랑 대전시 …" names 대전광역시 서구 and 대전광역시; "광명시 인도네시아 …랑 광명시 북유럽 …" trips
+    of one organisation to other countries; "광명시 … 랑 광명시 …" no trips to tell apart."""
+    groups: list[list[str]] = []
+    starts: list[int] = []
+    clauses = False  # the trips are asked about in clauses of their own
+    previous = -1
+    for start, word in mentions:
+        between = [t for t in tokens if previous < t.start < start]
+        previous = start
+        joins = any(t.tag == "JC" or t.tag == "JKB" and t.form in _WITH or t.tag in ("EC", "SP", "SF")
+                    or t.form.lower() == "and" for t in between)
+        if groups and joins and stats.names_organisation(word) and any(stats.names_organisation(w) for w in groups[-1]):
+            groups.append([word])  # another organisation's trip
+            starts.append(start)
+            clauses = clauses or any(t.tag in ("EC", "SF") for t in between)
+        elif groups:
+            groups[-1].append(word)
+        else:
+            groups.append([word])
+            starts.append(0)
+    named = [stats.organisations_named(g) for g in groups]
+    countries = [{COUNTRIES[w] for w in g if w in COUNTRIES} for g in groups]
+
+    def apart(i: int, j: int) -> bool:  # other organisations, or the same one's trips to other countries
+        return named[i].isdisjoint(named[j]) or bool(countries[i] and countries[j] and countries[i].isdisjoint(countries[j]))
+
+    if len(groups) < 2 or not all(named) or not all(apart(i, j) for i in range(len(groups)) for j in range(i + 1, len(groups))):
+        return ()
+    ends = starts[1:] + [len(text)]
+    return tuple((tuple(dict.fromkeys(g)), text[s:e].strip(" ,") if clauses else text)
+                 for g, s, e in zip(groups, starts, ends))
 
 
 def _asked_about(text: str, tokens, kind: AnswerType) -> tuple[str, str]:

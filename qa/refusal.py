@@ -69,9 +69,12 @@ def evidence_features(query: Query, retrieval: Retrieval, answer: Answer | None,
     doc_text = doc_text.lower()
     topic = query.topic_terms
     doc_terms = {t for t in topic if t.lower() in doc_text}
+    # A relation said as a verb (참고했어, 준비하려고) counts when the report has it too; when not, it is
+    # not missing: the report may say it in other words.
+    things = [t for t in topic if t not in query.predicates or t in doc_terms]
     header_text = "\n".join(d.facts.header() for d in docs)
     header = set(content_morphemes(header_text))
-    focus = [t for t in topic if t not in header]
+    focus = [t for t in things if t not in header]
     asked = query.asked_about[0]
     typed_needed = query.answer_type != "what" and not (answer is not None and answer.mode == "facts")
     return {
@@ -80,7 +83,7 @@ def evidence_features(query: Query, retrieval: Retrieval, answer: Answer | None,
         # Korean passages share no words with an English question: only the embedding can tell.
         "coverage": 0.0 if english else best_share(query.terms),
         "topic_coverage": 0.0 if english else best_share(topic),
-        "document_coverage": 0.0 if english else (weighted_share(topic, doc_terms, searcher) if topic else 1.0),
+        "document_coverage": 0.0 if english else (weighted_share(things, doc_terms, searcher) if things else 1.0),
         # The thing asked about ("항공편은?", "숙소 이름"), unless it is the trip itself: does the report mention it?
         "asked_in_document": 1.0 if not asked or asked in TRIP_NOUNS or asked in GENERIC_TERMS or english
         else float(asked.lower() in doc_text),

@@ -137,6 +137,13 @@ class Searcher:
         centre = self._centres.get(source)
         return centre if centre is not None else np.zeros(self.embedder.dim, dtype=np.float32)
 
+    def reports_named(self, words) -> list[str]:
+        """The reports of the trips `words` name: by an organisation they name, to every country they name."""
+        organisations = self.stats.organisations_named(words)
+        countries = {COUNTRIES[w] for w in words if w in COUNTRIES}
+        return [src for src, org in self._organisation_of.items()
+                if org in organisations and countries <= self._countries_of.get(src, set())]
+
     def _named_first(self, query: Query, order: np.ndarray, cand: np.ndarray) -> np.ndarray:
         """`order` with the passages of the trip the question names first. For a question about the trip
         itself, a trip to the countries it names, then of the organisation it names ("통영 의원들 싱가포르

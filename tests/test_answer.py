@@ -181,6 +181,21 @@ def test_a_noun_cue_joined_to_another_is_asked_too():
     assert analyse("출장 기간 예산 얼마야", stats).answer_type == "cost"  # 기간 only says which budget
 
 
+def test_a_question_about_trips_of_two_organisations_names_each_trip():
+    from qa.query import CorpusStats, analyse
+
+    stats = CorpusStats(df={"출장": 3, "도시": 2}, passages=10,
+                        organisations=["부산광역시", "경기도 동두천시", "경기도 광명시"])
+    q = analyse("부산시 상하이 출장은 어디랑 MOU 맺었고, 동두천시 중국 방문단은 어느 도시들 갔대?", stats)
+    assert q.several and [words for words, _ in q.trips] == [("부산광역시",), ("동두천시", "중국")]
+    assert q.trips[1][1] == "동두천시 중국 방문단은 어느 도시들 갔대?"  # each clause asks of its own trip
+    shared = analyse("부산시 출장이랑 동두천시 출장 각각 며칠이야?", stats)
+    assert all(asked == shared.text for _, asked in shared.trips)  # one question asked of both
+    # One organisation's trips are told apart by their countries, or not at all.
+    assert analyse("광명시 인도네시아 연수랑 광명시 핀란드 출장 각각 며칠?", stats).trips
+    assert not analyse("광명시 연수랑 광명시 출장 각각 며칠?", stats).trips
+
+
 def test_answers_are_typed_segments_with_citations(hash_qa):
     answer = hash_qa.ask("ASCC 출장 며칠 갔어?")
     assert answer.segments and all(s.citations for s in answer.segments)

@@ -409,3 +409,15 @@ def test_two_things_asked_together_are_both_answered(realtrips_qa):
     """The traveller count from the trip's facts, the budget from its report's sentence."""
     answer = realtrips_qa.ask("통영시의회 말레이시아 싱가포르 출장 인원이랑 예산 얼마야")
     assert "14명" in answer.answer and "3850만 8000원" in answer.answer
+
+
+def test_trips_of_two_organisations_are_each_answered_from_their_own_report(realtrips_qa):
+    """Two clauses, two organisations, two questions: each trip's answer from its own report."""
+    answer = realtrips_qa.ask("부산시 상하이 출장은 어디랑 MOU 맺었고, 동두천시 중국 방문단은 어느 도시들 갔대?")
+    assert not answer.abstained and "트립닷컴" in answer.answer and "삼문협" in answer.answer
+    assert {c.source for c in answer.citations} == {"trip_467089.txt", "trip_475548.txt"}
+
+
+def test_which_institution_a_trip_visited_is_no_question_about_who_went(realtrips_qa):
+    answer = realtrips_qa.ask("포항시 스페인 연수 어느 기관 갔어?")
+    assert answer.mode != "facts" and "톨레도 시청" in answer.answer
