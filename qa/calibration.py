@@ -216,6 +216,22 @@ def fit_models(qa, questions, fitted_on: str, max_false_refusal: float = 0.04, w
     return sentences, refusal, refusal_rows, answerable
 
 
+def refit_threshold(qa, questions, fitted_on: str, max_false_refusal: float) -> LogisticModel:
+    """The loaded refusal model with its weights kept and its threshold chosen anew on labelled
+    questions (more of them than the weights were fitted on, or another trade-off)."""
+    from .refusal import with_threshold
+
+    rows, answerable = [], []
+    for q in questions:
+        query = qa.searcher.analyse(q.question)
+        if query.catalogue is not None and query.catalogue.confident:
+            continue
+        rows.append(qa.proposal(qa.searcher.search(query))[1])
+        answerable.append(q.answerable)
+    model = with_threshold(qa.refusal, rows, answerable, max_false_refusal)
+    return replace(model, fitted_on=f"{qa.refusal.fitted_on}; threshold: {fitted_on}")
+
+
 def withheld_variants(qa, q, retrieval, proposed):
     """An answerable question made unanswerable, two ways: (retrieval, withheld sentences).
     `proposed` is the answer the question gets with nothing withheld.

@@ -193,13 +193,19 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from eval.run import load_questions, select_split
 
-    from .calibration import REFUSAL, SENTENCES, fit_models
+    from .calibration import REFUSAL, SENTENCES, fit_models, refit_threshold
 
-    questions = select_split(load_questions(Path(args.file)), args.split)
+    questions = [q for f in args.file for q in select_split(load_questions(Path(f)), args.split)]
     qa = _open(args)
-    fitted_on = f"{args.file} ({args.split or 'all'})"
-    sentences, refusal, rows, labels = fit_models(qa, questions, fitted_on, args.max_false_refusal)
+    fitted_on = f"{', '.join(args.file)} ({args.split or 'all'})"
     out = Path(args.out) if args.out else qa.settings.index_dir / "calibration"
+    if args.threshold_only:
+        refusal = refit_threshold(qa, questions, fitted_on, args.max_false_refusal)
+        qa.sentence_model.save(out / SENTENCES)
+        refusal.save(out / REFUSAL)
+        print(f"질문 {len(questions)}개로 거절 기준값을 다시 정했습니다 (가중치는 그대로): {refusal.threshold:.3f} → {out}")
+        return 0
+    sentences, refusal, rows, labels = fit_models(qa, questions, fitted_on, args.max_false_refusal)
     sentences.save(out / SENTENCES)
     refusal.save(out / REFUSAL)
     refused = [refusal.below(r) for r in rows]
@@ -292,10 +298,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("calibrate", help="질문 파일(JSONL)로 답 문장 고르기와 '찾지 못했습니다' 판단을 보정합니다")
-    p.add_argument("file", help="QA 파일: 답 있는 질문과 답 없는 질문(answerable: false)이 모두 있어야 합니다")
+    p.add_argument("file", nargs="+", help="QA 파일 (여럿 가능): 답 있는 질문과 답 없는 질문(answerable: false)이 모두 있어야 합니다")
     p.add_argument("--split", choices=["tune", "holdout", "all"], default="tune",
                    help="이 분할의 질문으로 보정 (기본: tune; split이 없는 파일은 all을 쓰세요)")
     p.add_argument("--max-false-refusal", type=float, default=0.04, help="답 있는 질문을 거절해도 되는 최대 비율")
+    p.add_argument("--threshold-only", action="store_true",
+                   help="가중치는 그대로 두고 거절 기준값만 이 질문들로 다시 정합니다")
     p.add_argument("--out", help="모델을 쓸 폴더 (기본: <색인 폴더>/calibration, 그 색인에 쓰입니다)")
     common(p)
     p.set_defaults(func=cmd_calibrate)

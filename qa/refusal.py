@@ -122,6 +122,13 @@ def fit_refusal_model(
     extra = list(extra_unanswerable)
     model = fit_logistic(rows + extra, list(answerable) + [False] * len(extra), FEATURES, embedder, fitted_on,
                          signs=SIGNS)
+    return with_threshold(model, rows, answerable, max_false_refusal)
+
+
+def with_threshold(model: LogisticModel, rows: list[dict[str, float]], answerable: list[bool],
+                   max_false_refusal: float) -> LogisticModel:
+    """`model` refusing as many of the unanswerable `rows` as it can while refusing at most
+    `max_false_refusal` of the answerable ones."""
     y = np.array(answerable, dtype=bool)
     p = np.array([model.probability(r) for r in rows])
     pos, neg = np.sort(p[y]), p[~y]

@@ -163,3 +163,19 @@ def test_trips_prior_lists_prior_trips_as_json(seed_index_dir):
     data = json.loads(result.stdout)
     assert data["mode"] == "catalogue" and data["citations"][0]["source"] == "002_6ada6236b972a2c9.txt"
     assert "시사점" in data["answer"]
+
+
+def test_calibrate_can_choose_only_the_refusal_threshold_on_more_questions(seed_index_dir, tmp_path):
+    """`qa calibrate A B --threshold-only`: the packaged weights kept, the threshold chosen on both files."""
+    from qa.calibration import PACKAGED, REFUSAL, SENTENCES
+
+    extra = tmp_path / "more.jsonl"
+    extra.write_text(json.dumps({"id": "m1", "question": "서울시 ASCC 출장 때 묵은 호텔 이름은?", "answerable": False,
+                                 "keys": [], "sources": []}, ensure_ascii=False) + "\n", encoding="utf-8")
+    out = qa_cli("calibrate", "eval/seeds_dev.jsonl", str(extra), "--split", "all", "--threshold-only",
+                 "--max-false-refusal", "0.1", "--out", str(tmp_path / "cal"), "--index-dir", str(seed_index_dir))
+    assert out.returncode == 0, out.stderr
+    packaged = json.loads((PACKAGED / REFUSAL).read_text(encoding="utf-8"))
+    fitted = json.loads((tmp_path / "cal" / REFUSAL).read_text(encoding="utf-8"))
+    assert fitted["coef"] == packaged["coef"] and fitted["threshold"] != packaged["threshold"]
+    assert "more.jsonl" in fitted["fitted_on"] and (tmp_path / "cal" / SENTENCES).exists()
