@@ -44,7 +44,8 @@ ANSWER_TYPE_CUES: list[tuple[AnswerType, re.Pattern]] = [
     ("when", re.compile(r"언제|날짜|일자|출발일|도착일|귀국일|복귀일|몇\s*월|몇\s*년|연도|년도|시기|(?:더\s*)?(?:먼저|일찍|빨리)\s*(?:갔|간|출발|떠났|다녀)|"
                         r"when|what\s+date|which\s+date|what\s+year", re.I)),
     ("count", re.compile(r"몇\s*(?:명|분|개|곳|건|번|차례|회|개국|나라)|인원|인원수|(?:사람|인원)(?:이|은)?\s*더\s*많|더\s*많이\s*(?:갔|간|다녀)|"
-                         r"\d+\s*명\s*(?:이|가)?\s*맞|more\s+people|how\s+many(?!\s+(?:days|nights))|number\s+of", re.I)),
+                         r"\d+\s*명\s*(?:이|가)?\s*맞|(?:more|fewer)\s+(?:people|travell?ers|members|officials|participants)|"
+                         r"how\s+many(?!\s+(?:days|nights))|number\s+of", re.I)),
     ("cost", re.compile(r"얼마|비용|경비|예산|금액|액수|총액|how\s+much|cost|budget|expense", re.I)),
     ("who", re.compile(
         r"누가|누구|어느\s*(?:기관|단체|부서|지자체|시청|군청|구청)|어떤\s*(?:기관|단체|지자체)|(?:기관|지자체|단체|부서)(?:은|는|이|가)?\s*(?:어디|어느)|"
@@ -150,7 +151,8 @@ _DEMONSTRATIVES = frozenset({"그", "이", "저"})
 ASKS_FOR_MORE = re.compile(r"(?:^|\s)또|다른\s*(?:건|것|일|내용)|나머지|그\s*밖|그밖|더\s*(?:있|알려)|what\s+else", re.I)
 # Several things in one question: "A랑 B", "각각", "두 출장", "비교".
 # Trips compared ("어디가 더 오래 있었어?", "누가 먼저 갔어?"): "누가", "어디가" name the trips compared.
-COMPARED = re.compile(r"더\s*(?:오래|길|짧|많|일찍|빨리|늦)|먼저\s*(?:갔|간|출발|떠났|다녀)|longer|more\s+people|earlier", re.I)
+COMPARED = re.compile(r"더\s*(?:오래|길|짧|많|일찍|빨리|늦)|먼저\s*(?:갔|간|출발|떠났|다녀)|longer|earlier|"
+                      r"(?:more|fewer)\s+(?:people|travell?ers|members|officials|participants)", re.I)
 SEVERAL = re.compile(r"각각|둘\s*다|두\s*(?:출장|곳|기관|도시|나라|보고서)|모두|비교|차이|both|each|compare|" + COMPARED.pattern, re.I)
 # Words every question about a trip uses: on their own they do not say which trip or what.
 GENERIC_TERMS = frozenset(
@@ -520,6 +522,8 @@ def compound_of(noun: str, words: set[str]) -> bool:
 _INTERROGATIVE = re.compile(r"며칠|몇|얼마|언제|어디|누구|누가|어느|어떤|how|when|where|who|which|what", re.I)
 
 
+# "…, and what did …": an English question's second clause, asking of its own trip.
+_ENGLISH_CLAUSE = re.compile(r"\b(?:and|or)\s+(?:what|which|who|whom|where|when|how)\b", re.I)
 # Particles joining two nouns that Kiwi reads as "with" (인원이랑, 인원과).
 _WITH = frozenset({"랑", "이랑", "와", "과", "하고"})
 
@@ -780,11 +784,15 @@ def _trips_named(text: str, mentions: list[tuple[int, str]], tokens, stats: Corp
         between = [t for t in tokens if previous < t.start < start]
         previous = start
         joins = any(t.tag == "JC" or t.tag == "JKB" and t.form in _WITH or t.tag in ("EC", "SP", "SF")
-                    or t.form.lower() == "and" for t in between)
+                    or t.form.lower() in ("and", "or", "vs") for t in between)
         if groups and joins and stats.names_organisation(word) and any(stats.names_organisation(w) for w in groups[-1]):
             groups.append([word])  # another organisation's trip
-            starts.append(start)
-            clauses = clauses or any(t.tag in ("EC", "SF") for t in between)
+            # Its clause starts after the ending of the one before ("맺었고,") or at "and what" (English).
+            ends = [t.start + t.len for t in between if t.tag in ("EC", "SF")]
+            english = _ENGLISH_CLAUSE.search(text, starts[-1], start)
+            cut = english.start() if english else ends[-1] if ends else start
+            clauses = clauses or cut != start
+            starts.append(cut)
         elif groups:
             groups[-1].append(word)
         else:
