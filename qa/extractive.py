@@ -36,7 +36,7 @@ TYPE_EVIDENCE = {
     "where": re.compile(r"장\s*소|출장지|개최지|에서\s*(?:열|개최|진행)|(?:시|도|국|캠퍼스|본부|센터|대학교?)에서|[가-힣]+(?:시|국)\s"),
     "duration": re.compile(r"\d+\s*박\s*\d+\s*일|\d+\s*일\s*(?:간|동안)|부터.{0,30}까지|[~∼]"),
     "when": re.compile(r"\d{4}\s*[.년]|\d+\s*박\s*\d+\s*일|출발일|도착일|일\s*자|" + ANY_DATE.pattern),
-    "count": re.compile(r"\d+\s*(?:여\s*)?(?:명|개|곳|건|번|개국)|인원|총\s*\d|[한두세네]\s*(?:명|곳|개)"),
+    "count": re.compile(r"\d+\s*(?:여\s*)?(?:명|개|곳|건|번|개국|회|점|종|권)|인원|총\s*\d|[한두세네]\s*(?:명|곳|개)"),
     # A person: a title after a name, someone met, or a name in Latin letters (Angels Rius, Hongseok Lee).
     "who": re.compile(r"출장자|성명|면담|만나|만났|" + _PERSON + r"|[가-힣]+(?:시|군|구|도|청|부|원|회)\s*(?:는|은|이|가)\s"),
     "cost": re.compile(r"\d[\d,.]*\s*(?:원|만\s*원|억|달러|유로|엔)|예산|경비|비용"),

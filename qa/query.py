@@ -501,9 +501,10 @@ class Query:
     @property
     def asks_person(self) -> bool:
         """"우승한 사람 누구야?", "who gave the keynote?": someone, by name; not which organisation went or
-        hosted ("어느 기관", "누가 주최했어"), nor whom a trip met ("누구 만났어?": organisations too)."""
+        hosted ("어느 기관", "누가 주최했어"), nor whom a trip met ("누구 만났어?": organisations too), nor
+        whose something is ("whose system did they study?": an organisation's, as often as not)."""
         return (self.answer_type == "who" and not self.asks_organisation and not HOSTED.search(self.text)
-                and not MET.search(self.text))
+                and not MET.search(self.text) and not re.search(r"\bwhose\b", self.text, re.I))
 
     @property
     def asks_organisation(self) -> bool:

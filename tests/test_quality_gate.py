@@ -421,3 +421,12 @@ def test_trips_of_two_organisations_are_each_answered_from_their_own_report(real
 def test_which_institution_a_trip_visited_is_no_question_about_who_went(realtrips_qa):
     answer = realtrips_qa.ask("포항시 스페인 연수 어느 기관 갔어?")
     assert answer.mode != "facts" and "톨레도 시청" in answer.answer
+
+
+@pytest.mark.parametrize("question, key", [
+    ("How many artifacts does the Indonesian national museum hold, per the Gwangmyeong report?", "141,000"),  # 141,000점: a count
+    ("Busan disaster safety trip to Singapore: whose disaster response system did they study?", "SCDF"),  # whose: an organisation's
+])
+def test_english_typed_questions_accept_the_korean_answer_forms(realtrips_qa, question, key):
+    answer = realtrips_qa.ask(question)
+    assert not answer.abstained and key in answer.answer
