@@ -186,7 +186,7 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
 
 # A foreign municipality written with its suffix (삼문협시, 고토우라정, 나키진촌, 히로시마현).
 _TOWN = ("시", "정", "촌", "현")
-_TOWN_AFTER = r"(?:시|정|촌|현)(?![가-힣])"
+TOWN_AFTER = r"(?:시|정|촌|현)(?![가-힣])"
 
 
 def _names_place_within(text: str, within: tuple[str, ...], asked: set[str], header: set[str]) -> bool:
@@ -197,7 +197,7 @@ def _names_place_within(text: str, within: tuple[str, ...], asked: set[str], hea
         return True
     known_places = (asked, header, FOREIGN_CITIES, COUNTRIES, REGIONS)
     return any(not any(name in k for k in known_places)
-               and (name.endswith(_TOWN) or re.search(re.escape(name) + _TOWN_AFTER, text))
+               and (name.endswith(_TOWN) or re.search(re.escape(name) + TOWN_AFTER, text))
                for name in names_in(text) if not name.isascii())
 
 

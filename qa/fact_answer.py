@@ -15,9 +15,9 @@ from dataclasses import replace
 
 from .answer import Answer, AnswerContext, Citation, Segment, make_citation, not_found
 from .facts import TripRecord
-from .extractive import TYPE_VALUE, Candidate, candidates, display, header_terms
+from .extractive import TOWN_AFTER, TYPE_VALUE, Candidate, candidates, display, header_terms
 from .catalogue import TripFilter
-from .lexicon import COUNTRIES, places_named, same_city
+from .lexicon import COUNTRIES, FOREIGN_CITIES, places_named, same_city
 from .korean import content_morphemes, names_in
 from .query import Query, compound_of, is_group_or_visit
 from .retrieve import Hit
@@ -207,6 +207,15 @@ def _best_of_report(ctx: AnswerContext, record: TripRecord, accept, key=lambda c
     return max((c for c in candidates(own) if not c.label and accept(c)), key=key, default=None)
 
 
+def _place_of(word: str, hit: Hit, searcher) -> bool:
+    """`word` names a place the trip went to: a country or foreign city, or a town its report writes
+    with a municipal suffix (삼문협 of 삼문협시, too small for the gazetteer)."""
+    if word in COUNTRIES or word in FOREIGN_CITIES:
+        return True
+    doc = searcher.index.documents.get(hit.chunk.source)
+    return doc is not None and re.search(re.escape(word) + TOWN_AFTER, doc.text) is not None
+
+
 def _cite_sentence(c: Candidate, citations: list, segments: list[Segment], searcher) -> None:
     """Add a report sentence to an answer, with its own citation."""
     base = c.hit.chunk.start
@@ -244,8 +253,9 @@ class FactAnswerer:
             if any(hit.chunk.source == r.source for _, r in trips):
                 continue
             context = header_terms(hit)
-            if not trips and is_group_or_visit(noun) and before and before not in context:
-                return None  # "괴테대학교 방문은 언제", "국토교통부 대표단은 몇 명": not the trip itself
+            if not trips and is_group_or_visit(noun) and before and before not in context and not _place_of(before, hit, searcher):
+                # "괴테대학교 방문은 언제", "국토교통부 대표단은 몇 명": not the trip itself ("삼문협 방문단": it is)
+                return None
             # Names compare as text: Kiwi splits 대전광역시 in the header but not in the question.
             document = searcher.index.documents.get(hit.chunk.source)
             written = hit.chunk.header + (document.text if document else "")

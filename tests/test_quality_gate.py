@@ -430,3 +430,9 @@ def test_which_institution_a_trip_visited_is_no_question_about_who_went(realtrip
 def test_english_typed_questions_accept_the_korean_answer_forms(realtrips_qa, question, key):
     answer = realtrips_qa.ask(question)
     assert not answer.abstained and key in answer.answer
+
+
+def test_a_delegation_named_by_its_destination_is_the_trip(realtrips_qa):
+    """"삼문협 방문단": the trip's own group, named by the town it visited (not another organisation's)."""
+    answer = realtrips_qa.ask("동두천시 중국 삼문협 방문단 몇명이었어")
+    assert answer.mode == "facts" and "23명" in answer.answer
