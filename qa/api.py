@@ -527,14 +527,15 @@ class QA:
 
     def _each_trip(self, query: Query, k: int | None, sources: Iterable[str] | None,
                    searcher: Searcher) -> tuple[Retrieval, Answer] | None:
-        """A question naming trips of different organisations ("부산시 상하이 출장은 어디랑 MOU 맺었고,
-        동두천시 중국 방문단은 어느 도시들 갔대?"): each trip's answer from its organisation's reports, as a
-        question about it alone, one after the other. None when a trip's reports hold no answer: the
-        question is then answered as a whole (a trip's answer may need words of the other's part).
+        """A question naming trips of different organisations, or one organisation's trips to different
+        countries (`Query.trips`: "부산시 상하이 출장은 어디랑 MOU 맺었고, 동두천시 중국 방문단은 어느
+        도시들 갔대?"): each trip's answer from the reports of the trip it names, as a question about it
+        alone, one after the other. None when a trip's reports hold no answer: the question is then
+        answered as a whole (a trip's answer may need words of the other's part).
         Returns the passages of all of them and the joined answer."""
         named = {w for trip, _ in query.trips for w in trip}
         picked = set(sources) if sources is not None else None
-        parts: list[tuple[tuple[str, ...], Retrieval, Answer]] = []
+        parts: list[tuple[Retrieval, Answer]] = []
         for trip, asked in query.trips:
             others = named - set(trip)
             reports = searcher.reports_named(trip)
@@ -551,26 +552,26 @@ class QA:
             alone = replace(alone, several=False, trips=(), catalogue=None, terms=own(alone.terms), names=own(alone.names),
                             topic_terms=own(alone.topic_terms), proper_nouns=own(alone.proper_nouns))
             retrieval = searcher.search(alone, k, reports)
-            parts.append((trip, retrieval, self._propose(retrieval, searcher, frozenset())))
-        if any(answer.abstained for _, _, answer in parts):
+            parts.append((retrieval, self._propose(retrieval, searcher, frozenset())))
+        answers = [answer for _, answer in parts]
+        if any(answer.abstained for answer in answers):
             return None
         segments: list[Segment] = []
         citations = []
-        for trip, _, answer in parts:
+        for answer in answers:  # one after the other, each trip's citations numbered on
             offset = len(citations)
             citations += [replace(c, n=c.n + offset) for c in answer.citations]
             segments += [Segment(s.text, tuple(n + offset for n in s.citations), s.newline or (i == 0 and bool(segments)))
                          for i, s in enumerate(answer.segments)]
-        answered = [a for _, _, a in parts]
-        hits = [h for _, r, _ in parts for h in r.hits]
         timings: dict[str, float] = {}
-        for _, r, _ in parts:
-            for key, ms in r.timings_ms.items():
+        for retrieval, _ in parts:
+            for key, ms in retrieval.timings_ms.items():
                 timings[key] = timings.get(key, 0.0) + ms
+        modes = {answer.mode for answer in answers}
         answer = Answer(question=query.text, segments=segments, abstained=False, citations=citations,
-                        mode=answered[0].mode if len({a.mode for a in answered}) == 1 else "extractive",
-                        evidence=min(a.evidence for a in answered))
-        return Retrieval(query, parts[0][1].query_vector, hits, timings), answer
+                        mode=modes.pop() if len(modes) == 1 else "extractive", evidence=min(a.evidence for a in answers))
+        hits = [h for retrieval, _ in parts for h in retrieval.hits]
+        return Retrieval(query, parts[0][0].query_vector, hits, timings), answer
 
     def _propose(self, retrieval: Retrieval, searcher: Searcher, exclude: frozenset[str]) -> Answer:
         answer, features = self.proposal(retrieval, searcher, exclude)

@@ -308,9 +308,9 @@ class CorpusStats:
         self.max_idf = math.log(1 + (n + 0.5) / 0.5)
         self.speller = Speller(self.df)
         self._org_aliases = organisation_aliases(self.organisations)
-        self._own_aliases = organisation_aliases([o.split()[-1] for o in self.organisations])  # by a name of its own
-        self._own_aliases = {w: {o for o in self.organisations if o.split()[-1] in short}
-                             for w, short in self._own_aliases.items()}
+        # The names an organisation goes by itself (대전시: 대전광역시), not as its districts' city (대전광역시 서구).
+        own = organisation_aliases([o.split()[-1] for o in self.organisations])
+        self._own_aliases = {w: {o for o in self.organisations if o.split()[-1] in last} for w, last in own.items()}
         self._romanized = romanized_names([*self._org_aliases, *self.cities])
 
     def idf(self, term: str) -> float:
@@ -448,8 +448,9 @@ class Query:
     # Topic words said as verbs (참고했어, 준비하려고): the relation asked about, which a report may say
     # in other words.
     predicates: tuple[str, ...] = ()
-    # The trips a question about several names, when they are of different organisations: each by the
-    # words naming it, with the words asking about it (its clause, or the whole question); see `_trips_named`.
+    # The trips a question about several names, when they are of different organisations (or to different
+    # countries): each by the words naming it, with the words asking about it (its clause, or the whole
+    # question); see `_trips_named`.
     trips: tuple[tuple[tuple[str, ...], str], ...] = ()
 
     def asks_trip_fact(self, trip_name: set[str] = frozenset()) -> bool:
@@ -771,7 +772,7 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
 
 def _trips_named(text: str, mentions: list[tuple[int, str]], tokens, stats: CorpusStats) -> tuple[tuple[tuple[str, ...], str], ...]:
     """The names (organisations, countries) of each trip a question names, in order, with the words
-    asking about it, when it names trips of different organisations. A new trip starts after a word
+    asking about it, when it names trips it can tell apart. A new trip starts after a word
     joining two (랑, 과, "and", a comma, a clause ending in 고) and a word naming another organisation:
     "부산시 상하이 출장은 … 맺었고, 동두천시 중국 방문단은 …" -> ((부산시,), its clause), ((동두천시, 중국),
     its clause); "울산 … 연수랑 광명 … 연수, 각각 어느 도시" asks the whole question of each. "대전 서구 …
