@@ -31,6 +31,8 @@ from .retrieve import Hit
 _PERSON = (r"[가-힣]{2,4}\s*(?:연구위원|장관|시장|군수|구청장|의장|의원|사무관|주무관|기획관|팀장|국장|과장|사무총장|부시장"
            r"|위원장|교수|대표|총장|관장|원장|사장|이사장|대사|영사)|[A-Z][a-z]+\s+[A-Z][a-z]+")
 PERSON = re.compile(_PERSON + r"|출장자|성명")
+# A sentence proposing what to do at home, for a question asking what was proposed.
+PROPOSED = re.compile(r"제안|건의|제언|도입|적용|접목|반영|활성화|방안|시사점|추진|검토|개선|필요(?:가|성|하|합)|해야|할\s*(?:것|계획)|계획")
 # What a sentence answering each answer type contains.
 TYPE_EVIDENCE = {
     "where": re.compile(r"장\s*소|출장지|개최지|에서\s*(?:열|개최|진행)|(?:시|도|국|캠퍼스|본부|센터|대학교?)에서|[가-힣]+(?:시|국)\s"),
@@ -95,12 +97,15 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
     index = searcher.index
     q = retrieval.query_vector
     # Someone asked for is answered by a name, not by an organisation doing something.
-    evidence = PERSON if query.asks_person else TYPE_EVIDENCE.get(query.answer_type)
+    evidence = PERSON if query.asks_person else PROPOSED if query.asks_proposal else TYPE_EVIDENCE.get(query.answer_type)
     within = query.within_countries
     asks_what = query.answer_type == "what"
     about_report = bool(re.search(r"보고서|문서|자료", query.text))
-    terms = list(query.terms)
     english = query.language == "en"
+    # An English question's own words match the corpus's English sentences, not the answer; the
+    # names it gives, read as the corpus's Korean ones (Astana -> 아스타나), do match.
+    terms = [t for t in query.terms if not (english and t.isascii())]
+    topic = [t for t in query.topic_terms if not (english and t.isascii())]
     out: list[tuple[Candidate, dict[str, float]]] = []
     owns: list[tuple[set[str], set[str], list[str]]] = []
     # A question about several trips names each of them: the words naming another trip are not
@@ -115,7 +120,7 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
         context = header_terms(hit)
         # Terms the document header already explains (the trip's name) are the topic;
         # the rest are what the question is really about.
-        focus = [t for t in query.topic_terms if t not in context and t not in naming]
+        focus = [t for t in topic if t not in context and t not in naming]
         # The question's most specific word (시부야, 몬세라트, 1일차): the answer sentence usually has it.
         rarest = max(focus, key=searcher.idf) if focus else ""
         asked = set(terms) | context
@@ -147,17 +152,15 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
                 typed = float(bool(places_named(text) - set(query.topic_terms) or names_in(text) - asked))
             # A bare label ("Hongseok Lee, 친환경건축팀장 (서울시)") names someone but says nothing they did.
             label_only = float(len(text) < 60 and not _PREDICATE_END.search(text) and ":" not in text)
-            # English words match the corpus's English sentences, not the answer: no lexical features.
-            lexical = 0.0 if english else 1.0
             f = {
-                "focus_own": lexical * weighted_share(focus, own, searcher),
-                "focus_near": lexical * weighted_share(focus, near, searcher),
-                "terms_own": lexical * weighted_share(terms, own, searcher),
+                "focus_own": weighted_share(focus, own, searcher),
+                "focus_near": weighted_share(focus, near, searcher),
+                "terms_own": weighted_share(terms, own, searcher),
                 "no_focus": float(not focus),
                 "similarity": float(sim),
                 "passage_score": hit.score,
                 "passage_rank": rank / max(1, len(retrieval.hits)),
-                "passage_match": lexical * passage_match,
+                "passage_match": passage_match,
                 "type_met": typed,
                 "type_unmet": float(evidence is not None and not typed),
                 "label_only": label_only,
@@ -166,7 +169,7 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
                 # The excerpt ends mid-sentence: a cut sentence is a poor answer.
                 "cut": float(hit.chunk.start + e >= doc_end and not _SENTENCE_END.search(text)),
                 "length": min(len(text) / 200, 1.0),
-                "rarest_focus": lexical * float(bool(rarest) and rarest in own),
+                "rarest_focus": float(bool(rarest) and rarest in own),
                 # An answer tells something the question did not: how specific its new words are.
                 "novelty": _mean_idf(own - asked, searcher),
                 # Reports open with an overview; the specifics come later.
@@ -180,7 +183,7 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
             c = Candidate(rank, hit, (s, e), text, f["focus_own"], float(sim), typed, 0.0, label)
             out.append((c, f))
             owns.append((own, near, focus))
-    _relative_features(out, owns, 0.0 if english else 1.0)
+    _relative_features(out, owns)
     return out
 
 
@@ -201,7 +204,7 @@ def _names_place_within(text: str, within: tuple[str, ...], asked: set[str], hea
                for name in names_in(text) if not name.isascii())
 
 
-def _relative_features(out: list[tuple[Candidate, dict[str, float]]], owns: list[tuple[set, set, list]], lexical: float) -> None:
+def _relative_features(out: list[tuple[Candidate, dict[str, float]]], owns: list[tuple[set, set, list]]) -> None:
     """Features that compare a sentence with the other candidates of the same question.
 
     A question term most sentences of a report share (대중교통 in a transport trip's report) names
@@ -224,8 +227,8 @@ def _relative_features(out: list[tuple[Candidate, dict[str, float]]], owns: list
             weight = {t: math.log((n + 1) / (counts.get(t, 0) + 0.5)) for t in focus}
             total = sum(weight.values())
             f = out[i][1]
-            f["local_focus_own"] = lexical * (sum(w for t, w in weight.items() if t in own) / total if total else 0.0)
-            f["local_focus_near"] = lexical * (sum(w for t, w in weight.items() if t in near) / total if total else 0.0)
+            f["local_focus_own"] = (sum(w for t, w in weight.items() if t in own) / total if total else 0.0)
+            f["local_focus_near"] = (sum(w for t, w in weight.items() if t in near) / total if total else 0.0)
     if not out:
         return
     best = {k: max(f[k] for _, f in out) for k in ("similarity", "focus_own", "local_focus_own")}

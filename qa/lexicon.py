@@ -8,6 +8,7 @@ patterns Korean reports write them in.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 # Where CLDR's Korean name is not the one Korean reports use.
@@ -79,12 +80,24 @@ def _cities() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
         if line.startswith("#") or not line.strip():
             continue
         name, codes, latin = line.split("\t")
-        english[latin.lower()] = (*english.get(latin.lower(), ()), name)
+        for key in _english_keys(latin):
+            english[key] = (*english.get(key, ()), name)
         # Korean cities are there for their English names only: a trip's cities are abroad.
         countries = tuple(dict.fromkeys(by_code[c] for c in codes.split(",") if c in by_code and c != "KR"))
         if countries and name not in COUNTRIES:
             cities[name] = countries
     return cities, english
+
+
+# "Frankfurt am Main", "Burton upon Trent": a river or district after the name, which people leave out.
+_QUALIFIER = re.compile(r"\s+(?:am|an der|an|upon|on|sur|im)\s+.+$")
+
+
+def _english_keys(latin: str) -> set[str]:
+    """How an English question may spell a city: as GeoNames does, without accents (Zürich ->
+    zurich), without a qualifying river (Frankfurt am Main -> frankfurt)."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", latin) if not unicodedata.combining(c))
+    return {k.lower() for name in (latin, folded) for k in (name, _QUALIFIER.sub("", name))}
 
 
 FOREIGN_CITIES, CITY_NAMES = _cities()

@@ -95,7 +95,7 @@ CATALOGUE_CUES: list[tuple[CatalogueKind, re.Pattern]] = [
     ("earliest", re.compile(r"(?:가장|제일)\s*(?:먼저|이른|오래된|처음|앞선)|처음으로|최초|언제부터|earliest|first\s+trip", re.I)),
     ("list", re.compile(
         r"목록|리스트|어떤\s*출장|무슨\s*출장|출장(?:은|들은|들)?\s*(?:뭐|무엇)(?:가|이)?\s*(?:있|야|였|인가|\?|$)|출장(?:은|들은|들)?\s*어떤\s*(?:게|것|거|건)|어디\s*어디|"
-        r"출장\s*(?:내역|현황|기록)|다녀온\s*(?:곳|출장|나라|도시)|뭐\s*뭐|무엇\s*무엇|"
+        r"출장\s*(?:내역|현황|기록)|다녀온\s*(?:곳|출장|나라|도시)|(?:간|갔던|방문한)\s*(?:나라|국가)(?:들)?(?:은|는|을|를)?\s*(?:다|모두|전부)(?![가-힣])|뭐\s*뭐|무엇\s*무엇|"
         r"(?:간|온|된|한|갔던|있었던|다녀온)\s*(?:국외|해외|공무)?\s*출장(?:은|을|이|들)?\s*(?:\?|$|목록|모두|전부|다\s|알려|보여|뭐|무엇|어디|있)|"
         r"출장(?:을|은|들을)?\s*(?:모두|전부|다)?\s*(?:알려|보여|찾아|정리)|list\s+(?:the\s+|all\s+)?trips|(?:what|which|any)\s+trips|(?:did|has|have)\s+any(?:one|body)\s+(?:go|gone|been|travell?ed|visit)|"
         # Which bodies went: "프랑스 다녀온 지자체 어디야?", "일본 간 기관은 어디어디".
@@ -124,6 +124,10 @@ CITY_ASKED = re.compile(r"(?:어느|어떤|무슨)\s*도시|도시(?:는|가|를
 # A question asking what struck or taught the travellers ("톨레도 인상적인 점", "느낀 점", "배운 점"):
 # its frame words are never in the report's sentence about the thing.
 EVALUATIVE = re.compile(r"인상\s*(?:적|깊|에\s*남)|(?:느낀|배운|좋았던|아쉬웠던|아쉬운|눈에\s*띈)\s*(?:점|것|거)")
+# What the travellers proposed to do at home ("우리 시엔 뭐 하자고 했어?", "어디에 적용하자고", "정책 제안",
+# "시사점"): the answer is a sentence that proposes, not one describing what was seen.
+PROPOSAL_ASKED = re.compile(r"하자고|하자는|하재|제안|건의|제언|적용|도입|접목|반영|시사점|활용\s*방안|우리\s*(?:시|군|구|도|지역|동네)(?:에|엔|에서|는)|"
+                            r"propos|recommend|lessons?\b|apply", re.I)
 # Hosting is done by organisations: "누가 주최했어?" asks for one.
 HOSTED = re.compile(r"개최|주최|주관|후원|host|organi[sz]e", re.I)
 # A count of something other than people.
@@ -506,6 +510,11 @@ class Query:
         whose something is ("whose system did they study?": an organisation's, as often as not)."""
         return (self.answer_type == "who" and not self.asks_organisation and not HOSTED.search(self.text)
                 and not MET.search(self.text) and not re.search(r"\bwhose\b", self.text, re.I))
+
+    @property
+    def asks_proposal(self) -> bool:
+        """"시부야 교차로 보고 우리 시엔 뭐 하자고 했어?": what the trip proposed, not what it saw."""
+        return self.answer_type == "what" and bool(PROPOSAL_ASKED.search(self.text))
 
     @property
     def asks_organisation(self) -> bool:

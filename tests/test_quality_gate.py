@@ -436,3 +436,23 @@ def test_a_delegation_named_by_its_destination_is_the_trip(realtrips_qa):
     """"삼문협 방문단": the trip's own group, named by the town it visited (not another organisation's)."""
     answer = realtrips_qa.ask("동두천시 중국 삼문협 방문단 몇명이었어")
     assert answer.mode == "facts" and "23명" in answer.answer
+
+
+def test_what_a_trip_proposed_is_a_proposal_not_what_it_saw(realtrips_qa):
+    """"우리 시엔 뭐 하자고 했어": the sentence proposing what to do at home, not the one describing the site."""
+    answer = realtrips_qa.ask("경주 도쿄 연수팀 시부야 교차로 보고 나서 우리 시에 뭐 하자고 했대")
+    assert not answer.abstained and "내남네거리" in answer.answer
+
+
+@pytest.mark.parametrize("question, keys", [
+    ("Which company runs the trams the Ulsan delegation saw in Frankfurt?", ("VGF",)),  # Frankfurt am Main
+    ("What conference did Gumi city go to in Astana?", ("세계도서관정보대회", "WLIC")),  # names read as the corpus's Korean
+])
+def test_english_place_names_find_the_sentence_that_names_them(realtrips_qa, question, keys):
+    answer = realtrips_qa.ask(question)
+    assert not answer.abstained and any(k in answer.answer for k in keys)
+
+
+def test_the_countries_an_organisation_went_to_are_listed(realtrips_qa):
+    answer = realtrips_qa.ask("광명시가 출장 간 나라 전부 알려줘")
+    assert answer.mode == "catalogue" and all(c in answer.answer for c in ("인도네시아", "핀란드"))
