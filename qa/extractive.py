@@ -24,12 +24,15 @@ from .answer import Answer, AnswerContext, Segment, make_citation, weighted_shar
 from .facts import is_field_line
 from .lexicon import ANY_DATE, COUNTRIES, FOREIGN_CITIES, GENERIC_TITLES, REGIONS, city_country, places_named
 from .korean import content_morphemes, names_in
-from .query import is_english
+from .query import PERSON_TITLES, is_english
 from .retrieve import Hit
 
-# Someone by name: a name before a title (이재용 연구위원) or a name in Latin letters (Angels Rius).
-_PERSON = (r"[가-힣]{2,4}\s*(?:연구위원|장관|시장|군수|구청장|의장|의원|사무관|주무관|기획관|팀장|국장|과장|사무총장|부시장"
-           r"|위원장|교수|대표|총장|관장|원장|사장|이사장|대사|영사)|[A-Z][a-z]+\s+[A-Z][a-z]+")
+# Someone by name: a name before a title (이재용 연구위원, 박상수 삼척시장) or after it (의장 김미옥), or
+# a name in Latin letters (Angels Rius). A Korean name is three syllables led by a surname; a place or
+# body before a title (부산 시장, 한난시 시장, 협의회 회장) is no name.
+_SURNAMES = "김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민진지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예경봉사부가복태목형피두감"
+_PERSON = (rf"(?<![가-힣])[{_SURNAMES}][가-힣]{{2}}(?<![시군구도국주현청부원회단팀과실처소관교은는을를의에와과로만가한된던할될])\**\s*,?\s*(?:[가-힣]{{0,6}}?)(?:{PERSON_TITLES})"
+           rf"|(?:{PERSON_TITLES})\s+[{_SURNAMES}][가-힣]{{2}}(?![가-힣])|[A-Z][a-z]+\s+[A-Z][a-z]+")
 PERSON = re.compile(_PERSON + r"|출장자|성명")
 # A sentence proposing what to do at home, for a question asking what was proposed.
 PROPOSED = re.compile(r"제안|건의|제언|도입|적용|접목|반영|활성화|방안|시사점|추진|검토|개선|필요(?:가|성|하|합)|해야|할\s*(?:것|계획)|계획")

@@ -35,6 +35,14 @@ CatalogueKind = Literal["similar", "list", "count", "earliest", "latest", "longe
 # --------------------------------------------------------------------------- cue lexicon
 # Every Korean/English cue the analysis reads lives here, in one place.
 
+# People's titles: a name comes before one (박상수 시장, Angels Rius 관장), and "CEO 이름" asks for one.
+PERSON_TITLES = ("연구위원|장관|차관|시장|군수|구청장|의장|의원|사무관|주무관|기획관|팀장|국장|과장|사무총장|부시장|위원장|교수|대표|"
+                 "총장|관장|원장|사장|이사장|대사|영사|회장|주지사|부지사|지사|CEO|작가|감독|박사|대통령|총리|청장|소장|실장|센터장|"
+                 "부장|본부장|학장")
+# "트립닷컴 CEO 이름 뭐야": the name of someone with a title, even when the question says they were met;
+# "면담한 사람 이름": of anyone.
+TITLE_NAME_ASKED = re.compile(rf"(?:{PERSON_TITLES})\s*(?:의\s*)?(?:이름|성명)", re.I)
+PERSON_NAME_ASKED = re.compile(rf"{TITLE_NAME_ASKED.pattern}|(?:사람|인물|담당자|분)\s*(?:의\s*)?(?:이름|성명)", re.I)
 # Order matters: "며칠" and "얼마 동안" are durations before "얼마" is a cost; "몇 월" is a date.
 ANSWER_TYPE_CUES: list[tuple[AnswerType, re.Pattern]] = [
     # A comparison of trips ("어디가 더 오래 있었어?") and a value to check ("14명 맞아?", "5박 6일 맞지?")
@@ -50,6 +58,7 @@ ANSWER_TYPE_CUES: list[tuple[AnswerType, re.Pattern]] = [
     ("who", re.compile(
         r"누가|누구|어느\s*(?:기관|단체|부서|지자체|시청|군청|구청)|어떤\s*(?:기관|단체|지자체)|(?:기관|지자체|단체|부서)(?:은|는|이|가)?\s*(?:어디|어느)|"
         r"어디\s*(?:시청|군청|구청|기관|지자체)|출장자|참석자|성명|(?:연수|참가|방문|견학)자\s*(?:의\s*)?(?:이름|명단)|"
+        rf"(?:{PERSON_TITLES}|사람|인물|담당자)\s*(?:의\s*)?이름|"
         r"who|which\s+(?:organi[sz]ation|agency)", re.I)),
     ("where", re.compile(r"어디|어느\s*(?:도시|나라|곳|국가|지역)|어떤\s*(?:도시|나라|국가)|장소|출장지|방문지|행선지|where|which\s+(?:cit(?:y|ies)|countr(?:y|ies))", re.I)),
 ]
@@ -128,8 +137,9 @@ EVALUATIVE = re.compile(r"인상\s*(?:적|깊|에\s*남)|(?:느낀|배운|좋았
 # "시사점"): the answer is a sentence that proposes, not one describing what was seen.
 PROPOSAL_ASKED = re.compile(r"하자고|하자는|하재|제안|건의|제언|적용|도입|접목|반영|시사점|활용\s*방안|우리\s*(?:시|군|구|도|지역|동네)(?:에|엔|에서|는)|"
                             r"propos|recommend|lessons?\b|apply", re.I)
-# Hosting is done by organisations: "누가 주최했어?" asks for one.
-HOSTED = re.compile(r"개최|주최|주관|후원|host|organi[sz]e", re.I)
+# Hosting is done by organisations: "누가 주최했어?" asks for one; so is signing an agreement ("who was
+# the MOU partner?").
+HOSTED = re.compile(r"개최|주최|주관|후원|host|organi[sz]e|MOU|협약|partner|agreement", re.I)
 # A count of something other than people.
 OTHER_COUNT = re.compile(r"몇\s*(?:건|개|곳|번|차례|회|개국|나라)|how\s+many\s+(?:trips|times|countries|cities|places)", re.I)
 # Plain words for the people who went, when the verb is the trip's ("다녀온 사람", "간 공무원").
@@ -466,8 +476,11 @@ class Query:
             return False
         if self.answer_type == "count" and OTHER_COUNT.search(self.text):
             return False  # the record counts travellers, not trips, places or visits ("몇 곳")
-        if self.answer_type == "who" and (MET.search(self.text) or VISITED.search(self.text) or noun in EVENT_OR_TRIP):
-            return False  # "누구 만났어?", "방문 기관은 어디", "어떤 기관 방문했어?": the people met, the places visited
+        if self.answer_type == "who" and (MET.search(self.text) or VISITED.search(self.text) or noun in EVENT_OR_TRIP
+                                          or TITLE_NAME_ASKED.search(self.text)):
+            # "누구 만났어?", "방문 기관은 어디", "어떤 기관 방문했어?", "이끈 의장 이름": the people met, the
+            # places visited, someone by a title
+            return False
         if self.asks_names and PEOPLE_ASKED.search(noun):
             return True  # "출장 간 공무원 성명": the travellers
         if self.answer_type in ("count", "duration", "when") and noun in self.names and (self.about_trip or self.names_only):
@@ -493,7 +506,8 @@ class Query:
     @property
     def asks_names(self) -> bool:
         """"출장자 이름은?", "누가 갔어? 이름": the travellers by name, not which organisation sent them."""
-        return self.answer_type == "who" and not self.asks_organisation and bool(PEOPLE_ASKED.search(self.text))
+        return (self.answer_type == "who" and not self.asks_organisation and bool(PEOPLE_ASKED.search(self.text))
+                and not TITLE_NAME_ASKED.search(self.text))
 
     @property
     def within_countries(self) -> tuple[str, ...]:
@@ -508,6 +522,8 @@ class Query:
         """"우승한 사람 누구야?", "who gave the keynote?": someone, by name; not which organisation went or
         hosted ("어느 기관", "누가 주최했어"), nor whom a trip met ("누구 만났어?": organisations too), nor
         whose something is ("whose system did they study?": an organisation's, as often as not)."""
+        if self.answer_type == "who" and PERSON_NAME_ASKED.search(self.text):
+            return True
         return (self.answer_type == "who" and not self.asks_organisation and not HOSTED.search(self.text)
                 and not MET.search(self.text) and not re.search(r"\bwhose\b", self.text, re.I))
 
