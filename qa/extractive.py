@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .answer import Answer, AnswerContext, Segment, make_citation, weighted_share
+from .answer import Answer, AnswerContext, Segment, make_citation, not_found, weighted_share
 from .facts import is_field_line
 from .lexicon import ANY_DATE, COUNTRIES, FOREIGN_CITIES, GENERIC_TITLES, REGIONS, city_country, places_named
 from .korean import content_morphemes, names_in
@@ -317,6 +317,9 @@ def choose(ctx: AnswerContext, ranked: list[Candidate]) -> list[Candidate]:
     return _best_of_report(ranked, best, per_report)
 
 
+NO_NAME_TEXT = "찾은 보고서 구절에 그 사람의 이름은 나와 있지 않습니다."
+
+
 class ExtractiveAnswerer:
     """Quotes the best sentences of the retrieved passages."""
 
@@ -326,6 +329,12 @@ class ExtractiveAnswerer:
         ranked = sorted(candidates(ctx), key=lambda c: -c.score)
         if not ranked:
             return None
+        if ctx.query.asks_someones_name and not any(c.typed for c in ranked):
+            # "트립닷컴 CEO 이름": no passage found names anyone (only "CEO"); say so rather than
+            # quote a sentence that names the title alone.
+            refusal = not_found(ctx.retrieval, ctx.searcher, text=NO_NAME_TEXT)
+            refusal.mode = self.mode
+            return refusal
         chosen = choose(ctx, ranked)
         # Read in document order within a passage, passages in rank order.
         ordered = sorted(chosen, key=lambda c: (c.hit_rank, c.span[0]))

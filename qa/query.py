@@ -462,6 +462,9 @@ class Query:
     # Topic words said as verbs (참고했어, 준비하려고): the relation asked about, which a report may say
     # in other words.
     predicates: tuple[str, ...] = ()
+    # Topic words naming the kind of thing asked for ("무슨 회의", "어떤 행사"): the report may name the
+    # thing without its kind.
+    kinds: tuple[str, ...] = ()
     # The trips a question about several names, when they are of different organisations (or to different
     # countries): each by the words naming it, with the words asking about it (its clause, or the whole
     # question); see `_trips_named`.
@@ -522,10 +525,15 @@ class Query:
         """"우승한 사람 누구야?", "who gave the keynote?": someone, by name; not which organisation went or
         hosted ("어느 기관", "누가 주최했어"), nor whom a trip met ("누구 만났어?": organisations too), nor
         whose something is ("whose system did they study?": an organisation's, as often as not)."""
-        if self.answer_type == "who" and PERSON_NAME_ASKED.search(self.text):
+        if self.asks_someones_name:
             return True
         return (self.answer_type == "who" and not self.asks_organisation and not HOSTED.search(self.text)
                 and not MET.search(self.text) and not re.search(r"\bwhose\b", self.text, re.I))
+
+    @property
+    def asks_someones_name(self) -> bool:
+        """"트립닷컴 CEO 이름 뭐야?", "면담한 사람 이름": a name, which a passage either gives or does not."""
+        return self.answer_type == "who" and bool(PERSON_NAME_ASKED.search(self.text))
 
     @property
     def asks_proposal(self) -> bool:
@@ -549,6 +557,8 @@ def compound_of(noun: str, words: set[str]) -> bool:
 _INTERROGATIVE = re.compile(r"며칠|몇|얼마|언제|어디|누구|누가|어느|어떤|how|when|where|who|which|what", re.I)
 
 
+# "무슨 회의", "어떤 행사", "어느 학교": the word after it is the kind of thing asked for.
+_KIND_ASKED = re.compile(r"(?:무슨|어떤|어느|어떠한)\s*")
 # "…, and what did …": an English question's second clause, asking of its own trip.
 _ENGLISH_CLAUSE = re.compile(r"\b(?:and|or)\s+(?:what|which|who|whom|where|when|how)\b", re.I)
 # Particles joining two nouns that Kiwi reads as "with" (인원이랑, 인원과).
@@ -745,6 +755,10 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
     predicates = {tokens[i].form for i in range(len(tokens) - 1)
                   if tokens[i].tag == "NNG" and tokens[i + 1].tag in ("XSV", "XSA")}
     topic = [t for t in topic if stats.known(t) or t not in predicates]
+    # The kind of thing asked for ("무슨 회의", "어떤 행사"): the report names the thing itself
+    # (북극서클총회, 섬박람회), seldom its kind.
+    kind_words = {t.form for t in tokens if t.tag in ("NNG", "NNP")
+             and any(m.end() == t.start for m in _KIND_ASKED.finditer(text))}
     unknown = tuple(t for t in topic if not stats.known(t))
     asked_about = tuple(corrections.get(a, a) for a in _asked_about(text, tokens, kind))  # as the corpus spells it
     names = tuple(t for t in topic if t in COUNTRIES or stats.organisation_for([t]))
@@ -792,6 +806,7 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
         names=names,
         proper_nouns=tuple(proper),
         predicates=tuple(t for t in topic if t in predicates),
+        kinds=tuple(t for t in topic if t in kind_words),
     )
 
 
@@ -834,8 +849,11 @@ def _trips_named(text: str, mentions: list[tuple[int, str]], tokens, stats: Corp
     if len(groups) < 2 or not all(named) or not all(apart(i, j) for i in range(len(groups)) for j in range(i + 1, len(groups))):
         return ()
     ends = starts[1:] + [len(text)]
-    return tuple((tuple(dict.fromkeys(g)), text[s:e].strip(" ,") if clauses else text)
-                 for g, s, e in zip(groups, starts, ends))
+    parts = [text[s:e].strip(" ,") for s, e in zip(starts, ends)]
+    # A clause asks of its own trip only when it asks something: "안동시 … 출장하고 구미시 … 중 누가
+    # 먼저 떠났어?" asks one question of both.
+    clauses = clauses and all(_INTERROGATIVE.search(p) or WHAT_CUE.search(p) for p in parts)
+    return tuple((tuple(dict.fromkeys(g)), part if clauses else text) for g, part in zip(groups, parts))
 
 
 def _asked_about(text: str, tokens, kind: AnswerType) -> tuple[str, str]:

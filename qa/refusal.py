@@ -71,7 +71,10 @@ def evidence_features(query: Query, retrieval: Retrieval, answer: Answer | None,
     doc_terms = {t for t in topic if t.lower() in doc_text}
     # A relation said as a verb (참고했어, 준비하려고) counts when the report has it too; when not, it is
     # not missing: the report may say it in other words.
-    things = [t for t in topic if t not in query.predicates or t in doc_terms]
+    # So does a common kind of thing asked for ("무슨 회의": the report names 북극서클총회), unlike a rare,
+    # specific one ("무슨 항공사": a report that says none never names one).
+    kinds = {t for t in query.kinds if searcher.idf(t) <= searcher.stats.max_idf / 2}
+    things = [t for t in topic if t not in query.predicates and t not in kinds or t in doc_terms]
     header_text = "\n".join(d.facts.header() for d in docs)
     header = set(content_morphemes(header_text))
     focus = [t for t in things if t not in header]

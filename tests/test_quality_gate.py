@@ -456,3 +456,28 @@ def test_english_place_names_find_the_sentence_that_names_them(realtrips_qa, que
 def test_the_countries_an_organisation_went_to_are_listed(realtrips_qa):
     answer = realtrips_qa.ask("광명시가 출장 간 나라 전부 알려줘")
     assert answer.mode == "catalogue" and all(c in answer.answer for c in ("인도네시아", "핀란드"))
+
+
+@pytest.mark.parametrize("question, name", [
+    ("통영시의회 싱가포르 출장 때 의장 이름 뭐였어?", "김미옥"),  # 의장 김미옥: a title before the name
+    ("부산 상하이 출장 트립닷컴 CEO 이름 알려줘", None),  # "트립닷컴그룹 CEO", "부산 시장": no one by name
+])
+def test_a_name_asked_by_title_is_a_name_or_a_refusal(realtrips_qa, question, name):
+    answer = realtrips_qa.ask(question)
+    if name:
+        assert not answer.abstained and name in answer.answer
+    else:
+        assert answer.abstained
+
+
+def test_two_trips_asked_one_question_get_each_trips_fact(realtrips_qa):
+    """"안동시 … 출장하고 구미시 … 중 누가 먼저": the first part asks nothing of its own."""
+    answer = realtrips_qa.ask("안동시 독일 인문 리더 출장하고 구미시 아스타나 출장 중에 어디가 먼저 출발했어?")
+    assert answer.mode == "facts" and "8월 21일" in answer.answer and "8월 17일" in answer.answer
+
+
+def test_the_kind_of_thing_asked_for_need_not_be_in_the_report(realtrips_qa):
+    """"무슨 회의": the report names the meeting (북극서클총회), not its kind; a rare kind ("무슨 항공사") it never names."""
+    answer = realtrips_qa.ask("포항시 아이슬란드 가서 무슨 회의 갔어?")
+    assert not answer.abstained and "북극서클총회" in answer.answer
+    assert realtrips_qa.ask("여수시 독일 스위스 연수 무슨 항공사 타고 갔어?").abstained
