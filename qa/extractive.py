@@ -106,9 +106,9 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
     about_report = bool(re.search(r"보고서|문서|자료", query.text))
     english = query.language == "en"
     # An English question's own words match the corpus's English sentences, not the answer; the
-    # names it gives, read as the corpus's Korean ones (Astana -> 아스타나), do match.
-    terms = [t for t in query.terms if not (english and t.isascii())]
-    topic = [t for t in query.topic_terms if not (english and t.isascii())]
+    # names it gives as the reports write them (Astana -> 아스타나, ASCC) do match.
+    terms = list(query.native_terms)
+    topic = [t for t in query.topic_terms if t in query.native_terms]
     out: list[tuple[Candidate, dict[str, float]]] = []
     owns: list[tuple[set[str], set[str], list[str]]] = []
     # A question about several trips names each of them: the words naming another trip are not

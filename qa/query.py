@@ -465,6 +465,9 @@ class Query:
     # Topic words naming the kind of thing asked for ("무슨 회의", "어떤 행사"): the report may name the
     # thing without its kind.
     kinds: tuple[str, ...] = ()
+    # Initials of the question's English names that the reports use ("Asia Smart City Conference" -> ascc).
+    initials: tuple[str, ...] = ()
+    initialled: tuple[str, ...] = ()  # the words those initials stand for (asia, smart, city, conference)
     # The trips a question about several names, when they are of different organisations (or to different
     # countries): each by the words naming it, with the words asking about it (its clause, or the whole
     # question); see `_trips_named`.
@@ -529,6 +532,15 @@ class Query:
             return True
         return (self.answer_type == "who" and not self.asks_organisation and not HOSTED.search(self.text)
                 and not MET.search(self.text) and not re.search(r"\bwhose\b", self.text, re.I))
+
+    @property
+    def native_terms(self) -> tuple[str, ...]:
+        """The terms as the reports write them: all of a Korean question's; of an English one, the
+        names read as the corpus's Korean ones (Astana -> 아스타나) and the initials it uses (ASCC), not
+        the English words, which match the corpus's English passages rather than the answer."""
+        if self.language != "en":
+            return self.terms
+        return tuple(t for t in self.terms if not t.isascii() or t in self.initials)
 
     @property
     def asks_someones_name(self) -> bool:
@@ -749,6 +761,15 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
                 len(word) >= 2 or t.tag in ("SL", "SH")
             ):
                 topic.append(word)
+    # An English name the reports write by its initials ("Asia Smart City Conference" -> ASCC).
+    acronyms = [(a, words) for a, words in _acronyms(text) if stats.known(a)]
+    initialled = tuple(w for _, words in acronyms for w in words)
+    acronyms = [a for a, _ in acronyms]
+    for acronym in acronyms:
+        if acronym not in terms:
+            terms.append(acronym)
+            topic.append(acronym)
+            proper.append(acronym)
     # A verbal noun ("주최"했어) names the relation asked about, not a thing: when the corpus never
     # uses it, the reports say it with another verb (개최했다), which only the embedding matches.
     # It is then neither a topic word the answer must contain nor an unknown one.
@@ -807,7 +828,23 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
         proper_nouns=tuple(proper),
         predicates=tuple(t for t in topic if t in predicates),
         kinds=tuple(t for t in topic if t in kind_words),
+        initials=tuple(acronyms),
+        initialled=initialled,
     )
+
+
+# A name of several capitalised English words, with "of", "and", "the", "for", "on" between them.
+_ENGLISH_NAME = re.compile(r"[A-Z][a-z]+(?:\s+(?:(?:of|and|the|for|on)\s+)*[A-Z][a-z]+)+")
+
+
+def _acronyms(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The initials of each English name of `text`, lower-cased, with the words they stand for
+    ("World Library and Information Congress" -> wlic): reports often write an event or body by them."""
+    out = []
+    for m in _ENGLISH_NAME.finditer(text):
+        words = tuple(w.lower() for w in m.group().split() if w[0].isupper())
+        out.append(("".join(w[0] for w in words), words))
+    return out
 
 
 def _trips_named(text: str, mentions: list[tuple[int, str]], tokens, stats: CorpusStats) -> tuple[tuple[tuple[str, ...], str], ...]:

@@ -204,7 +204,9 @@ class Searcher:
             allowed = np.array(sorted(r for s in sources for r in self._rows_by_source.get(s, [])), dtype=np.int64)
 
         # Reports label the answer to "where"/"when" questions ("장소: …", "일시: …"): search the label too.
-        keyword_terms = terms + [c for c in ANSWER_LABELS.get(query.answer_type, ()) if c not in terms]
+        native = list(query.native_terms)
+        searched = native or terms
+        keyword_terms = searched + [c for c in ANSWER_LABELS.get(query.answer_type, ()) if c not in searched]
         found = self.backend.candidates(qvec, keyword_terms, self.settings.candidates, allowed)
         timings.update(found.timings_ms)
 
@@ -218,9 +220,15 @@ class Searcher:
             elif self.settings.fusion == "rrf":
                 fused = fuse_rrf(d, kw)
             else:
-                # Keyword matches of an English question find the corpus's English passages, not the
-                # answer: across languages only the multilingual embedding can tell.
-                alpha = 1.0 if query.language == "en" else self.settings.fusion_alpha
+                # An English question's words find the corpus's English passages, not the answer:
+                # across languages only the multilingual embedding can tell, and the names it gives
+                # as the reports write them (`Query.native_terms`).
+                alpha = self.settings.fusion_alpha
+                if query.language == "en":
+                    # … as much as those names are of the question.
+                    said = [t for t in terms if t in native or t in query.initialled]
+                    share = sum(map(self.idf, said)) / max(1e-9, sum(map(self.idf, terms)))
+                    alpha = 1.0 - (1.0 - alpha) * share
                 fused = fuse_minmax(d, kw, alpha)
             order = np.argsort(-fused, kind="stable")
             if not query.several:

@@ -481,3 +481,10 @@ def test_the_kind_of_thing_asked_for_need_not_be_in_the_report(realtrips_qa):
     answer = realtrips_qa.ask("포항시 아이슬란드 가서 무슨 회의 갔어?")
     assert not answer.abstained and "북극서클총회" in answer.answer
     assert realtrips_qa.ask("여수시 독일 스위스 연수 무슨 항공사 타고 갔어?").abstained
+
+
+def test_an_english_name_finds_the_report_that_writes_its_initials(seed_qa):
+    """"Asia Smart City Conference": the seed report writes it 아시아스마트시티컨퍼런스(ASCC), never in English."""
+    answer = seed_qa.ask("Which city hosted the Asia Smart City Conference?")
+    assert not answer.abstained and "요코하마" in answer.answer
+    assert answer.citations[0].source.startswith("000_")
