@@ -346,8 +346,9 @@ def _summary_differences(rec: TripRecord, text: str) -> None:
         rec.summary["duration"] = f"{m.group(1)}박 {m.group(2)}일"
 
 
-# A news article's party size: "14명이 참가한다", "총 13명으로 꾸며졌다", "12명의 방문단".
-_PARTY = re.compile(r"(?<![\d,])(\d{1,3})\s*명(?:이|으로|의|이\s*함께)?\s*(?:참가|참여|동행|구성|꾸려|꾸며|방문단|연수단|대표단|출장단|일행)")
+# A news article's party size: "14명이 참가한다", "총 13명으로 꾸며졌다", "12명의 방문단", "7명의 정책연수단".
+_PARTY = re.compile(r"(?<![\d,])(\d{1,3})\s*명(?:이|으로|의|이\s*함께)?\s*"
+                    r"(?:참가|참여|동행|구성|꾸려|꾸며|[가-힣]{0,6}?(?:방문단|연수단|대표단|출장단|참관단|시찰단|견학단)|일행)")
 
 
 def _people(rec: TripRecord, text: str) -> None:

@@ -51,7 +51,7 @@ ANSWER_TYPE_CUES: list[tuple[AnswerType, re.Pattern]] = [
                             r"\d+\s*박\s*\d+\s*일\s*(?:이|가)?\s*맞|\blonger\b|\bshorter\b|how\s+long|how\s+many\s+(?:days|nights)|duration", re.I)),
     ("when", re.compile(r"언제|날짜|일자|출발일|도착일|귀국일|복귀일|몇\s*월|몇\s*년|연도|년도|시기|(?:더\s*)?(?:먼저|일찍|빨리)\s*(?:갔|간|출발|떠났|다녀)|"
                         r"when|what\s+date|which\s+date|what\s+year", re.I)),
-    ("count", re.compile(r"몇\s*(?:명|분|개|곳|건|번|차례|회|개국|나라)|인원|인원수|(?:사람|인원)(?:이|은)?\s*더\s*많|더\s*많이\s*(?:갔|간|다녀)|"
+    ("count", re.compile(r"몇\s*(?:명|분|개|곳|건|번|차례|회|개국|나라)|인원|인원수|(?:단|일행|출장)\s*규모|(?:사람|인원)(?:이|은)?\s*더\s*많|더\s*많이\s*(?:갔|간|다녀)|"
                          r"\d+\s*명\s*(?:이|가)?\s*맞|(?:more|fewer)\s+(?:people|travell?ers|members|officials|participants)|"
                          r"how\s+many(?!\s+(?:days|nights))|number\s+of", re.I)),
     ("cost", re.compile(r"얼마|비용|경비|예산|금액|액수|총액|how\s+much|cost|budget|expense", re.I)),

@@ -539,6 +539,14 @@ def test_an_article_names_its_travelling_body_at_its_fullest_and_its_party():
     assert trip.countries == ["말레이시아", "싱가포르"]
 
 
+def test_an_articles_party_named_by_its_kind_of_delegation_is_counted():
+    from qa.facts import extract_trip
+
+    article = ("[가상뉴스] 홍길동 기자 = 충북 옥천군은 이번에 농업, 관광 등 2개 분야 총 9명의 정책시찰단을 꾸려 "
+               "일본 구마모토를 방문했다고 14일 밝혔다.")
+    assert extract_trip("article.txt", article).traveller_count == 9
+
+
 def test_an_article_about_several_bodies_names_none():
     from qa.facts import extract_trip
 
