@@ -253,8 +253,10 @@ class FactAnswerer:
             if any(hit.chunk.source == r.source for _, r in trips):
                 continue
             context = header_terms(hit)
-            if not trips and is_group_or_visit(noun) and before and before not in context and not _place_of(before, hit, searcher):
-                # "괴테대학교 방문은 언제", "국토교통부 대표단은 몇 명": not the trip itself ("삼문협 방문단": it is)
+            if (not trips and is_group_or_visit(noun) and before and before not in context and before not in hit.chunk.header
+                    and not _place_of(before, hit, searcher)):
+                # "괴테대학교 방문은 언제", "국토교통부 대표단은 몇 명": not the trip itself ("삼문협 방문단",
+                # "스마트팜 연수단" of 「…스마트팜·6차산업 연수」: it is)
                 return None
             # Names compare as text: Kiwi splits 대전광역시 in the header but not in the question.
             document = searcher.index.documents.get(hit.chunk.source)

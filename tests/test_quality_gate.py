@@ -488,3 +488,10 @@ def test_an_english_name_finds_the_report_that_writes_its_initials(seed_qa):
     answer = seed_qa.ask("Which city hosted the Asia Smart City Conference?")
     assert not answer.abstained and "요코하마" in answer.answer
     assert answer.citations[0].source.startswith("000_")
+
+
+def test_a_delegation_named_by_its_trips_topic_is_the_trip(realtrips_qa):
+    """"스마트팜 연수단" of 「영암군, 일본서 스마트팜·6차산업 연수 실시」: the trip's own group, whose size
+    the article never gives, which is said."""
+    answer = realtrips_qa.ask("영암 스마트팜 연수단 몇 명이었대?")
+    assert answer.abstained and "출장 인원이 나와 있지 않습니다" in answer.answer
