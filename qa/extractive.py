@@ -317,6 +317,27 @@ def choose(ctx: AnswerContext, ranked: list[Candidate]) -> list[Candidate]:
     return _best_of_report(ranked, best, per_report)
 
 
+def part_of_trip(query, doc) -> tuple[str, ...]:
+    """The country of a trip to several that a question asks within ("부산 싱가포르·말레이시아 출장,
+    말레이시아에선 어디 갔어?": the noun it asks about); () otherwise, or when it names a city."""
+    asked = query.asked_about[0]
+    if (doc is None or query.several or asked not in COUNTRIES or query.answer_type in ("when", "duration", "count", "cost")
+            or any(t in FOREIGN_CITIES for t in query.topic_terms)):
+        return ()
+    countries = set(doc.facts.countries)
+    return (COUNTRIES[asked],) if COUNTRIES[asked] in countries and len(countries) > 1 else ()
+
+
+def _about_part(text: str, part: tuple[str, ...], countries: list[str]) -> bool:
+    """Whether a sentence tells of those countries of the trip: it names a city there, or one of them
+    and not every country of the trip (which an overview does)."""
+    places = places_named(text)
+    if any(city_country(p, countries) in part for p in places if p in FOREIGN_CITIES):
+        return True
+    named = {COUNTRIES[p] for p in places if p in COUNTRIES}
+    return bool(named & set(part)) and not set(countries) <= named
+
+
 NO_NAME_TEXT = "찾은 보고서 구절에 그 사람의 이름은 나와 있지 않습니다."
 
 
@@ -329,6 +350,14 @@ class ExtractiveAnswerer:
         ranked = sorted(candidates(ctx), key=lambda c: -c.score)
         if not ranked:
             return None
+        doc = ctx.searcher.index.documents.get(ranked[0].hit.chunk.source)
+        part = part_of_trip(ctx.query, doc)
+        if part and not any(_about_part(c.text, part, doc.facts.countries) for c in ranked if c.hit.chunk.source == doc.source):
+            # "부산 싱가포르·말레이시아 출장, 말레이시아에선 어디 갔어?" and the report tells only of
+            # Singapore: say so rather than quote the other country's visits.
+            refusal = not_found(ctx.retrieval, ctx.searcher, text=f"찾은 보고서에 {part[0]}에서의 일정은 나와 있지 않습니다.")
+            refusal.mode = self.mode
+            return refusal
         if ctx.query.asks_someones_name and not any(c.typed for c in ranked):
             # "트립닷컴 CEO 이름": no passage found names anyone (only "CEO"); say so rather than
             # quote a sentence that names the title alone.

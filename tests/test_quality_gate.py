@@ -495,3 +495,15 @@ def test_a_delegation_named_by_its_trips_topic_is_the_trip(realtrips_qa):
     the article never gives, which is said."""
     answer = realtrips_qa.ask("영암 스마트팜 연수단 몇 명이었대?")
     assert answer.abstained and "출장 인원이 나와 있지 않습니다" in answer.answer
+
+
+@pytest.mark.parametrize("question, place", [
+    ("부산시 싱가포르 말레이시아 출장, 말레이시아에서는 어디 들렀대?", None),  # the report tells of Singapore only
+    ("영암 호주 뉴질랜드 연수에서 뉴질랜드는 어디 갔었어?", "퀸스타운"),
+])
+def test_a_country_asked_within_a_trip_is_answered_from_its_part(realtrips_qa, question, place):
+    answer = realtrips_qa.ask(question)
+    if place:
+        assert not answer.abstained and place in answer.answer
+    else:
+        assert answer.abstained and "말레이시아에서의 일정은 나와 있지 않습니다" in answer.answer
