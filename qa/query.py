@@ -754,8 +754,11 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
             named = is_proper_noun(word) if parts else t.tag == "NNP" or korean
             if named and word not in proper and word not in GENERIC_TERMS:
                 proper.append(word)
-            elif t.tag == "SL" and t.form[:1].isupper() and t.start > 0 and not stats.known(word) and word not in proper:
-                proper.append(word)  # "Gimhae": a name, though the corpus knows it by no spelling
+            elif (t.tag == "SL" and t.form[:1].isupper() and text[:t.start].rstrip()[-1:] not in ("", ".", "?", "!", ":")
+                  and not stats.known(word) and word not in proper):
+                # "Gimhae": a name, though the corpus knows it by no spelling (not a sentence's first
+                # word: "Please give …")
+                proper.append(word)
             # One-syllable nouns (점, 곳, 데) are too general to say what is asked.
             if t.tag in TOPIC_TAGS and not cue_word and word not in GENERIC_TERMS and word not in topic and (
                 len(word) >= 2 or t.tag in ("SL", "SH")
@@ -778,8 +781,14 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
     topic = [t for t in topic if stats.known(t) or t not in predicates]
     # The kind of thing asked for ("무슨 회의", "어떤 행사"): the report names the thing itself
     # (북극서클총회, 섬박람회), seldom its kind.
-    kind_words = {t.form for t in tokens if t.tag in ("NNG", "NNP")
-             and any(m.end() == t.start for m in _KIND_ASKED.finditer(text))}
+    kind_words: set[str] = set()
+    for m in _KIND_ASKED.finditer(text):
+        # The nouns right after it, written together or apart ("어떤 정책 아이디어").
+        at = m.end()
+        for t in tokens:
+            if t.start == at and t.tag in ("NNG", "NNP"):
+                kind_words.add(t.form)
+                at = t.start + t.len + len(text[t.start + t.len:]) - len(text[t.start + t.len:].lstrip())
     unknown = tuple(t for t in topic if not stats.known(t))
     asked_about = tuple(corrections.get(a, a) for a in _asked_about(text, tokens, kind))  # as the corpus spells it
     names = tuple(t for t in topic if t in COUNTRIES or stats.organisation_for([t]))

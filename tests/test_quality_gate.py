@@ -507,3 +507,10 @@ def test_a_country_asked_within_a_trip_is_answered_from_its_part(realtrips_qa, q
         assert not answer.abstained and place in answer.answer
     else:
         assert answer.abstained and "말레이시아에서의 일정은 나와 있지 않습니다" in answer.answer
+
+
+def test_a_sentences_first_word_is_no_name(realtrips_qa):
+    """"… ? Please list both.": Please starts a sentence; it names no trip, so the trips' facts answer."""
+    answer = realtrips_qa.ask("Which trip had more travellers, Dongducheon's China visit or Yeosu's Germany and "
+                              "Switzerland tour? Please list both.")
+    assert answer.mode == "facts" and "23명" in answer.answer and "14명" in answer.answer
