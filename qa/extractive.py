@@ -338,7 +338,18 @@ def _about_part(text: str, part: tuple[str, ...], countries: list[str]) -> bool:
     return bool(named & set(part)) and not set(countries) <= named
 
 
-NO_NAME_TEXT = "찾은 보고서 구절에 그 사람의 이름은 나와 있지 않습니다."
+def _missing(ctx: AnswerContext, ranked: list[Candidate]) -> str:
+    """What the question asks for that no candidate sentence gives, said in one line; '' when
+    nothing checkable is missing."""
+    doc = ctx.searcher.index.documents.get(ranked[0].hit.chunk.source)
+    part = part_of_trip(ctx.query, doc)
+    if part and not any(_about_part(c.text, part, doc.facts.countries) for c in ranked if c.hit.chunk.source == doc.source):
+        # "부산 싱가포르·말레이시아 출장, 말레이시아에선 어디 갔어?" and the report tells only of Singapore.
+        return f"찾은 보고서에 {part[0]}에서의 일정은 나와 있지 않습니다."
+    if ctx.query.asks_someones_name and not any(c.typed for c in ranked):
+        # "트립닷컴 CEO 이름": no passage found names anyone, only the title.
+        return "찾은 보고서 구절에 그 사람의 이름은 나와 있지 않습니다."
+    return ""
 
 
 class ExtractiveAnswerer:
@@ -350,18 +361,9 @@ class ExtractiveAnswerer:
         ranked = sorted(candidates(ctx), key=lambda c: -c.score)
         if not ranked:
             return None
-        doc = ctx.searcher.index.documents.get(ranked[0].hit.chunk.source)
-        part = part_of_trip(ctx.query, doc)
-        if part and not any(_about_part(c.text, part, doc.facts.countries) for c in ranked if c.hit.chunk.source == doc.source):
-            # "부산 싱가포르·말레이시아 출장, 말레이시아에선 어디 갔어?" and the report tells only of
-            # Singapore: say so rather than quote the other country's visits.
-            refusal = not_found(ctx.retrieval, ctx.searcher, text=f"찾은 보고서에 {part[0]}에서의 일정은 나와 있지 않습니다.")
-            refusal.mode = self.mode
-            return refusal
-        if ctx.query.asks_someones_name and not any(c.typed for c in ranked):
-            # "트립닷컴 CEO 이름": no passage found names anyone (only "CEO"); say so rather than
-            # quote a sentence that names the title alone.
-            refusal = not_found(ctx.retrieval, ctx.searcher, text=NO_NAME_TEXT)
+        if missing := _missing(ctx, ranked):
+            # The value asked for is in no passage found: say so rather than quote another sentence.
+            refusal = not_found(ctx.retrieval, ctx.searcher, text=missing)
             refusal.mode = self.mode
             return refusal
         chosen = choose(ctx, ranked)
