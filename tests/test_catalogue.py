@@ -418,11 +418,21 @@ def test_counting_and_picking_answers(seed_qa, question, count, sources):
 def test_no_matching_trip_says_so(seed_qa):
     """Neither the catalogue nor the passages hold it: the answer names the condition that matched
     nothing (not a notice that passages answered while the answer refuses)."""
-    for question in ("미국 출장 목록", "Did anyone go to Mongolia?"):
+    for question in ("미국 출장 목록", "Did anyone go to Brazil?"):
         answer = seed_qa.ask(question)
         assert answer.abstained and answer.citations == []
         assert answer.answer.startswith("조건(") and "본문에서도 관련 내용을 찾지 못했습니다" in answer.answer, question
         assert "본문에서 찾은 내용" not in answer.notice
+
+
+@pytest.mark.e2e
+def test_no_matching_trip_is_said_before_the_passages_that_name_the_place(seed_qa):
+    """No trip went to 몽골, but the ASCC report names a Mongolian city's case: the answer says no trip
+    matched, then quotes that passage, in English as in Korean."""
+    for question in ("Did anyone go to Mongolia?", "몽골 출장 간 적 있어?"):
+        answer = seed_qa.ask(question)
+        assert answer.notice.startswith("조건(몽골)에 맞는 출장을 출장 목록에서 찾지 못했습니다"), question
+        assert not answer.abstained and "울란바토르" in answer.answer, question
 
 
 @pytest.mark.e2e
