@@ -23,7 +23,7 @@ QUESTION_WORDS = frozenset(
 # English function words, for questions asked in English.
 # English function words (bm25s's list, NLTK's; it has the possessive's s, which Kiwi splits off:
 # "Busan's" -> Busan ' s), and the question words it leaves out.
-ENGLISH_STOPWORDS = frozenset(STOPWORDS_EN_PLUS) | {"much", "many", "held"}
+ENGLISH_STOPWORDS = frozenset(STOPWORDS_EN_PLUS) | {"much", "many", "held", "one"}  # "which one"
 NOUN_TAGS = frozenset({"NNG", "NNP"})
 
 _lock = threading.Lock()

@@ -106,7 +106,7 @@ CATALOGUE_CUES: list[tuple[CatalogueKind, re.Pattern]] = [
         r"목록|리스트|어떤\s*출장|무슨\s*출장|출장(?:은|들은|들)?\s*(?:뭐|무엇)(?:가|이)?\s*(?:있|야|였|인가|\?|$)|출장(?:은|들은|들)?\s*어떤\s*(?:게|것|거|건)|어디\s*어디|"
         r"출장\s*(?:내역|현황|기록)|다녀온\s*(?:곳|출장|나라|도시)|(?:간|갔던|방문한)\s*(?:나라|국가)(?:들)?(?:은|는|을|를)?\s*(?:다|모두|전부)(?![가-힣])|뭐\s*뭐|무엇\s*무엇|"
         r"(?:간|온|된|한|갔던|있었던|다녀온)\s*(?:국외|해외|공무)?\s*출장(?:은|을|이|들)?\s*(?:\?|$|목록|모두|전부|다\s|알려|보여|뭐|무엇|어디|있)|"
-        r"출장(?:을|은|들을)?\s*(?:모두|전부|다)?\s*(?:알려|보여|찾아|정리)|list\s+(?:the\s+|all\s+)?trips|(?:what|which|any)\s+trips|(?:did|has|have)\s+any(?:one|body)\s+(?:go|gone|been|travell?ed|visit)|"
+        r"출장(?:을|은|들을)?\s*(?:모두|전부|다)?\s*(?:알려|보여|찾아|정리)|list\s+(?:the\s+|all\s+)?trips|(?:what|which|any)\s+trips|(?:did|has|have)\s+any(?:one|body|\s+[a-z-]+(?:\s+[a-z-]+)?)\s+(?:go|gone|been|sent|travell?ed|visit)|"
         # Which bodies went: "프랑스 다녀온 지자체 어디야?", "일본 간 기관은 어디어디".
         # ("방문한 기관을 알려줘" asks what one trip visited: only the bodies that went are listed.)
         r"(?:간|다녀온|방문한)\s*(?:기관|지자체|자치단체|단체)(?:은|는|이|가|들은|들이)?\s*(?:어디|어느|누구)|"
@@ -118,7 +118,7 @@ CATALOGUE_CUES: list[tuple[CatalogueKind, re.Pattern]] = [
 ANSWER_LABELS: dict[str, tuple[str, ...]] = {"where": ("장소", "출장지", "개최지"), "when": ("일시", "일자", "일정")}
 # (Also "간" before the bodies or places that went, which Kiwi may read as the noun 간: "일본 간 지자체".)
 TRIP_WORDS = re.compile(r"출장|방문|순방|다녀|보고서|연수|견학|시찰|탐방|답사|(?<![가-힣])간\s*(?:기관|지자체|자치단체|단체|곳|데|적)|"
-                        r"trip|visit|travel", re.I)
+                        r"trip|visit|travel|\bsent\b", re.I)
 # Nouns that name the trip itself (its delegation: 방문단, 연수단, 참관단 end in 단).
 TRIP_NOUNS = frozenset({"출장", "국외출장", "해외출장", "공무국외출장", "연수", "국외연수", "해외연수", "견학", "여행", "순방",
                         "시찰", "해외시찰", "탐방", "답사",
@@ -141,9 +141,9 @@ PROPOSAL_ASKED = re.compile(r"하자고|하자는|하재|제안|건의|제언|�
 # the MOU partner?").
 HOSTED = re.compile(r"개최|주최|주관|후원|host|organi[sz]e|MOU|협약|partner|agreement", re.I)
 # A count of something other than people.
-OTHER_COUNT = re.compile(r"몇\s*(?:건|개|곳|번|차례|회|개국|나라)|how\s+many\s+(?:trips|times|countries|cities|places)", re.I)
+OTHER_COUNT = re.compile(r"몇\s*(?:건|개|곳|번|차례|회|개국|나라)|how\s+many\s+(?:[a-z-]+\s+){0,2}(?:trips|times|countries|cities|places|visits)", re.I)
 # Plain words for the people who went, when the verb is the trip's ("다녀온 사람", "간 공무원").
-PEOPLE_WHO_WENT = frozenset({"사람", "분", "공무원", "직원", "people", "officials"})
+PEOPLE_WHO_WENT = frozenset({"사람", "분", "공무원", "직원", "people", "officials", "staff", "employees", "members"})
 # Suffixes that make a word of a known noun: 연수자, 방문단, 참가국, 교류들.
 NOUN_SUFFIXES = frozenset("자단국들측님")
 # "출장자 이름", "참가자 성명", "출장자는 누구": the travellers themselves, by name.
@@ -1000,6 +1000,7 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats, asked_types: list[
         if t.tag in ("NNP", "NNG", "SL") and len(t.form) >= 2 and t.form not in GENERIC_TERMS and t.form not in accounted
         and t.form not in PLACE_KINDS
         and t.form not in DOC_TYPE_WORDS and t.form.lower() not in ENGLISH_STOPWORDS
+        and t.form.lower() not in PEOPLE_WHO_WENT  # "sent officials": who went, no condition on trips
         and not any(s <= t.start < e for s, e in cue_spans)
         and not (t.form in COUNTRIES or t.form in REGIONS or normalise_country(t.form) or t.form in FOREIGN_CITIES
                  or stats.organisation_for([t.form]))

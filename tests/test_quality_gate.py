@@ -514,3 +514,11 @@ def test_a_sentences_first_word_is_no_name(realtrips_qa):
     answer = realtrips_qa.ask("Which trip had more travellers, Dongducheon's China visit or Yeosu's Germany and "
                               "Switzerland tour? Please list both.")
     assert answer.mode == "facts" and "23명" in answer.answer and "14명" in answer.answer
+
+
+@pytest.mark.parametrize("question", ["How many work trips went to Laos, and which local governments made them?",
+                                      "Has any county sent staff to Laos? Which one?"])
+def test_english_questions_about_trips_as_a_whole_get_the_catalogues_list(realtrips_qa, question):
+    """"how many official trips" counts trips, not travellers; "sent staff to" asks which trips went."""
+    answer = realtrips_qa.ask(question)
+    assert answer.mode == "catalogue" and "1건" in answer.answer and "울주군" in answer.answer
