@@ -788,7 +788,7 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
         for t in tokens:
             if t.start == at and t.tag in ("NNG", "NNP"):
                 kind_words.add(t.form)
-                at = t.start + t.len + len(text[t.start + t.len:]) - len(text[t.start + t.len:].lstrip())
+                at = len(text) - len(text[t.start + t.len:].lstrip())  # the next word's start
     unknown = tuple(t for t in topic if not stats.known(t))
     asked_about = tuple(corrections.get(a, a) for a in _asked_about(text, tokens, kind))  # as the corpus spells it
     names = tuple(t for t in topic if t in COUNTRIES or stats.organisation_for([t]))
