@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 
 from .catalogue import TripFilter
@@ -102,6 +102,21 @@ class Answer:
             "mode": self.mode,
             "notice": self.notice,
         }
+
+
+def joined(question: str, answers: list[Answer]) -> Answer:
+    """Answers given one after the other (one per trip a question names): each from a new line,
+    its citations numbered on after the previous ones'; as sure as the least sure of them."""
+    segments: list[Segment] = []
+    citations: list[Citation] = []
+    for answer in answers:
+        offset = len(citations)
+        citations += [replace(c, n=c.n + offset) for c in answer.citations]
+        segments += [Segment(s.text, tuple(n + offset for n in s.citations), s.newline or (i == 0 and bool(segments)))
+                     for i, s in enumerate(answer.segments)]
+    modes = {answer.mode for answer in answers}
+    return Answer(question=question, segments=segments, abstained=False, citations=citations,
+                  mode=modes.pop() if len(modes) == 1 else "extractive", evidence=min(a.evidence for a in answers))
 
 
 @dataclass

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
-from .answer import Answer, AnswerContext, Segment, not_found
+from .answer import Answer, AnswerContext, Segment, joined, not_found
 from .catalogue import TripFilter
 from .facts import TripRecord
 from .embed import get_embedder
@@ -556,20 +556,11 @@ class QA:
         answers = [answer for _, answer in parts]
         if any(answer.abstained for answer in answers):
             return None
-        segments: list[Segment] = []
-        citations = []
-        for answer in answers:  # one after the other, each trip's citations numbered on
-            offset = len(citations)
-            citations += [replace(c, n=c.n + offset) for c in answer.citations]
-            segments += [Segment(s.text, tuple(n + offset for n in s.citations), s.newline or (i == 0 and bool(segments)))
-                         for i, s in enumerate(answer.segments)]
         timings: dict[str, float] = {}
         for retrieval, _ in parts:
             for key, ms in retrieval.timings_ms.items():
                 timings[key] = timings.get(key, 0.0) + ms
-        modes = {answer.mode for answer in answers}
-        answer = Answer(question=query.text, segments=segments, abstained=False, citations=citations,
-                        mode=modes.pop() if len(modes) == 1 else "extractive", evidence=min(a.evidence for a in answers))
+        answer = joined(query.text, answers)
         hits = [h for retrieval, _ in parts for h in retrieval.hits]
         return Retrieval(query, parts[0][0].query_vector, hits, timings), answer
 

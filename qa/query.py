@@ -72,7 +72,7 @@ WHAT_CUE = re.compile(r"무엇|뭐|뭘|무슨|어떤|어떠한|what|which", re.I
 # "누구 만났어?", "who did they meet": a "who" question about the people met on a trip.
 MET = re.compile(r"만나|만났|만난|면담|접견|meet|met\b", re.I)
 # "인도 간 적 있어?": whether any trip went there, a trip question without the word 출장.
-WENT_ANYWHERE = re.compile(r"(?:간|다녀온)\s*(?:데|곳|적|거|것|기관|지자체|단체)\s*(?:있|없)")
+WENT_ANYWHERE = re.compile(r"(?:간|갔던|갔다\s*온|다녀온|다녀왔던)\s*(?:데|곳|적|거|것|기관|지자체|단체)\s*(?:있|없)")
 # The asker plans a trip ("핀란드 연수 가는데", "프랑스 출장 예정입니다", "방문을 계획하고 있습니다") …
 PLANNED_TRIP = re.compile(
     r"(?:가는데|가려(?:는데|고|면|합니다)|갈\s*(?:건데|예정|계획)|가게\s*(?:됐|되었|되어)|"
@@ -96,7 +96,7 @@ CATALOGUE_CUES: list[tuple[CatalogueKind, re.Pattern]] = [
     ("longest", re.compile(r"(?:가장|제일)\s*(?:긴|오래\s*(?:간|걸린|머문|다녀온)|길었|길게)|최장|longest", re.I)),
     ("shortest", re.compile(r"(?:가장|제일)\s*짧|최단|shortest", re.I)),
     # Where (or who) trips went most often: "제일 많이 간 나라", "어느 도시에 가장 많이 갔어?".
-    ("most", re.compile(r"(?:가장|제일)\s*많이\s*(?:간|갔던|다녀온|방문한|찾은)\s*(?:나라|국가|도시|곳|지역|지자체|기관)|"
+    ("most", re.compile(r"(?:가장|제일)\s*많이\s*(?:간|갔던|다녀온|방문한|찾은)\s*(?:나라|국가|도시|곳|데|지역|지자체|기관)|"
                         r"(?:어느|어떤)\s*(?:나라|국가|도시|지자체|기관)(?:을|를|에|로|가|이)?\s*(?:가장|제일)\s*많이|"
                         r"most\s+(?:visited|frequent)|which\s+(?:country|city)\b.*\bmost\b", re.I)),
     ("largest", re.compile(r"(?:인원|사람|출장자)(?:이|가)?\s*(?:가장|제일)\s*많|(?:가장|제일)\s*많(?:이|은)\s*(?:간|갔|다녀|인원)|최다\s*인원|largest", re.I)),
@@ -124,6 +124,8 @@ TRIP_NOUNS = frozenset({"출장", "국외출장", "해외출장", "공무국외�
                         "시찰", "해외시찰", "탐방", "답사",
                         "인원", "출장자", "출장지", "출발일", "도착일", "귀국일", "출발", "도착", "귀국", "규모", "일정", "기간",
                         "trip", "travel", "delegation"})
+# Kinds of trip: a noun ending in one is a trip too ("정책연수", "선진지견학", "벤치마킹출장").
+TRIP_KINDS = ("출장", "연수", "견학", "여행", "순방", "시찰", "탐방", "답사")
 EVENT_OR_TRIP = frozenset({"방문", "visit"})
 # "어떤 기관 방문했어?", "어느 기관에 갔어?": the places visited, not the organisation that went ("어느 기관이 갔어?").
 VISITED = re.compile(r"(?:기관|단체|곳|시설)\s*(?:을|를|에|들을)?\s*(?:방문|견학|시찰|들르|들렀|둘러|찾아|갔|가\s*봤)")
@@ -465,9 +467,9 @@ class Query:
     # Topic words naming the kind of thing asked for ("무슨 회의", "어떤 행사"): the report may name the
     # thing without its kind.
     kinds: tuple[str, ...] = ()
-    # Initials of the question's English names that the reports use ("Asia Smart City Conference" -> ascc).
-    initials: tuple[str, ...] = ()
-    initialled: tuple[str, ...] = ()  # the words those initials stand for (asia, smart, city, conference)
+    # The question's English names that the reports write by their initials, with the words they
+    # stand for: ("ascc", ("asia", "smart", "city", "conference")).
+    initials: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # The trips a question about several names, when they are of different organisations (or to different
     # countries): each by the words naming it, with the words asking about it (its clause, or the whole
     # question); see `_trips_named`.
@@ -502,7 +504,7 @@ class Query:
         # A title word (not the organisation or country) in a question about the trip: "… 벤치마킹 며칠",
         # but not "라운드테이블은 어디서 열렸나" (the event of the title, asked as an event).
         named = self.about_trip and noun not in self.names and (noun in trip_name or compound_of(noun, trip_name))
-        return noun in TRIP_NOUNS or named or is_group_or_visit(noun) or (not noun and self.about_trip)
+        return noun in TRIP_NOUNS or noun.endswith(TRIP_KINDS) or named or is_group_or_visit(noun) or (not noun and self.about_trip)
 
     @property
     def names_only(self) -> bool:
@@ -540,7 +542,8 @@ class Query:
         the English words, which match the corpus's English passages rather than the answer."""
         if self.language != "en":
             return self.terms
-        return tuple(t for t in self.terms if not t.isascii() or t in self.initials)
+        acronyms = {a for a, _ in self.initials}
+        return tuple(t for t in self.terms if not t.isascii() or t in acronyms)
 
     @property
     def asks_someones_name(self) -> bool:
@@ -765,10 +768,8 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
             ):
                 topic.append(word)
     # An English name the reports write by its initials ("Asia Smart City Conference" -> ASCC).
-    acronyms = [(a, words) for a, words in _acronyms(text) if stats.known(a)]
-    initialled = tuple(w for _, words in acronyms for w in words)
-    acronyms = [a for a, _ in acronyms]
-    for acronym in acronyms:
+    initials = tuple((a, words) for a, words in _acronyms(text) if stats.known(a))
+    for acronym, _ in initials:
         if acronym not in terms:
             terms.append(acronym)
             topic.append(acronym)
@@ -837,8 +838,7 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
         proper_nouns=tuple(proper),
         predicates=tuple(t for t in topic if t in predicates),
         kinds=tuple(t for t in topic if t in kind_words),
-        initials=tuple(acronyms),
-        initialled=initialled,
+        initials=initials,
     )
 
 

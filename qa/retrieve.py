@@ -226,7 +226,8 @@ class Searcher:
                 alpha = self.settings.fusion_alpha
                 if query.language == "en":
                     # … as much as those names are of the question.
-                    said = [t for t in terms if t in native or t in query.initialled]
+                    initialled = {w for _, words in query.initials for w in words}
+                    said = [t for t in terms if t in native or t in initialled]
                     share = sum(map(self.idf, said)) / max(1e-9, sum(map(self.idf, terms)))
                     alpha = 1.0 - (1.0 - alpha) * share
                 fused = fuse_minmax(d, kw, alpha)

@@ -99,14 +99,15 @@ def _filters_text(route: CatalogueRequest) -> str:
 
 # What "가장 많이 간 …" counts trips by: its noun, read back as said.
 _GROUPS = [(re.compile(r"도시|city", re.I), "cities", "도시"), (re.compile(r"지자체|기관", re.I), "organisation", "지자체"),
-           (re.compile(r"."), "countries", "나라")]
+           (re.compile(r"나라|국가|countr", re.I), "countries", "나라")]
 MOST_SHOWN = 5
 
 
-def _most_often(trips: list[TripRecord], question: str) -> tuple[str, list[tuple[str, int]], list[TripRecord]]:
+def _most_often(trips: list[TripRecord], question: str, country_given: bool) -> tuple[str, list[tuple[str, int]], list[TripRecord]]:
     """The noun the trips are counted by ("나라"), the values with the most trips (most first), and
-    the trips of the first."""
-    _, field_name, noun = next(g for g in _GROUPS if g[0].search(question))
+    the trips of the first. A place asked within a country ("일본에서 제일 많이 간 데") is a city."""
+    # A place ("곳", "데") is a country, or a city within the country the question names.
+    _, field_name, noun = next((g for g in _GROUPS if g[0].search(question)), _GROUPS[0 if country_given else 2])
 
     def values(r: TripRecord) -> list[str]:
         value = getattr(r, field_name)
@@ -135,7 +136,7 @@ def catalogue_answer(question: str, route: CatalogueRequest, records: list[TripR
             best = (max if route.kind == "longest" else min)(r.duration_days for r in dated)
             trips = [r for r in dated if r.duration_days == best]
     elif route.kind == "most" and trips:
-        noun, ranked, top_trips = _most_often(trips, question)
+        noun, ranked, top_trips = _most_often(trips, question, bool(route.where.country))
         if ranked:
             (top, n), trips = ranked[0], top_trips
             others = ", ".join(f"{v} {c}건" for v, c in ranked[1:])

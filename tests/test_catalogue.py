@@ -221,6 +221,8 @@ ROUTES = [
     ("올해 상반기 출장 목록", "list", {"date_from": f"{date.today().year}-01-01", "date_to": f"{date.today().year}-06-30"}),
     ("해당 기관 2023년 출장 몇 건?", "count", {"departed": "2023", "confident": True}),
     ("일본 간 거 있어?", "list", {"country": "일본"}),
+    ("일본 출장 갔다온거 있어?", "list", {"country": "일본", "confident": True}),  # spoken forms of going
+    ("일본 갔던 적 있어?", "list", {"country": "일본", "confident": True}),
     # a planned trip asking for earlier ones, in any wording
     ("다음 달 프랑스 출장 예정입니다. 유사한 기존 출장 사례를 알려주세요.", "similar", {"country": "프랑스"}),
     ("일본 요코하마로 출장 계획 중인데 전에 다녀온 출장 있나요?", "similar", {"country": "일본", "city": "요코하마"}),

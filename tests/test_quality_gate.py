@@ -374,6 +374,19 @@ def test_where_trips_went_most_often(realtrips_qa, question, field):
     assert len(answer.citations) == n
 
 
+def test_where_trips_went_most_often_within_a_country_is_a_city(realtrips_qa):
+    """"일본 출장 제일 많이 간 데": the trips to Japan counted by city (counted by country, Japan
+    would win by definition)."""
+    from collections import Counter
+
+    from qa.route import is_trip
+
+    japan = [r for r in realtrips_qa.trips() if is_trip(r) and "일본" in r.countries]
+    (top, n), = Counter(c for r in japan for c in set(r.cities)).most_common(1)
+    answer = realtrips_qa.ask("공무원들 일본 출장 제일 많이 간 데가 어디야?")
+    assert answer.mode == "catalogue" and f"가장 많은 도시는 {top}({n}건)" in answer.answer
+
+
 def test_a_council_is_found_by_its_citys_short_name(realtrips_qa):
     """"통영 의원들": 통영시의회's trip, not another trip to the same country."""
     answer = realtrips_qa.ask("통영 의원들 싱가포르 출장 예산 얼마였어")
@@ -385,6 +398,16 @@ def test_a_city_named_alone_is_the_city_not_its_district(realtrips_qa):
     """대전시 is 대전광역시's own trip to the US, not 대전광역시 서구's."""
     answer = realtrips_qa.ask("대전시 미국 서부 연수 언제부터 언제까지였어요?")
     assert answer.mode == "facts" and "9월 21일" in answer.answer and "서구" not in answer.answer
+
+
+@pytest.mark.parametrize("question, fact", [("광주 동구 환경관리원 대만 선진지견학 며칠 다녀왔어?", "3박 4일"),
+                                            ("동구 환경관리원 대만 선진지견학 몇 명 갔어?", "명입니다")])
+def test_a_kind_of_trip_typed_as_one_word_is_the_trip(realtrips_qa, question, fact):
+    """선진지견학 (선진지 견학), 정책연수, 벤치마킹출장: a noun ending in a kind of trip is the trip, so its
+    facts answer."""
+    answer = realtrips_qa.ask(question)
+    assert answer.mode == "facts" and fact in answer.answer
+    assert {c.source for c in answer.citations} == {"trip_476476.txt"}
 
 
 def test_whom_a_trip_met_may_be_an_organisation(realtrips_qa):
