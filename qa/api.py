@@ -456,11 +456,14 @@ class QA:
             if text != question:
                 standalone = replace(searcher.analyse(text), refers_back=True, asks_for_more=query.asks_for_more)
         each = self._each_trip(standalone, k, sources, searcher) if standalone.trips and not scope else None
-        if each is not None:
-            retrieval, answer = each
+        if each is not None and not each[2]:
+            retrieval, answer, _ = each
         else:
             retrieval = searcher.search(standalone, k, scope or sources)
             answer = self._propose(retrieval, searcher, said)
+            if answer.abstained and each is not None:
+                # Asked as a whole, nothing is found either: what was found of each trip, and which not.
+                retrieval, answer, _ = each
         if answer.abstained and unconfident_list is not None:
             answer = unconfident_list
         if scope and answer.abstained:  # not about the previous trip after all
@@ -526,13 +529,14 @@ class QA:
         return answer, evidence_features(retrieval.query, retrieval, answer, searcher, exclude)
 
     def _each_trip(self, query: Query, k: int | None, sources: Iterable[str] | None,
-                   searcher: Searcher) -> tuple[Retrieval, Answer] | None:
+                   searcher: Searcher) -> tuple[Retrieval, Answer, bool] | None:
         """A question naming trips of different organisations, or one organisation's trips to different
         countries (`Query.trips`: "부산시 상하이 출장은 어디랑 MOU 맺었고, 동두천시 중국 방문단은 어느
         도시들 갔대?"): each trip's answer from the reports of the trip it names, as a question about it
-        alone, one after the other. None when a trip's reports hold no answer: the question is then
-        answered as a whole (a trip's answer may need words of the other's part).
-        Returns the passages of all of them and the joined answer."""
+        alone, one after the other. None when a trip named is in no report.
+        Returns the passages of all of them, the joined answer and whether a trip's reports held no
+        answer (the question is then asked as a whole first: a trip's answer may need words of the
+        other's part)."""
         named = {w for trip, _ in query.trips for w in trip}
         picked = set(sources) if sources is not None else None
         parts: list[tuple[Retrieval, Answer]] = []
@@ -554,15 +558,18 @@ class QA:
             retrieval = searcher.search(alone, k, reports)
             parts.append((retrieval, self._propose(retrieval, searcher, frozenset())))
         answers = [answer for _, answer in parts]
-        if any(answer.abstained for answer in answers):
+        if all(answer.abstained for answer in answers):
             return None
+        # A trip whose reports hold no answer is named, so the answer says which part is missing.
+        answers = [replace(a, segments=[Segment(f"‘{' '.join(trip)}’에 대해서는 관련 내용을 찾지 못했습니다.")], nearest=[])
+                   if a.abstained else a for a, (trip, _) in zip(answers, query.trips)]
         timings: dict[str, float] = {}
         for retrieval, _ in parts:
             for key, ms in retrieval.timings_ms.items():
                 timings[key] = timings.get(key, 0.0) + ms
         answer = joined(query.text, answers)
         hits = [h for retrieval, _ in parts for h in retrieval.hits]
-        return Retrieval(query, parts[0][0].query_vector, hits, timings), answer
+        return Retrieval(query, parts[0][0].query_vector, hits, timings), answer, any(a.abstained for a in answers)
 
     def _propose(self, retrieval: Retrieval, searcher: Searcher, exclude: frozenset[str]) -> Answer:
         answer, features = self.proposal(retrieval, searcher, exclude)

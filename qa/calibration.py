@@ -167,8 +167,16 @@ def _squash(text: str) -> str:
     return "".join(text.split()).lower()
 
 
-def fit_models(qa, questions, fitted_on: str, max_false_refusal: float = 0.04, withhold: bool = True):
-    """Fit the sentence model, then the refusal model, on labelled questions (`eval.run.Question`).
+def _model_decides(proposed) -> bool:
+    """Whether the refusal model decides on a proposed answer: not when no strategy answered, nor
+    when one found the asked value missing and said so (`QA._propose`)."""
+    return proposed is not None and not proposed.abstained
+
+
+def fit_models(qa, questions, fitted_on: str, max_false_refusal: float = 0.04, withhold: bool = True,
+               keep_sentences: bool = False):
+    """Fit the sentence model (unless `keep_sentences`: the loaded one is kept), then the refusal
+    model, on labelled questions (`eval.run.Question`).
 
     The sentence model learns from the sentences of the retrieved passages whether a sentence of a
     gold document holds one of a question's key phrases; the refusal model learns from the proposed
@@ -193,7 +201,7 @@ def fit_models(qa, questions, fitted_on: str, max_false_refusal: float = 0.04, w
         passage_questions.append((q, qa.searcher.search(query)))
     rows, labels, groups = [], [], []
     for q, retrieval in passage_questions:
-        if not q.answerable or not q.keys:
+        if keep_sentences or not q.answerable or not q.keys:
             continue
         ctx = AnswerContext(retrieval.query, retrieval, qa.searcher, qa.sentence_model)
         alternatives = [_squash(a) for key in q.keys for a in key]
@@ -202,15 +210,19 @@ def fit_models(qa, questions, fitted_on: str, max_false_refusal: float = 0.04, w
             rows.append(f)
             labels.append(c.hit.chunk.source in q.sources and any(a in text for a in alternatives))
             groups.append(q.id)
-    sentences = fit_ranking(rows, labels, groups, SENTENCE_FEATURES, embedder, fitted_on)
+    sentences = qa.sentence_model if keep_sentences else fit_ranking(rows, labels, groups, SENTENCE_FEATURES, embedder, fitted_on)
     qa.sentence_model = sentences
     refusal_rows, answerable, withheld_rows = [], [], []
     for q, retrieval in passage_questions:
         proposed, features = qa.proposal(retrieval)
-        refusal_rows.append(features)
-        answerable.append(q.answerable)
+        if _model_decides(proposed):
+            refusal_rows.append(features)
+            answerable.append(q.answerable)
         if withhold and q.answerable and q.keys and q.sources:
-            withheld_rows += [qa.proposal(r, exclude=w)[1] for r, w in withheld_variants(qa, q, retrieval, proposed)]
+            for r, w in withheld_variants(qa, q, retrieval, proposed):
+                answer, features = qa.proposal(r, exclude=w)
+                if _model_decides(answer):
+                    withheld_rows.append(features)
     refusal = fit_refusal_model(refusal_rows, answerable, embedder, fitted_on, max_false_refusal, withheld_rows)
     qa.refusal = refusal
     return sentences, refusal, refusal_rows, answerable
@@ -226,7 +238,10 @@ def refit_threshold(qa, questions, fitted_on: str, max_false_refusal: float) -> 
         query = qa.searcher.analyse(q.question)
         if query.catalogue is not None and query.catalogue.confident:
             continue
-        rows.append(qa.proposal(qa.searcher.search(query))[1])
+        proposed, features = qa.proposal(qa.searcher.search(query))
+        if not _model_decides(proposed):
+            continue
+        rows.append(features)
         answerable.append(q.answerable)
     model = with_threshold(qa.refusal, rows, answerable, max_false_refusal)
     return replace(model, fitted_on=f"{qa.refusal.fitted_on}; threshold: {fitted_on}")

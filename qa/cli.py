@@ -205,13 +205,15 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         refusal.save(out / REFUSAL)
         print(f"질문 {len(questions)}개로 거절 기준값을 다시 정했습니다 (가중치는 그대로): {refusal.threshold:.3f} → {out}")
         return 0
-    sentences, refusal, rows, labels = fit_models(qa, questions, fitted_on, args.max_false_refusal)
+    sentences, refusal, rows, labels = fit_models(qa, questions, fitted_on, args.max_false_refusal,
+                                                  keep_sentences=args.refusal_only)
     sentences.save(out / SENTENCES)
     refusal.save(out / REFUSAL)
     refused = [refusal.below(r) for r in rows]
     answerable = [r for r, a in zip(refused, labels) if a]
     unanswerable = [r for r, a in zip(refused, labels) if not a]
-    print(f"질문 {len(rows)}개로 문장 모델과 거절 모델을 보정했습니다: {out}")
+    fitted = "거절 모델을 (문장 모델은 그대로)" if args.refusal_only else "문장 모델과 거절 모델을"
+    print(f"질문 {len(rows)}개로 {fitted} 보정했습니다: {out}")
     print(f"  거절 기준값 {refusal.threshold:.3f} · 답 있는 질문 거절 {sum(answerable)}/{len(answerable)}"
           f" · 답 없는 질문 거절 {sum(unanswerable)}/{len(unanswerable)}")
     return 0
@@ -304,6 +306,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-false-refusal", type=float, default=0.04, help="답 있는 질문을 거절해도 되는 최대 비율")
     p.add_argument("--threshold-only", action="store_true",
                    help="가중치는 그대로 두고 거절 기준값만 이 질문들로 다시 정합니다")
+    p.add_argument("--refusal-only", action="store_true",
+                   help="답 문장 고르기 모델은 그대로 두고 거절 모델(가중치와 기준값)만 이 질문들로 보정합니다")
     p.add_argument("--out", help="모델을 쓸 폴더 (기본: <색인 폴더>/calibration, 그 색인에 쓰입니다)")
     common(p)
     p.set_defaults(func=cmd_calibrate)

@@ -31,8 +31,11 @@ from .retrieve import Hit
 # a name in Latin letters (Angels Rius). A Korean name is three syllables led by a surname; a place or
 # body before a title (부산 시장, 한난시 시장, 협의회 회장) is no name.
 _SURNAMES = "김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민진지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예경봉사부가복태목형피두감"
+# A name before a title does not end as a place, a body or a word with its particle does (광주시,
+# 방문단은); one after a title is no word with its particle (시장 선점을).
+_PARTICLE_END = "(?<![은는을를의에와과로만])"
 _PERSON = (rf"(?<![가-힣])[{_SURNAMES}][가-힣]{{2}}(?<![시군구도국주현청부원회단팀과실처소관교은는을를의에와과로만가한된던할될])\**\s*,?\s*(?:[가-힣]{{0,6}}?)(?:{PERSON_TITLES})"
-           rf"|(?:{PERSON_TITLES})\s+[{_SURNAMES}][가-힣]{{2}}(?![가-힣])|[A-Z][a-z]+\s+[A-Z][a-z]+")
+           rf"|(?:{PERSON_TITLES})\s+[{_SURNAMES}][가-힣]{{2}}{_PARTICLE_END}(?![가-힣])|[A-Z][a-z]+\s+[A-Z][a-z]+")
 PERSON = re.compile(_PERSON + r"|출장자|성명")
 # A sentence proposing what to do at home, for a question asking what was proposed.
 PROPOSED = re.compile(r"제안|건의|제언|도입|적용|접목|반영|활성화|방안|시사점|추진|검토|개선|필요(?:가|성|하|합)|해야|할\s*(?:것|계획)|계획")
@@ -45,6 +48,7 @@ TYPE_EVIDENCE = {
     # A person: a title after a name, someone met, or a name in Latin letters (Angels Rius, Hongseok Lee).
     "who": re.compile(r"출장자|성명|면담|만나|만났|" + _PERSON + r"|[가-힣]+(?:시|군|구|도|청|부|원|회)\s*(?:는|은|이|가)\s"),
     "cost": re.compile(r"\d[\d,.]*\s*(?:원|만\s*원|억|달러|유로|엔)|예산|경비|비용"),
+    "score": re.compile(r"\d+\s*(?:대|:)\s*\d+|무승부|승리|이겼|졌다|우승"),
 }
 # The value itself that answers a typed question (an amount for "얼마", a date for "언제"): a report
 # with none anywhere cannot answer it, however well it matches the rest of the question.
@@ -54,6 +58,7 @@ TYPE_VALUE = {
     "count": re.compile(r"\d+\s*(?:여\s*)?(?:명|개|곳|건|번|개국|회|점)|[한두세네]\s*(?:명|곳|개)"),
     "cost": re.compile(r"\d[\d,.]*\s*(?:천\s*)?(?:원|만\s*원|억|달러|유로|엔|위안|USD|EUR|KRW)", re.I),
     "who": re.compile(_PERSON),
+    "score": re.compile(r"\d+\s*(?:대|:)\s*\d+"),
 }
 _PREDICATE_END = re.compile(r"(?:다|요|음|함|임|됨|[가-힣]+(?:소개|강조|설명|제시|발표|논의|참석|추진|필요|공유|개최))[.!?…]*$")
 _SENTENCE_END = re.compile(r"[.!?…。\"”’)]$|(?:다|요|음|함|임|됨)$")
@@ -346,8 +351,8 @@ def _missing(ctx: AnswerContext, ranked: list[Candidate]) -> str:
     if part and not any(_about_part(c.text, part, doc.facts.countries) for c in ranked if c.hit.chunk.source == doc.source):
         # "부산 싱가포르·말레이시아 출장, 말레이시아에선 어디 갔어?" and the report tells only of Singapore.
         return f"찾은 보고서에 {part[0]}에서의 일정은 나와 있지 않습니다."
-    if ctx.query.asks_someones_name and not any(c.typed for c in ranked):
-        # "트립닷컴 CEO 이름": no passage found names anyone, only the title.
+    if ctx.query.asks_someones_name and not any(c.typed for c in ranked if c.hit.chunk.source == doc.source):
+        # "트립닷컴 CEO 이름": the report found names no one, only the title.
         return "찾은 보고서 구절에 그 사람의 이름은 나와 있지 않습니다."
     return ""
 

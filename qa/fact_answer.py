@@ -241,8 +241,12 @@ class FactAnswerer:
         trip_name = set(content_morphemes("\n".join(f"{d.facts.title} {d.facts.organisation}" for d in docs)))
         if not query.asks_trip_fact(trip_name) or query.within_countries:
             return None  # not a trip fact; or a place within one of its countries, which its report says
-        if any(p.isascii() and not searcher.stats.known(p) for p in query.proper_nouns):
-            return None  # a name no report knows ("Where did Gimhae officials go?"): not any trip's fact
+        if any(not searcher.stats.known(p) for p in query.proper_nouns) and not any(
+                searcher.stats.organisation_for([n]) for n in query.names):
+            # A name no report knows ("강릉시의회 포르투갈 몇 명", "Where did Gimhae officials go in Japan?"):
+            # not another body's trip to that country, unless an organisation the reports know names
+            # the trip ("Busan's trip for the Trip.com deal").
+            return None
         noun, before = query.asked_about
         trips: list[tuple[Hit, TripRecord]] = []
         covered: set[str] = set()

@@ -29,7 +29,7 @@ from .lexicon import (CITY_NAMES, COUNTRIES, DAY_WORDS, ENGLISH_COUNTRIES, ENGLI
                       organisation_aliases)
 from .korean import CONTENT_TAGS, ENGLISH_STOPWORDS, QUESTION_WORDS, is_proper_noun, kiwi
 
-AnswerType = Literal["where", "when", "duration", "count", "who", "cost", "what"]
+AnswerType = Literal["where", "when", "duration", "count", "who", "cost", "score", "what"]
 CatalogueKind = Literal["similar", "list", "count", "earliest", "latest", "longest", "shortest", "largest", "most"]
 
 # --------------------------------------------------------------------------- cue lexicon
@@ -40,11 +40,14 @@ PERSON_TITLES = ("연구위원|장관|차관|시장|군수|구청장|의장|의�
                  "총장|관장|원장|사장|이사장|대사|영사|회장|주지사|부지사|지사|CEO|작가|감독|박사|대통령|총리|청장|소장|실장|센터장|"
                  "부장|본부장|학장")
 # "트립닷컴 CEO 이름 뭐야": the name of someone with a title, even when the question says they were met;
-# "면담한 사람 이름": of anyone.
+# "면담한 사람 이름": of anyone; "작품 빌리기로 한 작가 누구야?": someone by a title.
 TITLE_NAME_ASKED = re.compile(rf"(?:{PERSON_TITLES})\s*(?:의\s*)?(?:이름|성명)", re.I)
-PERSON_NAME_ASKED = re.compile(rf"{TITLE_NAME_ASKED.pattern}|(?:사람|인물|담당자|분)\s*(?:의\s*)?(?:이름|성명)", re.I)
+PERSON_NAME_ASKED = re.compile(rf"{TITLE_NAME_ASKED.pattern}|(?:사람|인물|담당자|분)\s*(?:의\s*)?(?:이름|성명)|"
+                               rf"(?:{PERSON_TITLES})\s*(?:은|는|이|가)?\s*누구", re.I)
 # Order matters: "며칠" and "얼마 동안" are durations before "얼마" is a cost; "몇 월" is a date.
 ANSWER_TYPE_CUES: list[tuple[AnswerType, re.Pattern]] = [
+    # A match's result ("친선경기 몇 대 몇이었어?"): before "몇 대" is read as a count.
+    ("score", re.compile(r"몇\s*대\s*몇|스코어|\bscore\b", re.I)),
     # A comparison of trips ("어디가 더 오래 있었어?") and a value to check ("14명 맞아?", "5박 6일 맞지?")
     # ask the same fact of each trip.
     ("duration", re.compile(r"며칠|몇\s*일|얼마\s*(?:동안|나\s*(?:걸|머물|있었))|몇\s*박|기간|체류|더\s*(?:오래|길게|길었|짧)|"
@@ -645,7 +648,7 @@ def _corpus_compounds(text: str, tokens, stats: CorpusStats) -> list:
     ("벤치마킹" -> 벤치 + 마킹): two or three touching tokens, starting and ending with a noun, that the
     corpus does not know apart but knows together are that one noun. Touching tokens that together
     are an organisation of the catalogue, one of them not read as a noun, are its name ("인제군" ->
-    인제/MAG + 군)."""
+    인제/MAG + 군), and so is a token alone that names one (인제/MAG)."""
     tokens = list(tokens)
     out, i = [], 0
     while i < len(tokens):
@@ -670,7 +673,11 @@ def _corpus_compounds(text: str, tokens, stats: CorpusStats) -> list:
                 i += width
                 break
         else:
-            out.append(tokens[i])
+            t = tokens[i]
+            if t.tag not in _NOUNISH and len(t.form) >= 2 and _is_hangul(t.form) and stats.names_organisation(t.form):
+                # So is one such token alone: "인제 유소년축구단" (Kiwi: 인제/MAG, "now").
+                t = _Compound(t.form, "NNP", t.start, t.len)
+            out.append(t)
             i += 1
     return out
 
@@ -706,6 +713,7 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
     frame_spans = [m.span() for m in EVALUATIVE.finditer(text)]
     joined: set[int] = set()  # the second word of an English name read as one ("Jung-gu")
     mentions: list[tuple[int, str]] = []  # where the question names an organisation or a country, and by which word
+    not_names: set[str] = set()
     for i, t in enumerate(tokens):
         if t.tag not in CONTENT_TAGS or i in joined:
             continue
@@ -749,8 +757,12 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
             corrected = re.sub(written, fixed, corrected, flags=re.I)
         # Cue words are not the topic ("며칠", "인원은"), except what a cost question asks the price of (경비, 예산).
         cue_word = in_cue and kind != "cost"
+        # A word typed onto a common noun is part of it: 친선경기 is a match, not 경기도.
+        compounded = i > 0 and tokens[i - 1].tag == "NNG" and tokens[i - 1].start + tokens[i - 1].len == t.start
         for word in parts or (fixed,):
-            if stats.names_organisation(word) or word in COUNTRIES:
+            if compounded and word not in COUNTRIES and stats.names_organisation(word):
+                not_names.add(word)
+            elif stats.names_organisation(word) or word in COUNTRIES:
                 mentions.append((t.start, word))
             if word not in terms:
                 terms.append(word)
@@ -768,7 +780,8 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
             ):
                 topic.append(word)
     # An English name the reports write by its initials ("Asia Smart City Conference" -> ASCC).
-    initials = tuple((a, words) for a, words in _acronyms(text) if stats.known(a))
+    # (A word of the corpus, not letters inside one: "Which Hawaii" is no "wh".)
+    initials = tuple((a, words) for a, words in _acronyms(text) if a in stats.df)
     for acronym, _ in initials:
         if acronym not in terms:
             terms.append(acronym)
@@ -792,7 +805,12 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
                 at = len(text) - len(text[t.start + t.len:].lstrip())  # the next word's start
     unknown = tuple(t for t in topic if not stats.known(t))
     asked_about = tuple(corrections.get(a, a) for a in _asked_about(text, tokens, kind))  # as the corpus spells it
-    names = tuple(t for t in topic if t in COUNTRIES or stats.organisation_for([t]))
+    # Countries joined by hyphens name an event or a relation ("the Korea-China-Japan seminar"), not
+    # where the trip went.
+    series = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)+")
+    hyphenated = {stats.korean_name(w) for m in series.finditer(text) for w in m.group().split("-")}
+    hyphenated -= {stats.korean_name(w) for w in re.findall(r"[A-Za-z]+", series.sub(" ", text))}  # named apart too
+    names = tuple(t for t in topic if (t in COUNTRIES or stats.organisation_for([t])) and t not in hyphenated | not_names)
     # A conjunction next to a thing asked ("지역과 기간", "기간과 인원") does not join two trips.
     def is_cue(tok) -> bool:
         return any(s <= tok.start < e for s, e in cue_spans)
@@ -837,7 +855,8 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
         names=names,
         proper_nouns=tuple(proper),
         predicates=tuple(t for t in topic if t in predicates),
-        kinds=tuple(t for t in topic if t in kind_words),
+        # … and so does the noun a "what" question asks about ("참가한 국제회의가 뭐야?": 북극서클총회).
+        kinds=tuple(t for t in topic if t in kind_words or (kind == "what" and t == asked_about[0])),
         initials=initials,
     )
 

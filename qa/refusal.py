@@ -23,12 +23,14 @@ import numpy as np
 from .answer import Answer, weighted_share
 from .calibration import LogisticModel, fit_logistic
 from .extractive import TYPE_VALUE
+from .facts import DOC_TYPES
 from .korean import content_morphemes
+from .lexicon import FOREIGN_CITIES
 from .query import GENERIC_TERMS, TRIP_NOUNS, Query
 from .retrieve import Retrieval, Searcher
 
 FEATURES = (
-    "dense_top", "dense_margin", "coverage", "topic_coverage", "document_coverage", "focus_document_coverage", "header_coverage", "names_in_header", "proper_in_document", "asked_in_document", "unknown_share",
+    "dense_top", "dense_margin", "coverage", "topic_coverage", "document_coverage", "focus_document_coverage", "header_coverage", "names_in_header", "names_in_document", "places_in_document", "proper_in_document", "asked_in_document", "unknown_share",
     "type_value_in_document", "sentence_probability", "sentence_lexical", "sentence_similarity", "type_unmet", "from_facts", "english",
 )
 
@@ -56,14 +58,21 @@ def evidence_features(query: Query, retrieval: Retrieval, answer: Answer | None,
 
     total = sum(searcher.idf(t) for t in query.terms)
     unknown = sum(searcher.idf(t) for t in query.unknown) / total if total else 0.0
+    if english:
+        # An English question's own words are mostly unknown to a Korean corpus; its names are not,
+        # unless the trip it names is in no report ("Where did Gimhae officials go?").
+        names = [p for p in query.proper_nouns if p.isascii()]
+        unknown = sum(not searcher.stats.known(p) for p in names) / len(names) if names else 0.0
     signals = answer.signals if answer is not None else {}
     # The documents the answer would cite: do they hold every topic word of the question at all?
     # ("안동시 독일 출장 경비" finds the trip, but the trip's report never mentions 경비.)
     sources = list(dict.fromkeys(c.source for c in answer.citations)) if answer is not None and answer.citations else []
     sources = sources or ([hits[0].chunk.source] if hits else [])
     docs = [d for s in sources if (d := searcher.index.documents.get(s)) is not None]
+    # What kind of document it is names it too ("… 비판 기사 뭐라고 써있어?": a news article).
+    header_text = "\n".join(f"{d.facts.header()} {DOC_TYPES.get(d.facts.doc_type, '')}" for d in docs)
     # A term counts as present inside a longer word too (대학 in 홍콩과학기술대학교).
-    doc_text = "\n".join(d.facts.header() + "\n" + d.text for d in docs)
+    doc_text = "\n".join(f"{header}\n{d.text}" for header, d in zip(header_text.split("\n"), docs))
     for sentence in withheld:
         doc_text = doc_text.replace(sentence, " ")
     doc_text = doc_text.lower()
@@ -75,7 +84,6 @@ def evidence_features(query: Query, retrieval: Retrieval, answer: Answer | None,
     # specific one ("무슨 항공사": a report that says none never names one).
     kinds = {t for t in query.kinds if searcher.idf(t) <= searcher.stats.max_idf / 2}
     things = [t for t in topic if t not in query.predicates and t not in kinds or t in doc_terms]
-    header_text = "\n".join(d.facts.header() for d in docs)
     header = set(content_morphemes(header_text))
     focus = [t for t in things if t not in header]
     asked = query.asked_about[0]
@@ -92,6 +100,13 @@ def evidence_features(query: Query, retrieval: Retrieval, answer: Answer | None,
         else float(asked.lower() in doc_text),
         # The countries and organisations the question names: are they this report's?
         "names_in_header": sum(searcher.stats.names_written_in(n, header_text) for n in query.names) / len(query.names) if query.names else 1.0,
+        # ... or anywhere in it: a country named as the subject of a talk ("토론회에서 소개된 몽골 도시
+        # 사례") is not the trip's destination, but the report names it.
+        "names_in_document": sum(searcher.stats.names_written_in(n, doc_text) for n in query.names) / len(query.names) if query.names else 1.0,
+        # The foreign cities the question names: does the cited report tell of them at all? ("울산 연수단
+        # 런던에서는 어디 갔어?" of a trip to Frankfurt, Paris and Zürich.)
+        "places_in_document": sum(c.lower() in doc_text for c in cities) / len(cities) if (cities := [
+            t for t in query.topic_terms if t in FOREIGN_CITIES]) else 1.0,
         # Every place, organisation and event the question names: does the cited report name it too?
         # ("목포시 두바이 출장" answered from a Thai trip's report names neither.)
         # English names count once read as the corpus's Korean ones (Frankfurt -> 프랑크푸르트).
@@ -102,7 +117,7 @@ def evidence_features(query: Query, retrieval: Retrieval, answer: Answer | None,
         "focus_document_coverage": 0.0 if english else (weighted_share(focus, doc_terms, searcher) if focus else 1.0),
         # Which trip: the topic words the document's header (title, organisation, place) names.
         "header_coverage": 0.0 if english else (weighted_share(topic, header, searcher) if topic else 1.0),
-        "unknown_share": 0.0 if english else unknown,
+        "unknown_share": unknown,
         # "얼마", "몇 명", "언제": does the report hold an amount, a count, a date at all?
         "type_value_in_document": 1.0 if not typed_needed or (value := TYPE_VALUE.get(query.answer_type)) is None
         else float(bool(value.search(doc_text))),

@@ -350,6 +350,9 @@ def test_english_names_read_as_the_corpus_korean_names():
     assert {"중구", "울산", "독일"} <= set(query.names) and "중구 of 울산" in query.corrected
     query = analyse("What did Gimhae's mayor do in Japan?", stats)  # the possessive is no part of the name
     assert {"김해", "일본"} <= set(query.names) and "김해's mayor" in query.corrected and "s" not in query.topic_terms
+    # Countries joined by hyphens name an event, not the trip's destinations; they stay topic words.
+    query = analyse("Which companies presented at the Korea-China-Japan seminar in Japan?", stats)
+    assert "중국" in query.topic_terms and "중국" not in query.names and "일본" in query.names  # in Japan
 
 
 def test_other_names_of_a_country_read_as_the_corpus_name():
@@ -430,11 +433,17 @@ def test_no_matching_trip_says_so(seed_qa):
 @pytest.mark.e2e
 def test_no_matching_trip_is_said_before_the_passages_that_name_the_place(seed_qa):
     """No trip went to 몽골, but the ASCC report names a Mongolian city's case: the answer says no trip
-    matched, then quotes that passage, in English as in Korean."""
+    matched, then quotes that passage, in English as in Korean, if the refusal model lets it."""
+    no_trip = "조건(몽골)에 맞는 출장을 출장 목록에서 찾지 못했습니다"
+    quoted = 0
     for question in ("Did anyone go to Mongolia?", "몽골 출장 간 적 있어?"):
         answer = seed_qa.ask(question)
-        assert answer.notice.startswith("조건(몽골)에 맞는 출장을 출장 목록에서 찾지 못했습니다"), question
-        assert not answer.abstained and "울란바토르" in answer.answer, question
+        if answer.abstained:
+            assert answer.answer.startswith(no_trip) and answer.citations == [], question
+        else:
+            assert answer.notice.startswith(no_trip) and "울란바토르" in answer.answer, question
+            quoted += 1
+    assert quoted >= 1
 
 
 @pytest.mark.e2e

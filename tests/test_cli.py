@@ -179,3 +179,19 @@ def test_calibrate_can_choose_only_the_refusal_threshold_on_more_questions(seed_
     fitted = json.loads((tmp_path / "cal" / REFUSAL).read_text(encoding="utf-8"))
     assert fitted["coef"] == packaged["coef"] and fitted["threshold"] != packaged["threshold"]
     assert "more.jsonl" in fitted["fitted_on"] and (tmp_path / "cal" / SENTENCES).exists()
+
+
+def test_calibrate_can_fit_the_refusal_model_alone(seed_index_dir, tmp_path):
+    """`qa calibrate FILE --refusal-only`: the sentence model kept as loaded, the refusal model's weights
+    and threshold fitted on the file."""
+    from qa.calibration import PACKAGED, REFUSAL, SENTENCES
+
+    out = qa_cli("calibrate", "eval/seeds_dev.jsonl", "--split", "all", "--refusal-only",
+                 "--out", str(tmp_path / "cal"), "--index-dir", str(seed_index_dir))
+    assert out.returncode == 0, out.stderr
+    assert "문장 모델은 그대로" in out.stdout
+    packaged = json.loads((PACKAGED / REFUSAL).read_text(encoding="utf-8"))
+    fitted = json.loads((tmp_path / "cal" / REFUSAL).read_text(encoding="utf-8"))
+    assert fitted["coef"] != packaged["coef"] and "seeds_dev.jsonl" in fitted["fitted_on"]
+    assert (json.loads((tmp_path / "cal" / SENTENCES).read_text(encoding="utf-8"))
+            == json.loads((PACKAGED / SENTENCES).read_text(encoding="utf-8")))

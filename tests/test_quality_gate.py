@@ -56,17 +56,18 @@ def realtrips_qa():
 # `python -m eval.dev`:
 REALTRIPS_FLOORS = {
     # The holdout split (documents nothing was fitted on), 182 answerable and 20 unanswerable questions.
-    # Reached 0.978 / 0.824 / 0.75 / 0.022 (unanswerable: at the figure).
-    "holdout": ("realtrips_dev.jsonl", "holdout", 0.95, 0.80, 0.75, 0.05),
+    # Reached 0.967 / 0.830 / 0.95 / 0.033 (stop 31).
+    "holdout": ("realtrips_dev.jsonl", "holdout", 0.95, 0.81, 0.85, 0.05),
     # 90 questions written after the models were fitted (over tune documents), never fitted on.
-    # Reached 0.971 / 0.794 / 0.41 / 0.015 (68 answerable, 22 unanswerable).
-    "fresh": ("realtrips_fresh.jsonl", None, 0.95, 0.78, 0.35, 0.04),
-    # 90 newer questions over tune documents, whose failures were read to find classes of errors.
-    # Reached 0.986 / 0.958 / 0.50 / 0.014 (72 answerable, 18 unanswerable); 0.875 / 0.083 at stop 25's start.
-    "tune2": ("realtrips_tune2.jsonl", None, 0.93, 0.93, 0.44, 0.05),
+    # Reached 0.971 / 0.824 / 0.59 / 0.029 (68 answerable, 22 unanswerable).
+    "fresh": ("realtrips_fresh.jsonl", None, 0.95, 0.79, 0.50, 0.06),
+    # 90 newer questions over tune documents, whose failures were read to find classes of errors (the
+    # refusal model is fitted on them since stop 31).
+    # Reached 0.944 / 0.917 / 0.78 / 0.056 (72 answerable, 18 unanswerable); 0.875 / 0.083 at stop 25's start.
+    "tune2": ("realtrips_tune2.jsonl", None, 0.92, 0.89, 0.66, 0.09),
     # 70 questions over tune documents written in stop 26, read individually after a first reading.
-    # Reached 0.946 / 0.839 / 0.57 / 0.036 (56 answerable, 14 unanswerable); 0.929 / 0.821 / 0.57 / 0.054 unseen.
-    "tune3": ("realtrips_tune3.jsonl", None, 0.92, 0.81, 0.50, 0.06),
+    # Reached 0.911 / 0.875 / 0.79 / 0.071 (56 answerable, 14 unanswerable); 0.929 / 0.821 / 0.57 / 0.054 unseen.
+    "tune3": ("realtrips_tune3.jsonl", None, 0.88, 0.84, 0.64, 0.11),
 }
 
 
@@ -345,6 +346,37 @@ def test_an_english_name_no_report_knows_gets_no_other_trips_facts(realtrips_qa)
     assert answer.mode != "facts"
     days = realtrips_qa.ask("How many days was the Andong trip to Germany?")
     assert days.mode == "facts" and "8박 9일" in days.answer and "출장 인원" not in days.answer
+
+
+def test_a_match_score_the_report_does_not_give_is_not_answered_with_an_overview(realtrips_qa):
+    """"친선경기 몇 대 몇": a score, which the 인제군 report does not give (친선경기 is a match, not 경기도)."""
+    query = realtrips_qa.searcher.analyse("인제 유소년축구단 고토우라정이랑 친선경기 몇대몇이었어")
+    assert query.answer_type == "score" and "경기" not in query.names and "인제" in query.names
+    assert realtrips_qa.ask(query.text).abstained
+
+
+def test_a_short_name_the_tagger_reads_as_another_word_is_the_organisation(realtrips_qa):
+    """인제 is also an adverb ("now") to Kiwi; in a question about trips it is 인제군."""
+    answer = realtrips_qa.ask("인제 축구단 일본 언제 갔어?")
+    assert answer.mode == "facts" and "인제군" in answer.answer and "9월 5일" in answer.answer
+
+
+def test_a_korean_body_no_report_knows_gets_no_other_trips_facts(realtrips_qa):
+    """강릉시의회 went to Portugal in no report: not 청주시's Portugal trip's traveller count."""
+    answer = realtrips_qa.ask("강릉시의회 포르투갈 국외출장 몇명 갔어?")
+    assert answer.mode != "facts" and "청주" not in answer.answer
+
+
+def test_a_name_no_report_knows_beside_a_known_body_keeps_the_trip_facts(realtrips_qa):
+    """Trip.com is written 트립닷컴 in the report; Busan names the trip, whose facts answer both asks."""
+    answer = realtrips_qa.ask("How long was Busan's Shanghai trip for the Trip.com deal, and how many people went?")
+    assert answer.mode == "facts" and "1박 2일" in answer.answer and "3명" in answer.answer
+
+
+def test_a_word_with_its_particle_after_a_title_is_no_name(realtrips_qa):
+    """"… 시장 선점을 목표로" names no one: the CEO's name is not in the report, and the answer says so."""
+    answer = realtrips_qa.ask("부산시 상하이 트립닷컴 MOU 때 트립닷컴 CEO 이름이 뭐야")
+    assert answer.abstained and "이름은 나와 있지 않습니다" in answer.answer
 
 
 def test_who_went_on_several_trips_says_once_that_no_names_are_given(realtrips_qa):
