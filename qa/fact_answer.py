@@ -19,7 +19,7 @@ from .extractive import TOWN_AFTER, TYPE_VALUE, Candidate, candidates, display, 
 from .catalogue import TripFilter
 from .lexicon import COUNTRIES, FOREIGN_CITIES, places_named, same_city
 from .korean import content_morphemes, names_in
-from .query import Query, compound_of, is_group_or_visit
+from .query import GENERIC_TERMS, TRIP_NOUNS, Query, compound_of, is_group_or_visit
 from .retrieve import Hit
 
 _FIELDS = {
@@ -291,14 +291,25 @@ class FactAnswerer:
             covered |= names
             if not query.several or len(trips) == 2 or set(query.topic_terms) <= covered:
                 break  # one trip named by every word ("여수시 … 독일·스위스 연수") is not two
-        if len(trips) == 1 and query.names_only and not query.several:
-            # "호주 다녀온 사람 몇 명?" with three trips to 호주: each trip's fact, not one picked at random.
-            # A named country narrows the records in SQL first (at the site's size, reading every
-            # record is 0.1 s); the names are then checked as elsewhere.
+        if len(trips) == 1 and query.names and not query.several:
+            # "호주 다녀온 사람 몇 명?" with three trips to 호주, "울산 트램 연수 몇 명?" with two 울산 trips
+            # about trams: each trip's fact, not one picked at random. A named country or organisation
+            # narrows the records in SQL first (at the site's size, reading every record is 0.1 s); the
+            # names are then checked as elsewhere, and the question's other words in each report.
             country = next((COUNTRIES[n] for n in query.names if n in COUNTRIES), "")
-            alike = [r for r in catalogue.trips(TripFilter(country=country)) if r.source != trips[0][1].source
-                     and all(searcher.stats.names_written_in(n, trip_names(r)) for n in query.names)]
-            if alike and (answer := several_trips(ctx, [trips[0][1], *alike], self.mode)):
+            organisation = "" if country else next((o for n in query.names if (o := searcher.stats.organisation_for([n]))), "")
+            words = [t for t in query.topic_terms if t not in query.names and t not in TRIP_NOUNS and t not in GENERIC_TERMS]
+
+            def tells_of(r: TripRecord) -> bool:
+                doc = searcher.index.documents.get(r.source)
+                return doc is not None and all(w in f"{doc.facts.header()} {doc.text}" for w in words)
+
+            # A body named is the body of the trip found ("울산" is 울산광역시, not also its districts).
+            named_body = any(searcher.stats.organisation_for([n]) for n in query.names)
+            alike = [r for r in catalogue.trips(TripFilter(country=country, organisation=organisation))
+                     if r.source != trips[0][1].source and all(searcher.stats.names_written_in(n, trip_names(r)) for n in query.names)
+                     and (not named_body or r.organisation == trips[0][1].organisation) and tells_of(r)]
+            if alike and tells_of(trips[0][1]) and (answer := several_trips(ctx, [trips[0][1], *alike], self.mode)):
                 return answer
         if query.asks_names and len(trips) == 1 and not trips[0][1].travellers:
             # The report names no one: a refusal (the name is not there) that says who went.

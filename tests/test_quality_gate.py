@@ -531,6 +531,24 @@ def test_two_trips_asked_one_question_get_each_trips_fact(realtrips_qa):
     assert answer.mode == "facts" and "8월 21일" in answer.answer and "8월 17일" in answer.answer
 
 
+def test_a_trip_fact_of_a_body_with_two_such_trips_gives_both(realtrips_qa):
+    """Two 울산광역시 trips studied trams: "울산 트램 연수 몇 명" is either; one trip of 안동시 went to Germany."""
+    answer = realtrips_qa.ask("울산 트램 연수 몇 명 갔어")
+    assert answer.mode == "facts" and answer.answer.startswith("질문에 맞는 출장이 2건입니다.")
+    assert {c.source for c in answer.citations} == {"trip_473998.txt", "trip_468178.txt"}
+    assert "울주군" not in realtrips_qa.ask("울산 연수 며칠 갔어").answer  # 울산 is 울산광역시, not its districts
+    assert [c.source for c in realtrips_qa.ask("안동시 독일 출장 몇 명").citations] == ["trip_464269.txt"]
+
+
+def test_two_trips_one_of_which_holds_no_answer_get_the_one_found(realtrips_qa):
+    """Asked of both trips, nothing is found as a whole; 구미시's event is found, 안동시's cost is not, and
+    the answer says which."""
+    answer = realtrips_qa.ask("안동시 독일 출장 경비는 얼마였고, 구미시 카자흐스탄 출장은 무슨 대회 간 거야?")
+    assert not answer.abstained and "세계도서관정보대회" in answer.answer
+    assert answer.answer.startswith("‘안동시 독일’에 대해서는 관련 내용을 찾지 못했습니다.")
+    assert {c.source for c in answer.citations} == {"trip_464632.txt"}
+
+
 def test_the_kind_of_thing_asked_for_need_not_be_in_the_report(realtrips_qa):
     """"무슨 회의": the report names the meeting (북극서클총회), not its kind; a rare kind ("무슨 항공사") it never names."""
     answer = realtrips_qa.ask("포항시 아이슬란드 가서 무슨 회의 갔어?")
