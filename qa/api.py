@@ -533,7 +533,8 @@ class QA:
         """A question naming trips of different organisations, or one organisation's trips to different
         countries (`Query.trips`: "부산시 상하이 출장은 어디랑 MOU 맺었고, 동두천시 중국 방문단은 어느
         도시들 갔대?"): each trip's answer from the reports of the trip it names, as a question about it
-        alone, one after the other. None when a trip named is in no report.
+        alone, one after the other. None when a trip named is in no report, or no trip's reports
+        hold an answer.
         Returns the passages of all of them, the joined answer and whether a trip's reports held no
         answer (the question is then asked as a whole first: a trip's answer may need words of the
         other's part)."""

@@ -297,7 +297,7 @@ class FactAnswerer:
             # narrows the records in SQL first (at the site's size, reading every record is 0.1 s); the
             # names are then checked as elsewhere, and the question's other words in each report.
             country = next((COUNTRIES[n] for n in query.names if n in COUNTRIES), "")
-            organisation = "" if country else next((o for n in query.names if (o := searcher.stats.organisation_for([n]))), "")
+            bodies = [o for n in query.names if (o := searcher.stats.organisation_for([n]))]
             words = [t for t in query.topic_terms if t not in query.names and t not in TRIP_NOUNS and t not in GENERIC_TERMS]
 
             def tells_of(r: TripRecord) -> bool:
@@ -305,10 +305,9 @@ class FactAnswerer:
                 return doc is not None and all(w in f"{doc.facts.header()} {doc.text}" for w in words)
 
             # A body named is the body of the trip found ("울산" is 울산광역시, not also its districts).
-            named_body = any(searcher.stats.organisation_for([n]) for n in query.names)
-            alike = [r for r in catalogue.trips(TripFilter(country=country, organisation=organisation))
+            alike = [r for r in catalogue.trips(TripFilter(country=country, organisation="" if country else next(iter(bodies), "")))
                      if r.source != trips[0][1].source and all(searcher.stats.names_written_in(n, trip_names(r)) for n in query.names)
-                     and (not named_body or r.organisation == trips[0][1].organisation) and tells_of(r)]
+                     and (not bodies or r.organisation == trips[0][1].organisation) and tells_of(r)]
             if alike and tells_of(trips[0][1]) and (answer := several_trips(ctx, [trips[0][1], *alike], self.mode)):
                 return answer
         if query.asks_names and len(trips) == 1 and not trips[0][1].travellers:

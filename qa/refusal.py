@@ -70,9 +70,10 @@ def evidence_features(query: Query, retrieval: Retrieval, answer: Answer | None,
     sources = sources or ([hits[0].chunk.source] if hits else [])
     docs = [d for s in sources if (d := searcher.index.documents.get(s)) is not None]
     # What kind of document it is names it too ("… 비판 기사 뭐라고 써있어?": a news article).
-    header_text = "\n".join(f"{d.facts.header()} {DOC_TYPES.get(d.facts.doc_type, '')}" for d in docs)
+    headers = [f"{d.facts.header()} {DOC_TYPES.get(d.facts.doc_type, '')}" for d in docs]
+    header_text = "\n".join(headers)
     # A term counts as present inside a longer word too (대학 in 홍콩과학기술대학교).
-    doc_text = "\n".join(f"{header}\n{d.text}" for header, d in zip(header_text.split("\n"), docs))
+    doc_text = "\n".join(f"{header}\n{d.text}" for header, d in zip(headers, docs))
     for sentence in withheld:
         doc_text = doc_text.replace(sentence, " ")
     doc_text = doc_text.lower()
