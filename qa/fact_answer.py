@@ -241,8 +241,9 @@ class FactAnswerer:
         trip_name = set(content_morphemes("\n".join(f"{d.facts.title} {d.facts.organisation}" for d in docs)))
         if not query.asks_trip_fact(trip_name) or query.within_countries:
             return None  # not a trip fact; or a place within one of its countries, which its report says
-        if any(not searcher.stats.known(p) for p in query.proper_nouns) and not any(
-                searcher.stats.organisation_for([n]) for n in query.names):
+        # The catalogue bodies the question names (울산 -> 울산광역시).
+        bodies = [o for n in query.names if (o := searcher.stats.organisation_for([n]))]
+        if any(not searcher.stats.known(p) for p in query.proper_nouns) and not bodies:
             # A name no report knows ("강릉시의회 포르투갈 몇 명", "Where did Gimhae officials go in Japan?"):
             # not another body's trip to that country, unless an organisation the reports know names
             # the trip ("Busan's trip for the Trip.com deal").
@@ -297,7 +298,6 @@ class FactAnswerer:
             # narrows the records in SQL first (at the site's size, reading every record is 0.1 s); the
             # names are then checked as elsewhere, and the question's other words in each report.
             country = next((COUNTRIES[n] for n in query.names if n in COUNTRIES), "")
-            bodies = [o for n in query.names if (o := searcher.stats.organisation_for([n]))]
             words = [t for t in query.topic_terms if t not in query.names and t not in TRIP_NOUNS and t not in GENERIC_TERMS]
 
             def tells_of(r: TripRecord) -> bool:
