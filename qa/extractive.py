@@ -207,9 +207,13 @@ def _names_place_within(text: str, within: tuple[str, ...], asked: set[str], hea
     if any(name in FOREIGN_CITIES and city_country(name, within) in within for name in places_named(text) - asked):
         return True
     known_places = (asked, header, FOREIGN_CITIES, COUNTRIES, REGIONS)
-    return any(not any(name in k for k in known_places)
-               and (name.endswith(_TOWN) or re.search(re.escape(name) + TOWN_AFTER, text))
-               for name in names_in(text) if not name.isascii())
+    return any(not any(name in k for k in known_places) for name in towns_named(text))
+
+
+def towns_named(text: str) -> set[str]:
+    """Proper nouns `text` writes as a municipality (고토우라정, 삼문협시, 나키진촌)."""
+    return {name for name in names_in(text) if not name.isascii()
+            and (name.endswith(_TOWN) or re.search(re.escape(name) + TOWN_AFTER, text))}
 
 
 def _relative_features(out: list[tuple[Candidate, dict[str, float]]], owns: list[tuple[set, set, list]]) -> None:

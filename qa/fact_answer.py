@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from .answer import Answer, AnswerContext, Citation, Segment, make_citation, not_found
 from .facts import TripRecord
-from .extractive import TOWN_AFTER, TYPE_VALUE, Candidate, candidates, display, header_terms
+from .extractive import TOWN_AFTER, TYPE_VALUE, Candidate, candidates, display, header_terms, towns_named
 from .catalogue import TripFilter
 from .lexicon import COUNTRIES, FOREIGN_CITIES, places_named, same_city
 from .korean import content_morphemes, names_in
@@ -186,13 +186,13 @@ def _adds_place(r: TripRecord, query: Query) -> bool:
 
 def _sentence_naming_places(ctx: AnswerContext, record: TripRecord) -> Candidate | None:
     """The trip report's best sentence naming a city or country, or else a Korean proper noun (요세미티,
-    미라벨정원), that neither the question nor the trip's header names."""
-    asked = set(ctx.query.topic_terms)
-    if any(c in asked or set(same_city(c)) & asked for c in record.cities):
-        asked |= set(record.countries)  # the country of a city the question names is no new place
+    미라벨정원), that neither the question, the trip's record nor its header names."""
+    # The trip's own countries and cities are said already (by the question or the facts sentence).
+    asked = {*ctx.query.topic_terms, *record.countries, *record.cities}
 
     def new_places(c: Candidate) -> set[str]:
-        return places_named(c.text) - asked
+        # A town counts by its name without the suffix too (삿포로시 is the record's 삿포로).
+        return {p for p in places_named(c.text) | towns_named(c.text) if p not in asked and p[:-1] not in asked}
 
     def new_names(c: Candidate) -> set[str]:
         return {n for n in names_in(c.text) if not n.isascii()} - header_terms(c.hit) - asked
@@ -344,9 +344,9 @@ class FactAnswerer:
                 # "인원이랑 예산 얼마야": what the catalogue does not hold, from the report's sentence holding it.
                 if (best := _best_of_report(ctx, record, lambda c, k=kind: TYPE_VALUE[k].search(c.text))) is not None:
                     _cite_sentence(best, citations, segments, searcher)
-            if query.answer_type == "where" and (restated or not record.cities):
-                # The catalogue knows the country only, or only what the question says: the report's
-                # own sentence names the places.
+            if query.answer_type == "where" and (restated or not record.cities or query.asks_sites):
+                # The catalogue knows the country only, or only what the question says, or the question asks
+                # for the sites seen: the report's own sentence names the places.
                 if (best := _sentence_naming_places(ctx, record)) is not None:
                     _cite_sentence(best, citations, segments, searcher)
                 elif restated:

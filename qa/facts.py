@@ -258,12 +258,12 @@ def _places(rec: TripRecord, text: str, lines: list[str]) -> None:
             rec.cities.append(m.group(1))
             rec.provenance.setdefault("cities", _span(0, m, 1))
     # Every city of the trip's countries the text names (GeoNames), in order of first mention.
-    for m in cities_named(text, rec.countries):
+    for name, start, end in cities_named(text, rec.countries):
         if len(rec.cities) >= MAX_CITIES:
             break
-        if m.group(1) not in rec.cities:
-            rec.cities.append(m.group(1))
-            rec.provenance.setdefault("cities", _span(0, m, 1))
+        if name not in rec.cities:
+            rec.cities.append(name)
+            rec.provenance.setdefault("cities", Span(start, end))
     for city in rec.cities:
         # A city names its country when the document does not (a 해밀턴 of a New Zealand trip adds nothing).
         country = city_country(city, rec.countries)

@@ -107,29 +107,44 @@ _SAME_CITY = {name: names for names in CITY_NAMES.values() for name in names}
 def same_city(name: str) -> tuple[str, ...]:
     """Every Korean name of the city `name` names (동경 -> 도쿄, 동경), or () for no city."""
     return _SAME_CITY.get(name, ())
-# A city name as a word: at the start of a Hangul run, then nothing, 시 or a particle ("삿포로시에서").
-_CITY_WORD = re.compile(r"(?<![가-힣])([가-힣]{2,12}?)(?=(?:시|주|현)?(?:에서는|에서|에는|에|의|를|을|과|와|로|으로|는|은|이|가|까지|부터|도)?(?![가-힣]))")
+# A place name as a word: a Hangul run, the name then nothing, 시/주/현 or a particle ("삿포로시에서").
+_HANGUL_WORD = re.compile(r"(?<![가-힣])[가-힣]{2,16}(?![가-힣])")
+_AFTER_PLACE = re.compile(r"(?:시|주|현)?(?:에서는|에서|에는|에|의|를|을|과|와|로|으로|는|은|이|가|까지|부터|도)?")
 
 
-def cities_named(text: str, countries: list[str]) -> list[re.Match]:
-    """Mentions of the cities of `countries` in `text`, first mention of each, in order."""
+def _place_words(text: str, known) -> list[tuple[str, int, int]]:
+    """(name, start, end) of each word of `text` that is a place `known(name)` accepts: the longest
+    such name wins, so a name ending like a particle stays whole (오키나와, 하노이, 카이로)."""
+    found = []
+    for m in _HANGUL_WORD.finditer(text):
+        word = m.group(0)
+        for i in range(len(word), 1, -1):
+            if _AFTER_PLACE.fullmatch(word[i:]) and known(word[:i]):
+                if word[i - 1] in "시주현" and i > 2 and known(word[:i - 1]):
+                    i -= 1  # 요코하마시: the city 요코하마, as the gazetteer also names it
+                found.append((word[:i], m.start(), m.start() + i))
+                break
+    return found
+
+
+def cities_named(text: str, countries: list[str]) -> list[tuple[str, int, int]]:
+    """Mentions (name, start, end) of the cities of `countries` in `text`, first mention of each, in order."""
     wanted = set(countries)
     seen: set[str] = set()
     found = []
-    for m in _CITY_WORD.finditer(text):
-        name = m.group(1)
+    for name, start, end in _place_words(text, lambda w: wanted.intersection(FOREIGN_CITIES.get(w, ()))):
         # "네팔 랄릿푸르": a city the text places in another country (India has a 랄릿푸르 too).
-        before = re.search(r"([가-힣]+)\s*$", text[max(0, m.start() - 12):m.start()])
+        before = re.search(r"([가-힣]+)\s*$", text[max(0, start - 12):start])
         elsewhere = before is not None and COUNTRIES.get(before.group(1), "") not in ("", *wanted)
-        if name not in seen and not elsewhere and wanted.intersection(FOREIGN_CITIES.get(name, ())):
+        if name not in seen and not elsewhere:
             seen.add(name)
-            found.append(m)
+            found.append((name, start, end))
     return found
 
 
 def places_named(text: str) -> set[str]:
     """The foreign cities and the countries `text` names as words."""
-    return {m.group(1) for m in _CITY_WORD.finditer(text) if m.group(1) in FOREIGN_CITIES or m.group(1) in COUNTRIES}
+    return {name for name, _, _ in _place_words(text, lambda w: w in FOREIGN_CITIES or w in COUNTRIES)}
 
 
 def city_country(city: str, known: list[str] = ()) -> str:

@@ -45,14 +45,16 @@ TITLE_NAME_ASKED = re.compile(rf"(?:{PERSON_TITLES})\s*(?:의\s*)?(?:이름|성�
 PERSON_NAME_ASKED = re.compile(rf"{TITLE_NAME_ASKED.pattern}|(?:사람|인물|담당자|분)\s*(?:의\s*)?(?:이름|성명)|"
                                rf"(?:{PERSON_TITLES})\s*(?:은|는|이|가)?\s*누구", re.I)
 # Order matters: "며칠" and "얼마 동안" are durations before "얼마" is a cost; "몇 월" is a date.
+_DAY_OF = r"\s*(?:날|에(?!\s*(?:서|걸)))"
 ANSWER_TYPE_CUES: list[tuple[AnswerType, re.Pattern]] = [
     # A match's result ("친선경기 몇 대 몇이었어?"): before "몇 대" is read as a count.
     ("score", re.compile(r"몇\s*대\s*몇|스코어|\bscore\b", re.I)),
     # A comparison of trips ("어디가 더 오래 있었어?") and a value to check ("14명 맞아?", "5박 6일 맞지?")
     # ask the same fact of each trip.
-    ("duration", re.compile(r"며칠|몇\s*일|얼마\s*(?:동안|나\s*(?:걸|머물|있었))|몇\s*박|기간|체류|더\s*(?:오래|길게|길었|짧)|"
+    # "며칠날", "몇 일에 갔어" ask the date; "며칠 갔어", "며칠에 걸쳐" the length.
+    ("duration", re.compile(rf"(?:며칠|몇\s*일)(?!{_DAY_OF})|얼마\s*(?:동안|나\s*(?:걸|머물|있었))|몇\s*박|기간|체류|더\s*(?:오래|길게|길었|짧)|"
                             r"\d+\s*박\s*\d+\s*일\s*(?:이|가)?\s*맞|\blonger\b|\bshorter\b|how\s+long|how\s+many\s+(?:days|nights)|duration", re.I)),
-    ("when", re.compile(r"언제|날짜|일자|출발일|도착일|귀국일|복귀일|몇\s*월|몇\s*년|연도|년도|시기|(?:더\s*)?(?:먼저|일찍|빨리)\s*(?:갔|간|출발|떠났|다녀)|"
+    ("when", re.compile(rf"언제|(?:며칠|몇\s*일){_DAY_OF}|날짜|일자|출발일|도착일|귀국일|복귀일|몇\s*월|몇\s*년|연도|년도|시기|(?:더\s*)?(?:먼저|일찍|빨리)\s*(?:갔|간|출발|떠났|다녀)|"
                         r"when|what\s+date|which\s+date|what\s+year", re.I)),
     ("count", re.compile(r"몇\s*(?:명|분|개|곳|건|번|차례|회|개국|나라)|인원|인원수|(?:단|일행|출장)\s*규모|(?:사람|인원)(?:이|은)?\s*더\s*많|더\s*많이\s*(?:갔|간|다녀)|"
                          r"\d+\s*명\s*(?:이|가)?\s*맞|(?:more|fewer)\s+(?:people|travell?ers|members|officials|participants)|"
@@ -130,8 +132,11 @@ TRIP_NOUNS = frozenset({"출장", "국외출장", "해외출장", "공무국외�
 # Kinds of trip: a noun ending in one is a trip too ("정책연수", "선진지견학", "벤치마킹출장").
 TRIP_KINDS = ("출장", "연수", "견학", "여행", "순방", "시찰", "탐방", "답사")
 EVENT_OR_TRIP = frozenset({"방문", "visit"})
+# Verbs of seeing sites on a trip (not of going there).
+SIGHTSEEING = re.compile(r"견학|시찰|탐방|관람|구경|들렀|들르|들른|둘러|\b(?:toured|tour|saw|see)\b", re.I)
 # "어떤 기관 방문했어?", "어느 기관에 갔어?": the places visited, not the organisation that went ("어느 기관이 갔어?").
-VISITED = re.compile(r"(?:기관|단체|곳|시설)\s*(?:을|를|에|들을)?\s*(?:방문|견학|시찰|들르|들렀|둘러|찾아|갔|가\s*봤)")
+VISITED = re.compile(r"(?:기관|단체|곳|시설)\s*(?:을|를|에|들을)?\s*(?:방문|견학|시찰|들르|들렀|둘러|찾아|갔|가\s*봤)|"
+                     r"\b(?:organi[sz]ations?|agenc(?:y|ies)|institutions?|companies|facilities|places|sites)\b.*\b(?:visit|tour|see|saw)", re.I)
 ORGANISATION_ASKED = re.compile(r"기관|지자체|자치단체|시청|군청|구청|단체|부서|organi[sz]ation|agency|city\s+hall", re.I)
 # A city asked for ("어느 도시", "도시는 어디", "which cities").
 CITY_ASKED = re.compile(r"(?:어느|어떤|무슨)\s*도시|도시(?:는|가|를|들은)?\s*(?:어디|어느)|\b(?:which|what)\s+cit(?:y|ies)\b", re.I)
@@ -338,20 +343,45 @@ class CorpusStats:
     def known(self, term: str) -> bool:
         return term in self._idf or (len(term) >= 2 and term.lower() in self.text)
 
-    def split_compound(self, term: str) -> tuple[str, str] | tuple[()]:
-        """An unknown Hangul compound of two corpus nouns typed without the space ("대만견학" -> 대만, 견학), or ()
-        (우리나라 is no 우리 + 나라: 우리 is a pronoun)."""
+    def split_compound(self, term: str) -> tuple[str, ...]:
+        """An unknown Hangul compound of corpus nouns typed without the spaces ("대만견학" -> 대만, 견학;
+        "글로벌인문리더" -> 글로벌, 인문, 리더), the fewest parts; () when there is none (우리나라 is no
+        우리 + 나라: 우리 is a pronoun)."""
         if len(term) < 4 or not _is_hangul(term) or term in self._idf:
             return ()
-        return next(((term[:i], term[i:]) for i in range(2, len(term) - 1)
-                     if term[:i] in self._idf and term[i:] in self._idf and _is_noun(term[:i]) and _is_noun(term[i:])), ())
+        parts = self._fewest_parts(term, lambda w: w in self._idf and _is_noun(w))
+        return parts if len(parts) > 1 else ()
 
     def spaced(self, term: str) -> str:
-        """A Hangul compound the corpus writes as two words ("전일본공진회" -> "전일본 공진회"), or ''."""
+        """A Hangul compound the corpus writes as separate words ("전일본공진회" -> "전일본 공진회",
+        "글로벌인문리더" -> "글로벌 인문 리더"), or ''."""
         if len(term) < 4 or not _is_hangul(term):
             return ""
-        return next((spaced for i in range(2, len(term) - 1)
-                     if (spaced := f"{term[:i]} {term[i:]}") in self.text), "")
+        # Each part ends where the corpus text has a space after it.
+        parts = self._fewest_parts(term, lambda w: True, lambda words: " ".join(words) + " " in self.text
+                                   or " ".join(words) in self.text and len("".join(words)) == len(term))
+        return " ".join(parts) if len(parts) > 1 else ""
+
+    @staticmethod
+    def _fewest_parts(term: str, is_part, prefix_ok=lambda words: True, shortest: int = 2) -> tuple[str, ...]:
+        """`term` cut into the fewest parts of `shortest` syllables or more that `is_part` accepts, each
+        run of leading parts accepted by `prefix_ok`; () when no cut works."""
+        best: tuple[str, ...] = ()
+
+        def cut(rest: str, words: tuple[str, ...]) -> None:
+            nonlocal best
+            if best and len(words) >= len(best):
+                return
+            if not rest:
+                best = words
+                return
+            for i in range(len(rest), shortest - 1, -1):
+                if len(rest) - i == 1 or not is_part(rest[:i]) or not prefix_ok(words + (rest[:i],)):
+                    continue
+                cut(rest[i:], words + (rest[:i],))
+
+        cut(term, ())
+        return best
 
     def korean_name(self, word: str) -> str:
         """The country, organisation or city an English word names (Japan -> 일본, Gimhae -> 김해), or ''."""
@@ -508,6 +538,11 @@ class Query:
         # but not "라운드테이블은 어디서 열렸나" (the event of the title, asked as an event).
         named = self.about_trip and noun not in self.names and (noun in trip_name or compound_of(noun, trip_name))
         return noun in TRIP_NOUNS or noun.endswith(TRIP_KINDS) or named or is_group_or_visit(noun) or (not noun and self.about_trip)
+
+    @property
+    def asks_sites(self) -> bool:
+        """"어디어디 견학했어?", "어디 둘러봤어?": the sites a trip saw there, not only where it went."""
+        return self.answer_type == "where" and bool(SIGHTSEEING.search(self.text))
 
     @property
     def names_only(self) -> bool:
@@ -743,7 +778,7 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
             fixed = form
         elif spaced := stats.spaced(form):  # a spacing variant is the same words
             fixed = spaced
-        elif parts := stats.split_compound(form):  # and so are two words typed without the space
+        elif parts := stats.split_compound(form):  # and so are words typed without the spaces
             fixed = " ".join(parts)
         else:
             fixed = stats.speller.correct(form)
@@ -921,6 +956,10 @@ def _trips_named(text: str, mentions: list[tuple[int, str]], tokens, stats: Corp
     return tuple((tuple(dict.fromkeys(g)), part if clauses else text) for g, part in zip(groups, parts))
 
 
+# "어느 도시 갔냐", "어떤 나라들 다녀왔어": the places the trip went to.
+_PLACE_GONE_TO = re.compile(r"(?:어느|어떤)\s*(도시|나라|국가|지역)(?:들)?\s*(?:을|를|에|으로|로)?\s*(?:갔|가|다녀|방문|들렀|들르|돌았|순방)")
+
+
 def _asked_about(text: str, tokens, kind: AnswerType) -> tuple[str, str]:
     """The noun right before the answer-type cue, and the one before it (see Query.asked_about).
 
@@ -946,6 +985,9 @@ def _asked_about(text: str, tokens, kind: AnswerType) -> tuple[str, str]:
             if nxt is not None and nxt.tag == "XSN" and nxt.form != "들":  # not the plural
                 form += nxt.form  # 출장 + 자 = 출장자
             nouns.append(form)
+    if kind == "where" and (place := _PLACE_GONE_TO.match(text, cue_at)) and not (nouns and nouns[-1] in COUNTRIES):
+        # "… 벤치마킹 어느 도시 갔냐": where the trip went (not "크로아티아는 어느 도시", a part of it)
+        return place.group(1), ""
     if not nouns:
         return "", ""
     return nouns[-1], (nouns[-2] if len(nouns) > 1 else "")
@@ -960,6 +1002,16 @@ def _full_year(year: str) -> str:
     return str(full if full <= this else full - 100)
 
 
+# "X 뭐뭐 있어", "X 무엇무엇": a list of X.
+_LISTED = re.compile(r"([가-힣A-Za-z]+?)(?:은|는|이|가|을|를|도|들은|들이|들)?\s*(?:뭐\s*뭐|무엇\s*무엇)")
+
+
+def _lists_trips(noun: str) -> bool:
+    """Whether the things a list asks for are trips, the places they went or the bodies that went."""
+    return (noun in TRIP_NOUNS or noun in PLACE_KINDS or noun.endswith(TRIP_KINDS) or is_group_or_visit(noun)
+            or bool(ORGANISATION_ASKED.fullmatch(noun)) or bool(TRIP_WORDS.search(noun)))
+
+
 def _catalogue_request(text: str, tokens, stats: CorpusStats, asked_types: list[AnswerType]) -> CatalogueRequest | None:
     """The catalogue request of a question about trips as a whole, or None for a passage question.
 
@@ -970,6 +1022,8 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats, asked_types: list[
     kind: CatalogueKind | None = next((k for k, cue in CATALOGUE_CUES if cue.search(text)), None)
     if not (is_about_trip(text, tokens) or re.search(r"어디\s*어디", text)):
         return None
+    if kind == "list" and (m := _LISTED.search(text)) and not _lists_trips(m.group(1)):
+        return None  # "연수 다녀와서 나온 아이디어 뭐뭐 있어": the ideas, not the trips
     words = [t.form for t in tokens if t.tag in ("NNP", "NNG", "SL")]
     countries = list(dict.fromkeys([COUNTRIES[w] for w in words if w in COUNTRIES] + [
         c for w in words if w not in COUNTRIES and (c := normalise_country(w))] + [w for w in words if w in REGIONS]))

@@ -26,7 +26,7 @@ from .extractive import TYPE_VALUE
 from .facts import DOC_TYPES
 from .korean import content_morphemes
 from .lexicon import FOREIGN_CITIES
-from .query import GENERIC_TERMS, TRIP_NOUNS, Query
+from .query import GENERIC_TERMS, NOUN_SUFFIXES, TRIP_NOUNS, Query
 from .retrieve import Retrieval, Searcher
 
 FEATURES = (
@@ -41,6 +41,12 @@ EMBEDDING_FEATURES = ("dense_top", "dense_margin", "sentence_similarity")
 # question's language are left free.
 SIGNS = {f: +1 for f in FEATURES if f not in ("unknown_share", "type_unmet", "from_facts", "english")}
 SIGNS.update(unknown_share=-1, type_unmet=-1)
+
+
+def _written_in(term: str, text: str) -> bool:
+    """`term` is in `text`, inside a longer word too (대학 in 홍콩과학기술대학교), or its stem is when it
+    ends in a noun suffix (참여자 of a report that says 참여한 400여명)."""
+    return term in text or (len(term) >= 3 and term[-1] in NOUN_SUFFIXES and term[:-1] in text)
 
 
 def evidence_features(query: Query, retrieval: Retrieval, answer: Answer | None, searcher: Searcher,
@@ -78,7 +84,7 @@ def evidence_features(query: Query, retrieval: Retrieval, answer: Answer | None,
         doc_text = doc_text.replace(sentence, " ")
     doc_text = doc_text.lower()
     topic = query.topic_terms
-    doc_terms = {t for t in topic if t.lower() in doc_text}
+    doc_terms = {t for t in topic if _written_in(t.lower(), doc_text)}
     # A relation said as a verb (참고했어, 준비하려고) counts when the report has it too; when not, it is
     # not missing: the report may say it in other words.
     # So does a common kind of thing asked for ("무슨 회의": the report names 북극서클총회), unlike a rare,
@@ -98,7 +104,7 @@ def evidence_features(query: Query, retrieval: Retrieval, answer: Answer | None,
         "document_coverage": 0.0 if english else (weighted_share(things, doc_terms, searcher) if things else 1.0),
         # The thing asked about ("항공편은?", "숙소 이름"), unless it is the trip itself: does the report mention it?
         "asked_in_document": 1.0 if not asked or asked in TRIP_NOUNS or asked in GENERIC_TERMS or english
-        else float(asked.lower() in doc_text),
+        else float(_written_in(asked.lower(), doc_text)),
         # The countries and organisations the question names: are they this report's?
         "names_in_header": sum(searcher.stats.names_written_in(n, header_text) for n in query.names) / len(query.names) if query.names else 1.0,
         # ... or anywhere in it: a country named as the subject of a talk ("토론회에서 소개된 몽골 도시

@@ -157,6 +157,28 @@ def test_two_nouns_typed_together_are_read_as_the_two_words():
     assert "우리" not in analyse("아이슬란드에서 우리나라 지자체 중 처음으로 참가했다는 회의", stats).terms
 
 
+def test_words_typed_together_are_read_as_the_corpus_writes_them():
+    from qa.query import CorpusStats, analyse
+
+    # Three words typed as one: the phrase the reports write, when they write it so ...
+    stats = CorpusStats(df={"글로벌": 2, "인문": 2, "리더": 3, "학생": 4}, passages=10, text="'글로벌 인문 리더' 프로그램에 선발된 학생")
+    assert stats.spaced("글로벌인문리더") == "글로벌 인문 리더" and stats.spaced("인문학생") == ""
+    # ... or else the fewest corpus nouns it is made of.
+    stats = CorpusStats(df={"장기": 2, "근속": 2, "연수": 5}, passages=10)
+    assert stats.split_compound("장기근속연수") == ("장기", "근속", "연수")
+    assert stats.split_compound("근속연수자") == ()  # 자 is no corpus noun
+    q = analyse("장기근속연수 어디로 갔어?", stats)
+    assert {"장기", "근속", "연수"} <= set(q.terms) and not q.unknown
+
+
+@pytest.mark.parametrize("question, kind", [("자카르타 시청은 며칠날 갔어?", "when"), ("시청 몇 일에 방문했어?", "when"),
+                                            ("며칠 갔어?", "duration"), ("며칠에 걸쳐 다녀왔어?", "duration")])
+def test_which_day_is_a_date_and_how_many_days_a_length(question, kind):
+    from qa.query import answer_type_of
+
+    assert answer_type_of(question) == kind
+
+
 def test_a_noun_misspelt_as_it_sounds_is_corrected_and_other_words_are_not():
     from qa.query import CorpusStats, analyse
 

@@ -285,6 +285,8 @@ ROUTES = [
     ("What did Seoul present at ASCC?", "passage", {}),
     ("IEA와의 업무협의에는 누가 참석했나?", "passage", {}),
     ("서울시가 2024년에 미국 뉴욕으로 간 출장에서는 무엇을 했나?", "passage", {}),
+    ("요코하마 출장 다녀와서 나온 아이디어 뭐뭐 있어", "passage", {}),  # a list of ideas, not of trips
+    ("ASCC 출장에서 발표한 거 무엇무엇이야?", "passage", {}),
 ]
 
 
@@ -373,7 +375,12 @@ def test_cities_come_from_the_gazetteer_of_the_trips_countries():
     from qa.lexicon import cities_named, city_country, same_city
 
     text = "방문단은 일본 삿포로시에서 낙농 현장을 보고 오사카를 거쳐, 네팔 랄릿푸르 시장과 만났다. 이를 위해 지난 회의를 열었다."
-    assert [m.group(1) for m in cities_named(text, ["일본"])] == ["삿포로", "오사카"]
+    assert [name for name, _, _ in cities_named(text, ["일본"])] == ["삿포로", "오사카"]
+    # A name ending like a particle (와, 이, 로) is the whole name, with or without a particle after it.
+    text = "일본 오키나와 지역을 방문했다. 베트남 하노이 시청과 하노이에서 회의를 열고, 이집트 카이로 박물관을 봤다."
+    assert [name for name, _, _ in cities_named(text, ["일본", "베트남", "이집트"])] == ["오키나와", "하노이", "카이로"]
+    name, start, end = cities_named(text, ["일본"])[0]
+    assert text[start:end] == name
     assert cities_named(text, ["인도"]) == []  # 랄릿푸르 is placed in Nepal; 위해 and 지난 are words
     assert city_country("해밀턴", ["뉴질랜드"]) == "뉴질랜드" and city_country("해밀턴") == "캐나다"
     assert "도쿄" in same_city("동경")

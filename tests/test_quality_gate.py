@@ -595,3 +595,37 @@ def test_english_questions_about_trips_as_a_whole_get_the_catalogues_list(realtr
     """"how many official trips" counts trips, not travellers; "sent staff to" asks which trips went."""
     answer = realtrips_qa.ask(question)
     assert answer.mode == "catalogue" and "1건" in answer.answer and "울주군" in answer.answer
+
+
+def test_which_city_a_trip_went_to_is_its_destination(realtrips_qa):
+    # "… 벤치마킹 어느 도시 갔냐": the trip's cities, read from its record
+    answer = realtrips_qa.ask("울산시 유럽 트램 벤치마킹 어느 도시 갔냐")
+    assert answer.mode == "facts" and all(c in answer.answer for c in ("프랑크푸르트", "파리", "취리히"))
+    # A city whose name ends like a particle (오키나와) is in the record too.
+    answer = realtrips_qa.ask("파주시 규제개혁 연수 어느 도시 갔어?")
+    assert answer.mode == "facts" and "오키나와" in answer.answer
+
+
+def test_the_sites_a_trip_saw_are_named_beside_its_destination(realtrips_qa):
+    answer = realtrips_qa.ask("경주시 모범공무원 도꾜연수 어디어디 견학햇어")
+    assert not answer.abstained and "도쿄" in answer.answer and "시부야" in answer.answer and "메이지 신궁" in answer.answer
+
+
+def test_which_organisations_a_trip_visited_in_english_is_no_question_about_who_went(realtrips_qa):
+    answer = realtrips_qa.ask("which organizations in luxembourg did the jeonbuk council committee visit?")
+    assert answer.mode != "facts" and "LFF" in answer.answer and "CSSF" in answer.answer
+
+
+def test_a_date_asked_of_a_visit_is_the_visits_date(realtrips_qa):
+    answer = realtrips_qa.ask("광명시 인도네시아 장기근속연수 자카르타시청은 몇일날 갔음")
+    assert not answer.abstained and "9월 16일" in answer.answer
+
+
+def test_words_typed_together_find_the_reports_phrase(realtrips_qa):
+    answer = realtrips_qa.ask("안동시 독일 글로벌인문리더 학생 몇명 데려갔어?")
+    assert not answer.abstained and "28명" in answer.answer
+
+
+def test_a_list_of_ideas_is_no_list_of_trips(realtrips_qa):
+    answer = realtrips_qa.ask("경주시 도쿄 연수 다녀와서 나온 아이디어 뭐뭐 있어")
+    assert answer.mode != "catalogue" and "황리단길" in answer.answer
