@@ -276,6 +276,29 @@ def _is_hangul(term: str) -> bool:
     return bool(term) and all("\uac00" <= ch <= "\ud7a3" for ch in term)
 
 
+# The Korean names of the Latin letters, as an acronym is read out (엠오유 = MOU, 에이아이 = AI).
+_LETTER_NAMES = {"에이": "A", "비": "B", "씨": "C", "시": "C", "디": "D", "이": "E", "에프": "F", "지": "G", "쥐": "G",
+                 "에이치": "H", "아이": "I", "제이": "J", "케이": "K", "엘": "L", "엠": "M", "엔": "N", "오": "O",
+                 "피": "P", "큐": "Q", "알": "R", "아르": "R", "에스": "S", "티": "T", "유": "U", "브이": "V",
+                 "더블유": "W", "엑스": "X", "와이": "Y", "제트": "Z", "지드": "Z"}
+
+
+@lru_cache(maxsize=4096)
+def spelled_letters(word: str) -> str:
+    """An acronym written as its letters' Korean names ("엠오유" -> "MOU", "아이티" -> "IT"), or '' when
+    `word` is not read out letter by letter (the longest letter name first at each point)."""
+    if len(word) < 2 or not _is_hangul(word):
+        return ""
+    out, i = [], 0
+    while i < len(word):
+        name = next((word[i:i + n] for n in (3, 2, 1) if word[i:i + n] in _LETTER_NAMES), "")
+        if not name:
+            return ""
+        out.append(_LETTER_NAMES[name])
+        i += len(name)
+    return "".join(out) if len(out) >= 2 else ""
+
+
 class Speller:
     """Corrects a question term to a corpus term a few jamo edits away (rapidfuzz Levenshtein).
 
@@ -776,6 +799,8 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
             fixed = org
         elif stats.known(form) or in_cue:
             fixed = form
+        elif (latin := spelled_letters(form).lower()) and latin in stats.df:  # 엠오유 is MOU
+            fixed = latin
         elif spaced := stats.spaced(form):  # a spacing variant is the same words
             fixed = spaced
         elif parts := stats.split_compound(form):  # and so are words typed without the spaces

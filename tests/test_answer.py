@@ -171,6 +171,17 @@ def test_words_typed_together_are_read_as_the_corpus_writes_them():
     assert {"장기", "근속", "연수"} <= set(q.terms) and not q.unknown
 
 
+def test_an_acronym_read_out_in_hangul_is_the_acronym():
+    from qa.query import CorpusStats, analyse, spelled_letters
+
+    assert spelled_letters("엠오유") == "MOU" and spelled_letters("에이아이") == "AI" and spelled_letters("시장") == ""
+    stats = CorpusStats(df={"mou": 3, "여행사": 2}, passages=10)
+    q = analyse("어느 여행사랑 엠오유 했어?", stats)
+    assert "mou" in q.terms and not q.unknown
+    # Only an acronym the corpus uses: letters inside English words ("oe" of "does") are none.
+    assert "oe" not in analyse("오이 얘기 있어?", CorpusStats(df={"얘기": 1}, passages=10, text="what does it say")).terms
+
+
 @pytest.mark.parametrize("question, kind", [("자카르타 시청은 며칠날 갔어?", "when"), ("시청 몇 일에 방문했어?", "when"),
                                             ("며칠 갔어?", "duration"), ("며칠에 걸쳐 다녀왔어?", "duration")])
 def test_which_day_is_a_date_and_how_many_days_a_length(question, kind):

@@ -629,3 +629,8 @@ def test_words_typed_together_find_the_reports_phrase(realtrips_qa):
 def test_a_list_of_ideas_is_no_list_of_trips(realtrips_qa):
     answer = realtrips_qa.ask("경주시 도쿄 연수 다녀와서 나온 아이디어 뭐뭐 있어")
     assert answer.mode != "catalogue" and "황리단길" in answer.answer
+
+
+def test_an_acronym_read_out_in_hangul_finds_the_report(realtrips_qa):
+    answer = realtrips_qa.ask("부산시 상해 출장가서 어느 여행사랑 엠오유 했어?")
+    assert not answer.abstained and "트립닷컴" in answer.answer
