@@ -65,6 +65,8 @@ _SENTENCE_END = re.compile(r"[.!?…。\"”’)]$|(?:다|요|음|함|임|됨)$"
 _BULLET = re.compile(r"^[•\-–○◦·▪*]\s*")
 # Connectives that point back to a sentence the reader of the answer does not see.
 _LEADING_CONNECTIVE = re.compile(r"^(?:특히|또한|아울러|한편|더불어|이와 함께|그리고)\s*,?\s+")
+# A sentence that ends in a plan ("… 체결을 추진할 계획이라고 전했다", "… 의결될 예정이다").
+PLANNED = re.compile(r"(?:계획|예정|방침|전망|추진할|할\s*것|하기로)\S*(?:\s+\S+)?$")
 # "이 보고서는 … 결과입니다": a sentence about the report itself, not about what happened.
 _ABOUT_THE_REPORT = re.compile(r"^(?:이|본)\s*(?:해외\s*)?(?:출장\s*)?(?:보고서|문서|자료)[는은]")
 
@@ -350,6 +352,9 @@ def _about_part(text: str, part: tuple[str, ...], countries: list[str]) -> bool:
 def _missing(ctx: AnswerContext, ranked: list[Candidate]) -> str:
     """What the question asks for that no candidate sentence gives, said in one line; '' when
     nothing checkable is missing."""
+    if ctx.query.asks_outcome and PLANNED.search(display(ranked[0].text).rstrip(" .\"'”’")):
+        # "MOU 실제로 체결했나?" and the report says only that it is planned ("체결을 추진할 계획이다").
+        return "찾은 보고서에는 계획만 나와 있고, 실제로 어떻게 되었는지는 나와 있지 않습니다."
     doc = ctx.searcher.index.documents.get(ranked[0].hit.chunk.source)
     part = part_of_trip(ctx.query, doc)
     if part and not any(_about_part(c.text, part, doc.facts.countries) for c in ranked if c.hit.chunk.source == doc.source):

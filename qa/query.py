@@ -132,6 +132,9 @@ TRIP_NOUNS = frozenset({"출장", "국외출장", "해외출장", "공무국외�
 # Kinds of trip: a noun ending in one is a trip too ("정책연수", "선진지견학", "벤치마킹출장").
 TRIP_KINDS = ("출장", "연수", "견학", "여행", "순방", "시찰", "탐방", "답사")
 EVENT_OR_TRIP = frozenset({"방문", "visit"})
+# A question about what came of something ("실제로", "결국", "최종 통과").
+OUTCOME_ASKED = re.compile(r"실제로|결국|최종(?:적으로)?\s*(?:통과|체결|확정|의결|결정|합의|성사)|마침내|끝내|"
+                           r"\b(?:actually|eventually|in\s+the\s+end|ended\s+up)\b", re.I)
 # Verbs of seeing sites on a trip (not of going there).
 SIGHTSEEING = re.compile(r"견학|시찰|탐방|관람|구경|들렀|들르|들른|둘러|\b(?:toured|tour|saw|see)\b", re.I)
 # "어떤 기관 방문했어?", "어느 기관에 갔어?": the places visited, not the organisation that went ("어느 기관이 갔어?").
@@ -607,6 +610,12 @@ class Query:
         return tuple(t for t in self.terms if not t.isascii() or t in acronyms)
 
     @property
+    def asks_outcome(self) -> bool:
+        """"MOU 실제로 체결했나?", "결국 맺었대?", "최종 통과됐나?": what came of a plan, which a report written
+        at the trip's end seldom knows."""
+        return bool(OUTCOME_ASKED.search(self.text))
+
+    @property
     def asks_someones_name(self) -> bool:
         """"트립닷컴 CEO 이름 뭐야?", "면담한 사람 이름": a name, which a passage either gives or does not."""
         return self.answer_type == "who" and bool(PERSON_NAME_ASKED.search(self.text))
@@ -641,6 +650,10 @@ _ENGLISH_CLAUSE = re.compile(r"\b(?:and|or)\s+(?:what|which|who|whom|where|when|
 _WITH = frozenset({"랑", "이랑", "와", "과", "하고"})
 
 
+_MEASURE_HOW_MUCH = re.compile(r"(기간|일정|체류|인원|규모)(?:은|는|이|가)?\s*(?:각각\s*|모두\s*|총\s*)?얼마")
+_PRICE_WORD = re.compile(r"비용|경비|예산|금액|액수|총액|how\s+much|cost|budget|expense", re.I)
+
+
 def answer_types_of(text: str, tokens=()) -> list[AnswerType]:
     """Every type the question's cues ask for, by cue priority, skipping a Korean noun cue that
     another noun follows (the head of a Korean noun phrase comes last; a verbal noun such as
@@ -660,6 +673,10 @@ def answer_types_of(text: str, tokens=()) -> list[AnswerType]:
             if not (noun_cue and not joined and any(t.start >= m.end() for t in heads)):
                 kinds.append(kind)
                 break
+    if measure := _MEASURE_HOW_MUCH.search(text):
+        # "기간이 각각 얼마였나", "인원은 얼마야": 얼마 asks that measure, not a price (unless one is named too).
+        asked = "duration" if measure.group(1) in ("기간", "일정", "체류") else "count"
+        kinds = [asked] + [k for k in kinds if k != asked and (k != "cost" or _PRICE_WORD.search(text))]
     return kinds
 
 

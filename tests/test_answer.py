@@ -183,11 +183,14 @@ def test_an_acronym_read_out_in_hangul_is_the_acronym():
 
 
 @pytest.mark.parametrize("question, kind", [("자카르타 시청은 며칠날 갔어?", "when"), ("시청 몇 일에 방문했어?", "when"),
-                                            ("며칠 갔어?", "duration"), ("며칠에 걸쳐 다녀왔어?", "duration")])
+                                            ("며칠 갔어?", "duration"), ("며칠에 걸쳐 다녀왔어?", "duration"),
+                                            ("두 출장은 기간이 각각 얼마였나?", "duration"), ("인원은 얼마야?", "count"),
+                                            ("경비가 얼마야?", "cost")])
 def test_which_day_is_a_date_and_how_many_days_a_length(question, kind):
-    from qa.query import answer_type_of
+    from qa.korean import kiwi
+    from qa.query import answer_types_of
 
-    assert answer_type_of(question) == kind
+    assert answer_types_of(question, kiwi().tokenize(question)) == [kind]  # 얼마 after 기간 is no price
 
 
 def test_a_noun_misspelt_as_it_sounds_is_corrected_and_other_words_are_not():

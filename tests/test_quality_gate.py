@@ -634,3 +634,14 @@ def test_a_list_of_ideas_is_no_list_of_trips(realtrips_qa):
 def test_an_acronym_read_out_in_hangul_finds_the_report(realtrips_qa):
     answer = realtrips_qa.ask("부산시 상해 출장가서 어느 여행사랑 엠오유 했어?")
     assert not answer.abstained and "트립닷컴" in answer.answer
+
+
+@pytest.mark.parametrize("question", ["증평군은 겐트대학교와 스마트팜 MOU를 실제로 체결했나?", "증평군 겐트대 MOU 결국 맺었대?"])
+def test_what_came_of_a_plan_is_not_answered_by_the_plan(realtrips_qa, question):
+    answer = realtrips_qa.ask(question)
+    assert answer.abstained and "계획만" in answer.answer and "증평군" in answer.answer  # the report is among the nearest
+
+
+def test_how_long_each_of_two_trips_took_is_a_duration_not_a_price(realtrips_qa):
+    answer = realtrips_qa.ask("부산시의 상하이 관광 출장과 싱가포르·말레이시아 재난안전 출장은 기간이 각각 얼마였나?")
+    assert not answer.abstained and "1박 2일" in answer.answer and "6박 7일" in answer.answer
