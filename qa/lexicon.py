@@ -66,15 +66,16 @@ def _regions() -> dict[str, tuple[str, ...]]:
 REGIONS = _regions()
 
 
-def _cities() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+def _cities() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], frozenset[str]]:
     """From GeoNames, in qa/data/foreign_cities.tsv (see scripts/make_gazetteer.py for the source
     and the rules): Korean names of foreign cities -> the (Korean) countries with a city of that
     name, largest first; and each city's English name (lower-cased; Korea's cities too) -> all its
-    Korean names (Tokyo -> 도쿄, 동경; Seoul -> 서울, 경성, …)."""
+    Korean names (Tokyo -> 도쿄, 동경; Seoul -> 서울, 경성, …); and the Korean names of Korea's cities."""
     from importlib.resources import files
 
     by_code = {code: name for name, code in COUNTRY_CODES.items()}
     cities: dict[str, tuple[str, ...]] = {}
+    korean: set[str] = set()
     english: dict[str, tuple[str, ...]] = {}
     for line in files("qa").joinpath("data/foreign_cities.tsv").read_text(encoding="utf-8").splitlines():
         if line.startswith("#") or not line.strip():
@@ -82,11 +83,14 @@ def _cities() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
         name, codes, latin = line.split("\t")
         for key in _english_keys(latin):
             english[key] = (*english.get(key, ()), name)
-        # Korean cities are there for their English names only: a trip's cities are abroad.
+        # Korean cities are there for their English names (and as bodies that may travel): a trip's
+        # cities are abroad.
+        if "KR" in codes.split(","):
+            korean.add(name)
         countries = tuple(dict.fromkeys(by_code[c] for c in codes.split(",") if c in by_code and c != "KR"))
         if countries and name not in COUNTRIES:
             cities[name] = countries
-    return cities, english
+    return cities, english, frozenset(korean)
 
 
 # "Frankfurt am Main", "Burton upon Trent": a river or district after the name, which people leave out.
@@ -100,7 +104,15 @@ def _english_keys(latin: str) -> set[str]:
     return {k.lower() for name in (latin, folded) for k in (name, _QUALIFIER.sub("", name))}
 
 
-FOREIGN_CITIES, CITY_NAMES = _cities()
+FOREIGN_CITIES, CITY_NAMES, KOREAN_CITIES = _cities()
+# What a Korean local body's name ends in after its city's name (강릉시, 인천시의회, 천안시청).
+_CITY_BODY_SUFFIX = re.compile(r"(?:특별시|광역시|시|군|구)?(?:청|의회)?$")
+
+
+def korean_city_body(word: str) -> bool:
+    """Whether `word` names a Korean city or its government (강릉시, 인천, 천안시의회), by GeoNames'
+    Korean cities: a body that may have made trips, whether or not the reports hold any."""
+    return word[:_CITY_BODY_SUFFIX.search(word).start()] in KOREAN_CITIES
 _SAME_CITY = {name: names for names in CITY_NAMES.values() for name in names}
 
 

@@ -24,7 +24,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from .catalogue import TripFilter
-from .lexicon import (CITY_NAMES, COUNTRIES, DAY_WORDS, ENGLISH_COUNTRIES, ENGLISH_NUMBERS, ENGLISH_UNITS, FOREIGN_CITIES,
+from .lexicon import (CITY_NAMES, COUNTRIES, DAY_WORDS, ENGLISH_COUNTRIES, ENGLISH_NUMBERS, ENGLISH_UNITS, FOREIGN_CITIES, korean_city_body,
                       ORGANISATION_LEVEL_WORDS, PROVINCE_FULL_NAMES, REGIONS, SEASONS, normalise_country,
                       organisation_aliases)
 from .korean import CONTENT_TAGS, ENGLISH_STOPWORDS, QUESTION_WORDS, is_proper_noun, kiwi
@@ -110,7 +110,7 @@ CATALOGUE_CUES: list[tuple[CatalogueKind, re.Pattern]] = [
     ("list", re.compile(
         r"목록|리스트|어떤\s*출장|무슨\s*출장|출장(?:은|들은|들)?\s*(?:뭐|무엇)(?:가|이)?\s*(?:있|야|였|인가|\?|$)|출장(?:은|들은|들)?\s*어떤\s*(?:게|것|거|건)|어디\s*어디|"
         r"출장\s*(?:내역|현황|기록)|다녀온\s*(?:곳|출장|나라|도시)|(?:간|갔던|방문한)\s*(?:나라|국가)(?:들)?(?:은|는|을|를)?\s*(?:다|모두|전부)(?![가-힣])|뭐\s*뭐|무엇\s*무엇|"
-        r"(?:간|온|된|한|갔던|있었던|다녀온)\s*(?:국외|해외|공무)?\s*출장(?:은|을|이|들)?\s*(?:\?|$|목록|모두|전부|다\s|알려|보여|뭐|무엇|어디|있)|"
+        r"(?:간|온|된|한|갔던|있었던|다녀온)\s*(?:국외|해외|공무)?\s*출장(?:은|을|이|들)?\s*(?:\?|$|목록|모두|전부|다\s|알려|보여|(?:뭐|무엇)(?!\s*(?:을|를)?\s*[배했봤느얻보하])|어디|있)|"
         r"출장(?:을|은|들을)?\s*(?:모두|전부|다)?\s*(?:알려|보여|찾아|정리)|list\s+(?:the\s+|all\s+)?trips|(?:what|which|any)\s+trips|(?:did|has|have)\s+any(?:one|body|\s+[a-z-]+(?:\s+[a-z-]+)?)\s+(?:go|gone|been|sent|travell?ed|visit)|"
         # Which bodies went: "프랑스 다녀온 지자체 어디야?", "일본 간 기관은 어디어디".
         # ("방문한 기관을 알려줘" asks what one trip visited: only the bodies that went are listed.)
@@ -132,6 +132,8 @@ TRIP_NOUNS = frozenset({"출장", "국외출장", "해외출장", "공무국외�
 # Kinds of trip: a noun ending in one is a trip too ("정책연수", "선진지견학", "벤치마킹출장").
 TRIP_KINDS = ("출장", "연수", "견학", "여행", "순방", "시찰", "탐방", "답사")
 EVENT_OR_TRIP = frozenset({"방문", "visit"})
+# "몇 명 갔냐", "몇 명이나 다녀왔어": how many went (not "학생 몇 명 데려갔어", the people taken along).
+HOW_MANY_WENT = re.compile(r"몇\s*(?:명|분)(?:이|이나|정도|쯤)?\s*(?:갔|가|다녀|떠났|출장|방문)")
 # A question about what came of something ("실제로", "결국", "최종 통과").
 OUTCOME_ASKED = re.compile(r"실제로|결국|최종(?:적으로)?\s*(?:통과|체결|확정|의결|결정|합의|성사)|마침내|끝내|"
                            r"\b(?:actually|eventually|in\s+the\s+end|ended\s+up)\b", re.I)
@@ -554,7 +556,8 @@ class Query:
             # "삼척시 미국 갔을 때 몇 명 갔어?", "울주군 라오스 몇박?": the trip, named by its country or
             # organisation and nothing else
             return True
-        if self.answer_type == "count" and (noun in PEOPLE_WHO_WENT or TRAVELLER_NOUN.match(noun)) and self.about_trip:
+        if self.answer_type == "count" and (noun in PEOPLE_WHO_WENT or TRAVELLER_NOUN.match(noun) or HOW_MANY_WENT.search(self.text)) \
+                and self.about_trip:
             return True  # "호주 다녀온 사람 몇 명": the travellers (not "학생 몇 명", the people met)
         if self.answer_type == "where" and any(t in FOREIGN_CITIES for t in self.topic_terms):
             return False  # "항저우에서는 어디를 둘러봤어?": a place within a city the question names
@@ -1073,7 +1076,9 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats, asked_types: list[
     # A city the gazetteer knows, or a proper noun the catalogue has as a city.
     city = next((t.form for t in tokens if t.tag in ("NNP", "NNG") and t.form not in countries
                  and (t.form in FOREIGN_CITIES or (t.tag == "NNP" and t.form in stats.cities))), "")
-    organisation = stats.organisation_for(words)
+    # A Korean city's body the reports do not have ("강릉시 일본 출장 몇 건?") is still the filter, which no
+    # trip meets, not a word left out (the trips of every other body to Japan).
+    organisation = stats.organisation_for(words) or next((w for w in words if korean_city_body(w)), "")
     # "2025년", "2025년 10월", "11월": when the trip set out.
     year = _full_year(y.group(1)) if (y := _YEAR.search(text)) else ""
     if not year and (r := _RELATIVE_YEAR_WORD.search(text)):

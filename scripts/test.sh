@@ -25,6 +25,8 @@ for case in "manifest is a list" "manifest is garbage" "manifest is truncated" "
     same+=(--deselect "tests/test_integrity.py::$test[$case]")
   done
 done
+# The router's decisions read the query analysis only, never the search backend: they run once too.
+same+=(--deselect tests/test_catalogue.py::test_router_decisions)
 QA_SEARCH_BACKEND=milvus exec .venv/bin/python -m pytest "$@" "${same[@]}" tests/test_cli.py tests/test_crash.py \
   tests/test_backend.py tests/test_retrieve.py tests/test_answer.py tests/test_index.py tests/test_catalogue.py \
   tests/test_integrity.py tests/test_bad_input.py

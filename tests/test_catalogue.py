@@ -287,6 +287,10 @@ ROUTES = [
     ("서울시가 2024년에 미국 뉴욕으로 간 출장에서는 무엇을 했나?", "passage", {}),
     ("요코하마 출장 다녀와서 나온 아이디어 뭐뭐 있어", "passage", {}),  # a list of ideas, not of trips
     ("ASCC 출장에서 발표한 거 무엇무엇이야?", "passage", {}),
+    ("요코하마 간 출장 뭐 배웠대", "passage", {}),  # what one trip learned, not a list of trips
+    # a Korean city's body the reports do not have is still the filter (no trips), not a word left out
+    ("강릉시 일본 출장 몇 건?", "count", {"organisation": "강릉시", "country": "일본", "confident": True}),
+    ("인천시 출장 있어?", "list", {"organisation": "인천시", "confident": True}),
 ]
 
 

@@ -645,3 +645,13 @@ def test_what_came_of_a_plan_is_not_answered_by_the_plan(realtrips_qa, question)
 def test_how_long_each_of_two_trips_took_is_a_duration_not_a_price(realtrips_qa):
     answer = realtrips_qa.ask("부산시의 상하이 관광 출장과 싱가포르·말레이시아 재난안전 출장은 기간이 각각 얼마였나?")
     assert not answer.abstained and "1박 2일" in answer.answer and "6박 7일" in answer.answer
+
+
+def test_how_many_went_is_the_trips_traveller_count(realtrips_qa):
+    answer = realtrips_qa.ask("싱가폴 재난 벤치마킹 몇명 갔냐")
+    assert answer.mode == "facts" and "2명" in answer.answer
+
+
+def test_a_korean_body_the_reports_do_not_have_gets_no_other_bodies_trips(realtrips_qa):
+    answer = realtrips_qa.ask("강릉시 일본 출장 몇 건?")
+    assert answer.abstained and "강릉시" in answer.answer and "22건" not in answer.answer

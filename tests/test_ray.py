@@ -33,11 +33,15 @@ def test_a_ray_build_is_the_build_made_here(local_ray, small_corpus, hash_settin
 
 
 @pytest.mark.e2e
-def test_the_seed_index_built_on_ray_answers(local_ray, tmp_path, seed_qa):
-    settings = Settings(index_dir=tmp_path / "index", corpus=[SEEDS], ray_address="auto")
-    report = build_index([SEEDS], settings.index_dir, settings)
+def test_a_seed_report_built_on_ray_with_the_real_model_answers(local_ray, tmp_path):
+    # One seed report: the real model in Ray's workers, at a fifth of the whole seeds' embedding time
+    # (that the build is the one made here is checked above, with the hash embedder).
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / ASCC).write_bytes((SEEDS / ASCC).read_bytes())
+    settings = Settings(index_dir=tmp_path / "index", corpus=[corpus], ray_address="auto")
+    report = build_index([corpus], settings.index_dir, settings)
     assert report.embedded > 0 and not report.errors
     qa = QA.open(settings.model_copy(update={"ray_address": None}), build_if_stale=False)
     answer = qa.ask("서울시가 ASCC에서 무엇을 발표했나?")
-    assert not answer.abstained and answer.citations[0].source == ASCC
-    assert answer.answer == seed_qa.ask("서울시가 ASCC에서 무엇을 발표했나?").answer
+    assert not answer.abstained and answer.citations[0].source == ASCC and "2050 탄소중립" in answer.answer
