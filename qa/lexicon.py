@@ -105,6 +105,7 @@ def _english_keys(latin: str) -> set[str]:
 
 
 FOREIGN_CITIES, CITY_NAMES, KOREAN_CITIES = _cities()
+_SAME_CITY = {name: names for names in CITY_NAMES.values() for name in names}
 # What a Korean local body's name ends in after its city's name (강릉시, 인천시의회, 천안시청).
 _CITY_BODY_SUFFIX = re.compile(r"(?:특별시|광역시|시|군|구)?(?:청|의회)?$")
 
@@ -113,12 +114,13 @@ def korean_city_body(word: str) -> bool:
     """Whether `word` names a Korean city or its government (강릉시, 인천, 천안시의회), by GeoNames'
     Korean cities: a body that may have made trips, whether or not the reports hold any."""
     return word[:_CITY_BODY_SUFFIX.search(word).start()] in KOREAN_CITIES
-_SAME_CITY = {name: names for names in CITY_NAMES.values() for name in names}
 
 
 def same_city(name: str) -> tuple[str, ...]:
     """Every Korean name of the city `name` names (동경 -> 도쿄, 동경), or () for no city."""
     return _SAME_CITY.get(name, ())
+
+
 # A place name as a word: a Hangul run, the name then nothing, 시/주/현 or a particle ("삿포로시에서").
 _HANGUL_WORD = re.compile(r"(?<![가-힣])[가-힣]{2,16}(?![가-힣])")
 _AFTER_PLACE = re.compile(r"(?:시|주|현)?(?:에서는|에서|에는|에|의|를|을|과|와|로|으로|는|은|이|가|까지|부터|도)?")

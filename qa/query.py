@@ -24,8 +24,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from .catalogue import TripFilter
-from .lexicon import (CITY_NAMES, COUNTRIES, DAY_WORDS, ENGLISH_COUNTRIES, ENGLISH_NUMBERS, ENGLISH_UNITS, FOREIGN_CITIES, korean_city_body,
-                      ORGANISATION_LEVEL_WORDS, PROVINCE_FULL_NAMES, REGIONS, SEASONS, normalise_country,
+from .lexicon import (CITY_NAMES, COUNTRIES, DAY_WORDS, ENGLISH_COUNTRIES, ENGLISH_NUMBERS, ENGLISH_UNITS, FOREIGN_CITIES,
+                      ORGANISATION_LEVEL_WORDS, PROVINCE_FULL_NAMES, REGIONS, SEASONS, korean_city_body, normalise_country,
                       organisation_aliases)
 from .korean import CONTENT_TAGS, ENGLISH_STOPWORDS, QUESTION_WORDS, is_proper_noun, kiwi
 
