@@ -46,6 +46,8 @@ PERSON_NAME_ASKED = re.compile(rf"{TITLE_NAME_ASKED.pattern}|(?:사람|인물|�
                                rf"(?:{PERSON_TITLES})\s*(?:은|는|이|가)?\s*누구", re.I)
 # Order matters: "며칠" and "얼마 동안" are durations before "얼마" is a cost; "몇 월" is a date.
 _DAY_OF = r"\s*(?:날|에(?!\s*(?:서|걸)))"
+# A word for a price (the cost cue is these or 얼마).
+_PRICE_WORD = re.compile(r"비용|경비|예산|금액|액수|총액|how\s+much|cost|budget|expense", re.I)
 ANSWER_TYPE_CUES: list[tuple[AnswerType, re.Pattern]] = [
     # A match's result ("친선경기 몇 대 몇이었어?"): before "몇 대" is read as a count.
     ("score", re.compile(r"몇\s*대\s*몇|스코어|\bscore\b", re.I)),
@@ -59,7 +61,7 @@ ANSWER_TYPE_CUES: list[tuple[AnswerType, re.Pattern]] = [
     ("count", re.compile(r"몇\s*(?:명|분|개|곳|건|번|차례|회|개국|나라)|인원|인원수|(?:단|일행|출장)\s*규모|(?:사람|인원)(?:이|은)?\s*더\s*많|더\s*많이\s*(?:갔|간|다녀)|"
                          r"\d+\s*명\s*(?:이|가)?\s*맞|(?:more|fewer)\s+(?:people|travell?ers|members|officials|participants)|"
                          r"how\s+many(?!\s+(?:days|nights))|number\s+of", re.I)),
-    ("cost", re.compile(r"얼마|비용|경비|예산|금액|액수|총액|how\s+much|cost|budget|expense", re.I)),
+    ("cost", re.compile(rf"얼마|{_PRICE_WORD.pattern}", re.I)),
     ("who", re.compile(
         r"누가|누구|어느\s*(?:기관|단체|부서|지자체|시청|군청|구청)|어떤\s*(?:기관|단체|지자체)|(?:기관|지자체|단체|부서)(?:은|는|이|가)?\s*(?:어디|어느)|"
         r"어디\s*(?:시청|군청|구청|기관|지자체)|출장자|참석자|성명|(?:연수|참가|방문|견학)자\s*(?:의\s*)?(?:이름|명단)|"
@@ -386,12 +388,12 @@ class CorpusStats:
         if len(term) < 4 or not _is_hangul(term):
             return ""
         # Each part ends where the corpus text has a space after it.
-        parts = self._fewest_parts(term, lambda w: True, lambda words: " ".join(words) + " " in self.text
+        parts = self._fewest_parts(term, prefix_ok=lambda words: " ".join(words) + " " in self.text
                                    or " ".join(words) in self.text and len("".join(words)) == len(term))
         return " ".join(parts) if len(parts) > 1 else ""
 
     @staticmethod
-    def _fewest_parts(term: str, is_part, prefix_ok=lambda words: True, shortest: int = 2) -> tuple[str, ...]:
+    def _fewest_parts(term: str, is_part=lambda word: True, prefix_ok=lambda words: True, shortest: int = 2) -> tuple[str, ...]:
         """`term` cut into the fewest parts of `shortest` syllables or more that `is_part` accepts, each
         run of leading parts accepted by `prefix_ok`; () when no cut works."""
         best: tuple[str, ...] = ()
@@ -654,7 +656,6 @@ _WITH = frozenset({"랑", "이랑", "와", "과", "하고"})
 
 
 _MEASURE_HOW_MUCH = re.compile(r"(기간|일정|체류|인원|규모)(?:은|는|이|가)?\s*(?:각각\s*|모두\s*|총\s*)?얼마")
-_PRICE_WORD = re.compile(r"비용|경비|예산|금액|액수|총액|how\s+much|cost|budget|expense", re.I)
 
 
 def answer_types_of(text: str, tokens=()) -> list[AnswerType]:
