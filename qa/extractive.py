@@ -50,6 +50,17 @@ TYPE_EVIDENCE = {
     "cost": re.compile(r"\d[\d,.]*\s*(?:원|만\s*원|억|달러|유로|엔)|예산|경비|비용"),
     "score": re.compile(r"\d+\s*(?:대|:)\s*\d+|무승부|승리|이겼|졌다|우승"),
 }
+
+
+def type_evidence(query, table: dict[str, re.Pattern] = TYPE_EVIDENCE) -> re.Pattern | None:
+    """What a sentence answering the query's type contains; a count also in the unit the question
+    counts in ("몇 분마다" is answered by "5분 간격", "몇 층" by "20층")."""
+    pattern = table.get(query.answer_type)
+    if pattern is None or query.answer_type != "count" or not query.counter:
+        return pattern
+    return re.compile(rf"{pattern.pattern}|\d[\d,.]*\s*(?:여\s*)?{re.escape(query.counter)}", re.I)
+
+
 # The value itself that answers a typed question (an amount for "얼마", a date for "언제"): a report
 # with none anywhere cannot answer it, however well it matches the rest of the question.
 TYPE_VALUE = {
@@ -107,7 +118,7 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
     index = searcher.index
     q = retrieval.query_vector
     # Someone asked for is answered by a name, not by an organisation doing something.
-    evidence = PERSON if query.asks_person else PROPOSED if query.asks_proposal else TYPE_EVIDENCE.get(query.answer_type)
+    evidence = PERSON if query.asks_person else PROPOSED if query.asks_proposal else type_evidence(query)
     within = query.within_countries
     asks_what = query.answer_type == "what"
     about_report = bool(re.search(r"보고서|문서|자료", query.text))

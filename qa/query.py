@@ -72,6 +72,8 @@ ANSWER_TYPE_CUES: list[tuple[AnswerType, re.Pattern]] = [
 # Nouns that keep "어디 + noun" a question about the place of the trip ("어디 나라", "어디 지역").
 # They never name a trip's topic either ("울산 지역 지자체", "오세아니아 방면 출장").
 PLACE_KINDS = frozenset({"도시", "나라", "곳", "국가", "지역", "장소", "데", "쪽", "현", "주", "성", "방면", "일대", "인근", "부근"})
+# What Kiwi tags the word after 몇 as when it is a unit (몇 분, 몇 층, 몇 km, 몇 %).
+COUNTER_TAGS = frozenset({"NNB", "NNG", "SL", "SW"})
 QUESTION_WORD_FAMILIES = [re.compile(p) for p in (r"어느", r"어디", r"언제", r"몇", r"누구|누가", r"무엇|뭐|뭘", r"얼마")]
 # "어떤 정책을 소개했나?", "목록", "모두": the user wants several items.
 LIST_CUES = re.compile(r"어떤|어떠한|무엇무엇|무슨|목록|종류|들을|들은|들이|사례|항목|나열|모두|각각|주요|what\s+were|list", re.I)
@@ -334,7 +336,7 @@ class Speller:
         if term[:-1] in self._df and term[-1] in NOUN_SUFFIXES:
             return term  # a known word and a suffix (연수자 is 연수 + 자, not 연구자)
         target = jamo(term)
-        limit = 1 if len(term) == 3 else 2
+        limit = 1 if len(term) == 3 else 2 if len(term) == 4 else 3
         found = process.extract(target, self._letters, scorer=Levenshtein.distance, score_cutoff=limit, limit=20)
         if not found:
             return term
@@ -518,6 +520,8 @@ class Query:
     # The noun the answer-type cue asks about and the noun before it: "독일 출장 며칠" -> (출장, 독일),
     # "괴테대학교 방문은 언제" -> (방문, 대학교), "학생 몇 명" -> (학생, ""); empty when none.
     asked_about: tuple[str, str] = ("", "")
+    # The unit a "몇" question counts in ("몇 분마다" -> 분, "몇 층" -> 층, "몇 km" -> km); "" when none.
+    counter: str = ""
     also_asks: tuple[AnswerType, ...] = ()  # further types asked at once ("어디로 며칠": where after duration)
     # Countries and organisations the question names (which trip it is about).
     names: tuple[str, ...] = ()
@@ -933,6 +937,7 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
         corrections=corrections,
         topic_terms=tuple(topic),
         asked_about=asked_about,
+        counter=next((b.form.lower() for a, b in zip(tokens, tokens[1:]) if a.form == "몇" and b.tag in COUNTER_TAGS), ""),
         names=names,
         proper_nouns=tuple(proper),
         predicates=tuple(t for t in topic if t in predicates),

@@ -22,7 +22,7 @@ import numpy as np
 
 from .answer import Answer, weighted_share
 from .calibration import LogisticModel, fit_logistic
-from .extractive import TYPE_VALUE
+from .extractive import TYPE_VALUE, type_evidence
 from .facts import DOC_TYPES
 from .korean import content_morphemes
 from .lexicon import FOREIGN_CITIES
@@ -126,7 +126,7 @@ def evidence_features(query: Query, retrieval: Retrieval, answer: Answer | None,
         "header_coverage": 0.0 if english else (weighted_share(topic, header, searcher) if topic else 1.0),
         "unknown_share": unknown,
         # "얼마", "몇 명", "언제": does the report hold an amount, a count, a date at all?
-        "type_value_in_document": 1.0 if not typed_needed or (value := TYPE_VALUE.get(query.answer_type)) is None
+        "type_value_in_document": 1.0 if not typed_needed or (value := type_evidence(query, TYPE_VALUE)) is None
         else float(bool(value.search(doc_text))),
         "sentence_probability": signals.get("sentence_probability", 1.0 if answer is not None and answer.mode == "facts" else 0.0),
         "sentence_lexical": signals.get("sentence_lexical", 1.0 if answer is not None and answer.mode == "facts" else 0.0),

@@ -201,6 +201,27 @@ def test_a_noun_misspelt_as_it_sounds_is_corrected_and_other_words_are_not():
     assert "재일" not in analyse("제일 비싼 요금", stats).terms  # 제일 is an adverb, not a misspelt noun
 
 
+def test_a_long_loanword_in_another_spelling_is_the_corpus_word():
+    from qa.query import CorpusStats, analyse
+
+    stats = CorpusStats(df={"라스베이거스": 2, "바르셀로나": 3, "출장": 5}, passages=10)
+    # Longer words differ in more letters between spellings (라스베가스: 이 left out, 가 for 거).
+    assert "라스베이거스" in analyse("라스베가스 출장 몇명 갔어", stats).terms
+    assert "바르셀로나" in analyse("바로셀로나 출장", stats).terms
+
+
+def test_a_count_is_answered_in_the_unit_the_question_counts_in():
+    from qa.extractive import type_evidence
+    from qa.query import CorpusStats, analyse
+
+    stats = CorpusStats(df={"트램": 3, "출퇴근": 2}, passages=10)
+    q = analyse("트램 출퇴근때 몇분마다 다녀?", stats)
+    assert (q.answer_type, q.counter) == ("count", "분")
+    assert type_evidence(q).search("출퇴근 시간에는 5분 간격으로 운행한다")
+    people = analyse("몇 명 갔어?", stats)
+    assert people.counter == "명" and not type_evidence(people).search("5분 간격으로 운행한다")
+
+
 def test_an_english_acronym_is_a_country_code_only_for_a_country_the_reports_name():
     from qa.query import CorpusStats
 
