@@ -38,6 +38,7 @@ TUNE7_QA = ROOT / "eval" / "realtrips_tune7.jsonl"
 TUNE8_QA = ROOT / "eval" / "realtrips_tune8.jsonl"
 TUNE9_QA = ROOT / "eval" / "realtrips_tune9.jsonl"
 TUNE10_QA = ROOT / "eval" / "realtrips_tune10.jsonl"
+TUNE11_QA = ROOT / "eval" / "realtrips_tune11.jsonl"
 PRIOR_QA = ROOT / "eval" / "realtrips_prior.jsonl"
 # 45 staff questions (trip sets, prior trips) written in stop 27 by someone who never saw the code.
 STAFF2_QA = ROOT / "eval" / "realtrips_staff2.jsonl"
@@ -111,7 +112,7 @@ def main() -> None:
         print_comparison(f"realtrips_fresh.jsonl ({len(fresh)}, never fitted on)", qa, fresh)
         # New questions over tune documents, read one by one to find classes of failures (the refusal
         # model is fitted on them with the tune split; the sentence model is not).
-        for path in (TUNE2_QA, TUNE3_QA, TUNE4_QA, TUNE5_QA, TUNE6_QA, TUNE7_QA, TUNE8_QA, TUNE9_QA, TUNE10_QA):
+        for path in (TUNE2_QA, TUNE3_QA, TUNE4_QA, TUNE5_QA, TUNE6_QA, TUNE7_QA, TUNE8_QA, TUNE9_QA, TUNE10_QA, TUNE11_QA):
             newer = load_questions(path)
             print_comparison(f"{path.name} ({len(newer)}, tune documents, read individually)", qa, newer)
         staff = load_questions(STAFF2_QA)

@@ -270,6 +270,11 @@ SECOND_SENTENCE_RATIO = 0.3
 REDUNDANT = 0.4
 # Sentences of one report in an answer that is not a list.
 SENTENCES_PER_REPORT = 3
+# A sentence continuing one of the answer joins it when at least this likely, relative to the best,
+# and it starts within this many characters of that one's end (0.3 and 0.5 equal on the tune files,
+# 0.7 loses every gain).
+CONTINUATION_RATIO = 0.5
+CONTINUATION_GAP = 40
 # A second trip's sentence joins an answer about several trips when at least this likely, relative to the best.
 SECOND_TRIP_RATIO = 0.2
 
@@ -302,8 +307,26 @@ def _identifying(ctx: AnswerContext, hit: Hit) -> set[str]:
     return {t for t in ctx.query.topic_terms if t in header_terms(hit) or t in purpose}
 
 
+def _where(c: Candidate) -> tuple[int, int]:
+    """The sentence's place in its document (a sentence can be in two overlapping passages)."""
+    return c.hit.chunk.start + c.span[0], c.hit.chunk.start + c.span[1]
+
+
+def _continuation(ranked: list[Candidate], c: Candidate, best: Candidate) -> Candidate | None:
+    """The sentence right after `c` in its document, when it is a usable sentence at least
+    CONTINUATION_RATIO as likely as `best`."""
+    end = _where(c)[1]
+    after = [o for o in ranked if o.hit.chunk.source == c.hit.chunk.source and not o.label
+             and 0 <= _where(o)[0] - end <= CONTINUATION_GAP]
+    nearest = min(after, key=lambda o: _where(o)[0], default=None)
+    return nearest if nearest is not None and nearest.score >= CONTINUATION_RATIO * best.score else None
+
+
 def _best_of_report(ranked: list[Candidate], first: Candidate, limit: int) -> list[Candidate]:
-    """`first` and up to `limit - 1` more sentences of its report, each at least SECOND_SENTENCE_RATIO as likely."""
+    """`first` and up to `limit - 1` more sentences of its report, each at least SECOND_SENTENCE_RATIO as
+    likely; then, beyond `limit`, the sentence that continues one of them (`first`'s before the others'):
+    the answer is read as a passage, and "둘째 날에는 친목 활동이 이루어졌습니다" says what they did only
+    with the sentence after it."""
     chosen = [first]
     for c in ranked:
         if len(chosen) >= limit or c.score < SECOND_SENTENCE_RATIO * first.score:
@@ -311,6 +334,11 @@ def _best_of_report(ranked: list[Candidate], first: Candidate, limit: int) -> li
         # A label or table row may be the answer itself ("장소: OECD 본부"), never an addition to it.
         if c is not first and c.hit.chunk.source == first.hit.chunk.source and not c.label and not _redundant(c, chosen):
             chosen.append(c)
+    taken = {_where(c) for c in chosen}
+    following = [(c is first, f.score, f) for c in chosen
+                 if (f := _continuation(ranked, c, first)) is not None and _where(f) not in taken]
+    if following:
+        chosen.append(max(following, key=lambda t: t[:2])[2])
     return chosen
 
 
@@ -337,6 +365,20 @@ def choose(ctx: AnswerContext, ranked: list[Candidate]) -> list[Candidate]:
             return [c for first in (best, second) for c in _best_of_report(ranked, first, per_report)]
     # Another report joins only when the question asks about several.
     return _best_of_report(ranked, best, per_report)
+
+
+def reading_order(chosen: list[Candidate]) -> list[Candidate]:
+    """Each report's sentences together, reports in the order chosen: its best sentence first, with
+    the one continuing it, so the answer comes first ("자카르타 시청은 9월 16일에 방문"), then the
+    rest in document order."""
+    out: list[Candidate] = []
+    for source in dict.fromkeys(c.hit.chunk.source for c in chosen):
+        own = [c for c in chosen if c.hit.chunk.source == source]
+        lead = [own[0]]
+        if (after := next((c for c in own[1:] if 0 <= _where(c)[0] - _where(own[0])[1] <= CONTINUATION_GAP), None)) is not None:
+            lead.append(after)
+        out += lead + sorted((c for c in own if all(c is not first for first in lead)), key=lambda c: _where(c)[0])
+    return out
 
 
 def part_of_trip(query, doc) -> tuple[str, ...]:
@@ -391,13 +433,11 @@ class ExtractiveAnswerer:
             refusal = not_found(ctx.retrieval, ctx.searcher, text=missing)
             refusal.mode = self.mode
             return refusal
-        chosen = choose(ctx, ranked)
-        # Read in document order within a passage, passages in rank order.
-        ordered = sorted(chosen, key=lambda c: (c.hit_rank, c.span[0]))
+        chosen = reading_order(choose(ctx, ranked))
         numbers: dict[str, int] = {}
         spans: dict[str, list[tuple[int, int]]] = {}
         segments: list[Segment] = []
-        for c in ordered:
+        for c in chosen:
             cid = c.hit.chunk.id
             if cid not in numbers:
                 numbers[cid] = len(numbers) + 1

@@ -4,6 +4,7 @@ import json
 import re
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -539,6 +540,32 @@ def test_two_untitled_trips_of_one_organisation_are_told_apart_by_their_purpose(
     assert "대만" in answer.answer and "이탈리아" in answer.answer
 
 
+def test_the_sentence_continuing_the_best_one_joins_the_answer_right_after_it():
+    # "인제군 애들 축구 말고 뭐 했어?": "둘째 날에는 친목 활동이 이루어졌습니다" says what only with
+    # the sentence after it, which the model ranks below two overview sentences.
+    from types import SimpleNamespace
+
+    from qa.extractive import Candidate, choose, reading_order
+
+    chunk = SimpleNamespace(source="inje.txt", header="일본 고토우라정 교류", section="", start=0)
+
+    def candidate(score: float, start: int, text: str) -> Candidate:
+        return Candidate(0, SimpleNamespace(chunk=chunk), (start, start + len(text)), text, 0.0, 0.0, 0.0, score)
+
+    overview = candidate(0.8, 0, "이번 출장은 유소년 간 친목을 다지는 데 중점을 두었습니다.")
+    best = candidate(0.9, 100, "둘째 날에는 한일 유소년축구단 간 친목 활동이 이루어졌습니다.")
+    activities = candidate(0.5, 100 + len(best.text) + 1, "자기소개, 마루 컬링, 티셔츠 만들기 체험을 했습니다.")
+    result = candidate(0.7, 300, "양 도시 간 교류 사업 확대의 기반을 마련하였습니다.")
+    query = SimpleNamespace(several=False, wants_list=False, topic_terms=("인제군",))
+    ctx = SimpleNamespace(query=query, max_sentences=3, searcher=SimpleNamespace(index=SimpleNamespace(catalogue=None)))
+    ranked = [best, overview, result, activities]
+    answer = [c.text for c in reading_order(choose(ctx, ranked))]
+    assert answer == [best.text, activities.text, overview.text, result.text]
+    # A following sentence much less likely than the best is no part of the answer.
+    unlikely = replace(activities, score=0.3)
+    assert unlikely.text not in [c.text for c in choose(ctx, [best, overview, result, unlikely])]
+
+
 def test_the_second_trip_is_the_report_naming_most_of_the_question():
     # "남원시 호주 출장과 일본 출장": 남원시 is said once for both trips, so the Japan trip is
     # 남원시's, not 경주시's, whose sentence ranks above it.
@@ -547,7 +574,7 @@ def test_the_second_trip_is_the_report_naming_most_of_the_question():
     from qa.extractive import Candidate, choose
 
     def candidate(score: float, source: str, header: str, text: str) -> Candidate:
-        chunk = SimpleNamespace(source=source, header=header, section="")
+        chunk = SimpleNamespace(source=source, header=header, section="", start=0)
         return Candidate(0, SimpleNamespace(chunk=chunk), (0, len(text)), text, 0.0, 0.0, 0.0, score)
 
     ranked = [
