@@ -552,10 +552,13 @@ class QA:
                 return tuple(w for w in words if w not in others)
 
             # Its own clause is a question of its own; a question asked of each is that question
-            # without the other trips' names.
-            alone = searcher.analyse(asked) if asked != query.text else query
+            # without the other trips' names, and of its names only those of this trip (리스버그 of
+            # "삼척시 리스버그 … 방문단이랑 영암군 호주 연수" names no place of 영암군's).
+            shared = asked == query.text
+            alone = query if shared else searcher.analyse(asked)
+            proper = tuple(p for p in alone.proper_nouns if p in trip) if shared else own(alone.proper_nouns)
             alone = replace(alone, several=False, trips=(), catalogue=None, terms=own(alone.terms), names=own(alone.names),
-                            topic_terms=own(alone.topic_terms), proper_nouns=own(alone.proper_nouns))
+                            topic_terms=own(alone.topic_terms), proper_nouns=proper)
             retrieval = searcher.search(alone, k, reports)
             parts.append((retrieval, self._propose(retrieval, searcher, frozenset())))
         answers = [answer for _, answer in parts]

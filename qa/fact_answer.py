@@ -268,11 +268,13 @@ class FactAnswerer:
             written = hit.chunk.header + (document.text if document else "")
             if not query.several and (
                 any(not searcher.stats.names_written_in(n, written) for n in query.names)
-                or any(not any(n in written for n in same_city(p)) for p in query.proper_nouns if same_city(p))
+                or any(not any(n in written for n in same_city(p) or (p,)) for p in query.proper_nouns
+                       if p not in query.names and (same_city(p) or searcher.stats.known(p) and not p.isascii()))
             ):
-                # Not the trip the question names (its country or organisation, or a city its report never
-                # names: "인천 … 베트남", "부산 … Frankfurt"; 동경 is 도쿄). A passage of the named trip further
-                # down may still be; without names to check, only the best passage's trip is trusted.
+                # Not the trip the question names (its country or organisation, or a place its report never
+                # names: "인천 … 베트남", "부산 … Frankfurt", "제주도 하와이" of 제주's trip to China; 동경
+                # is 도쿄). A passage of the named trip further down may still be; without names to check,
+                # only the best passage's trip is trusted.
                 if query.names:
                     continue
                 return None

@@ -558,9 +558,10 @@ class Query:
             return False
         if self.asks_names and PEOPLE_ASKED.search(noun):
             return True  # "출장 간 공무원 성명": the travellers
-        if self.answer_type in ("count", "duration", "when") and noun in self.names and (self.about_trip or self.names_only):
-            # "삼척시 미국 갔을 때 몇 명 갔어?", "울주군 라오스 몇박?": the trip, named by its country or
-            # organisation and nothing else
+        if self.answer_type in ("count", "duration", "when") and (noun in self.names or noun in FOREIGN_CITIES) \
+                and (self.about_trip or self.names_only):
+            # "삼척시 미국 갔을 때 몇 명 갔어?", "울주군 라오스 몇박?", "삼척시 리스버그 몇박몇일": the trip,
+            # named by its country, city or organisation and nothing else
             return True
         if self.answer_type == "count" and (noun in PEOPLE_WHO_WENT or TRAVELLER_NOUN.match(noun) or HOW_MANY_WENT.search(self.text)) \
                 and self.about_trip:
@@ -582,7 +583,7 @@ class Query:
     @property
     def names_only(self) -> bool:
         """The question names nothing but countries, cities or organisations ("울주군 라오스 몇박?")."""
-        return bool(self.topic_terms) and set(self.topic_terms) <= set(self.names)
+        return bool(self.topic_terms) and all(t in self.names or t in FOREIGN_CITIES for t in self.topic_terms)
 
     @property
     def asks_names(self) -> bool:

@@ -655,3 +655,12 @@ def test_how_many_went_is_the_trips_traveller_count(realtrips_qa):
 def test_a_korean_body_the_reports_do_not_have_gets_no_other_bodies_trips(realtrips_qa):
     answer = realtrips_qa.ask("강릉시 일본 출장 몇 건?")
     assert answer.abstained and "강릉시" in answer.answer and "22건" not in answer.answer
+
+
+def test_a_trip_fact_is_not_another_trip_of_the_same_body(realtrips_qa):
+    # 제주 went to China; no report tells of a trip of 제주's to Hawaii (하와이 is in 대전's report).
+    answer = realtrips_qa.ask("제주도 하와이 출장 언제야")
+    assert answer.abstained, answer.answer
+    assert "11월 27일" not in answer.answer  # the China trip's dates
+    # The trip a place it names belongs to is still answered from its facts.
+    assert "3박 4일" in realtrips_qa.ask("포천시 홋카이도 며칠 갔어").answer
