@@ -367,6 +367,16 @@ def choose(ctx: AnswerContext, ranked: list[Candidate]) -> list[Candidate]:
     return _best_of_report(ranked, best, per_report)
 
 
+def _shown(c: Candidate, searcher) -> str:
+    """The sentence as the answer shows it: one the document itself breaks off in ("… 직접 체험하", a
+    page whose summary is cut short) marked as cut."""
+    doc = searcher.index.documents.get(c.hit.chunk.source)
+    text = display(c.text)
+    if doc is not None and _where(c)[1] >= len(doc.text.rstrip()) and not _SENTENCE_END.search(text.rstrip()):
+        return text.rstrip() + "…"
+    return text
+
+
 def reading_order(chosen: list[Candidate]) -> list[Candidate]:
     """Each report's sentences together, reports in the order chosen: its best sentence first, with
     the one continuing it, so the answer comes first ("자카르타 시청은 9월 16일에 방문"), then the
@@ -442,9 +452,8 @@ class ExtractiveAnswerer:
             if cid not in numbers:
                 numbers[cid] = len(numbers) + 1
                 spans[cid] = []
-            base = c.hit.chunk.start
-            spans[cid].append((base + c.span[0], base + c.span[1]))
-            segments.append(Segment(display(c.text), (numbers[cid],)))
+            spans[cid].append(_where(c))
+            segments.append(Segment(_shown(c, ctx.searcher), (numbers[cid],)))
         by_id = {c.hit.chunk.id: c.hit for c in chosen}
         citations = [make_citation(n, by_id[cid], spans[cid], ctx.searcher) for cid, n in numbers.items()]
         best = ranked[0]

@@ -307,6 +307,21 @@ def test_what_happened_is_never_answered_with_a_line_the_trip_facts_come_from(ha
     assert not answer.abstained and ("청년 창업" in first or "간담회" in first), first
 
 
+def test_a_sentence_the_document_breaks_off_in_is_shown_as_cut(hash_settings, tmp_path):
+    # Disclosure pages sometimes end mid-sentence (the site cut the summary short).
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "page.txt").write_text(
+        "독일\n\n청년 창업 정책 벤치마킹\n\n경상북도 가상군\n\n📝 요약\n"
+        "방문단은 뮌헨 시청을 방문하여 청년 창업 지원 정책을 청취했습니다.\n"
+        "이어 현지 창업 기업들과 간담회를 갖고 청년 정책에 적용할 과제를 직접 정리하", encoding="utf-8")
+    qa = QA.open(hash_settings.model_copy(update={"calibration_dir": models_dir(tmp_path, intercept=5.0)}))
+    texts = [s.text for s in qa.ask("가상군 독일 창업 기업 간담회 뭐 했어?").segments]
+    cut = [t for t in texts if "간담회" in t]
+    assert cut and cut[0].endswith("정리하…"), texts
+    assert all(t.endswith("…") == (t in cut) for t in texts)  # whole sentences are shown as they are
+
+
 def test_refusal_model_fit_keeps_false_refusals_within_the_bound():
     rng = np.random.default_rng(0)
     rows, labels = [], []
