@@ -39,6 +39,9 @@ TUNE8_QA = ROOT / "eval" / "realtrips_tune8.jsonl"
 TUNE9_QA = ROOT / "eval" / "realtrips_tune9.jsonl"
 TUNE10_QA = ROOT / "eval" / "realtrips_tune10.jsonl"
 TUNE11_QA = ROOT / "eval" / "realtrips_tune11.jsonl"
+# 60 questions a helper wrote in stop 33 over the 13 documents only the holdout split uses: measured,
+# never read one by one and never fitted on.
+HOLDOUT2_QA = ROOT / "eval" / "realtrips_holdout2.jsonl"
 PRIOR_QA = ROOT / "eval" / "realtrips_prior.jsonl"
 # 45 staff questions (trip sets, prior trips) written in stop 27 by someone who never saw the code.
 STAFF2_QA = ROOT / "eval" / "realtrips_staff2.jsonl"
@@ -110,6 +113,8 @@ def main() -> None:
         # Questions written after the models were fitted, over tune documents: never fitted on.
         fresh = load_questions(FRESH_QA)
         print_comparison(f"realtrips_fresh.jsonl ({len(fresh)}, never fitted on)", qa, fresh)
+        unread = load_questions(HOLDOUT2_QA)
+        print_comparison(f"{HOLDOUT2_QA.name} ({len(unread)}, holdout documents, never read or fitted on)", qa, unread)
         # New questions over tune documents, read one by one to find classes of failures (the refusal
         # model is fitted on them with the tune split; the sentence model is not).
         for path in (TUNE2_QA, TUNE3_QA, TUNE4_QA, TUNE5_QA, TUNE6_QA, TUNE7_QA, TUNE8_QA, TUNE9_QA, TUNE10_QA, TUNE11_QA):
