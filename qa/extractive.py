@@ -312,13 +312,15 @@ def _where(c: Candidate) -> tuple[int, int]:
     return c.hit.chunk.start + c.span[0], c.hit.chunk.start + c.span[1]
 
 
+def _follows(c: Candidate, before: Candidate) -> bool:
+    """`c` starts right after `before` ends, in the same document."""
+    return c.hit.chunk.source == before.hit.chunk.source and 0 <= _where(c)[0] - _where(before)[1] <= CONTINUATION_GAP
+
+
 def _continuation(ranked: list[Candidate], c: Candidate, best: Candidate) -> Candidate | None:
     """The sentence right after `c` in its document, when it is a usable sentence at least
     CONTINUATION_RATIO as likely as `best`."""
-    end = _where(c)[1]
-    after = [o for o in ranked if o.hit.chunk.source == c.hit.chunk.source and not o.label
-             and 0 <= _where(o)[0] - end <= CONTINUATION_GAP]
-    nearest = min(after, key=lambda o: _where(o)[0], default=None)
+    nearest = min((o for o in ranked if not o.label and _follows(o, c)), key=lambda o: _where(o)[0], default=None)
     return nearest if nearest is not None and nearest.score >= CONTINUATION_RATIO * best.score else None
 
 
@@ -378,17 +380,15 @@ def _shown(c: Candidate, searcher) -> str:
 
 
 def reading_order(chosen: list[Candidate]) -> list[Candidate]:
-    """Each report's sentences together, reports in the order chosen: its best sentence first, with
-    the one continuing it, so the answer comes first ("자카르타 시청은 9월 16일에 방문"), then the
-    rest in document order."""
-    out: list[Candidate] = []
-    for source in dict.fromkeys(c.hit.chunk.source for c in chosen):
-        own = [c for c in chosen if c.hit.chunk.source == source]
-        lead = [own[0]]
-        if (after := next((c for c in own[1:] if 0 <= _where(c)[0] - _where(own[0])[1] <= CONTINUATION_GAP), None)) is not None:
-            lead.append(after)
-        out += lead + sorted((c for c in own if all(c is not first for first in lead)), key=lambda c: _where(c)[0])
-    return out
+    """Passages in retrieval order, sentences within one in document order, and a sentence that
+    continues another right after it (the best-retrieved passage, not the sentence model's first
+    choice, leads: "서울시가 ASCC에서 무엇을 발표했나?" opens with the 2050 탄소중립 sentence)."""
+    continuing = {id(c): p for c in chosen for p in chosen if p is not c and _follows(c, p)}
+    out = sorted((c for c in chosen if id(c) not in continuing), key=lambda c: (c.hit_rank, c.span[0]))
+    for c in chosen:
+        if id(c) in continuing and continuing[id(c)] in out:
+            out.insert(next(i for i, o in enumerate(out) if o is continuing[id(c)]) + 1, c)
+    return out + [c for c in chosen if all(c is not o for o in out)]
 
 
 def part_of_trip(query, doc) -> tuple[str, ...]:

@@ -778,6 +778,11 @@ def is_english(text: str) -> bool:
     return bool(letters) and sum(bool(_LATIN.match(ch)) for ch in letters) / len(letters) > 0.6
 
 
+def _counter(tokens) -> str:
+    """The unit after 몇 ("몇분마다" -> 분, "몇 km" -> km), or ''."""
+    return next((b.form.lower() for a, b in zip(tokens, tokens[1:]) if a.form == "몇" and b.tag in COUNTER_TAGS), "")
+
+
 def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Query:
     """The one analysis of `question` (see module docstring)."""
     # 몃 is no Korean word, only the common misspelling of 몇 ("몃명", "몃박몃일").
@@ -938,7 +943,7 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
         corrections=corrections,
         topic_terms=tuple(topic),
         asked_about=asked_about,
-        counter=next((b.form.lower() for a, b in zip(tokens, tokens[1:]) if a.form == "몇" and b.tag in COUNTER_TAGS), ""),
+        counter=_counter(tokens),
         names=names,
         proper_nouns=tuple(proper),
         predicates=tuple(t for t in topic if t in predicates),

@@ -578,7 +578,7 @@ def test_the_sentence_continuing_the_best_one_joins_the_answer_right_after_it():
     ctx = SimpleNamespace(query=query, max_sentences=3, searcher=SimpleNamespace(index=SimpleNamespace(catalogue=None)))
     ranked = [best, overview, result, activities]
     answer = [c.text for c in reading_order(choose(ctx, ranked))]
-    assert answer == [best.text, activities.text, overview.text, result.text]
+    assert answer == [overview.text, best.text, activities.text, result.text]  # one passage: in document order
     # A following sentence much less likely than the best is no part of the answer.
     unlikely = replace(activities, score=0.3)
     assert unlikely.text not in [c.text for c in choose(ctx, [best, overview, result, unlikely])]
