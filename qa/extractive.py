@@ -385,10 +385,10 @@ def reading_order(chosen: list[Candidate]) -> list[Candidate]:
     choice, leads: "서울시가 ASCC에서 무엇을 발표했나?" opens with the 2050 탄소중립 sentence)."""
     continuing = {id(c): p for c in chosen for p in chosen if p is not c and _follows(c, p)}
     out = sorted((c for c in chosen if id(c) not in continuing), key=lambda c: (c.hit_rank, c.span[0]))
-    for c in chosen:
-        if id(c) in continuing and continuing[id(c)] in out:
-            out.insert(next(i for i, o in enumerate(out) if o is continuing[id(c)]) + 1, c)
-    return out + [c for c in chosen if all(c is not o for o in out)]
+    # In document order, so the sentence a continuation follows is placed before it is looked for.
+    for c in sorted((c for c in chosen if id(c) in continuing), key=_where):
+        out.insert(next(i for i, o in enumerate(out) if o is continuing[id(c)]) + 1, c)
+    return out
 
 
 def part_of_trip(query, doc) -> tuple[str, ...]:

@@ -579,6 +579,11 @@ def test_the_sentence_continuing_the_best_one_joins_the_answer_right_after_it():
     ranked = [best, overview, result, activities]
     answer = [c.text for c in reading_order(choose(ctx, ranked))]
     assert answer == [overview.text, best.text, activities.text, result.text]  # one passage: in document order
+    # A sentence continuing a continuation follows it too, whatever the order they were chosen in.
+    second = candidate(0.6, activities.span[1] + 1, "저녁에는 환영 만찬이 열렸습니다.")
+    other = replace(result, hit_rank=1)
+    assert [c.text for c in reading_order([best, other, second, activities])] == \
+        [best.text, activities.text, second.text, other.text]
     # A following sentence much less likely than the best is no part of the answer.
     unlikely = replace(activities, score=0.3)
     assert unlikely.text not in [c.text for c in choose(ctx, [best, overview, result, unlikely])]
