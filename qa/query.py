@@ -558,8 +558,7 @@ class Query:
             return False
         if self.asks_names and PEOPLE_ASKED.search(noun):
             return True  # "출장 간 공무원 성명": the travellers
-        if self.answer_type in ("count", "duration", "when") and (noun in self.names or noun in FOREIGN_CITIES) \
-                and (self.about_trip or self.names_only):
+        if self.answer_type in ("count", "duration", "when") and self._names_trip(noun) and (self.about_trip or self.names_only):
             # "삼척시 미국 갔을 때 몇 명 갔어?", "울주군 라오스 몇박?", "삼척시 리스버그 몇박몇일": the trip,
             # named by its country, city or organisation and nothing else
             return True
@@ -580,10 +579,14 @@ class Query:
         """"어디어디 견학했어?", "어디 둘러봤어?": the sites a trip saw there, not only where it went."""
         return self.answer_type == "where" and bool(SIGHTSEEING.search(self.text))
 
+    def _names_trip(self, word: str) -> bool:
+        """`word` is a country, organisation or foreign city the question names the trip by."""
+        return word in self.names or word in FOREIGN_CITIES
+
     @property
     def names_only(self) -> bool:
         """The question names nothing but countries, cities or organisations ("울주군 라오스 몇박?")."""
-        return bool(self.topic_terms) and all(t in self.names or t in FOREIGN_CITIES for t in self.topic_terms)
+        return bool(self.topic_terms) and all(self._names_trip(t) for t in self.topic_terms)
 
     @property
     def asks_names(self) -> bool:
