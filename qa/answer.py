@@ -129,6 +129,7 @@ class AnswerContext:
     sentence_model: "LogisticModel"  # which sentence holds the answer (qa.extractive)
     exclude: frozenset[str] = frozenset()  # sentences already given in this conversation
     max_sentences: int = 3
+    one_of_several: bool = False  # one trip's part of an answer about several (kept to its facts)
 
 
 class Answerer(Protocol):

@@ -520,11 +520,11 @@ class QA:
         yield answer
 
     def proposal(self, retrieval: Retrieval, searcher: Searcher | None = None,
-                 exclude: frozenset[str] = frozenset()) -> tuple[Answer | None, dict[str, float]]:
+                 exclude: frozenset[str] = frozenset(), one_of_several: bool = False) -> tuple[Answer | None, dict[str, float]]:
         """The first strategy's answer for a retrieval and its evidence features, before the refusal decision."""
         searcher = searcher or self._searcher
         ctx = AnswerContext(retrieval.query, retrieval, searcher, self.sentence_model, exclude,
-                            self.settings.max_answer_sentences)
+                            self.settings.max_answer_sentences, one_of_several)
         answer = next((a for s in self.answerers if (a := s.answer(ctx)) is not None), None)
         return answer, evidence_features(retrieval.query, retrieval, answer, searcher, exclude)
 
@@ -560,7 +560,7 @@ class QA:
             alone = replace(alone, several=False, trips=(), catalogue=None, terms=own(alone.terms), names=own(alone.names),
                             topic_terms=own(alone.topic_terms), proper_nouns=proper)
             retrieval = searcher.search(alone, k, reports)
-            parts.append((retrieval, self._propose(retrieval, searcher, frozenset())))
+            parts.append((retrieval, self._propose(retrieval, searcher, frozenset(), one_of_several=True)))
         answers = [answer for _, answer in parts]
         if all(answer.abstained for answer in answers):
             return None
@@ -575,8 +575,9 @@ class QA:
         hits = [h for retrieval, _ in parts for h in retrieval.hits]
         return Retrieval(query, parts[0][0].query_vector, hits, timings), answer, any(a.abstained for a in answers)
 
-    def _propose(self, retrieval: Retrieval, searcher: Searcher, exclude: frozenset[str]) -> Answer:
-        answer, features = self.proposal(retrieval, searcher, exclude)
+    def _propose(self, retrieval: Retrieval, searcher: Searcher, exclude: frozenset[str],
+                 one_of_several: bool = False) -> Answer:
+        answer, features = self.proposal(retrieval, searcher, exclude, one_of_several)
         p = self.refusal.probability(features)
         if answer is not None and answer.abstained:  # the strategy found the asked fact missing and says so
             answer.evidence = p

@@ -4,8 +4,10 @@ A question asks for a trip fact when its answer type is a date, a duration, a tr
 a place or an organisation and the thing it asks about is the trip itself: the noun before the
 cue is the trip or its delegation ("독일 출장 며칠", "방문단 몇 명", "며칠 갔어?"), not an event
 or a group on it ("라운드테이블은 어디서", "괴테대학교 방문은 언제", "학생 몇 명"). The answer comes from the
-trip's catalogue record and cites the spans where each fact was read. A field the catalogue
-left empty gives no fact answer: the extractive strategy answers instead.
+trip's catalogue record and cites the spans where each fact was read, followed by the report's
+best sentence stating that kind of value (its dates, a place, a number of people), cited too: the
+record keeps one reading of the page, the report may say more ("치앙마이주와 람푼주") or say it
+otherwise. A field the catalogue left empty gives no fact answer: the extractive strategy answers instead.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import re
 from dataclasses import replace
 
 from .answer import Answer, AnswerContext, Citation, Segment, make_citation, not_found
-from .facts import TripRecord
+from .facts import TripRecord, is_field_line
 from .extractive import TOWN_AFTER, TYPE_VALUE, Candidate, candidates, display, header_terms, towns_named
 from .catalogue import TripFilter
 from .lexicon import COUNTRIES, FOREIGN_CITIES, places_named, same_city
@@ -170,6 +172,26 @@ def _not_in_report(kind: str, r: TripRecord, searcher) -> str:
     words, value = _REPORT_VALUES[kind]
     doc = searcher.index.documents.get(r.source)
     return "" if doc is None or value.search(doc.text) else words
+
+
+def _states_fact(kind: str, text: str, r: TripRecord) -> bool:
+    """Whether a report sentence (not a field line of the record) states a value of the trip fact `kind`:
+    dates or a length, a number of people (the pupils taken along may be what "몇 명" is after), a place,
+    or someone or something by name other than the trip's own organisation and title."""
+    if is_field_line(text, r):
+        return False
+    if kind == "count":
+        return _PEOPLE.search(text) is not None
+    if kind in ("when", "duration"):
+        return TYPE_VALUE[kind].search(text) is not None
+    named = any(n not in r.organisation and n not in r.title for n in names_in(text))
+    if kind == "where":
+        return named or bool(places_named(text))
+    return kind == "who" and (named or TYPE_VALUE["who"].search(text) is not None)
+
+
+# A number of people ("28명", "70여명", "세 명"), not of things.
+_PEOPLE = re.compile(r"\d+\s*(?:여\s*)?명|[한두세네]\s*명")
 
 
 def _adds_place(r: TripRecord, query: Query) -> bool:
@@ -355,5 +377,13 @@ class FactAnswerer:
                     return None
         if not segments or (query.several and len(trips) < 2 and set(query.names) - covered):
             return None  # several trips asked about, and the names of one not found
+        if len(trips) == 1 and len(citations) == 1 and not ctx.one_of_several:
+            # The report's own words for the fact: its best sentence holding the kind of value asked
+            # ("치앙마이주와 람푼주를 방문하여" beside the record's 치앙마이; the days the report counts).
+            # The record keeps one reading of the page; the report may say more, or say it otherwise.
+            # A trip compared with others keeps to its facts, one line each.
+            record = trips[0][1]
+            if (best := _best_of_report(ctx, record, lambda c: _states_fact(query.answer_type, c.text, record))) is not None:
+                _cite_sentence(best, citations, segments, searcher)
         return Answer(question=query.text, segments=segments, abstained=False, citations=citations, mode=self.mode,
                       signals={"sentence_typed": 1.0})

@@ -608,3 +608,15 @@ def test_the_second_trip_is_the_report_naming_most_of_the_question():
     query = SimpleNamespace(several=True, wants_list=False, topic_terms=("남원시", "호주", "일본"))
     ctx = SimpleNamespace(query=query, max_sentences=3, searcher=SimpleNamespace(index=SimpleNamespace(catalogue=None)))
     assert [c.hit.chunk.source for c in choose(ctx, ranked)] == ["namwon-au.txt", "namwon-jp.txt"]
+
+
+def test_a_trip_fact_is_followed_by_the_reports_own_words_for_it(hash_qa):
+    # The record's dates, then the report's sentence giving them, each cited where it was read.
+    answer = hash_qa.ask("ASCC 출장 며칠 갔어?")
+    assert answer.mode == "facts" and len(answer.segments) == 2
+    fact, said = answer.segments
+    assert "3박 4일" in fact.text and answer.citations[0].section == "출장 정보"
+    assert re.search(r"\d+\s*일", said.text) and said.text in answer.citations[said.citations[0] - 1].quote
+    # A count is stated by a number of people, never of things; without one, the fact stands alone.
+    count = hash_qa.ask("ASCC 출장 인원은 몇 명이었나?")
+    assert count.mode == "facts" and all(re.search(r"\d+\s*명", s.text) for s in count.segments)

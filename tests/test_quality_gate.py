@@ -537,7 +537,20 @@ def test_a_trip_fact_of_a_body_with_two_such_trips_gives_both(realtrips_qa):
     assert answer.mode == "facts" and answer.answer.startswith("질문에 맞는 출장이 2건입니다.")
     assert {c.source for c in answer.citations} == {"trip_473998.txt", "trip_468178.txt"}
     assert "울주군" not in realtrips_qa.ask("울산 연수 며칠 갔어").answer  # 울산 is 울산광역시, not its districts
-    assert [c.source for c in realtrips_qa.ask("안동시 독일 출장 몇 명").citations] == ["trip_464269.txt"]
+    assert {c.source for c in realtrips_qa.ask("안동시 독일 출장 몇 명").citations} == {"trip_464269.txt"}
+
+
+def test_a_trip_fact_comes_with_what_the_report_says_of_it(realtrips_qa):
+    """The record reads one city off the page; the report's own sentence names the regions visited.
+    A count the report gives of other people (the pupils taken along) is quoted beside the travellers'."""
+    answer = realtrips_qa.ask("경남 태국출장 어느 지역 갔어?")
+    assert answer.mode == "facts" and "치앙마이" in answer.segments[0].text and "람푼" in answer.segments[1].text
+    assert {c.source for c in answer.citations} == {"trip_478483.txt"}
+    pupils = realtrips_qa.ask("안동시 독일 출장 몇 명 데려갔어")
+    assert pupils.mode == "facts" and "3명" in pupils.answer and "28명" in pupils.answer
+    # Trips compared keep to one fact line each.
+    both = realtrips_qa.ask("부산 연제구하고 전남도립미술관 파리 출장은 각각 언제 떠났어?")
+    assert len(both.segments) == 2
 
 
 def test_two_trips_one_of_which_holds_no_answer_get_the_one_found(realtrips_qa):
