@@ -379,12 +379,14 @@ def _shown(c: Candidate, searcher) -> str:
     return text
 
 
-def reading_order(chosen: list[Candidate]) -> list[Candidate]:
+def reading_order(chosen: list[Candidate], lead: Candidate | None = None) -> list[Candidate]:
     """Passages in retrieval order, sentences within one in document order, and a sentence that
     continues another right after it (the best-retrieved passage, not the sentence model's first
-    choice, leads: "서울시가 ASCC에서 무엇을 발표했나?" opens with the 2050 탄소중립 sentence)."""
+    choice, leads: "서울시가 ASCC에서 무엇을 발표했나?" opens with the 2050 탄소중립 sentence).
+    The passage of `lead` goes first: a date, a place or a number asked for is the answer's opening."""
     continuing = {id(c): p for c in chosen for p in chosen if p is not c and _follows(c, p)}
-    out = sorted((c for c in chosen if id(c) not in continuing), key=lambda c: (c.hit_rank, c.span[0]))
+    first = lead.hit_rank if lead is not None else None
+    out = sorted((c for c in chosen if id(c) not in continuing), key=lambda c: (c.hit_rank != first, c.hit_rank, c.span[0]))
     # In document order, so the sentence a continuation follows is placed before it is looked for.
     for c in sorted((c for c in chosen if id(c) in continuing), key=_where):
         out.insert(next(i for i, o in enumerate(out) if o is continuing[id(c)]) + 1, c)
@@ -443,7 +445,10 @@ class ExtractiveAnswerer:
             refusal = not_found(ctx.retrieval, ctx.searcher, text=missing)
             refusal.mode = self.mode
             return refusal
-        chosen = reading_order(choose(ctx, ranked))
+        # A question for a date, a length, a number or an amount opens with the best sentence holding one
+        # (a place or a name is less surely told apart: "OECD 회의 어디서" is not the IEA meeting's 파리).
+        typed = ranked[0] if ctx.query.answer_type in ("when", "duration", "count", "cost") and ranked[0].typed else None
+        chosen = reading_order(choose(ctx, ranked), typed)
         numbers: dict[str, int] = {}
         spans: dict[str, list[tuple[int, int]]] = {}
         segments: list[Segment] = []

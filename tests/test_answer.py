@@ -584,6 +584,9 @@ def test_the_sentence_continuing_the_best_one_joins_the_answer_right_after_it():
     other = replace(result, hit_rank=1)
     assert [c.text for c in reading_order([best, other, second, activities])] == \
         [best.text, activities.text, second.text, other.text]
+    # A date, a length or a number asked for: the passage of the best sentence holding one leads.
+    assert [c.text for c in reading_order([best, other, second, activities], lead=other)] == \
+        [other.text, best.text, activities.text, second.text]
     # A following sentence much less likely than the best is no part of the answer.
     unlikely = replace(activities, score=0.3)
     assert unlikely.text not in [c.text for c in choose(ctx, [best, overview, result, unlikely])]
@@ -620,3 +623,10 @@ def test_a_trip_fact_is_followed_by_the_reports_own_words_for_it(hash_qa):
     # A count is stated by a number of people, never of things; without one, the fact stands alone.
     count = hash_qa.ask("ASCC 출장 인원은 몇 명이었나?")
     assert count.mode == "facts" and all(re.search(r"\d+\s*명", s.text) for s in count.segments)
+
+
+@e2e
+def test_a_question_for_a_date_opens_with_the_sentence_giving_it(seed_qa):
+    # The conference is an event, not the trip: no facts answer; its passage ranks below others.
+    answer = seed_qa.ask("요코하마 스마트시티 컨퍼런스 언제였어")
+    assert not answer.abstained and re.search(r"\d+일", answer.segments[0].text)
