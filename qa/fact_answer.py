@@ -73,7 +73,8 @@ def fact_sentence(kind: str, r: TripRecord, query: Query | None = None, labelled
         cities = f" ({', '.join(r.cities)})" if r.countries and r.cities else ", ".join(r.cities)
         return f"{label}출장지는 {'·'.join(r.countries)}{cities}입니다."
     if kind == "who" and query is not None and query.asks_organisation and r.organisation:
-        return f"{r.title and f'「{r.title}」 ' or ''}출장은 {r.organisation}의 출장입니다."
+        trip = f"「{r.title}」" if r.title else "·".join(r.countries)
+        return f"{trip + ' ' if trip else '이 '}출장은 {r.organisation}의 출장입니다."
     if kind == "who" and r.travellers:  # people: only when the report names them
         return f"{label}출장자는 {', '.join(r.travellers)}입니다."
     if kind == "who" and r.organisation:  # "누가 갔어?" of a report that names no one: who sent them, how many
