@@ -383,7 +383,7 @@ def reading_order(chosen: list[Candidate], lead: Candidate | None = None) -> lis
     """Passages in retrieval order, sentences within one in document order, and a sentence that
     continues another right after it (the best-retrieved passage, not the sentence model's first
     choice, leads: "서울시가 ASCC에서 무엇을 발표했나?" opens with the 2050 탄소중립 sentence).
-    The passage of `lead` goes first: a date, a place or a number asked for is the answer's opening."""
+    The passage of `lead` goes first: the date, length, number or amount asked for opens the answer."""
     continuing = {id(c): p for c in chosen for p in chosen if p is not c and _follows(c, p)}
     first = lead.hit_rank if lead is not None else None
     out = sorted((c for c in chosen if id(c) not in continuing), key=lambda c: (c.hit_rank != first, c.hit_rank, c.span[0]))
