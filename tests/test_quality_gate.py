@@ -75,8 +75,11 @@ REALTRIPS_FLOORS = {
 def test_realtrips_floors(realtrips_qa, name):
     file, split, gold, keys, unanswerable, answerable = REALTRIPS_FLOORS[name]
     questions = select_split(load_questions(ROOT / "eval" / file), split)
-    summary = summarise(questions, run_questions(realtrips_qa, questions))
+    results = run_questions(realtrips_qa, questions)
+    summary = summarise(questions, results)
     print(summary)
+    # However its strategies compose it, no answer says the same sentence twice.
+    assert not [r["question"] for r in results if len({s["text"] for s in r["segments"]}) < len(r["segments"])]
     assert summary["gold_source_cited"] >= gold
     assert summary["all_keys_present"] >= keys
     assert summary["abstained_unanswerable"] >= unanswerable
@@ -548,6 +551,9 @@ def test_a_trip_fact_comes_with_what_the_report_says_of_it(realtrips_qa):
     assert {c.source for c in answer.citations} == {"trip_478483.txt"}
     pupils = realtrips_qa.ask("안동시 독일 출장 몇 명 데려갔어")
     assert pupils.mode == "facts" and "3명" in pupils.answer and "28명" in pupils.answer
+    # A destination the question restates is answered by the report's sentence naming the places, once.
+    restated = realtrips_qa.ask("동두천시 사회단체 중국 방문 어디어디 갔었어")
+    assert "삼문협" in restated.answer and len({s.text for s in restated.segments}) == len(restated.segments)
     # Trips compared keep to one fact line each.
     both = realtrips_qa.ask("부산 연제구하고 전남도립미술관 파리 출장은 각각 언제 떠났어?")
     assert len(both.segments) == 2
