@@ -378,12 +378,12 @@ class FactAnswerer:
                     return None
         if not segments or (query.several and len(trips) < 2 and set(query.names) - covered):
             return None  # several trips asked about, and the names of one not found
-        # (Only after the record's line alone: a destination restated is answered by a report sentence already.)
         if len(trips) == 1 and len(citations) == 1 and not restated and not ctx.one_of_several:
             # The report's own words for the fact: its best sentence holding the kind of value asked
             # ("치앙마이주와 람푼주를 방문하여" beside the record's 치앙마이; the days the report counts).
             # The record keeps one reading of the page; the report may say more, or say it otherwise.
-            # A trip compared with others keeps to its facts, one line each.
+            # Only after the record's line alone (a destination restated is answered by a report sentence
+            # already); a trip compared with others keeps to its facts, one line each.
             record = trips[0][1]
             if (best := _best_of_report(ctx, record, lambda c: _states_fact(query.answer_type, c.text, record))) is not None:
                 _cite_sentence(best, citations, segments, searcher)
