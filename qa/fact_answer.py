@@ -156,11 +156,13 @@ def several_trips(ctx: AnswerContext, records: list[TripRecord], mode: str) -> A
                   signals={"sentence_typed": 1.0})
 
 
+# A number of people ("28명", "70여명", "세 명"), not of things.
+_PEOPLE = re.compile(r"\d+\s*(?:여\s*)?명|[한두세네]\s*명")
 # A trip fact, the words for it, and what any statement of it contains. Looser than the refusal's
 # `extractive.TYPE_VALUE` on purpose: this one says a fact is missing, so any number of days counts
 # as a possible length ("90일 이내"), and only people count as a traveller count.
 _REPORT_VALUES = {
-    "count": ("출장 인원이", re.compile(r"\d+\s*(?:여\s*)?명|[한두세네]\s*명|인원")),
+    "count": ("출장 인원이", re.compile(_PEOPLE.pattern + "|인원")),
     "duration": ("출장 기간이", re.compile(r"\d+\s*(?:박|일)|부터")),
     "when": ("출장 날짜가", re.compile(r"\d{1,2}\s*[월.]\s*\d{1,2}|\d{4}\s*[.년-]|\d+\s*일")),
 }
@@ -189,10 +191,6 @@ def _states_fact(kind: str, text: str, r: TripRecord) -> bool:
     if kind == "where":
         return named or bool(places_named(text))
     return kind == "who" and (named or TYPE_VALUE["who"].search(text) is not None)
-
-
-# A number of people ("28명", "70여명", "세 명"), not of things.
-_PEOPLE = re.compile(r"\d+\s*(?:여\s*)?명|[한두세네]\s*명")
 
 
 def _adds_place(r: TripRecord, query: Query) -> bool:
