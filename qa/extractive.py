@@ -61,6 +61,8 @@ def type_evidence(query, table: dict[str, re.Pattern] = TYPE_EVIDENCE) -> re.Pat
     return re.compile(rf"{pattern.pattern}|\d[\d,.]*\s*(?:여\s*)?{re.escape(query.counter)}", re.I)
 
 
+# Answer types a value answers (a date, a length, a number, an amount), not a place or a name.
+VALUE_TYPES = ("when", "duration", "count", "cost")
 # The value itself that answers a typed question (an amount for "얼마", a date for "언제"): a report
 # with none anywhere cannot answer it, however well it matches the rest of the question.
 TYPE_VALUE = {
@@ -397,7 +399,7 @@ def part_of_trip(query, doc) -> tuple[str, ...]:
     """The country of a trip to several that a question asks within ("부산 싱가포르·말레이시아 출장,
     말레이시아에선 어디 갔어?": the noun it asks about); () otherwise, or when it names a city."""
     asked = query.asked_about[0]
-    if (doc is None or query.several or asked not in COUNTRIES or query.answer_type in ("when", "duration", "count", "cost")
+    if (doc is None or query.several or asked not in COUNTRIES or query.answer_type in VALUE_TYPES
             or any(t in FOREIGN_CITIES for t in query.topic_terms)):
         return ()
     countries = set(doc.facts.countries)
@@ -447,7 +449,7 @@ class ExtractiveAnswerer:
             return refusal
         # A question for a date, a length, a number or an amount opens with the best sentence holding one
         # (a place or a name is less surely told apart: "OECD 회의 어디서" is not the IEA meeting's 파리).
-        typed = ranked[0] if ctx.query.answer_type in ("when", "duration", "count", "cost") and ranked[0].typed else None
+        typed = ranked[0] if ctx.query.answer_type in VALUE_TYPES and ranked[0].typed else None
         chosen = reading_order(choose(ctx, ranked), typed)
         numbers: dict[str, int] = {}
         spans: dict[str, list[tuple[int, int]]] = {}
