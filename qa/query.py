@@ -187,6 +187,7 @@ ASKS_FOR_MORE = re.compile(r"(?:^|\s)또|다른\s*(?:건|것|일|내용)|나머�
 COMPARED = re.compile(r"더\s*(?:오래|길|짧|많|일찍|빨리|늦)|먼저\s*(?:갔|간|출발|떠났|다녀)|longer|earlier|"
                       r"(?:more|fewer)\s+(?:people|travell?ers|members|officials|participants)", re.I)
 SEVERAL = re.compile(r"각각|둘\s*다|두\s*(?:출장|곳|기관|도시|나라|보고서)|모두|비교|차이|both|each|compare|" + COMPARED.pattern, re.I)
+HOME_COUNTRY = frozenset({"한국", "대한민국", "우리나라", "국내", "korea"})
 # Words every question about a trip uses: on their own they do not say which trip or what.
 GENERIC_TERMS = frozenset(
     {"출장", "국외", "해외", "공무", "해당", "국외출장", "공무국외출장", "보고서", "결과", "결과보고서", "기간", "일정", "목적",
@@ -198,7 +199,7 @@ GENERIC_TERMS = frozenset(
      "날", "언제", "어디", "누구", "총", "모두", "각각", "알려주", "갔",
      # The home country: every report is a Korean organisation's, so it never says which trip
      # ("한국 언제 들어왔어?", "우리나라 지자체 중 처음"), however the report writes it.
-     "한국", "대한민국", "우리나라", "국내", "korea"}
+     *HOME_COUNTRY}
 )
 DOC_TYPE_WORDS = {"뉴스": "news", "기사": "news", "보도자료": "press", "결과보고서": "report"}
 TOPIC_TAGS = frozenset({"NNG", "NNP", "SL", "SH", "XR"})
@@ -909,7 +910,9 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
     def is_cue(tok) -> bool:
         return any(s <= tok.start < e for s, e in cue_spans)
 
+    # Nor does one next to the home country ("일본이랑 한국 암모니아 혼소": a comparison, one trip).
     conjoined = any(t.tag == "JC" and not is_cue(prev) and not is_cue(nxt)
+                    and prev.form.lower() not in HOME_COUNTRY and nxt.form.lower() not in HOME_COUNTRY
                     for prev, t, nxt in zip(tokens, tokens[1:], tokens[2:])) and len(topic) >= 3
     pointed = any(
         t.tag == "MM" and t.form in _DEMONSTRATIVES and nxt.tag in ("NNG", "NNP", "NNB")

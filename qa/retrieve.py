@@ -150,12 +150,21 @@ class Searcher:
         출장 예산": 통영시의회's, not 울릉군's 싱가포르 trip; not for "서울시는 라운드테이블에서 무엇을
         발표했나", told in another organisation's report); then one naming the foreign cities it names
         ("울산 교통 연수 파리에서는": another 울산 trip never went to 파리). Only for one trip: each of
-        several names its own."""
+        several names its own.
+
+        A country can be what the organisation's report talks about rather than where it went ("충남 수소
+        출장에서 일본 한국 암모니아 혼소 몇 프로": 충청남도's trip went elsewhere, its report tells of Japan's
+        and Korea's co-firing): the named organisation's report naming the country ranks with another
+        organisation's trip to it, before the named organisation's other trips."""
         sources = [self.index.chunks[int(cand[j])].source for j in order]
         keys = np.zeros(len(order), dtype=np.int64)
+        organisations = self.stats.organisations_named(query.names) if query.about_trip else set()
         if query.about_trip and (countries := {COUNTRIES[n] for n in query.names if n in COUNTRIES}):
-            keys += 4 * np.array([not countries <= self._countries_of.get(src, set()) for src in sources])
-        if query.about_trip and (organisations := self.stats.organisations_named(query.names)):
+            own_mentions = {src: self._organisation_of.get(src) in organisations and self._names_all(src, [(c,) for c in countries])
+                            for src in set(sources)}
+            keys += np.array([0 if countries <= self._countries_of.get(src, set()) else 2 if own_mentions[src] else 4
+                              for src in sources])
+        if organisations:
             keys += 2 * np.array([self._organisation_of.get(src) not in organisations for src in sources])
         if places := [p for p in query.proper_nouns if p in FOREIGN_CITIES]:
             naming = {src: self._names_places(src, places) for src in set(sources)}
@@ -164,9 +173,13 @@ class Searcher:
 
     def _names_places(self, source: str, places: list[str]) -> bool:
         """Whether the document names every one of `places` (as written, or another name of the city)."""
+        return self._names_all(source, [(p, *same_city(p)) for p in places])
+
+    def _names_all(self, source: str, names: list[tuple[str, ...]]) -> bool:
+        """Whether the document's text names each of `names` (in any of its forms)."""
         doc = self.index.documents.get(source)
         text = doc.text if doc is not None else ""
-        return all(any(n in text for n in (p, *same_city(p))) for p in places)
+        return all(any(form in text for form in forms) for forms in names)
 
     def rows_of(self, source: str) -> list[int]:
         """The rows of a document's passages, in document order."""

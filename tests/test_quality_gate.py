@@ -303,6 +303,17 @@ def test_a_city_the_question_names_picks_the_report_that_names_it(realtrips_qa):
     assert not answer.abstained and {c.source for c in answer.citations} == {"trip_468178.txt"}
 
 
+@pytest.mark.parametrize("question", ["충남 수소 출장 보고서에 일본 암모니아 혼소 얘기 뭐 나왔어?",
+                                      "충남 수소 출장 때 일본이랑 한국 암모니아 혼소 비율 몇 퍼센트라고 했어?"])
+def test_a_country_the_named_organisations_report_talks_about_answers_from_that_report(realtrips_qa, question):
+    """충청남도's hydrogen trip did not go to Japan; its report tells of Japan's and Korea's ammonia
+    co-firing. That report answers, not another organisation's trip to Japan; and Japan joined to the
+    home country ("일본이랑 한국") is a comparison, not a second trip."""
+    answer = realtrips_qa.ask(question)
+    assert not answer.abstained and "20%" in answer.answer
+    assert {c.source for c in answer.citations} == {"trip_477540.txt"}
+
+
 def test_trips_compared_get_each_trips_fact(realtrips_qa):
     """'어디가 더 오래 있었어?' compares two trips: each one's length, from its facts."""
     answer = realtrips_qa.ask("안동시랑 구미시 출장 중에 어디가 더 오래 있었어?")
