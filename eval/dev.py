@@ -42,6 +42,10 @@ TUNE11_QA = ROOT / "eval" / "realtrips_tune11.jsonl"
 # 60 questions a helper wrote in stop 33 over the 13 documents only the holdout split uses: measured,
 # never read one by one and never fitted on.
 HOLDOUT2_QA = ROOT / "eval" / "realtrips_holdout2.jsonl"
+# 60 + 60 questions a helper wrote in stop 35 over two disjoint sets of documents (tune and holdout
+# documents of realtrips_dev.jsonl alike): tune12's read one by one, holdout3's measured only.
+TUNE12_QA = ROOT / "eval" / "realtrips_tune12.jsonl"
+HOLDOUT3_QA = ROOT / "eval" / "realtrips_holdout3.jsonl"
 PRIOR_QA = ROOT / "eval" / "realtrips_prior.jsonl"
 # 45 staff questions (trip sets, prior trips) written in stop 27 by someone who never saw the code.
 STAFF2_QA = ROOT / "eval" / "realtrips_staff2.jsonl"
@@ -115,11 +119,13 @@ def main() -> None:
         print_comparison(f"realtrips_fresh.jsonl ({len(fresh)}, never fitted on)", qa, fresh)
         unread = load_questions(HOLDOUT2_QA)
         print_comparison(f"{HOLDOUT2_QA.name} ({len(unread)}, holdout documents, never read or fitted on)", qa, unread)
+        unread = load_questions(HOLDOUT3_QA)
+        print_comparison(f"{HOLDOUT3_QA.name} ({len(unread)}, new questions, never read or fitted on)", qa, unread)
         # New questions over tune documents, read one by one to find classes of failures (the refusal
         # model is fitted on them with the tune split; the sentence model is not).
-        for path in (TUNE2_QA, TUNE3_QA, TUNE4_QA, TUNE5_QA, TUNE6_QA, TUNE7_QA, TUNE8_QA, TUNE9_QA, TUNE10_QA, TUNE11_QA):
+        for path in (TUNE2_QA, TUNE3_QA, TUNE4_QA, TUNE5_QA, TUNE6_QA, TUNE7_QA, TUNE8_QA, TUNE9_QA, TUNE10_QA, TUNE11_QA, TUNE12_QA):
             newer = load_questions(path)
-            print_comparison(f"{path.name} ({len(newer)}, tune documents, read individually)", qa, newer)
+            print_comparison(f"{path.name} ({len(newer)}, read individually)", qa, newer)
         staff = load_questions(STAFF2_QA)
         summary = summarise(staff, run_questions(qa, staff))
         print(f"\n출장 목록 질문 ({STAFF2_QA.name}, {len(staff)}, read individually):",
