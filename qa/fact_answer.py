@@ -21,7 +21,7 @@ from .extractive import TOWN_AFTER, TYPE_VALUE, Candidate, candidates, display, 
 from .catalogue import TripFilter
 from .lexicon import COUNTRIES, FOREIGN_CITIES, places_named, same_city
 from .korean import content_morphemes, names_in
-from .query import GENERIC_TERMS, TRIP_NOUNS, Query, compound_of, is_group_or_visit
+from .query import GENERIC_TERMS, PEOPLE_WHO_WENT, TRIP_NOUNS, Query, compound_of, is_group_or_visit
 from .retrieve import Hit
 
 _FIELDS = {
@@ -321,7 +321,9 @@ class FactAnswerer:
             # narrows the records in SQL first (at the site's size, reading every record is 0.1 s); the
             # names are then checked as elsewhere, and the question's other words in each report.
             country = next((COUNTRIES[n] for n in query.names if n in COUNTRIES), "")
-            words = [t for t in query.topic_terms if t not in query.names and t not in TRIP_NOUNS and t not in GENERIC_TERMS]
+            # (The travellers, "공무원들", say no more of the trip than its organisation does.)
+            words = [t for t in query.topic_terms
+                     if t not in query.names and t not in TRIP_NOUNS and t not in GENERIC_TERMS and t not in PEOPLE_WHO_WENT]
 
             def tells_of(r: TripRecord) -> bool:
                 doc = searcher.index.documents.get(r.source)

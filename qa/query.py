@@ -570,6 +570,11 @@ class Query:
             return False  # "항저우에서는 어디를 둘러봤어?": a place within a city the question names
         if self.answer_type == "where" and noun in PLACE_KINDS and self.about_trip:
             return True  # "교류 출장, 상대 도시가 어디였어?": the trip's destination
+        if (self.answer_type == "where" and self.about_trip and self.names and not any(n in COUNTRIES for n in self.names)
+                and all(t in self.names or t in PEOPLE_WHO_WENT for t in self.topic_terms)):
+            # "울릉군 어디 다녀왔어?", "광명시 공무원들 해외 어디 갔었어": where the named organisation's trips
+            # went, nothing else asked about (with a country named, "말레이시아에서는 어디": a part of the trip)
+            return True
         # A title word (not the organisation or country) in a question about the trip: "… 벤치마킹 며칠",
         # but not "라운드테이블은 어디서 열렸나" (the event of the title, asked as an event).
         named = self.about_trip and noun not in self.names and (noun in trip_name or compound_of(noun, trip_name))
