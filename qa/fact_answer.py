@@ -71,6 +71,8 @@ def fact_sentence(kind: str, r: TripRecord, query: Query | None = None, labelled
         return f"{label}출장 인원은 {r.traveller_count}명입니다."
     if kind == "where" and (r.countries or r.cities):
         cities = f" ({', '.join(r.cities)})" if r.countries and r.cities else ", ".join(r.cities)
+        if labelled and not r.title and r.organisation:
+            label = f"{r.organisation}의 "  # not "울릉군의 싱가포르 출장지는 싱가포르입니다"
         return f"{label}출장지는 {'·'.join(r.countries)}{cities}입니다."
     if kind == "who" and query is not None and query.asks_organisation and r.organisation:
         trip = f"「{r.title}」" if r.title else "·".join(r.countries)
