@@ -187,6 +187,8 @@ ASKS_FOR_MORE = re.compile(r"(?:^|\s)또|다른\s*(?:건|것|일|내용)|나머�
 COMPARED = re.compile(r"더\s*(?:오래|길|짧|많|일찍|빨리|늦)|먼저\s*(?:갔|간|출발|떠났|다녀)|longer|earlier|"
                       r"(?:more|fewer)\s+(?:people|travell?ers|members|officials|participants)", re.I)
 SEVERAL = re.compile(r"각각|둘\s*다|두\s*(?:출장|곳|기관|도시|나라|보고서)|모두|비교|차이|both|each|compare|" + COMPARED.pattern, re.I)
+# The home country: every report is a Korean organisation's, so it never says which trip
+# ("한국 언제 들어왔어?", "우리나라 지자체 중 처음"), however the report writes it.
 HOME_COUNTRY = frozenset({"한국", "대한민국", "우리나라", "국내", "korea"})
 # Words every question about a trip uses: on their own they do not say which trip or what.
 GENERIC_TERMS = frozenset(
@@ -197,8 +199,6 @@ GENERIC_TERMS = frozenset(
      "출발", "도착", "귀국", "떠나", "돌아오", "머물", "체류", "걸리", "출장자", "출장지", "사람", "나라", "국가", "도시",
      "기관", "단체", "지자체", "자치단체", "지방자치단체", "시군", "소속", "가운데", "중", "여행", "몇", "동안", "며칠",
      "날", "언제", "어디", "누구", "총", "모두", "각각", "알려주", "갔",
-     # The home country: every report is a Korean organisation's, so it never says which trip
-     # ("한국 언제 들어왔어?", "우리나라 지자체 중 처음"), however the report writes it.
      *HOME_COUNTRY}
 )
 DOC_TYPE_WORDS = {"뉴스": "news", "기사": "news", "보도자료": "press", "결과보고서": "report"}
