@@ -68,6 +68,10 @@ ANSWER_TYPE_CUES: list[tuple[AnswerType, re.Pattern]] = [
         rf"(?:{PERSON_TITLES}|사람|인물|담당자)\s*(?:의\s*)?이름|"
         r"who|which\s+(?:organi[sz]ation|agency)", re.I)),
     ("where", re.compile(r"어디|어느\s*(?:도시|나라|곳|국가|지역)|어떤\s*(?:도시|나라|국가)|장소|출장지|방문지|행선지|where|which\s+(?:cit(?:y|ies)|countr(?:y|ies))", re.I)),
+    # … and the places gone to, asked as a noun ("포항시 출장 간 나라", "방문한 국가들을 알려주세요"; not
+    # "방문한 곳에서 뭐 했어", which asks what happened there). Only when no cue above asks: the noun
+    # asked about is then the place's kind (나라, 도시), read as the question's last noun.
+    ("where", re.compile(r"(?:간|갔던|다녀온|방문한|들른|둘러본)\s*(?:나라|도시|국가|곳|지역)(?:들)?(?!\s*(?:에서|에|의|로|으로|와|과))")),
 ]
 # Nouns that keep "어디 + noun" a question about the place of the trip ("어디 나라", "어디 지역").
 # They never name a trip's topic either ("울산 지역 지자체", "오세아니아 방면 출장").
@@ -689,7 +693,8 @@ def answer_types_of(text: str, tokens=()) -> list[AnswerType]:
             # A noun cue joined to the next noun ("인원이랑 예산 얼마야", "기간과 인원은?") is asked too.
             joined = next((t.tag == "JC" or t.tag == "JKB" and t.form in _WITH for t in tokens if t.start >= m.end()), False)
             if not (noun_cue and not joined and any(t.start >= m.end() for t in heads)):
-                kinds.append(kind)
+                if kind not in kinds:
+                    kinds.append(kind)
                 break
     if measure := _MEASURE_HOW_MUCH.search(text):
         # "기간이 각각 얼마였나", "인원은 얼마야": 얼마 asks that measure, not a price (unless one is named too).

@@ -71,6 +71,15 @@ def test_a_question_word_before_a_noun_asks_which_one_of_it(hash_qa):
     assert analyse("서울시 공무원들 어디 출장 갔어?").answer_type == "where"  # the trip itself
 
 
+def test_the_places_gone_to_asked_as_a_noun_ask_where(hash_qa):
+    analyse = hash_qa.searcher.analyse
+    gone = analyse("서울시 출장 간 나라")
+    assert gone.answer_type == "where" and gone.asked_about[0] == "나라"
+    assert analyse("서울시가 방문한 도시들을 알려주세요").answer_type == "where"
+    # What happened at the place visited is no "where".
+    assert analyse("요코하마에서 방문한 곳에서 뭐 배웠어?").answer_type == "what"
+
+
 def test_evidence_weights_keep_the_direction_they_are_given():
     # "odd" goes up with answerability in these rows, but its sign says it may only lower the
     # probability: an unconstrained fit would weight it positively; a constrained one leaves it at 0.

@@ -317,6 +317,7 @@ def test_a_country_the_named_organisations_report_talks_about_answers_from_that_
 @pytest.mark.parametrize("question, sources, places", [
     ("울릉군은 어디 갔다 왔어?", {"news_kislandnews-6112.txt"}, ["싱가포르"]),
     ("광명시 공무원들 해외 어디 다녀왔어?", {"trip_466547.txt", "trip_473963.txt"}, ["인도네시아", "스웨덴"]),
+    ("포항시 공무원들 출장 간 나라들", {"trip_471054.txt", "trip_477535.txt"}, ["스페인", "영국"]),
 ])
 def test_where_an_organisation_went_is_each_of_its_trips_destination(realtrips_qa, question, sources, places):
     """A "where" question naming only an organisation asks where its trips went: each trip's
