@@ -121,8 +121,8 @@ def main() -> None:
         print_comparison(f"{HOLDOUT2_QA.name} ({len(unread)}, holdout documents, never read or fitted on)", qa, unread)
         unread = load_questions(HOLDOUT3_QA)
         print_comparison(f"{HOLDOUT3_QA.name} ({len(unread)}, new questions, never read or fitted on)", qa, unread)
-        # New questions over tune documents, read one by one to find classes of failures (the refusal
-        # model is fitted on them with the tune split; the sentence model is not).
+        # New questions, read one by one to find classes of failures (tune2–tune11 over tune documents;
+        # the refusal model is fitted on tune2–tune8 with the tune split, the sentence model on none).
         for path in (TUNE2_QA, TUNE3_QA, TUNE4_QA, TUNE5_QA, TUNE6_QA, TUNE7_QA, TUNE8_QA, TUNE9_QA, TUNE10_QA, TUNE11_QA, TUNE12_QA):
             newer = load_questions(path)
             print_comparison(f"{path.name} ({len(newer)}, read individually)", qa, newer)

@@ -69,8 +69,9 @@ ANSWER_TYPE_CUES: list[tuple[AnswerType, re.Pattern]] = [
         r"who|which\s+(?:organi[sz]ation|agency)", re.I)),
     ("where", re.compile(r"어디|어느\s*(?:도시|나라|곳|국가|지역)|어떤\s*(?:도시|나라|국가)|장소|출장지|방문지|행선지|where|which\s+(?:cit(?:y|ies)|countr(?:y|ies))", re.I)),
     # … and the places gone to, asked as a noun ("포항시 출장 간 나라", "방문한 국가들을 알려주세요"; not
-    # "방문한 곳에서 뭐 했어", which asks what happened there). Only when no cue above asks: the noun
-    # asked about is then the place's kind (나라, 도시), read as the question's last noun.
+    # "방문한 곳에서 뭐 했어", which asks what happened there). A second "where" entry, counted once:
+    # `_asked_about` reads the first one only, so without its cue the noun asked about is the question's
+    # last noun, the place's kind (나라, 도시).
     ("where", re.compile(r"(?:간|갔던|다녀온|방문한|들른|둘러본)\s*(?:나라|도시|국가|곳|지역)(?:들)?(?!\s*(?:에서|에|의|로|으로|와|과))")),
 ]
 # Nouns that keep "어디 + noun" a question about the place of the trip ("어디 나라", "어디 지역").
