@@ -39,6 +39,8 @@ _PERSON = (rf"(?<![가-힣])[{_SURNAMES}][가-힣]{{2}}(?<![시군구도국주�
 PERSON = re.compile(_PERSON + r"|출장자|성명")
 # A sentence proposing what to do at home, for a question asking what was proposed.
 PROPOSED = re.compile(r"제안|건의|제언|도입|적용|접목|반영|활성화|방안|시사점|추진|검토|개선|필요(?:가|성|하|합)|해야|할\s*(?:것|계획)|계획")
+# A sentence giving a purpose or a reason, for a question asking why.
+PURPOSE = re.compile(r"목적|위해|위한|위하여|취지|때문|하고자|이유|계기|목표")
 # What a sentence answering each answer type contains.
 TYPE_EVIDENCE = {
     "where": re.compile(r"장\s*소|출장지|개최지|에서\s*(?:열|개최|진행)|(?:시|도|국|캠퍼스|본부|센터|대학교?)에서|[가-힣]+(?:시|국)\s"),
@@ -120,7 +122,8 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
     index = searcher.index
     q = retrieval.query_vector
     # Someone asked for is answered by a name, not by an organisation doing something.
-    evidence = PERSON if query.asks_person else PROPOSED if query.asks_proposal else type_evidence(query)
+    evidence = (PERSON if query.asks_person else PROPOSED if query.asks_proposal else PURPOSE if query.asks_purpose
+                else type_evidence(query))
     within = query.within_countries
     asks_what = query.answer_type == "what"
     about_report = bool(re.search(r"보고서|문서|자료", query.text))

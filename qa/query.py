@@ -65,7 +65,8 @@ ANSWER_TYPE_CUES: list[tuple[AnswerType, re.Pattern]] = [
     ("who", re.compile(
         r"누가|누구|어느\s*(?:기관|단체|부서|지자체|시청|군청|구청)|어떤\s*(?:기관|단체|지자체)|(?:기관|지자체|단체|부서)(?:은|는|이|가)?\s*(?:어디|어느)|"
         r"어디\s*(?:시청|군청|구청|기관|지자체)|출장자|참석자|성명|(?:연수|참가|방문|견학)자\s*(?:의\s*)?(?:이름|명단)|"
-        rf"(?:{PERSON_TITLES}|사람|인물|담당자)\s*(?:의\s*)?이름|"
+        # "… 간 공무원 3명 이름", "직원들 명단": the people who went, by name.
+        rf"(?:{PERSON_TITLES}|사람|인물|담당자|공무원|직원)(?:들)?\s*(?:\d+\s*명|[한두세네]\s*명)?\s*(?:의\s*)?(?:이름|성명|명단)|"
         r"who|which\s+(?:organi[sz]ation|agency)", re.I)),
     ("where", re.compile(r"어디|어느\s*(?:도시|나라|곳|국가|지역)|어떤\s*(?:도시|나라|국가)|장소|출장지|방문지|행선지|where|which\s+(?:cit(?:y|ies)|countr(?:y|ies))", re.I)),
     # … and the places gone to, asked as a noun ("포항시 출장 간 나라", "방문한 국가들을 알려주세요"; not
@@ -161,6 +162,11 @@ EVALUATIVE = re.compile(r"인상\s*(?:적|깊|에\s*남)|(?:느낀|배운|좋았
 # "시사점"): the answer is a sentence that proposes, not one describing what was seen.
 PROPOSAL_ASKED = re.compile(r"하자고|하자는|하재|제안|건의|제언|적용|도입|접목|반영|시사점|활용\s*방안|우리\s*(?:시|군|구|도|지역|동네)(?:에|엔|에서|는)|"
                             r"propos|recommend|lessons?\b|apply", re.I)
+# Why the trip was made ("왜 간 거야?", "목적이 뭐야", "뭐 하러 갔어"): the answer is a sentence giving a
+# purpose or a reason, not one describing what was seen.
+# The purpose is what is asked, not a word qualifying it ("목적이 된 국제대회 이름").
+PURPOSE_ASKED = re.compile(r"왜|(?:목적|이유|취지)\s*(?:이|은|는|가)?\s*(?:뭐|무엇|뭔|뭘|어떻|어떤|무슨|\?|$)|(?:무슨|어떤)\s*(?:목적|이유)|"
+                           r"(?:뭐|뭘|무엇을?)\s*하러|무슨\s*일로|\bwhy\b|purpose|\breason", re.I)
 # Hosting is done by organisations: "누가 주최했어?" asks for one; so is signing an agreement ("who was
 # the MOU partner?").
 HOSTED = re.compile(r"개최|주최|주관|후원|host|organi[sz]e|MOU|협약|partner|agreement", re.I)
@@ -171,7 +177,7 @@ PEOPLE_WHO_WENT = frozenset({"사람", "분", "공무원", "직원", "people", "
 # Suffixes that make a word of a known noun: 연수자, 방문단, 참가국, 교류들.
 NOUN_SUFFIXES = frozenset("자단국들측님")
 # "출장자 이름", "참가자 성명", "출장자는 누구": the travellers themselves, by name.
-PEOPLE_ASKED = re.compile(r"이름|성명|명단|직급|(?:출장|연수|참가|인솔|방문|견학)자|공무원|\bnames?\b", re.I)
+PEOPLE_ASKED = re.compile(r"이름|성명|명단|직급|(?:출장|연수|참가|인솔|방문|견학)자|공무원|직원|\bnames?\b", re.I)
 # The people of the trip: 출장자, 연수자, 참가자 (a word of going, and 자).
 TRAVELLER_NOUN = re.compile(r"^(?:출장|연수|참가|인솔|방문|견학|시찰)자$")
 
@@ -650,6 +656,11 @@ class Query:
         return self.answer_type == "what" and bool(PROPOSAL_ASKED.search(self.text))
 
     @property
+    def asks_purpose(self) -> bool:
+        """"환경관리원 대만 견학은 왜 간 거야?": why the trip (or something on it) was done."""
+        return self.answer_type == "what" and not self.asks_proposal and bool(PURPOSE_ASKED.search(self.text))
+
+    @property
     def asks_organisation(self) -> bool:
         """"어느 기관/지자체가 갔나" (an organisation), not "누가 갔나" (people)."""
         return bool(ORGANISATION_ASKED.search(self.text))
@@ -685,9 +696,12 @@ def answer_types_of(text: str, tokens=()) -> list[AnswerType]:
     heads = [t for t, nxt in zip(tokens, tokens[1:] + [None])
              if t.tag in ("NNG", "NNP") and len(t.form) >= 2 and t.form not in GENERIC_TERMS
              and t.form not in TRIP_NOUNS and not (nxt is not None and nxt.tag in ("XSV", "XSA"))]
+    starts = {t.start for t in tokens}
     kinds: list[AnswerType] = []
     for kind, cue in ANSWER_TYPE_CUES:
         for m in cue.finditer(text):
+            if starts and _is_hangul(m.group()[:1]) and m.start() not in starts:
+                continue  # inside another word: "준비용이야" (준비 + 용) holds 비용 but asks no price
             noun_cue = _is_hangul(m.group().replace(" ", "")) and not _INTERROGATIVE.search(m.group())
             if m.group() == "어디" and _determines_noun(text, m.end(), tokens):
                 continue  # "어디 대학 갔어?": which university, not where
@@ -1043,7 +1057,7 @@ def _asked_about(text: str, tokens, kind: AnswerType) -> tuple[str, str]:
     m = cue.search(text) or re.search(r"$", text)
     # The cue itself names a fact of the trip ("인원은", "출장 기간", "출발일"): the trip is asked about.
     own = next((n for n in TRIP_NOUNS if n in m.group()), "") or next(
-        (n for n in ("출발일", "도착일", "귀국일", "출장지", "출장자") if n in m.group()), "")
+        (n for n in ("출발일", "도착일", "귀국일", "출장지", "출장자", "공무원", "직원") if n in m.group()), "")
     if own:
         return own, ""
     cue_at = m.start()

@@ -80,6 +80,31 @@ def test_the_places_gone_to_asked_as_a_noun_ask_where(hash_qa):
     assert analyse("요코하마에서 방문한 곳에서 뭐 배웠어?").answer_type == "what"
 
 
+def test_a_cue_inside_another_word_asks_nothing(hash_qa):
+    analyse = hash_qa.searcher.analyse
+    # 준비용 is 준비 + 용 (for): it holds 비용 but asks no price; 출장비용 is 출장 + 비용 and does.
+    assert analyse("연수 무슨 행사 준비용이야?").answer_type == "what"
+    assert analyse("광저우 출장비용 얼마야?").answer_type == "cost"
+
+
+def test_why_a_trip_was_made_asks_its_purpose(hash_qa):
+    analyse = hash_qa.searcher.analyse
+    assert analyse("대만 견학은 왜 간 거야?").asks_purpose
+    assert analyse("광저우 출장 목적이 뭐야").asks_purpose
+    assert analyse("독일에는 뭐 하러 갔어?").asks_purpose
+    # The purpose qualifying what is asked is not asked itself.
+    assert not analyse("카자흐스탄 출장의 목적이 된 국제대회 이름이 뭔가요?").asks_purpose
+
+
+def test_the_names_of_the_officials_who_went_ask_for_the_travellers(hash_qa):
+    analyse = hash_qa.searcher.analyse
+    for question in ("도쿄 연수 간 공무원 3명 이름 알려줘", "광저우 출장 간 직원들 이름이 뭐야?"):
+        query = analyse(question)
+        assert query.answer_type == "who" and query.asks_names and query.asks_trip_fact()
+    # Someone met is not a traveller.
+    assert not analyse("광저우에서 면담한 사람 이름 알려줘").asks_trip_fact()
+
+
 def test_evidence_weights_keep_the_direction_they_are_given():
     # "odd" goes up with answerability in these rows, but its sign says it may only lower the
     # probability: an unconstrained fit would weight it positively; a constrained one leaves it at 0.

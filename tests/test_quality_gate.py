@@ -327,6 +327,27 @@ def test_where_an_organisation_went_is_each_of_its_trips_destination(realtrips_q
     assert all(p in answer.answer for p in places)
 
 
+@pytest.mark.parametrize("question, source, purpose", [
+    ("동구 대만 견학 왜 갔어?", "trip_476476.txt", "사기를 진작"),
+    ("여수시 독일 스위스 연수 왜 갔대?", "trip_473525.txt", "섬박람회"),
+])
+def test_why_a_trip_was_made_is_answered_by_its_purpose(realtrips_qa, question, source, purpose):
+    """"왜 갔어?" is answered by the sentence giving the trip's purpose, not by what was seen."""
+    answer = realtrips_qa.ask(question)
+    assert not answer.abstained and answer.citations[0].source == source
+    assert "목적" in answer.segments[0].text and purpose in answer.segments[0].text
+
+
+@pytest.mark.parametrize("question, people", [
+    ("파주시 오키나와 간 직원들 이름 알려줘", "2명"),
+    ("광명시 인도네시아 연수 간 공무원 이름", "1명"),
+])
+def test_names_of_the_officials_who_went_that_no_report_gives(realtrips_qa, question, people):
+    """The pages name no traveller: the answer says so and who went, instead of other sentences."""
+    answer = realtrips_qa.ask(question)
+    assert answer.abstained and "이름은 나와 있지 않습니다" in answer.answer and people in answer.answer
+
+
 def test_trips_compared_get_each_trips_fact(realtrips_qa):
     """'어디가 더 오래 있었어?' compares two trips: each one's length, from its facts."""
     answer = realtrips_qa.ask("안동시랑 구미시 출장 중에 어디가 더 오래 있었어?")
