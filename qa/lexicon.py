@@ -66,21 +66,27 @@ def _regions() -> dict[str, tuple[str, ...]]:
 REGIONS = _regions()
 
 
-def _cities() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], frozenset[str]]:
+def _cities() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], frozenset[str], dict[str, str]]:
     """From GeoNames, in qa/data/foreign_cities.tsv (see scripts/make_gazetteer.py for the source
     and the rules): Korean names of foreign cities -> the (Korean) countries with a city of that
     name, largest first; and each city's English name (lower-cased; Korea's cities too) -> all its
-    Korean names (Tokyo -> 도쿄, 동경; Seoul -> 서울, 경성, …); and the Korean names of Korea's cities."""
+    Korean names (Tokyo -> 도쿄, 동경; Seoul -> 서울, 경성, …); and the Korean names of Korea's cities;
+    and the names that are also ordinary words (상해, 천진) -> their city's English name."""
     from importlib.resources import files
 
     by_code = {code: name for name, code in COUNTRY_CODES.items()}
     cities: dict[str, tuple[str, ...]] = {}
     korean: set[str] = set()
     english: dict[str, tuple[str, ...]] = {}
+    words: dict[str, str] = {}
     for line in files("qa").joinpath("data/foreign_cities.tsv").read_text(encoding="utf-8").splitlines():
         if line.startswith("#") or not line.strip():
             continue
-        name, codes, latin = line.split("\t")
+        name, codes, latin, *word = line.split("\t")
+        if word:
+            if "KR" not in codes.split(","):
+                words[name] = latin
+            continue
         for key in _english_keys(latin):
             english[key] = (*english.get(key, ()), name)
         # Korean cities are there for their English names (and as bodies that may travel): a trip's
@@ -90,7 +96,7 @@ def _cities() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], f
         countries = tuple(dict.fromkeys(by_code[c] for c in codes.split(",") if c in by_code and c != "KR"))
         if countries and name not in COUNTRIES:
             cities[name] = countries
-    return cities, english, frozenset(korean)
+    return cities, english, frozenset(korean), words
 
 
 # "Frankfurt am Main", "Burton upon Trent": a river or district after the name, which people leave out.
@@ -104,7 +110,7 @@ def _english_keys(latin: str) -> set[str]:
     return {k.lower() for name in (latin, folded) for k in (name, _QUALIFIER.sub("", name))}
 
 
-FOREIGN_CITIES, CITY_NAMES, KOREAN_CITIES = _cities()
+FOREIGN_CITIES, CITY_NAMES, KOREAN_CITIES, _WORD_CITY_NAMES = _cities()
 _SAME_CITY = {name: names for names in CITY_NAMES.values() for name in names}
 # What a Korean local body's name ends in after its city's name (강릉시, 인천시의회, 천안시청).
 _CITY_BODY_SUFFIX = re.compile(r"(?:특별시|광역시|시|군|구)?(?:청|의회)?$")
@@ -119,6 +125,18 @@ def korean_city_body(word: str) -> bool:
 def same_city(name: str) -> tuple[str, ...]:
     """Every Korean name of the city `name` names (동경 -> 도쿄, 동경), or () for no city."""
     return _SAME_CITY.get(name, ())
+
+
+def usual_city_name(name: str, frequency) -> str:
+    """The name of the city `name` names that `frequency` (a corpus's word counts) finds most often:
+    a city asked by an older or other name (동경, 북경, 라스베가스; 상해, which is also a word, when
+    the question reads it as a name) is searched as the reports write it (도쿄, 베이징, 라스베이거스,
+    상하이). `name` itself when it is no other name of a foreign city (대전광역시 stays), or the most
+    frequent already."""
+    latin = _WORD_CITY_NAMES.get(name)
+    names = CITY_NAMES.get(latin.lower(), ()) if latin else same_city(name) if name in FOREIGN_CITIES else ()
+    best = max((n for n in names if n in FOREIGN_CITIES), key=frequency, default=name)
+    return best if frequency(best) > frequency(name) else name
 
 
 # A place name as a word: a Hangul run, the name then nothing, 시/주/현 or a particle ("삿포로시에서").

@@ -26,7 +26,7 @@ from rapidfuzz.distance import Levenshtein
 from .catalogue import TripFilter
 from .lexicon import (CITY_NAMES, COUNTRIES, DAY_WORDS, ENGLISH_COUNTRIES, ENGLISH_NUMBERS, ENGLISH_UNITS, FOREIGN_CITIES,
                       ORGANISATION_LEVEL_WORDS, PROVINCE_FULL_NAMES, REGIONS, SEASONS, korean_city_body, normalise_country,
-                      organisation_aliases)
+                      organisation_aliases, usual_city_name)
 from .korean import CONTENT_TAGS, ENGLISH_STOPWORDS, QUESTION_WORDS, is_proper_noun, kiwi
 
 AnswerType = Literal["where", "when", "duration", "count", "who", "cost", "score", "what"]
@@ -857,6 +857,9 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
         elif not stats.known(form) and " " not in (org := stats.organisation_for([form])) and org:
             # So is an organisation by a short name the corpus never writes (충북도 -> 충청북도).
             fixed = org
+        elif t.tag == "NNP" and (city := usual_city_name(form, lambda n: stats.df.get(n, 0))) != form:
+            # So is a city by another of its names (동경, 북경, 상해 of "상해 출장") the reports write less often.
+            fixed = city
         elif stats.known(form) or in_cue:
             fixed = form
         elif (latin := spelled_letters(form).lower()) and latin in stats.df:  # 엠오유 is MOU

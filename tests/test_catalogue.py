@@ -388,6 +388,20 @@ def test_cities_come_from_the_gazetteer_of_the_trips_countries():
     assert cities_named(text, ["인도"]) == []  # 랄릿푸르 is placed in Nepal; 위해 and 지난 are words
     assert city_country("해밀턴", ["뉴질랜드"]) == "뉴질랜드" and city_country("해밀턴") == "캐나다"
     assert "도쿄" in same_city("동경")
+    # A report saying "상해본사" (Shanghai, but also the word for injury) names no city.
+    assert cities_named("상해본사 방문 후 상해 보험 처리를 했다.", ["중국"]) == []
+
+
+def test_a_city_by_another_name_is_the_name_the_reports_use_most():
+    from qa.lexicon import usual_city_name
+
+    df = {"상하이": 9, "상해": 2, "도쿄": 16, "대전": 40, "대전광역시": 3}.get
+    frequency = lambda n: df(n, 0)  # noqa: E731
+    assert usual_city_name("상해", frequency) == "상하이"  # GeoNames' other name, though also a word
+    assert usual_city_name("동경", frequency) == "도쿄"
+    assert usual_city_name("상하이", frequency) == "상하이"
+    assert usual_city_name("대전광역시", frequency) == "대전광역시"  # Korean cities are organisations here
+    assert usual_city_name("북경", frequency) == "북경"  # no report writes 베이징 either
 
 
 def test_router_labelled_set_is_large_enough():

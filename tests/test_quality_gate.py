@@ -348,6 +348,16 @@ def test_names_of_the_officials_who_went_that_no_report_gives(realtrips_qa, ques
     assert answer.abstained and "이름은 나와 있지 않습니다" in answer.answer and people in answer.answer
 
 
+def test_a_city_by_its_older_name_finds_the_trip(realtrips_qa):
+    """상해, 동경: the Korean readings of 上海 and 東京 find the reports that write 상하이 and 도쿄;
+    상해 as a word (injury) is not read as the city."""
+    days = realtrips_qa.ask("상해 출장 간 부산시 몇박 했어?")
+    assert days.mode == "facts" and "1박 2일" in days.answer and days.citations[0].source == "trip_467089.txt"
+    seen = realtrips_qa.ask("동경 출장 간 경주시 공무원들 뭐 봤어?")
+    assert not seen.abstained and seen.citations[0].source == "trip_472128.txt"
+    assert "상해" not in realtrips_qa.searcher.analyse("여행자 보험 상해 보상 받았어?").corrections
+
+
 def test_trips_compared_get_each_trips_fact(realtrips_qa):
     """'어디가 더 오래 있었어?' compares two trips: each one's length, from its facts."""
     answer = realtrips_qa.ask("안동시랑 구미시 출장 중에 어디가 더 오래 있었어?")
