@@ -307,8 +307,9 @@ _LETTER_NAMES = {"에이": "A", "비": "B", "씨": "C", "시": "C", "디": "D", 
 @lru_cache(maxsize=4096)
 def spelled_letters(word: str) -> str:
     """An acronym written as its letters' Korean names ("엠오유" -> "MOU", "아이티" -> "IT"), or '' when
-    `word` is not read out letter by letter (the longest letter name first at each point)."""
-    if len(word) < 2 or not _is_hangul(word):
+    `word` is not read out letter by letter (the longest letter name first at each point). Two
+    syllables are too often a word (이유 is no "EU", 오이 no "OE")."""
+    if len(word) < 3 or not _is_hangul(word):
         return ""
     out, i = [], 0
     while i < len(word):

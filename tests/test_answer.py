@@ -215,6 +215,8 @@ def test_an_acronym_read_out_in_hangul_is_the_acronym():
     assert "mou" in q.terms and not q.unknown
     # Only an acronym the corpus uses: letters inside English words ("oe" of "does") are none.
     assert "oe" not in analyse("오이 얘기 있어?", CorpusStats(df={"얘기": 1}, passages=10, text="what does it say")).terms
+    # Two syllables are a word, not letters, even when the corpus has the acronym: 이유 (reason) is no EU.
+    assert "eu" not in analyse("톨레도 시청을 방문한 이유는?", CorpusStats(df={"eu": 4, "시청": 2}, passages=10)).terms
 
 
 @pytest.mark.parametrize("question, kind", [("자카르타 시청은 며칠날 갔어?", "when"), ("시청 몇 일에 방문했어?", "when"),
