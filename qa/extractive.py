@@ -22,7 +22,7 @@ import numpy as np
 
 from .answer import Answer, AnswerContext, Segment, make_citation, not_found, weighted_share
 from .facts import is_field_line
-from .lexicon import ANY_DATE, COUNTRIES, FOREIGN_CITIES, GENERIC_TITLES, REGIONS, city_country, places_named
+from .lexicon import ANY_DATE, COUNTRIES, FOREIGN_CITIES, GENERIC_TITLES, REGIONS, city_country, places_named, split_countries
 from .korean import content_morphemes, names_in
 from .query import PERSON_TITLES, is_english
 from .retrieve import Hit
@@ -166,7 +166,10 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
             # A line the trip record's fields are read from (the organisation, country or 출발일 line)
             # is a trip fact, which the facts answer, never what happened ("부산광역시 수영구" for
             # "수영구 이태리 가서 뭐함").
-            field_line = asks_what and doc is not None and is_field_line(text, doc.facts)
+            # So is a page's bare country line for "where" ("프랑스" for "스페인 가서 어디 어디 갔어?"):
+            # the trip's destination is the facts', and it names no place visited.
+            field_line = doc is not None and (asks_what and is_field_line(text, doc.facts)
+                                              or query.answer_type == "where" and bool(split_countries(text)))
             if not own or is_title or field_line or text in GENERIC_TITLES or display(text) in ctx.exclude:
                 continue
             typed = 1.0 if evidence is not None and evidence.search(text) else 0.0
@@ -280,6 +283,11 @@ SENTENCES_PER_REPORT = 3
 # 0.7 loses every gain).
 CONTINUATION_RATIO = 0.5
 CONTINUATION_GAP = 40
+# A list question's sentence listing the most items joins when it lists at least this many (of at
+# most this many characters each) and is at least this likely, relative to the best.
+LIST_MIN_ITEMS = 3
+LIST_ITEM_CHARS = 15
+LIST_SENTENCE_RATIO = 0.1
 # A second trip's sentence joins an answer about several trips when at least this likely, relative to the best.
 SECOND_TRIP_RATIO = 0.2
 
@@ -371,7 +379,32 @@ def choose(ctx: AnswerContext, ranked: list[Candidate]) -> list[Candidate]:
             second = max(named, key=lambda o: len(o[1]))[0]
             return [c for first in (best, second) for c in _best_of_report(ranked, first, per_report)]
     # Another report joins only when the question asks about several.
-    return _best_of_report(ranked, best, per_report)
+    chosen = _best_of_report(ranked, best, per_report)
+    if query.wants_list or query.answer_type == "where":
+        # "어떤 정원들 갔어?", "어디어디 들렀대": the report's sentence listing the most items (the list
+        # itself) joins, should the likeliest sentences only describe them.
+        same = [c for c in ranked if c.hit.chunk.source == best.hit.chunk.source and not c.label
+                and c.score >= LIST_SENTENCE_RATIO * best.score]
+        asked = {t.lower() for t in query.terms} | header_terms(best.hit)
+
+        def listed(c: Candidate) -> int:
+            return max(_items(c.text), len({n for n in names_in(c.text) if n.lower() not in asked}))
+
+        richest = max(same, key=listed, default=None)
+        if richest is not None and listed(richest) >= LIST_MIN_ITEMS and richest not in chosen \
+                and listed(richest) > max(listed(c) for c in chosen):
+            chosen.append(richest)
+    return chosen
+
+
+_ITEM_SEPARATOR = re.compile(r"[,·、]|\s및\s")
+
+
+def _items(text: str) -> int:
+    """How many short items a sentence lists ("시치쿠 가든, 토가치 힐즈, 마나베 정원, 우에노팜 …": 4 and
+    more); clauses joined by commas are no items. (Names count too, by `listed`: Kiwi reads some
+    items as common nouns, 가든, 언덕.)"""
+    return sum(2 <= len(part.strip()) <= LIST_ITEM_CHARS for part in _ITEM_SEPARATOR.split(text))
 
 
 def _shown(c: Candidate, searcher) -> str:

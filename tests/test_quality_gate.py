@@ -358,6 +358,22 @@ def test_a_city_by_its_older_name_finds_the_trip(realtrips_qa):
     assert "상해" not in realtrips_qa.searcher.analyse("여행자 보험 상해 보상 받았어?").corrections
 
 
+def test_a_list_question_gets_the_sentence_that_lists(realtrips_qa):
+    """"어떤 정원들 갔어?": besides the likeliest sentences (which describe the gardens), the report's
+    sentence naming them all."""
+    answer = realtrips_qa.ask("충북 홋카이도 정원 견학 어떤 정원들 구경했어?")
+    assert answer.citations[0].source == "trip_467581.txt"
+    assert all(garden in answer.answer for garden in ("시치쿠 가든", "우에노팜", "팜토미타"))
+
+
+def test_a_bare_country_line_is_no_place_visited(realtrips_qa):
+    """The page's country line ("프랑스") names the destination, which the facts give; it never
+    answers where they went within it."""
+    answer = realtrips_qa.ask("영주시 SF팀 스페인 가서 어디 어디 갔어?")
+    assert not answer.abstained and all(s.text.strip() not in ("프랑스", "스페인", "스페인프랑스") for s in answer.segments)
+    assert "몬세라트" in answer.answer
+
+
 def test_trips_compared_get_each_trips_fact(realtrips_qa):
     """'어디가 더 오래 있었어?' compares two trips: each one's length, from its facts."""
     answer = realtrips_qa.ask("안동시랑 구미시 출장 중에 어디가 더 오래 있었어?")
