@@ -478,6 +478,12 @@ class ExtractiveAnswerer:
         ranked = sorted(candidates(ctx), key=lambda c: -c.score)
         if not ranked:
             return None
+        places = [p for p in ctx.query.proper_nouns if p in FOREIGN_CITIES]
+        if places and not ctx.query.several:
+            # "울산 트램 연수 파리에서 뭐 봤어": the sentences of a report naming 파리 come first, as its
+            # passages do (`Searcher._named_first`); another 울산 trip's may score higher, but never went there.
+            naming = {s: ctx.searcher.names_places(s, places) for s in {c.hit.chunk.source for c in ranked}}
+            ranked = sorted(ranked, key=lambda c: not naming[c.hit.chunk.source])
         if missing := _missing(ctx, ranked):
             # The value asked for is in no passage found: say so rather than quote another sentence.
             refusal = not_found(ctx.retrieval, ctx.searcher, text=missing)

@@ -477,6 +477,11 @@ class CorpusStats:
             matches = set(orgs) if matches is None else matches & orgs
         if not matches:
             return ""
+        # "인천 서구": a city whose body the catalogue lacks, with a district name several cities share.
+        # Not 대전광역시 서구: the words as given, which no trip matches.
+        bodies = [w for w in words if w not in self._org_aliases and korean_city_body(w)]
+        if bodies and not any(all(b in o for b in bodies) for o in matches):
+            return " ".join(w for w in words if w in bodies or self._org_aliases.get(w))
         if len(matches) == 1:
             return next(iter(matches))
         # Several organisations: filter by the part they share ("경북" -> 경상북도, "중구" -> 중구), a
@@ -773,6 +778,13 @@ def _corpus_compounds(text: str, tokens, stats: CorpusStats) -> list:
             start, end = window[0].start, window[-1].start + window[-1].len
             word = text[start:end]
             touching = all(a.start + a.len >= b.start for a, b in zip(window, window[1:]))
+            if (touching and word in COUNTRIES and any(t.tag not in _NOUNISH for t in window) and is_proper_noun(word)
+                    and _word_ends(text, tokens, i + width)):
+                # A country Kiwi split in context ("동구 대만 견학": 대/NNB + 만/JX) is the country, as a word
+                # of its own (not "가나요").
+                out.append(_Compound(word, "NNP", start, end - start))
+                i += width
+                break
             if not touching or len(word) < 3 or not _is_hangul(word) or word in {t.form for t in window}:
                 continue
             if stats.names_organisation(word) and any(t.tag not in _NOUNISH for t in window):
@@ -794,6 +806,12 @@ def _corpus_compounds(text: str, tokens, stats: CorpusStats) -> list:
             out.append(t)
             i += 1
     return out
+
+
+def _word_ends(text: str, tokens, j: int) -> bool:
+    """Whether a word ends before token `j`: the text ends, a non-Hangul character follows, or a particle."""
+    end = tokens[j - 1].start + tokens[j - 1].len
+    return end >= len(text) or not _is_hangul(text[end]) or (j < len(tokens) and tokens[j].tag.startswith("J"))
 
 
 def _word_at(text: str, start: int) -> str:
@@ -829,7 +847,8 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
         kinds = [k for k in kinds if k not in ("who", "where")] or kinds
     kind: AnswerType = kinds[0] if kinds else "what"
     cue_spans = [m.span() for _, cue in ANSWER_TYPE_CUES for m in cue.finditer(text)]
-    frame_spans = [m.span() for m in EVALUATIVE.finditer(text)]
+    # How the question asks ("인상적인 점", "간 이유", "목적이 뭐야"), never what the answer says.
+    frame_spans = [m.span() for frame in (EVALUATIVE, PURPOSE_ASKED) for m in frame.finditer(text)]
     joined: set[int] = set()  # the second word of an English name read as one ("Jung-gu")
     mentions: list[tuple[int, str]] = []  # where the question names an organisation or a country, and by which word
     not_names: set[str] = set()

@@ -26,7 +26,7 @@ from .extractive import TYPE_VALUE, type_evidence
 from .facts import DOC_TYPES
 from .korean import content_morphemes
 from .lexicon import FOREIGN_CITIES
-from .query import GENERIC_TERMS, NOUN_SUFFIXES, TRIP_NOUNS, Query
+from .query import GENERIC_TERMS, NOUN_SUFFIXES, PEOPLE_WHO_WENT, TRIP_NOUNS, Query
 from .retrieve import Retrieval, Searcher
 
 FEATURES = (
@@ -90,7 +90,10 @@ def evidence_features(query: Query, retrieval: Retrieval, answer: Answer | None,
     # So does a common kind of thing asked for ("무슨 회의": the report names 북극서클총회), unlike a rare,
     # specific one ("무슨 항공사": a report that says none never names one).
     kinds = {t for t in query.kinds if searcher.idf(t) <= searcher.stats.max_idf / 2}
-    things = [t for t in topic if t not in query.predicates and t not in kinds or t in doc_terms]
+    # The people who went, on a question about the trip ("제주도 공무원들 중국 가서 뭐했대"), are its
+    # travellers, whatever word the report has for them.
+    went = PEOPLE_WHO_WENT if query.about_trip else frozenset()
+    things = [t for t in topic if t not in query.predicates and t not in kinds and t not in went or t in doc_terms]
     header = set(content_morphemes(header_text))
     focus = [t for t in things if t not in header]
     asked = query.asked_about[0]

@@ -167,11 +167,11 @@ class Searcher:
         if organisations:
             keys += 2 * np.array([self._organisation_of.get(src) not in organisations for src in sources])
         if places := [p for p in query.proper_nouns if p in FOREIGN_CITIES]:
-            naming = {src: self._names_places(src, places) for src in set(sources)}
+            naming = {src: self.names_places(src, places) for src in set(sources)}
             keys += np.array([not naming[src] for src in sources])
         return order[np.argsort(keys, kind="stable")]
 
-    def _names_places(self, source: str, places: list[str]) -> bool:
+    def names_places(self, source: str, places: list[str]) -> bool:
         """Whether the document names every one of `places` (as written, or another name of the city)."""
         return self._names_all(source, [(p, *same_city(p)) for p in places])
 

@@ -94,6 +94,15 @@ def test_why_a_trip_was_made_asks_its_purpose(hash_qa):
     assert analyse("독일에는 뭐 하러 갔어?").asks_purpose
     # The purpose qualifying what is asked is not asked itself.
     assert not analyse("카자흐스탄 출장의 목적이 된 국제대회 이름이 뭔가요?").asks_purpose
+    # How the question asks is no topic a report must have (이유 is in no report).
+    assert "이유" not in analyse("독일 출장 학생들 데리고 간 이유").topic_terms
+
+
+def test_a_country_kiwi_splits_in_context_is_the_country(hash_qa):
+    analyse = hash_qa.searcher.analyse
+    # Kiwi reads "동구 대만" as 대/NNB + 만/JX.
+    assert "대만" in analyse("동구 대만 견학 왜 갔어?").names
+    assert "가나" not in analyse("일본 가나요?").names
 
 
 def test_the_names_of_the_officials_who_went_ask_for_the_travellers(hash_qa):

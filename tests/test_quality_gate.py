@@ -374,6 +374,25 @@ def test_a_bare_country_line_is_no_place_visited(realtrips_qa):
     assert "몬세라트" in answer.answer
 
 
+def test_the_report_naming_the_city_asked_answers(realtrips_qa):
+    """Two 울산 transport trips: only one went to 파리. Its sentences answer, though the other trip's
+    score higher on the embedding."""
+    answer = realtrips_qa.ask("울산 트램 연수 파리에서 뭐 봤어")
+    assert answer.citations[0].source == "trip_468178.txt" and "파리" in answer.answer
+
+
+def test_the_officials_who_went_are_no_missing_topic(realtrips_qa):
+    """"공무원들" of a question about the trip are its travellers, whatever the report calls them."""
+    answer = realtrips_qa.ask("제주도 공무원들 중국 가서 뭐했대")
+    assert not answer.abstained and answer.citations[0].source in {"trip_473068.txt", "trip_471418.txt"}
+
+
+def test_a_district_of_a_city_without_trips_is_not_another_citys(realtrips_qa):
+    """"인천 서구": the catalogue has 대전광역시 서구, not 인천's; the condition said back is the user's."""
+    answer = realtrips_qa.ask("인천 서구 핀란드 출장 있어?")
+    assert answer.abstained and "대전" not in answer.segments[0].text and "인천 서구" in answer.answer
+
+
 def test_trips_compared_get_each_trips_fact(realtrips_qa):
     """'어디가 더 오래 있었어?' compares two trips: each one's length, from its facts."""
     answer = realtrips_qa.ask("안동시랑 구미시 출장 중에 어디가 더 오래 있었어?")
