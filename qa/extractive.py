@@ -397,6 +397,11 @@ def choose(ctx: AnswerContext, ranked: list[Candidate]) -> list[Candidate]:
     return chosen
 
 
+def _labelled(text: str, label: str) -> bool:
+    """Whether `text` is a "label: value" line labelled `label` ("- 주제: …", "○ 장소: …")."""
+    return re.match(rf"[-•○◦*·\s]*{re.escape(label)}\s*[:：]\s*\S", text) is not None
+
+
 _ITEM_SEPARATOR = re.compile(r"[,·、]|\s및\s")
 
 
@@ -478,6 +483,12 @@ class ExtractiveAnswerer:
         ranked = sorted(candidates(ctx), key=lambda c: -c.score)
         if not ranked:
             return None
+        asked = ctx.query.asked_about[0]
+        labelled = [c for c in ranked if _labelled(c.text, asked)] if len(asked) >= 2 else []
+        if labelled:
+            # "회의 주제 뭐였어" and the report's "- 주제: How can Smart Cities …": the line the report
+            # labels with what is asked is the answer.
+            ranked = labelled + [c for c in ranked if c not in labelled]
         places = [p for p in ctx.query.proper_nouns if p in FOREIGN_CITIES]
         if places and not ctx.query.several:
             # "울산 트램 연수 파리에서 뭐 봤어": the sentences of a report naming 파리 come first, as its
@@ -491,7 +502,7 @@ class ExtractiveAnswerer:
             return refusal
         # A question for a date, a length, a number or an amount opens with the best sentence holding one
         # (a place or a name is less surely told apart: "OECD 회의 어디서" is not the IEA meeting's 파리).
-        typed = ranked[0] if ctx.query.answer_type in VALUE_TYPES and ranked[0].typed else None
+        typed = ranked[0] if ctx.query.answer_type in VALUE_TYPES and ranked[0].typed or labelled else None
         chosen = reading_order(choose(ctx, ranked), typed)
         numbers: dict[str, int] = {}
         spans: dict[str, list[tuple[int, int]]] = {}

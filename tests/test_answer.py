@@ -438,6 +438,15 @@ def test_a_name_the_report_does_not_give_is_refused_with_what_it_does_say(seed_q
 
 
 @e2e
+def test_the_line_labelled_with_what_is_asked_answers(seed_qa):
+    """A formal report's "- 주 제: …" line (cleaned to "주제:") answers "회의 주제 뭐였어", ahead of the
+    table rows that score higher."""
+    answer = seed_qa.ask("국토연구원 파리 회의 주제 뭐였어")
+    assert answer.segments[0].text.startswith("주제:") and "net-zero" in answer.segments[0].text
+    assert answer.citations[0].source == OECD
+
+
+@e2e
 def test_trip_fact_question_is_answered_from_the_trip_facts(seed_qa):
     answer = seed_qa.ask("ASCC 출장 인원은 몇 명이었나?")
     assert answer.mode == "facts" and "1명" in answer.answer
