@@ -24,7 +24,7 @@ from .answer import Answer, AnswerContext, Segment, make_citation, not_found, we
 from .facts import is_field_line
 from .lexicon import ANY_DATE, COUNTRIES, FOREIGN_CITIES, GENERIC_TITLES, REGIONS, city_country, places_named, split_countries
 from .korean import content_morphemes, names_in
-from .query import PERSON_TITLES, is_english
+from .query import MET, PERSON_TITLES, is_english
 from .retrieve import Hit
 
 # Someone by name: a name before a title (이재용 연구위원, 박상수 삼척시장) or after it (의장 김미옥), or
@@ -39,6 +39,9 @@ _PERSON = (rf"(?<![가-힣])[{_SURNAMES}][가-힣]{{2}}(?<![시군구도국주�
 PERSON = re.compile(_PERSON + r"|출장자|성명")
 # A sentence proposing what to do at home, for a question asking what was proposed.
 PROPOSED = re.compile(r"제안|건의|제언|도입|적용|접목|반영|활성화|방안|시사점|추진|검토|개선|필요(?:가|성|하|합)|해야|할\s*(?:것|계획)|계획")
+# A sentence telling of a meeting, for a question asking whom the trip met ("누구 만났대?": 교수진과의
+# 자문회의, 부시장 면담); naming someone or something is not enough.
+MEETING = re.compile(r"면담|만나|만났|만난|만남|간담회|자문\s*회의|회의|접견|환담|협의|미팅|예방|회담|meet|met\b", re.I)
 # A sentence giving a purpose or a reason, for a question asking why.
 PURPOSE = re.compile(r"목적|위해|위한|위하여|취지|때문|하고자|이유|계기|목표")
 # What a sentence answering each answer type contains.
@@ -122,8 +125,9 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
     index = searcher.index
     q = retrieval.query_vector
     # Someone asked for is answered by a name, not by an organisation doing something.
-    evidence = (PERSON if query.asks_person else PROPOSED if query.asks_proposal else PURPOSE if query.asks_purpose
-                else type_evidence(query))
+    met = query.answer_type == "who" and MET.search(query.text) is not None
+    evidence = (PERSON if query.asks_person else MEETING if met else PROPOSED if query.asks_proposal
+                else PURPOSE if query.asks_purpose else type_evidence(query))
     within = query.within_countries
     asks_what = query.answer_type == "what"
     about_report = bool(re.search(r"보고서|문서|자료", query.text))
@@ -175,7 +179,7 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
             typed = 1.0 if evidence is not None and evidence.search(text) else 0.0
             if within:
                 typed = float(_names_place_within(text, within, set(query.topic_terms), context))
-            elif query.answer_type in ("where", "who") and not typed and not query.asks_person:
+            elif query.answer_type in ("where", "who") and not typed and not query.asks_person and not met:
                 # A place or a name the question did not give (퀸스타운 for "뉴질랜드 어디 갔어?",
                 # 알란다 공항 for "스톡홀름에서 어디 갔어?") answers "where" and "who".
                 typed = float(bool(places_named(text) - set(query.topic_terms) or names_in(text) - asked))

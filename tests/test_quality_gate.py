@@ -393,6 +393,14 @@ def test_a_district_of_a_city_without_trips_is_not_another_citys(realtrips_qa):
     assert answer.abstained and "대전" not in answer.segments[0].text and "인천 서구" in answer.answer
 
 
+def test_whom_a_trip_met_is_answered_by_a_meeting(realtrips_qa):
+    """"누구 만났어?": a sentence telling of a meeting (기관과의 면담), not any sentence naming something;
+    a report telling of no meeting at the place asked about is no answer."""
+    met = realtrips_qa.ask("전남도립미술관 파리에서 누구 만났어?")
+    assert not met.abstained and "프랑스 문화원" in met.answer and "르 원더 레지던시" in met.answer
+    assert realtrips_qa.ask("통영 시의원들 싱가포르 국회에서 누구 만났어?").abstained
+
+
 def test_trips_compared_get_each_trips_fact(realtrips_qa):
     """'어디가 더 오래 있었어?' compares two trips: each one's length, from its facts."""
     answer = realtrips_qa.ask("안동시랑 구미시 출장 중에 어디가 더 오래 있었어?")
