@@ -15,9 +15,10 @@ from kiwipiepy import Kiwi
 # Content morphemes: on a public Korean retrieval benchmark, indexing only these
 # beat indexing every morpheme (particles and endings only add noise).
 CONTENT_TAGS = frozenset({"NNG", "NNP", "NNB", "NR", "NP", "VV", "VA", "XR", "SL", "SN", "SH", "MAG"})
-# Words that carry no topic in a question ("무엇을 발표했나?" -> only 발표 matters).
+# Words that carry no topic in a question ("무엇을 발표했나?" -> only 발표 matters; "무슨 얘기 나왔어":
+# what was said, which a report never calls 얘기).
 QUESTION_WORDS = frozenset(
-    {"무엇", "뭐", "뭘", "어디", "언제", "누구", "며칠", "동안", "각각", "얼마", "얼마나", "내용", "어떻", "어떤", "어느", "얼마", "몇", "왜", "어찌", "무슨", "하", "되", "있", "없", "것", "수", "등", "이", "그", "저"}
+    {"무엇", "뭐", "뭘", "어디", "언제", "누구", "며칠", "동안", "각각", "얼마", "얼마나", "내용", "얘기", "이야기", "어떻", "어떤", "어느", "얼마", "몇", "왜", "어찌", "무슨", "하", "되", "있", "없", "것", "수", "등", "이", "그", "저"}
 )
 
 # English function words, for questions asked in English.

@@ -583,6 +583,8 @@ class Query:
         if self.answer_type == "count" and (noun in PEOPLE_WHO_WENT or TRAVELLER_NOUN.match(noun) or HOW_MANY_WENT.search(self.text)) \
                 and self.about_trip:
             return True  # "호주 다녀온 사람 몇 명": the travellers (not "학생 몇 명", the people met)
+        if self.answer_type in ("duration", "when") and (noun in PEOPLE_WHO_WENT or TRAVELLER_NOUN.match(noun)) and self.about_trip:
+            return True  # "광저우 간 서울시 직원 몇 박 했어": how long (or when) the travellers went
         if self.answer_type == "where" and any(t in FOREIGN_CITIES for t in self.topic_terms):
             return False  # "항저우에서는 어디를 둘러봤어?": a place within a city the question names
         if self.answer_type == "where" and noun in PLACE_KINDS and self.about_trip:
@@ -803,9 +805,21 @@ def _corpus_compounds(text: str, tokens, stats: CorpusStats) -> list:
             if t.tag not in _NOUNISH and len(t.form) >= 2 and _is_hangul(t.form) and stats.names_organisation(t.form):
                 # So is one such token alone: "인제 유소년축구단" (Kiwi: 인제/MAG, "now").
                 t = _Compound(t.form, "NNP", t.start, t.len)
+            elif t.form == "간" and t.tag == "NNB" and _went_to(out):
+                # "광저우 간 서울시 직원" (Kiwi: 간/NNB, "between"): who went there. Between is said of two
+                # ("한국과 일본 간").
+                t = _Compound("가", "VV", t.start, t.len)
             out.append(t)
             i += 1
     return out
+
+
+def _went_to(before: list) -> bool:
+    """Whether the tokens before a "간" end in a place on its own (not "A와 B", between which)."""
+    if not before or before[-1].tag != "NNP" or not (before[-1].form in COUNTRIES or before[-1].form in FOREIGN_CITIES
+                                                      or before[-1].form in REGIONS):
+        return False
+    return len(before) < 2 or before[-2].tag != "JC"
 
 
 def _word_ends(text: str, tokens, j: int) -> bool:

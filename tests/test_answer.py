@@ -98,6 +98,16 @@ def test_why_a_trip_was_made_asks_its_purpose(hash_qa):
     assert "이유" not in analyse("독일 출장 학생들 데리고 간 이유").topic_terms
 
 
+def test_went_there_is_read_as_going(hash_qa):
+    analyse = hash_qa.searcher.analyse
+    # Kiwi reads "광저우 간" as 간/NNB (between); after a place alone it is the verb: the travellers' stay.
+    went = analyse("광저우 간 서울시 직원 몇 박 했어")
+    assert went.about_trip and went.asks_trip_fact() and "간" not in went.terms
+    assert not analyse("한국과 일본 간 협력 사례").about_trip
+    # "무슨 얘기 나왔어": what was said; no report calls it 얘기.
+    assert "얘기" not in analyse("IEA 협의에서 무슨 얘기 나왔어").terms
+
+
 def test_a_country_kiwi_splits_in_context_is_the_country(hash_qa):
     analyse = hash_qa.searcher.analyse
     # Kiwi reads "동구 대만" as 대/NNB + 만/JX.
@@ -435,6 +445,12 @@ def test_a_name_the_report_does_not_give_is_refused_with_what_it_does_say(seed_q
     assert "서울특별시" in answer.answer and answer.nearest[0].source in (GUANGZHOU, ASCC)
     named = seed_qa.ask("OECD 라운드테이블 출장자 이름은?")  # this report names its traveller
     assert not named.abstained and "이재용" in named.answer
+
+
+@e2e
+def test_how_long_the_officials_who_went_stayed_is_the_trips_length(seed_qa):
+    answer = seed_qa.ask("광저우 간 서울시 직원 몇 박 했어")
+    assert answer.mode == "facts" and "3박 4일" in answer.answer and answer.citations[0].source == GUANGZHOU
 
 
 @e2e
