@@ -27,7 +27,7 @@ from .catalogue import TripFilter
 from .lexicon import (CITY_NAMES, COUNTRIES, DAY_WORDS, ENGLISH_COUNTRIES, ENGLISH_NUMBERS, ENGLISH_UNITS, FOREIGN_CITIES,
                       ORGANISATION_LEVEL_WORDS, PROVINCE_FULL_NAMES, REGIONS, SEASONS, korean_city_body, normalise_country,
                       organisation_aliases, usual_city_name)
-from .korean import CONTENT_TAGS, ENGLISH_STOPWORDS, QUESTION_WORDS, is_proper_noun, kiwi
+from .korean import CONTENT_TAGS, ENGLISH_STOPWORDS, QUESTION_WORDS, content_morphemes, is_proper_noun, kiwi
 
 AnswerType = Literal["where", "when", "duration", "count", "who", "cost", "score", "what"]
 CatalogueKind = Literal["similar", "list", "count", "earliest", "latest", "longest", "shortest", "largest", "most"]
@@ -396,6 +396,18 @@ class CorpusStats:
             return ()
         parts = self._fewest_parts(term, lambda w: w in self._idf and _is_noun(w))
         return parts if len(parts) > 1 else ()
+
+    def abbreviated(self, term: str) -> str:
+        """The corpus word an unknown Hangul abbreviation stands for: its syllables in order, the first
+        of each of the word's parts ("홍콩과기대" -> 홍콩과학기술대학교), or ''. Three syllables at least,
+        and one corpus word only (an abbreviation of several is no reading)."""
+        if len(term) < 3 or not _is_hangul(term) or self.known(term):
+            return ""
+        pattern = "".join(re.escape(ch) + r"[가-힣]{0,3}?" for ch in term)
+        found = {m.group(0) for m in re.finditer(rf"(?<![가-힣]){pattern}(?![가-힣])", self.text)}
+        # Each word of a form the corpus writes otherwise needs a letter it skips: not 울산 for 울산시.
+        found = {w for w in found if len(w) >= len(term) + 2}
+        return next(iter(found)) if len(found) == 1 else ""
 
     def spaced(self, term: str) -> str:
         """A Hangul compound the corpus writes as separate words ("전일본공진회" -> "전일본 공진회",
@@ -902,6 +914,8 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
             fixed = spaced
         elif parts := stats.split_compound(form):  # and so are words typed without the spaces
             fixed = " ".join(parts)
+        elif (whole := stats.abbreviated(form)) and (parts := tuple(content_morphemes(whole))):
+            fixed = " ".join(parts)  # and an abbreviation (홍콩과기대: 홍콩과학기술대학교; 독일서: 독일에서)
         else:
             fixed = stats.speller.correct(form)
             if (fixed == form and (word := _word_at(text, t.start)) != t.form

@@ -108,6 +108,17 @@ def test_went_there_is_read_as_going(hash_qa):
     assert "얘기" not in analyse("IEA 협의에서 무슨 얘기 나왔어").terms
 
 
+def test_an_abbreviation_is_the_corpus_word_it_shortens():
+    from qa.query import CorpusStats
+
+    text = "홍콩과학기술대학교 광저우 캠퍼스를 방문했다. 독일에서는 괴테대학교를 찾았다. 국토교통부와 국토연구원"
+    stats = CorpusStats(df={"광저우": 1, "캠퍼스": 1, "독일": 1, "방문": 1}, passages=3, text=text.lower())
+    assert stats.abbreviated("홍콩과기대") == "홍콩과학기술대학교"
+    assert stats.abbreviated("독일서") == "독일에서는"  # 독일서 is 독일에서 (its content word, 독일, is the term)
+    assert stats.abbreviated("국토연") == ""  # 국토교통부? 국토연구원? no reading
+    assert stats.abbreviated("광저") == ""  # two syllables are too few
+
+
 def test_a_country_kiwi_splits_in_context_is_the_country(hash_qa):
     analyse = hash_qa.searcher.analyse
     # Kiwi reads "동구 대만" as 대/NNB + 만/JX.

@@ -401,6 +401,14 @@ def test_whom_a_trip_met_is_answered_by_a_meeting(realtrips_qa):
     assert realtrips_qa.ask("통영 시의원들 싱가포르 국회에서 누구 만났어?").abstained
 
 
+def test_an_abbreviated_name_finds_its_report(realtrips_qa):
+    """홍콩과기대 is 홍콩과학기술대학교, 독일서 is 독일에서: read as the words the reports write."""
+    answer = realtrips_qa.ask("홍콩과기대에서 서울시 무슨 얘기했어")
+    assert not answer.abstained and answer.citations[0].source == "001_1eeefbb6c15ec2a8.txt"
+    schools = realtrips_qa.ask("안동 인문리더 학생들 독일서 어떤 학교들 갔어")
+    assert not schools.abstained and "괴테대학교" in schools.answer
+
+
 def test_trips_compared_get_each_trips_fact(realtrips_qa):
     """'어디가 더 오래 있었어?' compares two trips: each one's length, from its facts."""
     answer = realtrips_qa.ask("안동시랑 구미시 출장 중에 어디가 더 오래 있었어?")
