@@ -381,6 +381,7 @@ class CorpusStats:
         own = organisation_aliases([o.split()[-1] for o in self.organisations])
         self._own_aliases = {w: {o for o in self.organisations if o.split()[-1] in last} for w, last in own.items()}
         self._romanized = romanized_names([*self._org_aliases, *self.cities])
+        self._words_by_initial: dict[str, list[str]] | None = None
 
     def idf(self, term: str) -> float:
         return self._idf.get(term, self.max_idf)
@@ -403,11 +404,14 @@ class CorpusStats:
         and one corpus word only (an abbreviation of several is no reading)."""
         if len(term) < 3 or not _is_hangul(term) or self.known(term):
             return ""
-        pattern = "".join(re.escape(ch) + r"[가-힣]{0,3}?" for ch in term)
-        found = {m.group(0) for m in re.finditer(rf"(?<![가-힣]){pattern}(?![가-힣])", self.text)}
-        # Each word of a form the corpus writes otherwise needs a letter it skips: not 울산 for 울산시.
-        found = {w for w in found if len(w) >= len(term) + 2}
-        return next(iter(found)) if len(found) == 1 else ""
+        if self._words_by_initial is None:  # the corpus's Hangul words by first syllable, read once
+            self._words_by_initial = {}
+            for word in set(re.findall(r"[가-힣]{5,}", self.text)):
+                self._words_by_initial.setdefault(word[0], []).append(word)
+        pattern = re.compile("".join(re.escape(ch) + r"[가-힣]{0,3}?" for ch in term))
+        # At least two syllables longer: not 울산시 for 울산, a form the corpus writes otherwise.
+        found = [w for w in self._words_by_initial.get(term[0], ()) if len(w) >= len(term) + 2 and pattern.fullmatch(w)]
+        return found[0] if len(found) == 1 else ""
 
     def spaced(self, term: str) -> str:
         """A Hangul compound the corpus writes as separate words ("전일본공진회" -> "전일본 공진회",
