@@ -52,7 +52,7 @@ TYPE_EVIDENCE = {
     "count": re.compile(r"\d+\s*(?:여\s*)?(?:명|개|곳|건|번|개국|회|점|종|권)|인원|총\s*\d|[한두세네]\s*(?:명|곳|개)"),
     # A person: a title after a name, someone met, or a name in Latin letters (Angels Rius, Hongseok Lee).
     "who": re.compile(r"출장자|성명|면담|만나|만났|" + _PERSON + r"|[가-힣]+(?:시|군|구|도|청|부|원|회)\s*(?:는|은|이|가)\s"),
-    "cost": re.compile(r"\d[\d,.]*\s*(?:원|만\s*원|억|달러|유로|엔)|예산|경비|비용"),
+    "cost": re.compile(r"\d[\d,.]*\s*(?:[십백천만]\s*)*(?:원|억|달러|유로|엔)|예산|경비|비용"),
     "score": re.compile(r"\d+\s*(?:대|:)\s*\d+|무승부|승리|이겼|졌다|우승"),
 }
 
@@ -74,7 +74,8 @@ TYPE_VALUE = {
     "duration": re.compile(r"\d+\s*박\s*\d+\s*일|\d+\s*일\s*(?:간|동안)|\d{1,2}\s*[.월]\s*\d{1,2}\s*일?\s*[~∼-]"),
     "when": re.compile(r"(?:19|20)\d{2}\s*[.년-]|" + ANY_DATE.pattern),
     "count": re.compile(r"\d+\s*(?:여\s*)?(?:명|개|곳|건|번|개국|회|점)|[한두세네]\s*(?:명|곳|개)"),
-    "cost": re.compile(r"\d[\d,.]*\s*(?:천\s*)?(?:원|만\s*원|억|달러|유로|엔|위안|USD|EUR|KRW)", re.I),
+    # An amount as reports write it: 829억, 3,000만 원, 1백만원, 50 달러.
+    "cost": re.compile(r"\d[\d,.]*\s*(?:[십백천만]\s*)*(?:원|억|달러|유로|엔|위안|USD|EUR|KRW)", re.I),
     "who": re.compile(_PERSON),
     "score": re.compile(r"\d+\s*(?:대|:)\s*\d+"),
 }
@@ -472,6 +473,10 @@ def _missing(ctx: AnswerContext, ranked: list[Candidate]) -> str:
     if part and not any(_about_part(c.text, part, doc.facts.countries) for c in ranked if c.hit.chunk.source == doc.source):
         # "부산 싱가포르·말레이시아 출장, 말레이시아에선 어디 갔어?" and the report tells only of Singapore.
         return f"찾은 보고서에 {part[0]}에서의 일정은 나와 있지 않습니다."
+    value = type_evidence(ctx.query, TYPE_VALUE) if ctx.query.answer_type in ("count", "cost") else None
+    if value is not None and doc is not None and not value.search(doc.text):
+        # "메달 몇 개 땄어?", "기금 얼마 전달했대?" and the report found holds no such number anywhere.
+        return f"찾은 보고서에 그 {'수' if ctx.query.answer_type == 'count' else '금액'}는 나와 있지 않습니다."
     if ctx.query.asks_someones_name and not any(c.typed for c in ranked if c.hit.chunk.source == doc.source):
         # "트립닷컴 CEO 이름": the report found names no one, only the title.
         return "찾은 보고서 구절에 그 사람의 이름은 나와 있지 않습니다."

@@ -409,6 +409,15 @@ def test_an_abbreviated_name_finds_its_report(realtrips_qa):
     assert not schools.abstained and "괴테대학교" in schools.answer
 
 
+def test_a_number_the_report_never_gives_is_said_to_be_missing(realtrips_qa):
+    """"메달 몇 개": the report found holds no count of anything, so no sentence answers; an amount
+    written "1백만원" is an amount."""
+    medals = realtrips_qa.ask("삼척 태권도 대회 나가서 메달 몇 개 땄어?")
+    assert medals.abstained and "나와 있지 않습니다" in medals.answer
+    paid = realtrips_qa.ask("강서구청 공무원 배낭여행 한 사람당 얼마 지원해줬어?")
+    assert not paid.abstained and "1백만원" in paid.answer
+
+
 def test_trips_compared_get_each_trips_fact(realtrips_qa):
     """'어디가 더 오래 있었어?' compares two trips: each one's length, from its facts."""
     answer = realtrips_qa.ask("안동시랑 구미시 출장 중에 어디가 더 오래 있었어?")
