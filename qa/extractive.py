@@ -385,7 +385,7 @@ def choose(ctx: AnswerContext, ranked: list[Candidate]) -> list[Candidate]:
             return [c for first in (best, second) for c in _best_of_report(ranked, first, per_report)]
     # Another report joins only when the question asks about several.
     chosen = _best_of_report(ranked, best, per_report)
-    if query.wants_list or query.answer_type == "where":
+    if query.wants_list or query.asks_sites or _SEVERAL_PLACES.search(query.text):
         # "어떤 정원들 갔어?", "어디어디 들렀대": the report's sentence listing the most items (the list
         # itself) joins, should the likeliest sentences only describe them.
         same = [c for c in ranked if c.hit.chunk.source == best.hit.chunk.source and not c.label
@@ -407,6 +407,7 @@ def _labelled(text: str, label: str) -> bool:
     return re.match(rf"[-•○◦*·\s]*{re.escape(label)}\s*[:：]\s*\S", text) is not None
 
 
+_SEVERAL_PLACES = re.compile(r"어디\s*어디")
 _ITEM_SEPARATOR = re.compile(r"[,·、]|\s및\s")
 
 
@@ -476,7 +477,7 @@ def _missing(ctx: AnswerContext, ranked: list[Candidate]) -> str:
     value = type_evidence(ctx.query, TYPE_VALUE) if ctx.query.answer_type in ("count", "cost") else None
     if value is not None and doc is not None and not value.search(doc.text):
         # "메달 몇 개 땄어?", "기금 얼마 전달했대?" and the report found holds no such number anywhere.
-        return f"찾은 보고서에 그 {'수' if ctx.query.answer_type == 'count' else '금액'}는 나와 있지 않습니다."
+        return f"찾은 보고서에 그 {'수는' if ctx.query.answer_type == 'count' else '금액은'} 나와 있지 않습니다."
     if ctx.query.asks_someones_name and not any(c.typed for c in ranked if c.hit.chunk.source == doc.source):
         # "트립닷컴 CEO 이름": the report found names no one, only the title.
         return "찾은 보고서 구절에 그 사람의 이름은 나와 있지 않습니다."
