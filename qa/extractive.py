@@ -512,8 +512,9 @@ class ExtractiveAnswerer:
             return refusal
         # A question for a date, a length, a number or an amount opens with the best sentence holding one
         # (a place or a name is less surely told apart: "OECD 회의 어디서" is not the IEA meeting's 파리).
-        typed = ranked[0] if ctx.query.answer_type in VALUE_TYPES and ranked[0].typed or labelled else None
-        chosen = reading_order(choose(ctx, ranked), typed)
+        # ... and so does the line labelled with what is asked.
+        lead = ranked[0] if labelled or (ctx.query.answer_type in VALUE_TYPES and ranked[0].typed) else None
+        chosen = reading_order(choose(ctx, ranked), lead)
         numbers: dict[str, int] = {}
         spans: dict[str, list[tuple[int, int]]] = {}
         segments: list[Segment] = []
