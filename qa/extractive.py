@@ -41,7 +41,7 @@ PERSON = re.compile(_PERSON + r"|출장자|성명")
 PROPOSED = re.compile(r"제안|건의|제언|도입|적용|접목|반영|활성화|방안|시사점|추진|검토|개선|필요(?:가|성|하|합)|해야|할\s*(?:것|계획)|계획")
 # A sentence telling of a meeting, for a question asking whom the trip met ("누구 만났대?": 교수진과의
 # 자문회의, 부시장 면담); naming someone or something is not enough.
-MEETING = re.compile(r"면담|만나|만났|만난|만남|간담회|자문\s*회의|회의|접견|환담|협의|미팅|예방|회담|meet|met\b", re.I)
+MEETING = re.compile(MET.pattern + r"|만남|간담회|자문\s*회의|회의|환담|협의|미팅|예방|회담", re.I)
 # A sentence giving a purpose or a reason, for a question asking why.
 PURPOSE = re.compile(r"목적|위해|위한|위하여|취지|때문|하고자|이유|계기|목표")
 # What a sentence answering each answer type contains.
@@ -126,8 +126,7 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
     index = searcher.index
     q = retrieval.query_vector
     # Someone asked for is answered by a name, not by an organisation doing something.
-    met = query.answer_type == "who" and MET.search(query.text) is not None
-    evidence = (PERSON if query.asks_person else MEETING if met else PROPOSED if query.asks_proposal
+    evidence = (PERSON if query.asks_person else MEETING if query.asks_whom_met else PROPOSED if query.asks_proposal
                 else PURPOSE if query.asks_purpose else type_evidence(query))
     within = query.within_countries
     asks_what = query.answer_type == "what"
@@ -180,7 +179,7 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
             typed = 1.0 if evidence is not None and evidence.search(text) else 0.0
             if within:
                 typed = float(_names_place_within(text, within, set(query.topic_terms), context))
-            elif query.answer_type in ("where", "who") and not typed and not query.asks_person and not met:
+            elif query.answer_type in ("where", "who") and not typed and not query.asks_person and not query.asks_whom_met:
                 # A place or a name the question did not give (퀸스타운 for "뉴질랜드 어디 갔어?",
                 # 알란다 공항 for "스톡홀름에서 어디 갔어?") answers "where" and "who".
                 typed = float(bool(places_named(text) - set(query.topic_terms) or names_in(text) - asked))
@@ -385,7 +384,7 @@ def choose(ctx: AnswerContext, ranked: list[Candidate]) -> list[Candidate]:
             return [c for first in (best, second) for c in _best_of_report(ranked, first, per_report)]
     # Another report joins only when the question asks about several.
     chosen = _best_of_report(ranked, best, per_report)
-    if query.wants_list or query.asks_sites or _SEVERAL_PLACES.search(query.text):
+    if query.wants_list or query.lists_places:
         # "어떤 정원들 갔어?", "어디어디 들렀대": the report's sentence listing the most items (the list
         # itself) joins, should the likeliest sentences only describe them.
         same = [c for c in ranked if c.hit.chunk.source == best.hit.chunk.source and not c.label
@@ -407,7 +406,6 @@ def _labelled(text: str, label: str) -> bool:
     return re.match(rf"[-•○◦*·\s]*{re.escape(label)}\s*[:：]\s*\S", text) is not None
 
 
-_SEVERAL_PLACES = re.compile(r"어디\s*어디")
 _ITEM_SEPARATOR = re.compile(r"[,·、]|\s및\s")
 
 

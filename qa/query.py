@@ -17,7 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Literal
 
 from rapidfuzz import process
@@ -86,6 +86,8 @@ LIST_CUES = re.compile(r"어떤|어떠한|무엇무엇|무슨|목록|종류|들�
 WHAT_CUE = re.compile(r"무엇|뭐|뭘|무슨|어떤|어떠한|what|which", re.I)
 # "누구 만났어?", "who did they meet": a "who" question about the people met on a trip.
 MET = re.compile(r"만나|만났|만난|면담|접견|meet|met\b", re.I)
+# "어디어디 갔어?": several places asked for at once.
+SEVERAL_PLACES = re.compile(r"어디\s*어디")
 # "인도 간 적 있어?": whether any trip went there, a trip question without the word 출장.
 WENT_ANYWHERE = re.compile(r"(?:간|갔던|갔다\s*온|다녀온|다녀왔던)\s*(?:데|곳|적|거|것|기관|지자체|단체)\s*(?:있|없)")
 # The asker plans a trip ("핀란드 연수 가는데", "프랑스 출장 예정입니다", "방문을 계획하고 있습니다") …
@@ -381,7 +383,6 @@ class CorpusStats:
         own = organisation_aliases([o.split()[-1] for o in self.organisations])
         self._own_aliases = {w: {o for o in self.organisations if o.split()[-1] in last} for w, last in own.items()}
         self._romanized = romanized_names([*self._org_aliases, *self.cities])
-        self._words_by_initial: dict[str, list[str]] | None = None
 
     def idf(self, term: str) -> float:
         return self._idf.get(term, self.max_idf)
@@ -404,14 +405,19 @@ class CorpusStats:
         and one corpus word only (an abbreviation of several is no reading)."""
         if len(term) < 3 or not _is_hangul(term) or self.known(term):
             return ""
-        if self._words_by_initial is None:  # the corpus's Hangul words by first syllable, read once
-            self._words_by_initial = {}
-            for word in set(re.findall(r"[가-힣]{5,}", self.text)):
-                self._words_by_initial.setdefault(word[0], []).append(word)
         pattern = re.compile("".join(re.escape(ch) + r"[가-힣]{0,3}?" for ch in term))
         # At least two syllables longer: not 울산시 for 울산, a form the corpus writes otherwise.
         found = [w for w in self._words_by_initial.get(term[0], ()) if len(w) >= len(term) + 2 and pattern.fullmatch(w)]
         return found[0] if len(found) == 1 else ""
+
+    @cached_property
+    def _words_by_initial(self) -> dict[str, list[str]]:
+        """The corpus's Hangul words of five syllables or more by first syllable, read once (for
+        `abbreviated`)."""
+        words: dict[str, list[str]] = {}
+        for word in set(re.findall(r"[가-힣]{5,}", self.text)):
+            words.setdefault(word[0], []).append(word)
+        return words
 
     def spaced(self, term: str) -> str:
         """A Hangul compound the corpus writes as separate words ("전일본공진회" -> "전일본 공진회",
@@ -585,7 +591,7 @@ class Query:
             return False
         if self.answer_type == "count" and OTHER_COUNT.search(self.text):
             return False  # the record counts travellers, not trips, places or visits ("몇 곳")
-        if self.answer_type == "who" and (MET.search(self.text) or VISITED.search(self.text) or noun in EVENT_OR_TRIP
+        if self.answer_type == "who" and (self.asks_whom_met or VISITED.search(self.text) or noun in EVENT_OR_TRIP
                                           or TITLE_NAME_ASKED.search(self.text)):
             # "누구 만났어?", "방문 기관은 어디", "어떤 기관 방문했어?", "이끈 의장 이름": the people met, the
             # places visited, someone by a title
@@ -651,7 +657,7 @@ class Query:
         if self.asks_someones_name:
             return True
         return (self.answer_type == "who" and not self.asks_organisation and not HOSTED.search(self.text)
-                and not MET.search(self.text) and not re.search(r"\bwhose\b", self.text, re.I))
+                and not self.asks_whom_met and not re.search(r"\bwhose\b", self.text, re.I))
 
     @property
     def native_terms(self) -> tuple[str, ...]:
@@ -678,6 +684,16 @@ class Query:
     def asks_proposal(self) -> bool:
         """"시부야 교차로 보고 우리 시엔 뭐 하자고 했어?": what the trip proposed, not what it saw."""
         return self.answer_type == "what" and bool(PROPOSAL_ASKED.search(self.text))
+
+    @property
+    def asks_whom_met(self) -> bool:
+        """"누구 만났어?", "who did they meet": the people or organisations a trip met."""
+        return self.answer_type == "who" and MET.search(self.text) is not None
+
+    @property
+    def lists_places(self) -> bool:
+        """"어디어디 들렀대", "어디 둘러봤어?": the places a trip saw, several of them."""
+        return self.asks_sites or SEVERAL_PLACES.search(self.text) is not None
 
     @property
     def asks_purpose(self) -> bool:
@@ -1163,7 +1179,7 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats, asked_types: list[
     unconfident, and the caller answers from passages as well.
     """
     kind: CatalogueKind | None = next((k for k, cue in CATALOGUE_CUES if cue.search(text)), None)
-    if not (is_about_trip(text, tokens) or re.search(r"어디\s*어디", text)):
+    if not (is_about_trip(text, tokens) or SEVERAL_PLACES.search(text)):
         return None
     if kind == "list" and (m := _LISTED.search(text)) and not _lists_trips(m.group(1)):
         return None  # "연수 다녀와서 나온 아이디어 뭐뭐 있어": the ideas, not the trips

@@ -656,7 +656,7 @@ def test_the_sentence_continuing_the_best_one_joins_the_answer_right_after_it():
     best = candidate(0.9, 100, "둘째 날에는 한일 유소년축구단 간 친목 활동이 이루어졌습니다.")
     activities = candidate(0.5, 100 + len(best.text) + 1, "자기소개, 마루 컬링, 티셔츠 만들기 체험을 했습니다.")
     result = candidate(0.7, 300, "양 도시 간 교류 사업 확대의 기반을 마련하였습니다.")
-    query = SimpleNamespace(several=False, wants_list=False, asks_sites=False, text="", topic_terms=("인제군",))
+    query = SimpleNamespace(several=False, wants_list=False, lists_places=False, topic_terms=("인제군",))
     ctx = SimpleNamespace(query=query, max_sentences=3, searcher=SimpleNamespace(index=SimpleNamespace(catalogue=None)))
     ranked = [best, overview, result, activities]
     answer = [c.text for c in reading_order(choose(ctx, ranked))]
