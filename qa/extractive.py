@@ -23,7 +23,7 @@ import numpy as np
 from .answer import Answer, AnswerContext, Segment, make_citation, not_found, weighted_share
 from .facts import is_field_line
 from .lexicon import ANY_DATE, COUNTRIES, FOREIGN_CITIES, GENERIC_TITLES, REGIONS, city_country, places_named, split_countries
-from .korean import content_morphemes, names_in
+from .korean import content_morphemes, names_in, tagged_content_morphemes
 from .query import MET, PERSON_TITLES, is_english
 from .retrieve import Hit
 
@@ -64,6 +64,15 @@ def type_evidence(query, table: dict[str, re.Pattern] = TYPE_EVIDENCE) -> re.Pat
     if pattern is None or query.answer_type != "count" or not query.counter:
         return pattern
     return re.compile(rf"{pattern.pattern}|\d[\d,.]*\s*(?:여\s*)?{re.escape(query.counter)}", re.I)
+
+
+def asked_act(query) -> re.Pattern | None:
+    """"뭐 발표했어?", "무엇을 논의했나": what was done is asked through its verb, so the sentence
+    answering it says that verb (발표하며), not merely the place or the people it names. Said as a
+    verb: a heading naming the act ("U4SSC KPI 소개", "패널발표") tells nothing done."""
+    if query.answer_type != "what" or not query.asked_act:
+        return None
+    return re.compile(rf"{re.escape(query.asked_act)}\s*(?:하|했|함|한|할|되|됐|된|됨)")
 
 
 # Answer types a value answers (a date, a length, a number, an amount), not a place or a name.
@@ -127,7 +136,7 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
     q = retrieval.query_vector
     # Someone asked for is answered by a name, not by an organisation doing something.
     evidence = (PERSON if query.asks_person else MEETING if query.asks_whom_met else PROPOSED if query.asks_proposal
-                else PURPOSE if query.asks_purpose else type_evidence(query))
+                else PURPOSE if query.asks_purpose else type_evidence(query) or asked_act(query))
     within = query.within_countries
     asks_what = query.answer_type == "what"
     about_report = bool(re.search(r"보고서|문서|자료", query.text))
@@ -179,6 +188,8 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
             typed = 1.0 if evidence is not None and evidence.search(text) else 0.0
             if within:
                 typed = float(_names_place_within(text, within, set(query.topic_terms), context))
+            elif query.asks_thing_name:
+                typed = float(bool(names_beyond(text, asked, searcher.stats.df, query.named_thing)))
             elif query.answer_type in ("where", "who") and not typed and not query.asks_person and not query.asks_whom_met:
                 # A place or a name the question did not give (퀸스타운 for "뉴질랜드 어디 갔어?",
                 # 알란다 공항 for "스톡홀름에서 어디 갔어?") answers "where" and "who".
@@ -218,6 +229,30 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
             owns.append((own, near, focus))
     _relative_features(out, owns)
     return out
+
+
+# A name quoted or bracketed (‘서울-인도 경제교류센터’, 「Walk21」).
+_QUOTED = re.compile(r"[‘“「『'\"]([^’”」』'\"]{2,40})[’”」』'\"]")
+
+
+def names_beyond(text: str, asked: set[str], df: dict[str, int], thing: str = "") -> set[str]:
+    """The names `text` gives that the question (or the report's header, `asked`) does not: proper
+    nouns, Latin-letter words (not a lone letter: "A 부지사" is no name), quoted titles, and a noun the
+    corpus hardly uses right before the `thing` named ("뭉초 인형": Kiwi knows few new names as
+    names). Not places."""
+    known = {a.lower() for a in asked} | places_named(text)
+
+    def names_thing(w: str) -> bool:
+        return bool(thing) and df.get(w, 0) <= RARE_PASSAGES and re.search(rf"{re.escape(w)}\s?{re.escape(thing)}", text) is not None
+
+    names = {w for w, tag in tagged_content_morphemes(text)
+             if len(w) > 1 and w.lower() not in known and w not in COUNTRIES and w not in REGIONS
+             and (tag in ("NNP", "SL") or tag == "NNG" and names_thing(w))}
+    return names | {q for q in _QUOTED.findall(text) if q.lower() not in known}
+
+
+# A noun in at most this many passages is as good as a name (mascots, dishes, programme names).
+RARE_PASSAGES = 2
 
 
 # A foreign municipality written with its suffix (삼문협시, 고토우라정, 나키진촌, 히로시마현).
@@ -479,6 +514,14 @@ def _missing(ctx: AnswerContext, ranked: list[Candidate]) -> str:
     if ctx.query.asks_someones_name and not any(c.typed for c in ranked if c.hit.chunk.source == doc.source):
         # "트립닷컴 CEO 이름": the report found names no one, only the title.
         return "찾은 보고서 구절에 그 사람의 이름은 나와 있지 않습니다."
+    if ctx.query.asks_thing_name:
+        # "국제 박람회 이름이 뭐야?" and the report says only that a fair was visited: no sentence about
+        # the thing named (박람회), nor any of the best ones, gives a name the question did not.
+        thing = ctx.query.named_thing
+        own = [c for c in ranked if c.hit.chunk.source == doc.source]
+        about = [c for c in own if thing and thing in c.text] or own[:3]
+        if not any(c.typed for c in about):
+            return "찾은 보고서 구절에 그 이름은 나와 있지 않습니다."
     return ""
 
 

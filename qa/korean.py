@@ -45,7 +45,7 @@ def _normalise_token(form: str, tag: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _tagged_content_morphemes(text: str) -> tuple[tuple[str, str], ...]:
+def tagged_content_morphemes(text: str) -> tuple[tuple[str, str], ...]:
     tokens = kiwi().tokenize(text)
     return tuple((_normalise_token(t.form, t.tag), t.tag) for t in tokens if t.tag in CONTENT_TAGS)
 
@@ -55,12 +55,12 @@ def content_morphemes(text: str) -> list[str]:
     if len(text) > 2000:  # long texts are indexed once; don't fill the cache with them
         tokens = kiwi().tokenize(text)
         return [_normalise_token(t.form, t.tag) for t in tokens if t.tag in CONTENT_TAGS]
-    return [form for form, _ in _tagged_content_morphemes(text)]
+    return [form for form, _ in tagged_content_morphemes(text)]
 
 
 def names_in(text: str) -> set[str]:
     """The proper nouns and Latin-letter words of `text` (겐트대학교, 알란다, WeGo): what names things."""
-    return {form for form, tag in _tagged_content_morphemes(text) if tag in ("NNP", "SL")}
+    return {form for form, tag in tagged_content_morphemes(text) if tag in ("NNP", "SL")}
 
 
 def content_morphemes_batch(texts: list[str]) -> list[list[str]]:

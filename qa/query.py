@@ -44,6 +44,9 @@ PERSON_TITLES = ("연구위원|장관|차관|시장|군수|구청장|의장|의�
 TITLE_NAME_ASKED = re.compile(rf"(?:{PERSON_TITLES})\s*(?:의\s*)?(?:이름|성명)", re.I)
 PERSON_NAME_ASKED = re.compile(rf"{TITLE_NAME_ASKED.pattern}|(?:사람|인물|담당자|분)\s*(?:의\s*)?(?:이름|성명)|"
                                rf"(?:{PERSON_TITLES})\s*(?:은|는|이|가)?\s*누구", re.I)
+# "박람회 이름이 뭐야?", "소각시설의 명칭은?", "작품 제목": the name of a thing, which a passage either
+# gives or does not.
+THING_NAME_ASKED = re.compile(r"이름|명칭|제목|실명|상호|\bname(?:s|d)?\b|\btitle\b", re.I)
 # Order matters: "며칠" and "얼마 동안" are durations before "얼마" is a cost; "몇 월" is a date.
 _DAY_OF = r"\s*(?:날|에(?!\s*(?:서|걸)))"
 # A word for a price (the cost cue is these or 얼마).
@@ -574,6 +577,9 @@ class Query:
     # Topic words naming the kind of thing asked for ("무슨 회의", "어떤 행사"): the report may name the
     # thing without its kind.
     kinds: tuple[str, ...] = ()
+    # The act whose object the question word is ("뭐 발표했어?", "무엇을 논의했나" -> 발표, 논의): what was
+    # done is asked through that verb; "" when none.
+    asked_act: str = ""
     # The question's English names that the reports write by their initials, with the words they
     # stand for: ("ascc", ("asia", "smart", "city", "conference")).
     initials: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -674,6 +680,20 @@ class Query:
         """"MOU 실제로 체결했나?", "결국 맺었대?", "최종 통과됐나?": what came of a plan, which a report written
         at the trip's end seldom knows."""
         return bool(OUTCOME_ASKED.search(self.text))
+
+    @property
+    def asks_thing_name(self) -> bool:
+        """"충남 수소 출장 박람회 이름이 뭐야?": a thing by its name, not what happened there."""
+        return self.answer_type == "what" and bool(THING_NAME_ASKED.search(self.text))
+
+    @property
+    def named_thing(self) -> str:
+        """The thing whose name is asked ("박람회 이름이 뭐야" -> 박람회, "소각시설의 명칭" -> 시설); "" when
+        none is said."""
+        if not self.asks_thing_name:
+            return ""
+        noun, before = self.asked_about
+        return before if THING_NAME_ASKED.fullmatch(noun) else noun
 
     @property
     def asks_someones_name(self) -> bool:
@@ -1052,7 +1072,23 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
         # … and so does the noun a "what" question asks about ("참가한 국제회의가 뭐야?": 북극서클총회).
         kinds=tuple(t for t in topic if t in kind_words or (kind == "what" and t == asked_about[0])),
         initials=initials,
+        asked_act=_asked_act(tokens),
     )
+
+
+_WHAT_WORDS = frozenset({"뭐", "무엇", "무얼", "뭘", "뭣"})
+
+
+def _asked_act(tokens) -> str:
+    """The verbal noun right after "뭐"/"무엇을" ("뭐 발표했어" -> 발표); not one after a kind ("무슨
+    공원 견학했어": the park is asked, not the visit)."""
+    for i, t in enumerate(tokens):
+        if t.form not in _WHAT_WORDS:
+            continue
+        rest = [u for u in tokens[i + 1:i + 4] if u.tag != "JKO"]
+        if len(rest) >= 2 and rest[0].tag == "NNG" and rest[1].tag == "XSV":
+            return rest[0].form
+    return ""
 
 
 # A name of several capitalised English words, with "of", "and", "the", "for", "on" between them.

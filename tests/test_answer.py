@@ -61,6 +61,17 @@ def test_a_noun_cue_followed_by_the_noun_asked_about_does_not_set_the_answer_typ
     assert analyse("What was the duration of the Yokohama trip?").answer_type == "duration"
 
 
+def test_the_act_asked_through_its_verb_and_the_name_of_a_thing_are_read(hash_qa):
+    analyse = hash_qa.searcher.analyse
+    assert analyse("요코하마 간 서울시 공무원들 뭐 발표했어?").asked_act == "발표"
+    assert analyse("IEA 회의에서 무엇을 논의했나").asked_act == "논의"
+    assert analyse("무슨 공원 견학했어?").asked_act == ""  # the park is asked, not the visit
+    assert analyse("거기서 뭐 했어?").asked_act == ""
+    assert analyse("호주에서 참관한 박람회 이름이 뭐야?").named_thing == "박람회"
+    assert analyse("소각시설의 명칭은?").asks_thing_name
+    assert not analyse("광저우 출장자 이름이 뭐야?").asks_thing_name  # someone's name
+
+
 def test_a_question_word_before_a_noun_asks_which_one_of_it(hash_qa):
     analyse = hash_qa.searcher.analyse
     asked = analyse("요코하마 출장 어디 미술관들 갔어?")
@@ -456,6 +467,20 @@ def test_a_name_the_report_does_not_give_is_refused_with_what_it_does_say(seed_q
     assert "서울특별시" in answer.answer and answer.nearest[0].source in (GUANGZHOU, ASCC)
     named = seed_qa.ask("OECD 라운드테이블 출장자 이름은?")  # this report names its traveller
     assert not named.abstained and "이재용" in named.answer
+
+
+@e2e
+def test_what_was_done_is_answered_by_the_sentence_saying_that_verb(seed_qa):
+    """"뭐 발표했어": the sentence telling what was presented leads, not one naming the place and the
+    people asked about (the ASCC opening ceremony in Yokohama)."""
+    answer = seed_qa.ask("요코하마 간 서울시 공무원들 뭐 발표했어?")
+    assert "2050 탄소중립 전략" in answer.segments[0].text and answer.citations[0].source == ASCC
+
+
+@e2e
+def test_the_name_of_a_thing_is_quoted_when_the_report_gives_it(seed_qa):
+    answer = seed_qa.ask("인도에서 문 연 센터 이름이 뭐야?")
+    assert not answer.abstained and "서울-인도 경제교류센터" in answer.answer
 
 
 @e2e

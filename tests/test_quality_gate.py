@@ -798,3 +798,14 @@ def test_a_trip_fact_is_not_another_trip_of_the_same_body(realtrips_qa):
     assert "11월 27일" not in answer.answer  # the China trip's dates
     # The trip a place it names belongs to is still answered from its facts.
     assert "3박 4일" in realtrips_qa.ask("포천시 홋카이도 며칠 갔어").answer
+
+
+@pytest.mark.parametrize("question", ["충남 호주 수소 출장 때 참관한 박람회 명칭 알려줘",
+                                      "영암군 연수단이 해밀턴에서 방문한 기관 명칭 알려줘"])
+def test_a_things_name_the_report_never_gives_is_refused_with_what_was_checked(realtrips_qa, question):
+    """The reports tell of a fair visited and of bodies visited in Hamilton, never by name."""
+    answer = realtrips_qa.ask(question)
+    assert answer.abstained and "그 이름은 나와 있지 않습니다" in answer.answer
+    named = realtrips_qa.ask("마스코트 인형 이름이 뭐야? 강원도의회 일본 연수")  # a name Kiwi does not know
+    assert not named.abstained and "뭉초" in named.answer
+
