@@ -669,10 +669,11 @@ class Query:
     def native_terms(self) -> tuple[str, ...]:
         """The terms as the reports write them: all of a Korean question's; of an English one, the
         names read as the corpus's Korean ones (Astana -> 아스타나) and the initials it uses (ASCC), not
-        the English words, which match the corpus's English passages rather than the answer."""
+        the English words, which match the corpus's English passages rather than the answer; nor the
+        initials typed as such (IEA, OECD, KRIHS), which Korean reports write the same."""
         if self.language != "en":
             return self.terms
-        acronyms = {a for a, _ in self.initials}
+        acronyms = {a for a, _ in self.initials} | {w.lower() for w in _TYPED_INITIALS.findall(self.text)}
         return tuple(t for t in self.terms if not t.isascii() or t in acronyms)
 
     @property
@@ -1091,6 +1092,8 @@ def _asked_act(tokens) -> str:
     return ""
 
 
+# Initials typed as such in an English question (IEA, OECD): written the same in a Korean report.
+_TYPED_INITIALS = re.compile(r"\b[A-Z]{2,}s?\b")
 # A name of several capitalised English words, with "of", "and", "the", "for", "on" between them.
 _ENGLISH_NAME = re.compile(r"[A-Z][a-z]+(?:\s+(?:(?:of|and|the|for|on)\s+)*[A-Z][a-z]+)+")
 

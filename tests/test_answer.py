@@ -72,6 +72,12 @@ def test_the_act_asked_through_its_verb_and_the_name_of_a_thing_are_read(hash_qa
     assert not analyse("광저우 출장자 이름이 뭐야?").asks_thing_name  # someone's name
 
 
+def test_initials_typed_in_an_english_question_are_read_as_the_reports_write_them(hash_qa):
+    """A Korean report writes IEA and OECD as the question does; the English words it does not."""
+    native = hash_qa.searcher.analyse("Who headed the IEA division at the OECD meeting?").native_terms
+    assert "iea" in native and "oecd" in native and "division" not in native
+
+
 def test_a_question_word_before_a_noun_asks_which_one_of_it(hash_qa):
     analyse = hash_qa.searcher.analyse
     asked = analyse("요코하마 출장 어디 미술관들 갔어?")
