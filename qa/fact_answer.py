@@ -145,7 +145,13 @@ def several_trips(ctx: AnswerContext, records: list[TripRecord], mode: str) -> A
     shown = said[:MAX_ALIKE_TRIPS]
     # "보고서에 출장자 이름은 없습니다" is said once, after the trips, when it holds for all of them.
     unnamed = all(sentence.endswith(NO_NAMES) for _, sentence in shown)
+    # Trips of one body without titles read alike ("제주특별자치도의 출장지는 …" twice): their dates tell
+    # them apart, unless the sentence gives them already.
+    alike = len({trip_label(r) for r, _ in shown}) < len(shown) and query.answer_type not in ("when", "duration")
     for record, sentence in shown:
+        if alike and (dates := date_range(record)):
+            sentence = f"({dates}) {sentence}"
+
         doc = searcher.index.documents.get(record.source)
         n = len(citations) + 1
         citations.append(trip_citation(n, record, doc.text if doc else "", _FIELDS[query.answer_type]))
@@ -317,9 +323,10 @@ class FactAnswerer:
             covered |= names
             if not query.several or len(trips) == 2 or set(query.topic_terms) <= covered:
                 break  # one trip named by every word ("여수시 … 독일·스위스 연수") is not two
-        if len(trips) == 1 and query.names and not query.several:
+        if len(trips) == 1 and query.names and not query.trips:
             # "호주 다녀온 사람 몇 명?" with three trips to 호주, "울산 트램 연수 몇 명?" with two 울산 trips
-            # about trams: each trip's fact, not one picked at random. A named country or organisation
+            # about trams, "제주도 중국 출장 두 번 간 거 각각 어느 도시": each trip's fact, not one picked at
+            # random. A named country or organisation
             # narrows the records in SQL first (at the site's size, reading every record is 0.1 s); the
             # names are then checked as elsewhere, and the question's other words in each report.
             country = next((COUNTRIES[n] for n in query.names if n in COUNTRIES), "")

@@ -80,6 +80,7 @@ def _cities() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], f
     korean: set[str] = set()
     english: dict[str, tuple[str, ...]] = {}
     words: dict[str, str] = {}
+    word_cities: dict[str, tuple[str, ...]] = {}
     for line in files("qa").joinpath("data/foreign_cities.tsv").read_text(encoding="utf-8").splitlines():
         if line.startswith("#") or not line.strip():
             continue
@@ -87,6 +88,9 @@ def _cities() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], f
         if word:
             if "KR" not in codes.split(","):
                 words[name] = latin
+                countries = tuple(dict.fromkeys(by_code[c] for c in codes.split(",") if c in by_code))
+                if countries and name not in COUNTRIES:
+                    word_cities[name] = countries
             continue
         for key in _english_keys(latin):
             english[key] = (*english.get(key, ()), name)
@@ -97,7 +101,7 @@ def _cities() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], f
         countries = tuple(dict.fromkeys(by_code[c] for c in codes.split(",") if c in by_code and c != "KR"))
         if countries and name not in COUNTRIES:
             cities[name] = countries
-    return cities, english, frozenset(korean), words
+    return cities, english, frozenset(korean), words, word_cities
 
 
 # "Frankfurt am Main", "Burton upon Trent": a river or district after the name, which people leave out.
@@ -111,7 +115,9 @@ def _english_keys(latin: str) -> set[str]:
     return {k.lower() for name in (latin, folded) for k in (name, _QUALIFIER.sub("", name))}
 
 
-FOREIGN_CITIES, CITY_NAMES, KOREAN_CITIES, _WORD_CITY_NAMES = _cities()
+# WORD_CITIES: the cities whose name is also a word (황산 is sulphuric acid), with their countries:
+# a city only when written with its suffix (황산시) in a report of a trip to that country.
+FOREIGN_CITIES, CITY_NAMES, KOREAN_CITIES, _WORD_CITY_NAMES, WORD_CITIES = _cities()
 _SAME_CITY = {name: names for names in CITY_NAMES.values() for name in names}
 # What a Korean local body's name ends in after its city's name (강릉시, 인천시의회, 천안시청).
 _CITY_BODY_SUFFIX = re.compile(r"(?:특별시|광역시|시|군|구)?(?:청|의회)?$")
@@ -145,14 +151,15 @@ _HANGUL_WORD = re.compile(r"(?<![가-힣])[가-힣]{2,16}(?![가-힣])")
 _AFTER_PLACE = re.compile(r"(?:시|주|현)?(?:에서는|에서|에는|에|의|를|을|과|와|로|으로|는|은|이|가|까지|부터|도)?")
 
 
-def _place_words(text: str, known) -> list[tuple[str, int, int]]:
-    """(name, start, end) of each word of `text` that is a place `known(name)` accepts: the longest
-    such name wins, so a name ending like a particle stays whole (오키나와, 하노이, 카이로)."""
+def _place_words(text: str, known, suffixed=lambda w: False) -> list[tuple[str, int, int]]:
+    """(name, start, end) of each word of `text` that is a place `known(name)` accepts, or that
+    `suffixed(name)` accepts written with its 시 or 현 (황산시): the longest such name wins, so a name
+    ending like a particle stays whole (오키나와, 하노이, 카이로)."""
     found = []
     for m in _HANGUL_WORD.finditer(text):
         word = m.group(0)
         for i in range(len(word), 1, -1):
-            if _AFTER_PLACE.fullmatch(word[i:]) and known(word[:i]):
+            if _AFTER_PLACE.fullmatch(word[i:]) and (known(word[:i]) or word[i:].startswith(("시", "현")) and suffixed(word[:i])):
                 if word[i - 1] in "시주현" and i > 2 and known(word[:i - 1]):
                     i -= 1  # 요코하마시: the city 요코하마, as the gazetteer also names it
                 found.append((word[:i], m.start(), m.start() + i))
@@ -165,7 +172,8 @@ def cities_named(text: str, countries: list[str]) -> list[tuple[str, int, int]]:
     wanted = set(countries)
     seen: set[str] = set()
     found = []
-    for name, start, end in _place_words(text, lambda w: wanted.intersection(FOREIGN_CITIES.get(w, ()))):
+    for name, start, end in _place_words(text, lambda w: wanted.intersection(FOREIGN_CITIES.get(w, ())),
+                                         lambda w: wanted.intersection(WORD_CITIES.get(w, ()))):
         # "네팔 랄릿푸르": a city the text places in another country (India has a 랄릿푸르 too).
         before = re.search(r"([가-힣]+)\s*$", text[max(0, start - 12):start])
         elsewhere = before is not None and COUNTRIES.get(before.group(1), "") not in ("", *wanted)

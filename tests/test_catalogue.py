@@ -390,6 +390,10 @@ def test_cities_come_from_the_gazetteer_of_the_trips_countries():
     assert "도쿄" in same_city("동경")
     # A report saying "상해본사" (Shanghai, but also the word for injury) names no city.
     assert cities_named("상해본사 방문 후 상해 보험 처리를 했다.", ["중국"]) == []
+    # A city whose name is also a word (황산, sulphuric acid) is one only written as a city, in its country.
+    assert [n for n, _, _ in cities_named("중국 안휘성 황산시에서 열린 축제에 참가했다.", ["중국"])] == ["황산"]
+    assert cities_named("황산 처리 시설을 보고, 이를 위해 회의를 열었다.", ["중국"]) == []
+    assert cities_named("안휘성 황산시에서 열린 축제", ["일본"]) == []
 
 
 def test_a_city_by_another_name_is_the_name_the_reports_use_most():

@@ -809,3 +809,10 @@ def test_a_things_name_the_report_never_gives_is_refused_with_what_was_checked(r
     named = realtrips_qa.ask("마스코트 인형 이름이 뭐야? 강원도의회 일본 연수")  # a name Kiwi does not know
     assert not named.abstained and "뭉초" in named.answer
 
+
+def test_several_trips_one_body_and_country_name_alike_are_each_answered_by_date(realtrips_qa):
+    """제주특별자치도 went to China twice (황산, 상하이); titles alike, the dates tell the trips apart."""
+    answer = realtrips_qa.ask("제주도 중국 출장 두 번 간 거 각각 어느 도시였어?")
+    assert answer.mode == "facts" and "황산" in answer.answer and "상하이" in answer.answer
+    assert "(2025년 11월 14일 ~ 11월 17일)" in answer.answer
+
