@@ -186,6 +186,9 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
             if not own or is_title or field_line or text in GENERIC_TITLES or display(text) in ctx.exclude:
                 continue
             typed = 1.0 if evidence is not None and evidence.search(text) else 0.0
+            if typed and query.asked_title and query.asks_person:
+                # "델리 주총리 누구": someone named beside that title, not the mayor the question names.
+                typed = float(query.asked_title.lower() in re.sub(r"\s+", "", text.lower()))  # 당대표: 당 대표
             if within:
                 typed = float(_names_place_within(text, within, set(query.topic_terms), context))
             elif query.asks_thing_name:
@@ -553,8 +556,10 @@ class ExtractiveAnswerer:
             return refusal
         # A question for a date, a length, a number or an amount opens with the best sentence holding one
         # (a place or a name is less surely told apart: "OECD 회의 어디서" is not the IEA meeting's 파리).
-        # ... and so does the line labelled with what is asked.
-        lead = ranked[0] if labelled or (ctx.query.answer_type in VALUE_TYPES and ranked[0].typed) else None
+        # ... and so does the line labelled with what is asked, and the one naming someone by the title
+        # asked ("델리 주총리 누구").
+        lead = ranked[0] if labelled or ranked[0].typed and (
+            ctx.query.answer_type in VALUE_TYPES or ctx.query.asked_title and ctx.query.asks_person) else None
         chosen = reading_order(choose(ctx, ranked), lead)
         numbers: dict[str, int] = {}
         spans: dict[str, list[tuple[int, int]]] = {}

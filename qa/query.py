@@ -47,6 +47,7 @@ PERSON_NAME_ASKED = re.compile(rf"{TITLE_NAME_ASKED.pattern}|(?:사람|인물|�
 # "박람회 이름이 뭐야?", "소각시설의 명칭은?", "작품 제목": the name of a thing, which a passage either
 # gives or does not.
 THING_NAME_ASKED = re.compile(r"이름|명칭|제목|실명|상호|\bname(?:s|d)?\b|\btitle\b", re.I)
+_TITLE_ASKED = re.compile(rf"([가-힣A-Za-z]*(?:{PERSON_TITLES}))\s*(?:의\s*)?(?:은|는|이|가)?\s*(?:누구|이름|성명)", re.I)
 # Order matters: "며칠" and "얼마 동안" are durations before "얼마" is a cost; "몇 월" is a date.
 _DAY_OF = r"\s*(?:날|에(?!\s*(?:서|걸)))"
 # A word for a price (the cost cue is these or 얼마).
@@ -695,6 +696,13 @@ class Query:
             return ""
         noun, before = self.asked_about
         return before if THING_NAME_ASKED.fullmatch(noun) else noun
+
+    @property
+    def asked_title(self) -> str:
+        """"델리 주총리 누구 만났어?", "트립닷컴 CEO 이름": the title of the one asked for, as the question
+        writes it (주총리, CEO); "" when the question asks for no one by a title."""
+        m = _TITLE_ASKED.search(self.text) if self.asks_someones_name else None
+        return m.group(1) if m else ""
 
     @property
     def asks_someones_name(self) -> bool:

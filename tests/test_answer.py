@@ -70,6 +70,8 @@ def test_the_act_asked_through_its_verb_and_the_name_of_a_thing_are_read(hash_qa
     assert analyse("호주에서 참관한 박람회 이름이 뭐야?").named_thing == "박람회"
     assert analyse("소각시설의 명칭은?").asks_thing_name
     assert not analyse("광저우 출장자 이름이 뭐야?").asks_thing_name  # someone's name
+    assert analyse("박원순 시장 인도 갔을 때 델리 주총리 누구 만났어?").asked_title == "주총리"  # not 시장
+    assert analyse("트립닷컴 CEO 이름 뭐야").asked_title == "CEO"
 
 
 def test_initials_typed_in_an_english_question_are_read_as_the_reports_write_them(hash_qa):
@@ -481,6 +483,13 @@ def test_what_was_done_is_answered_by_the_sentence_saying_that_verb(seed_qa):
     people asked about (the ASCC opening ceremony in Yokohama)."""
     answer = seed_qa.ask("요코하마 간 서울시 공무원들 뭐 발표했어?")
     assert "2050 탄소중립 전략" in answer.segments[0].text and answer.citations[0].source == ASCC
+
+
+@e2e
+def test_someone_asked_by_a_title_is_answered_by_the_sentence_naming_that_title(seed_qa):
+    """Every sentence names 박원순 시장; the one naming the 주총리 answers, and leads."""
+    answer = seed_qa.ask("박원순 시장 인도 갔을 때 델리 주총리 누구 만났어?")
+    assert "케지리왈" in answer.segments[0].text
 
 
 @e2e
