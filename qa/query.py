@@ -1030,7 +1030,7 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
     series = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)+")
     hyphenated = {stats.korean_name(w) for m in series.finditer(text) for w in m.group().split("-")}
     hyphenated -= {stats.korean_name(w) for w in re.findall(r"[A-Za-z]+", series.sub(" ", text))}  # named apart too
-    names = tuple(t for t in topic if (t in COUNTRIES or stats.organisation_for([t])) and t not in hyphenated | not_names)
+    names = tuple(t for t in topic if (t in COUNTRIES or stats.organisation_for([t]) or korean_city_body(t)) and t not in hyphenated | not_names)
     # A conjunction next to a thing asked ("지역과 기간", "기간과 인원") does not join two trips.
     def is_cue(tok) -> bool:
         return any(s <= tok.start < e for s, e in cue_spans)

@@ -816,3 +816,10 @@ def test_several_trips_one_body_and_country_name_alike_are_each_answered_by_date
     assert answer.mode == "facts" and "황산" in answer.answer and "상하이" in answer.answer
     assert "(2025년 11월 14일 ~ 11월 17일)" in answer.answer
 
+
+def test_a_korean_body_no_trip_is_of_gets_no_trip_facts_of_an_article_mentioning_it(realtrips_qa):
+    """An article lists 수원시 among bodies; no trip is 수원시's, so no destination is claimed for it."""
+    answer = realtrips_qa.ask("수원시 공무원들 장기근속 해외연수 어디로 갔어?")
+    assert answer.mode != "facts" and "출장지는" not in answer.answer
+    assert realtrips_qa.ask("광명시 장기근속 연수 어디로 갔어?").mode == "facts"
+
