@@ -828,7 +828,7 @@ _NOUNISH = ("NNG", "NNP", "NNB", "XR")
 def _corpus_compounds(text: str, tokens, stats: CorpusStats) -> list:
     """Kiwi splits a rare word of a short question differently from the reports' running text
     ("벤치마킹" -> 벤치 + 마킹): two or three touching tokens, starting and ending with a noun, that the
-    corpus does not know apart but knows together are that one noun. Touching tokens that together
+    corpus does not know apart but knows together (or writes together) are that one noun. Touching tokens that together
     are an organisation of the catalogue, one of them not read as a noun, are its name ("인제군" ->
     인제/MAG + 군), and so is a token alone that names one (인제/MAG)."""
     tokens = list(tokens)
@@ -857,7 +857,9 @@ def _corpus_compounds(text: str, tokens, stats: CorpusStats) -> list:
             if window[0].tag not in _NOUNISH or window[-1].tag not in _NOUNISH:
                 continue
             # Only a split into pieces the corpus does not have: "국립" + "박물관" stay two known words.
-            if word in stats.df and any(t.form not in stats.df for t in window if t.tag in _NOUNISH):
+            # The reports may split the word otherwise again (공진회: 공 + 진 + 회 in a report, 공지 + ㄴ + 회
+            # in "전일본 공진회 보러"): written in them as it is, it is still the one word.
+            if (word in stats.df or word in stats.text) and any(t.form not in stats.df for t in window if t.tag in _NOUNISH):
                 out.append(_Compound(word, "NNG", start, end - start))
                 i += width
                 break

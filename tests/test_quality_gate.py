@@ -823,3 +823,12 @@ def test_a_korean_body_no_trip_is_of_gets_no_trip_facts_of_an_article_mentioning
     assert answer.mode != "facts" and "출장지는" not in answer.answer
     assert realtrips_qa.ask("광명시 장기근속 연수 어디로 갔어?").mode == "facts"
 
+
+def test_a_word_kiwi_splits_otherwise_in_the_question_is_the_reports_word(realtrips_qa):
+    """"공진회 보러" reads as 공지 + ㄴ + 회, the report's "전일본 공진회" as 공 + 진 + 회: the word as
+    written is the one term both have."""
+    query = realtrips_qa.searcher.analyse("전일본 공진회 보러 간 데가 어디야?")
+    assert "공진회" in query.topic_terms and "공지" not in query.terms
+    answer = realtrips_qa.ask("전일본 공진회 보러 간 데가 어디야?")
+    assert not answer.abstained and "홋카이도" in answer.answer
+
