@@ -401,6 +401,7 @@ class QA:
         catalogue = searcher.index.catalogue
         request = query.catalogue
         unconfident_list: Answer | None = None
+        pinned = False  # the catalogue found the one trip whose places are asked
         no_trip: Answer | None = None  # the catalogue's "no trip matched", when the passages are asked as well
         if request is not None and request.kind == "similar" and catalogue is not None:
             w = merge_filters(request.where, where)
@@ -420,7 +421,7 @@ class QA:
             if request.kind == "list" and query.answer_type == "where" and len(listed.citations) == 1:
                 # "대전 서구 미국 연수 어디어디 둘러봤어?": a list of one trip names the trip; the places
                 # it visited are in its report (the trip's line, should the report not say).
-                sources, unconfident_list = [listed.citations[0].source], listed
+                sources, unconfident_list, pinned = [listed.citations[0].source], listed, True
             elif request.confident and not listed.abstained:
                 ms = (time.perf_counter() - t0) * 1000
                 listed.timings_ms = {"retrieve": 0.0, "answer": ms, "total": ms, "catalogue": ms}
@@ -464,6 +465,13 @@ class QA:
             if answer.abstained and each is not None:
                 # Asked as a whole, nothing is found either: what was found of each trip, and which not.
                 retrieval, answer, _ = each
+        if answer.abstained and pinned:
+            # The trip is certain, and its report's sentences naming places answer "어디어디", however
+            # little else of the question they share (시의원들, 들렀대); the trip's line if it has none.
+            proposed, features = self.proposal(retrieval, searcher, said)
+            if proposed is not None and not proposed.abstained:
+                proposed.evidence = self.refusal.probability(features)
+                answer = proposed
         if answer.abstained and unconfident_list is not None:
             answer = unconfident_list
         if scope and answer.abstained:  # not about the previous trip after all

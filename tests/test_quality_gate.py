@@ -832,3 +832,10 @@ def test_a_word_kiwi_splits_otherwise_in_the_question_is_the_reports_word(realtr
     answer = realtrips_qa.ask("전일본 공진회 보러 간 데가 어디야?")
     assert not answer.abstained and "홋카이도" in answer.answer
 
+
+def test_the_places_of_the_one_trip_the_catalogue_finds_come_from_its_report(realtrips_qa):
+    """"어디어디" of a trip the catalogue pins down: the report's places, not a list of one trip, even
+    when the question's other words (시의원들, 들렀대) match the report poorly."""
+    answer = realtrips_qa.ask("통영 시의원들 싱가포르에선 어디어디 들렀대?")
+    assert answer.mode == "extractive" and "NEWater" in answer.answer
+
