@@ -1182,11 +1182,14 @@ def _asked_about(text: str, tokens, kind: AnswerType) -> tuple[str, str]:
         return own, ""
     cue_at = m.start()
     nouns: list[str] = []
+    # An English question names what it asks after the cue, and Kiwi reads all its words as nouns
+    # ("went", "for"): only its Korean words count, but for what it counts ("how many companies").
+    english = is_english(text) and kind != "count"
     for i, t in enumerate(tokens):
         if t.start >= cue_at:
             break
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        if t.tag in ("NNG", "NNP", "SL") and (len(t.form) >= 2 or t.tag == "SL" or (nxt is not None and nxt.tag == "XSN")):
+        if t.tag in ("NNG", "NNP", "SL") and not (english and t.tag == "SL") and (len(t.form) >= 2 or t.tag == "SL" or (nxt is not None and nxt.tag == "XSN")):
             if nxt is not None and nxt.tag in ("XSV", "XSA"):
                 continue  # 등록(되다): a verb, not the thing asked about
             form = t.form.lower() if t.tag == "SL" else t.form

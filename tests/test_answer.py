@@ -493,6 +493,14 @@ def test_someone_asked_by_a_title_is_answered_by_the_sentence_naming_that_title(
 
 
 @e2e
+def test_an_english_question_for_how_many_went_and_how_long_is_answered_from_trip_facts(seed_qa):
+    """Kiwi reads "went" and "for" as nouns; they are not what the question asks about."""
+    answer = seed_qa.ask("Seoul sent researchers to Guangzhou. How many went and for how long?")
+    assert answer.mode == "facts" and "3박 4일" in answer.answer and "1명" in answer.answer
+    assert answer.citations[0].source == GUANGZHOU
+
+
+@e2e
 def test_the_name_of_a_thing_is_quoted_when_the_report_gives_it(seed_qa):
     answer = seed_qa.ask("인도에서 문 연 센터 이름이 뭐야?")
     assert not answer.abstained and "서울-인도 경제교류센터" in answer.answer
