@@ -69,10 +69,11 @@ def type_evidence(query, table: dict[str, re.Pattern] = TYPE_EVIDENCE) -> re.Pat
 def asked_act(query) -> re.Pattern | None:
     """"뭐 발표했어?", "무엇을 논의했나": what was done is asked through its verb, so the sentence
     answering it says that verb (발표하며), not merely the place or the people it names. Said as a
-    verb: a heading naming the act ("U4SSC KPI 소개", "패널발표") tells nothing done."""
+    verb, or closing a report's terse line ("- 한국의 스마트시티 인덱스와 시범적용 사례 소개"); not inside
+    a noun phrase ("패널발표 자료", "소개서")."""
     if query.answer_type != "what" or not query.asked_act:
         return None
-    return re.compile(rf"{re.escape(query.asked_act)}\s*(?:하|했|함|한|할|되|됐|된|됨)")
+    return re.compile(rf"{re.escape(query.asked_act)}\s*(?:하|했|함|한|할|되|됐|된|됨|$)")
 
 
 # Answer types a value answers (a date, a length, a number, an amount), not a place or a name.

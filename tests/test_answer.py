@@ -500,6 +500,16 @@ def test_an_english_question_for_how_many_went_and_how_long_is_answered_from_tri
     assert answer.citations[0].source == GUANGZHOU
 
 
+def test_the_act_asked_is_evidence_said_as_a_verb_or_closing_a_terse_line(hash_qa):
+    """"뭐 소개했어": "…을 소개하며" and a report's "- … 사례 소개" say it; "소개서" and "패널발표 자료" do not."""
+    from qa.extractive import asked_act
+
+    said = asked_act(hash_qa.searcher.analyse("이재용 연구위원 라운드테이블에서 뭐 소개했어?"))
+    assert said.search("인덱스를 소개하며 한계를 강조") and said.search("- 한국의 스마트시티 인덱스와 시범적용 사례 소개")
+    assert not said.search("소개서를 제출했다")
+    assert asked_act(hash_qa.searcher.analyse("라운드테이블 날짜 언제야?")) is None
+
+
 @e2e
 def test_the_name_of_a_thing_is_quoted_when_the_report_gives_it(seed_qa):
     answer = seed_qa.ask("인도에서 문 연 센터 이름이 뭐야?")
