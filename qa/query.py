@@ -470,6 +470,10 @@ class CorpusStats:
             # (상하이 -> sanghai for Shanghai, 헬싱키 -> helsingki for Helsinki).
             match = process.extractOne(letters, self._romanized.keys(), score_cutoff=85)
             found = self._romanized[match[0]] if match else ""
+        if len(found) >= 4 and not self.known(found):
+            # The gazetteer's Hangul spelling, which the reports may write otherwise (Montserrat:
+            # 몬트세라트 in GeoNames, 몬세라트 in the report); a short name is too easily another word.
+            found = self.speller.correct(found)
         return found
 
     def names_organisation(self, word: str) -> bool:

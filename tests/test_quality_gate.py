@@ -839,3 +839,10 @@ def test_the_places_of_the_one_trip_the_catalogue_finds_come_from_its_report(rea
     answer = realtrips_qa.ask("통영 시의원들 싱가포르에선 어디어디 들렀대?")
     assert answer.mode == "extractive" and "NEWater" in answer.answer
 
+
+def test_an_english_place_name_is_read_as_the_reports_spell_it_in_hangul(realtrips_qa):
+    """GeoNames spells Montserrat 몬트세라트; the report writes 몬세라트, and is read by its own spelling."""
+    assert realtrips_qa.searcher.stats.korean_name("Montserrat") == "몬세라트"
+    answer = realtrips_qa.ask("Whom did the Goyang librarian meet at Montserrat?")
+    assert not answer.abstained and "Angels Rius" in answer.answer
+
