@@ -237,6 +237,8 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
 
 # A name quoted or bracketed (‘서울-인도 경제교류센터’, 「Walk21」).
 _QUOTED = re.compile(r"[‘“「『'\"]([^’”」』'\"]{2,40})[’”」』'\"]")
+# A noun in at most this many passages is as good as a name (mascots, dishes, programme names).
+RARE_PASSAGES = 2
 
 
 def names_beyond(text: str, asked: set[str], df: dict[str, int], thing: str = "") -> set[str]:
@@ -247,16 +249,13 @@ def names_beyond(text: str, asked: set[str], df: dict[str, int], thing: str = ""
     known = {a.lower() for a in asked} | places_named(text)
 
     def names_thing(w: str) -> bool:
-        return bool(thing) and df.get(w, 0) <= RARE_PASSAGES and re.search(rf"{re.escape(w)}\s?{re.escape(thing)}", text) is not None
+        rare = df.get(w, 0) <= RARE_PASSAGES
+        return bool(thing) and rare and re.search(rf"{re.escape(w)}\s?{re.escape(thing)}", text) is not None
 
     names = {w for w, tag in tagged_content_morphemes(text)
              if len(w) > 1 and w.lower() not in known and w not in COUNTRIES and w not in REGIONS
              and (tag in ("NNP", "SL") or tag == "NNG" and names_thing(w))}
     return names | {q for q in _QUOTED.findall(text) if q.lower() not in known}
-
-
-# A noun in at most this many passages is as good as a name (mascots, dishes, programme names).
-RARE_PASSAGES = 2
 
 
 # A foreign municipality written with its suffix (삼문협시, 고토우라정, 나키진촌, 히로시마현).

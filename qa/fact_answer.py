@@ -151,7 +151,6 @@ def several_trips(ctx: AnswerContext, records: list[TripRecord], mode: str) -> A
     for record, sentence in shown:
         if alike and (dates := date_range(record)):
             sentence = f"({dates}) {sentence}"
-
         doc = searcher.index.documents.get(record.source)
         n = len(citations) + 1
         citations.append(trip_citation(n, record, doc.text if doc else "", _FIELDS[query.answer_type]))
@@ -272,8 +271,10 @@ class FactAnswerer:
             return None  # not a trip fact; or a place within one of its countries, which its report says
         # The catalogue bodies the question names (울산 -> 울산광역시).
         bodies = [o for n in query.names if (o := searcher.stats.organisation_for([n]))]
-        if any(not searcher.stats.known(p) or p in query.names and not searcher.stats.organisation_for([p]) and p not in COUNTRIES
-               for p in query.proper_nouns) and not bodies:
+        def no_trip_has(p: str) -> bool:
+            return not searcher.stats.known(p) or p in query.names and p not in COUNTRIES and not searcher.stats.organisation_for([p])
+
+        if any(no_trip_has(p) for p in query.proper_nouns) and not bodies:
             # A name no report knows ("강릉시의회 포르투갈 몇 명", "Where did Gimhae officials go in Japan?"),
             # or a Korean body no trip is of (수원시, which an article only mentions): not another body's
             # trip to that country, unless an organisation the reports know names the trip ("Busan's trip
@@ -328,9 +329,9 @@ class FactAnswerer:
         if len(trips) == 1 and query.names and not query.trips:
             # "호주 다녀온 사람 몇 명?" with three trips to 호주, "울산 트램 연수 몇 명?" with two 울산 trips
             # about trams, "제주도 중국 출장 두 번 간 거 각각 어느 도시": each trip's fact, not one picked at
-            # random. A named country or organisation
-            # narrows the records in SQL first (at the site's size, reading every record is 0.1 s); the
-            # names are then checked as elsewhere, and the question's other words in each report.
+            # random. A named country or organisation narrows the records in SQL first (at the site's
+            # size, reading every record is 0.1 s); the names are then checked as elsewhere, and the
+            # question's other words in each report.
             country = next((COUNTRIES[n] for n in query.names if n in COUNTRIES), "")
             # (The travellers, "공무원들", say no more of the trip than its organisation does.)
             words = [t for t in query.topic_terms

@@ -832,9 +832,9 @@ _NOUNISH = ("NNG", "NNP", "NNB", "XR")
 def _corpus_compounds(text: str, tokens, stats: CorpusStats) -> list:
     """Kiwi splits a rare word of a short question differently from the reports' running text
     ("벤치마킹" -> 벤치 + 마킹): two or three touching tokens, starting and ending with a noun, that the
-    corpus does not know apart but knows together (or writes together) are that one noun. Touching tokens that together
-    are an organisation of the catalogue, one of them not read as a noun, are its name ("인제군" ->
-    인제/MAG + 군), and so is a token alone that names one (인제/MAG)."""
+    corpus does not know apart but knows (or writes) together are that one noun. Touching tokens that
+    together are an organisation of the catalogue, one of them not read as a noun, are its name
+    ("인제군" -> 인제/MAG + 군), and so is a token alone that names one (인제/MAG)."""
     tokens = list(tokens)
     out, i = [], 0
     while i < len(tokens):
