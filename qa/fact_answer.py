@@ -271,14 +271,15 @@ class FactAnswerer:
             return None  # not a trip fact; or a place within one of its countries, which its report says
         # The catalogue bodies the question names (울산 -> 울산광역시).
         bodies = [o for n in query.names if (o := searcher.stats.organisation_for([n]))]
+
         def no_trip_has(p: str) -> bool:
+            # A name no report knows ("강릉시의회 포르투갈 몇 명", "Where did Gimhae officials go in Japan?"),
+            # or a Korean body no trip is of (수원시, which an article only mentions).
             return not searcher.stats.known(p) or p in query.names and p not in COUNTRIES and not searcher.stats.organisation_for([p])
 
         if any(no_trip_has(p) for p in query.proper_nouns) and not bodies:
-            # A name no report knows ("강릉시의회 포르투갈 몇 명", "Where did Gimhae officials go in Japan?"),
-            # or a Korean body no trip is of (수원시, which an article only mentions): not another body's
-            # trip to that country, unless an organisation the reports know names the trip ("Busan's trip
-            # for the Trip.com deal").
+            # Not another body's trip to that country, unless an organisation the reports know names the
+            # trip ("Busan's trip for the Trip.com deal").
             return None
         noun, before = query.asked_about
         trips: list[tuple[Hit, TripRecord]] = []
