@@ -965,8 +965,8 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
             fixed = form
         elif (latin := spelled_letters(form).lower()) and latin in stats.df:  # 엠오유 is MOU
             fixed = latin
-        elif spaced := stats.spaced(form):  # a spacing variant is the same words
-            fixed = spaced
+        elif spaced := stats.spaced(form):  # a spacing variant is the same words, each a term
+            fixed, parts = spaced, tuple(spaced.split())
         elif parts := stats.split_compound(form):  # and so are words typed without the spaces
             fixed = " ".join(parts)
         elif (whole := stats.abbreviated(form)) and (parts := tuple(content_morphemes(whole))):

@@ -247,6 +247,7 @@ def test_words_typed_together_are_read_as_the_corpus_writes_them():
     # Three words typed as one: the phrase the reports write, when they write it so ...
     stats = CorpusStats(df={"글로벌": 2, "인문": 2, "리더": 3, "학생": 4}, passages=10, text="'글로벌 인문 리더' 프로그램에 선발된 학생")
     assert stats.spaced("글로벌인문리더") == "글로벌 인문 리더" and stats.spaced("인문학생") == ""
+    assert {"글로벌", "인문", "리더"} <= set(analyse("글로벌인문리더 어디 갔어?", stats).terms)  # each word a term
     # ... or else the fewest corpus nouns it is made of.
     stats = CorpusStats(df={"장기": 2, "근속": 2, "연수": 5}, passages=10)
     assert stats.split_compound("장기근속연수") == ("장기", "근속", "연수")

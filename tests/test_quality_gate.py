@@ -832,6 +832,10 @@ def test_a_word_kiwi_splits_otherwise_in_the_question_is_the_reports_word(realtr
     written is the one term both have."""
     query = realtrips_qa.searcher.analyse("전일본 공진회 보러 간 데가 어디야?")
     assert "공진회" in query.topic_terms and "공지" not in query.terms
+    # Typed together, it is the report's words, each a term.
+    glued = realtrips_qa.searcher.analyse("포천시 전일본공진회 몇 회차였어?")
+    assert {"전일본", "공진회"} <= set(glued.terms)
+    assert "제16회" in realtrips_qa.ask("포천시 전일본공진회 몇 회차였어?").answer
     answer = realtrips_qa.ask("전일본 공진회 보러 간 데가 어디야?")
     assert not answer.abstained and "홋카이도" in answer.answer
 
