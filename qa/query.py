@@ -673,9 +673,9 @@ class Query:
     @property
     def native_terms(self) -> tuple[str, ...]:
         """The terms as the reports write them: all of a Korean question's; of an English one, the
-        names read as the corpus's Korean ones (Astana -> 아스타나) and the initials it uses (ASCC), not
-        the English words, which match the corpus's English passages rather than the answer; nor the
-        initials typed as such (IEA, OECD, KRIHS), which Korean reports write the same."""
+        names read as the corpus's Korean ones (Astana -> 아스타나) and the initials it uses (ASCC, or
+        IEA and OECD typed as such), not the English words, which match the corpus's English passages
+        rather than the answer."""
         if self.language != "en":
             return self.terms
         acronyms = {a for a, _ in self.initials} | {w.lower() for w in _TYPED_INITIALS.findall(self.text)}
