@@ -571,7 +571,8 @@ class Query:
     # The unit a "몇" question counts in ("몇 분마다" -> 분, "몇 층" -> 층, "몇 km" -> km); "" when none.
     counter: str = ""
     also_asks: tuple[AnswerType, ...] = ()  # further types asked at once ("어디로 며칠": where after duration)
-    # Countries and organisations the question names (which trip it is about).
+    # Countries, organisations and Korean city bodies the question names (which trip it is about; a body
+    # no trip is of, 수원시, too).
     names: tuple[str, ...] = ()
     # Every proper noun of the question (Kiwi's NNP, spelling-corrected): places, organisations,
     # events. A report that answers names them too; one about another trip does not.
