@@ -139,6 +139,9 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
     evidence = (PERSON if query.asks_person else MEETING if query.asks_whom_met else PROPOSED if query.asks_proposal
                 else PURPOSE if query.asks_purpose else type_evidence(query) or asked_act(query))
     within = query.within_countries
+    # Read once, not for every sentence: the title of someone asked for, the thing whose name is asked.
+    person_title = query.asked_title if query.asks_person else ""
+    names_asked, thing = query.asks_thing_name, query.named_thing
     asks_what = query.answer_type == "what"
     about_report = bool(re.search(r"보고서|문서|자료", query.text))
     english = query.language == "en"
@@ -187,13 +190,13 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
             if not own or is_title or field_line or text in GENERIC_TITLES or display(text) in ctx.exclude:
                 continue
             typed = 1.0 if evidence is not None and evidence.search(text) else 0.0
-            if typed and query.asked_title and query.asks_person:
+            if typed and person_title:
                 # "델리 주총리 누구": someone named beside that title, not the mayor the question names.
-                typed = float(query.asked_title.lower() in re.sub(r"\s+", "", text.lower()))  # 당대표: 당 대표
+                typed = float(person_title.lower() in re.sub(r"\s+", "", text.lower()))  # 당대표: 당 대표
             if within:
                 typed = float(_names_place_within(text, within, set(query.topic_terms), context))
-            elif query.asks_thing_name:
-                typed = float(bool(names_beyond(text, asked, searcher.stats.df, query.named_thing)))
+            elif names_asked:
+                typed = float(bool(names_beyond(text, asked, searcher.stats.df, thing)))
             elif query.answer_type in ("where", "who") and not typed and not query.asks_person and not query.asks_whom_met:
                 # A place or a name the question did not give (퀸스타운 for "뉴질랜드 어디 갔어?",
                 # 알란다 공항 for "스톡홀름에서 어디 갔어?") answers "where" and "who".
@@ -505,23 +508,24 @@ def _missing(ctx: AnswerContext, ranked: list[Candidate]) -> str:
     if ctx.query.asks_outcome and PLANNED.search(display(ranked[0].text).rstrip(" .\"'”’")):
         # "MOU 실제로 체결했나?" and the report says only that it is planned ("체결을 추진할 계획이다").
         return "찾은 보고서에는 계획만 나와 있고, 실제로 어떻게 되었는지는 나와 있지 않습니다."
-    doc = ctx.searcher.index.documents.get(ranked[0].hit.chunk.source)
+    source = ranked[0].hit.chunk.source
+    doc = ctx.searcher.index.documents.get(source)
+    own = [c for c in ranked if c.hit.chunk.source == source]  # the found report's sentences
     part = part_of_trip(ctx.query, doc)
-    if part and not any(_about_part(c.text, part, doc.facts.countries) for c in ranked if c.hit.chunk.source == doc.source):
+    if part and not any(_about_part(c.text, part, doc.facts.countries) for c in own):
         # "부산 싱가포르·말레이시아 출장, 말레이시아에선 어디 갔어?" and the report tells only of Singapore.
         return f"찾은 보고서에 {part[0]}에서의 일정은 나와 있지 않습니다."
     value = type_evidence(ctx.query, TYPE_VALUE) if ctx.query.answer_type in ("count", "cost") else None
     if value is not None and doc is not None and not value.search(doc.text):
         # "메달 몇 개 땄어?", "기금 얼마 전달했대?" and the report found holds no such number anywhere.
         return f"찾은 보고서에 그 {'수는' if ctx.query.answer_type == 'count' else '금액은'} 나와 있지 않습니다."
-    if ctx.query.asks_someones_name and not any(c.typed for c in ranked if c.hit.chunk.source == doc.source):
+    if ctx.query.asks_someones_name and not any(c.typed for c in own):
         # "트립닷컴 CEO 이름": the report found names no one, only the title.
         return "찾은 보고서 구절에 그 사람의 이름은 나와 있지 않습니다."
     if ctx.query.asks_thing_name:
         # "국제 박람회 이름이 뭐야?" and the report says only that a fair was visited: no sentence about
         # the thing named (박람회), nor any of the best ones, gives a name the question did not.
         thing = ctx.query.named_thing
-        own = [c for c in ranked if c.hit.chunk.source == doc.source]
         about = [c for c in own if thing and thing in c.text] or own[:3]
         if not any(c.typed for c in about):
             return "찾은 보고서 구절에 그 이름은 나와 있지 않습니다."
