@@ -35,7 +35,9 @@ _SURNAMES = "김이박최정강조윤장임한오서신권황안송류유전홍�
 # 방문단은); one after a title is no word with its particle (시장 선점을).
 _PARTICLE_END = "(?<![은는을를의에와과로만])"
 _PERSON = (rf"(?<![가-힣])[{_SURNAMES}][가-힣]{{2}}(?<![시군구도국주현청부원회단팀과실처소관교은는을를의에와과로만가한된던할될])\**\s*,?\s*(?:[가-힣]{{0,6}}?)(?:{PERSON_TITLES})"
-           rf"|(?:{PERSON_TITLES})\s+[{_SURNAMES}][가-힣]{{2}}{_PARTICLE_END}(?![가-힣])|[A-Z][a-z]+\s+[A-Z][a-z]+")
+           rf"|(?:{PERSON_TITLES})\s+[{_SURNAMES}][가-힣]{{2}}{_PARTICLE_END}(?![가-힣])|[A-Z][a-z]+\s+[A-Z][a-z]+"
+           # Names listed before the title they share (최기영·주순일·손혜진 총 7명의 의원이).
+           rf"|(?<![가-힣])[{_SURNAMES}][가-힣]{{2}}(?:\s*·\s*[{_SURNAMES}][가-힣]{{2}})+(?![가-힣])[^.\n]{{0,12}}?(?:{PERSON_TITLES})")
 PERSON = re.compile(_PERSON + r"|출장자|성명")
 # A sentence proposing what to do at home, for a question asking what was proposed.
 PROPOSED = re.compile(r"제안|건의|제언|도입|적용|접목|반영|활성화|방안|시사점|추진|검토|개선|필요(?:가|성|하|합)|해야|할\s*(?:것|계획)|계획")
@@ -467,14 +469,17 @@ def _shown(c: Candidate, searcher) -> str:
     return text
 
 
-def reading_order(chosen: list[Candidate], lead: Candidate | None = None) -> list[Candidate]:
+def reading_order(chosen: list[Candidate], lead: Candidate | None = None, lead_first: bool = True) -> list[Candidate]:
     """Passages in retrieval order, sentences within one in document order, and a sentence that
     continues another right after it (the best-retrieved passage, not the sentence model's first
     choice, leads: "서울시가 ASCC에서 무엇을 발표했나?" opens with the 2050 탄소중립 sentence).
-    The passage of `lead` goes first: the date, length, number or amount asked for opens the answer."""
-    continuing = {id(c): p for c in chosen for p in chosen if p is not c and _follows(c, p)}
+    The passage of `lead` goes first, and with `lead_first` `lead` itself before the rest of it: the date,
+    length, number or amount asked for opens the answer, not the overview sentence before it."""
+    first_sentence = lead if lead_first else None
+    continuing = {id(c): p for c in chosen for p in chosen if p is not c and c is not first_sentence and _follows(c, p)}
     first = lead.hit_rank if lead is not None else None
-    out = sorted((c for c in chosen if id(c) not in continuing), key=lambda c: (c.hit_rank != first, c.hit_rank, c.span[0]))
+    out = sorted((c for c in chosen if id(c) not in continuing),
+                 key=lambda c: (c is not first_sentence, c.hit_rank != first, c.hit_rank, c.span[0]))
     # In document order, so the sentence a continuation follows is placed before it is looked for.
     for c in sorted((c for c in chosen if id(c) in continuing), key=_where):
         out.insert(next(i for i, o in enumerate(out) if o is continuing[id(c)]) + 1, c)
@@ -564,7 +569,9 @@ class ExtractiveAnswerer:
         # asked ("델리 주총리 누구").
         lead = ranked[0] if labelled or ranked[0].typed and (
             ctx.query.answer_type in VALUE_TYPES or ctx.query.asked_title and ctx.query.asks_person) else None
-        chosen = reading_order(choose(ctx, ranked), lead)
+        # The sentence itself leads for a value or a labelled line; of the sentences naming someone by the
+        # title asked, the model's first choice is less sure than the passage's order.
+        chosen = reading_order(choose(ctx, ranked), lead, lead_first=bool(labelled) or ctx.query.answer_type in VALUE_TYPES)
         numbers: dict[str, int] = {}
         spans: dict[str, list[tuple[int, int]]] = {}
         segments: list[Segment] = []

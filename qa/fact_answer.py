@@ -19,7 +19,7 @@ from .answer import Answer, AnswerContext, Citation, Segment, make_citation, not
 from .facts import TripRecord, is_field_line
 from .extractive import TOWN_AFTER, TYPE_VALUE, Candidate, candidates, display, header_terms, towns_named
 from .catalogue import TripFilter
-from .lexicon import COUNTRIES, FOREIGN_CITIES, places_named, same_city
+from .lexicon import COUNTRIES, FOREIGN_CITIES, REGIONS, place_named, places_named, same_city
 from .korean import content_morphemes, names_in
 from .query import GENERIC_TERMS, PEOPLE_WHO_WENT, TRIP_NOUNS, Query, compound_of, is_group_or_visit
 from .retrieve import Hit
@@ -299,10 +299,11 @@ class FactAnswerer:
             # Names compare as text: Kiwi splits 대전광역시 in the header but not in the question.
             document = searcher.index.documents.get(hit.chunk.source)
             written = hit.chunk.header + (document.text if document else "")
+            gone_to = document.facts.countries if document else ()
             if not query.several and (
                 any(not searcher.stats.names_written_in(n, written) for n in query.names)
-                or any(not any(n in written for n in same_city(p) or (p,)) for p in query.proper_nouns
-                       if p not in query.names and (same_city(p) or searcher.stats.known(p) and not p.isascii()))
+                or any(not place_named(p, written, gone_to) for p in query.proper_nouns
+                       if p not in query.names and (p in REGIONS or same_city(p) or searcher.stats.known(p) and not p.isascii()))
             ):
                 # Not the trip the question names (its country or organisation, or a place its report never
                 # names: "인천 … 베트남", "부산 … Frankfurt", "제주도 하와이" of 제주's trip to China; 동경

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import date
 
 # Where CLDR's Korean name is not the one Korean reports use.
@@ -132,6 +133,17 @@ def korean_city_body(word: str) -> bool:
 def same_city(name: str) -> tuple[str, ...]:
     """Every Korean name of the city `name` names (동경 -> 도쿄, 동경), or () for no city."""
     return _SAME_CITY.get(name, ())
+
+
+def place_named(name: str, text: str, countries: Iterable[str] = ()) -> bool:
+    """Whether a report (its `text` and its trip's `countries`) names the place `name`: a world region
+    by the trip's countries when they are known ("유럽 출장" of a trip to France, not of a trip to Japan
+    whose report mentions Europe), else by one of its countries in the text; a city under any of its
+    names (타이페이: the report writes 타이베이)."""
+    countries = set(countries)
+    if name in REGIONS and countries:
+        return bool(countries & set(REGIONS[name]))
+    return any(n in text for n in (name, *same_city(name), *REGIONS.get(name, ())))
 
 
 def usual_city_name(name: str, frequency) -> str:

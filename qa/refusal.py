@@ -16,6 +16,7 @@ QA file and model.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import replace
 
 import numpy as np
@@ -25,7 +26,7 @@ from .calibration import LogisticModel, fit_logistic
 from .extractive import TYPE_VALUE, type_evidence
 from .facts import DOC_TYPES
 from .korean import content_morphemes
-from .lexicon import FOREIGN_CITIES
+from .lexicon import FOREIGN_CITIES, place_named
 from .query import GENERIC_TERMS, NOUN_SUFFIXES, PEOPLE_WHO_WENT, TRIP_NOUNS, Query
 from .retrieve import Retrieval, Searcher
 
@@ -43,10 +44,11 @@ SIGNS = {f: +1 for f in FEATURES if f not in ("unknown_share", "type_unmet", "fr
 SIGNS.update(unknown_share=-1, type_unmet=-1)
 
 
-def _written_in(term: str, text: str) -> bool:
+def _written_in(term: str, text: str, countries: Iterable[str] = ()) -> bool:
     """`term` is in `text`, inside a longer word too (대학 in 홍콩과학기술대학교), or its stem is when it
-    ends in a noun suffix (참여자 of a report that says 참여한 400여명)."""
-    return term in text or (len(term) >= 3 and term[-1] in NOUN_SUFFIXES and term[:-1] in text)
+    ends in a noun suffix (참여자 of a report that says 참여한 400여명); a place as `place_named` reads it
+    (유럽 of a trip to 프랑스)."""
+    return place_named(term, text, countries) or (len(term) >= 3 and term[-1] in NOUN_SUFFIXES and term[:-1] in text)
 
 
 def evidence_features(query: Query, retrieval: Retrieval, answer: Answer | None, searcher: Searcher,
@@ -83,8 +85,9 @@ def evidence_features(query: Query, retrieval: Retrieval, answer: Answer | None,
     for sentence in withheld:
         doc_text = doc_text.replace(sentence, " ")
     doc_text = doc_text.lower()
+    gone_to = [c for d in docs for c in d.facts.countries]
     topic = query.topic_terms
-    doc_terms = {t for t in topic if _written_in(t.lower(), doc_text)}
+    doc_terms = {t for t in topic if _written_in(t.lower(), doc_text, gone_to)}
     # A relation said as a verb (참고했어, 준비하려고) counts when the report has it too; when not, it is
     # not missing: the report may say it in other words.
     # So does a common kind of thing asked for ("무슨 회의": the report names 북극서클총회), unlike a rare,
@@ -115,13 +118,15 @@ def evidence_features(query: Query, retrieval: Retrieval, answer: Answer | None,
         "names_in_document": sum(searcher.stats.names_written_in(n, doc_text) for n in query.names) / len(query.names) if query.names else 1.0,
         # The foreign cities the question names: does the cited report tell of them at all? ("울산 연수단
         # 런던에서는 어디 갔어?" of a trip to Frankfurt, Paris and Zürich.)
-        "places_in_document": sum(c.lower() in doc_text for c in cities) / len(cities) if (cities := [
+        # A city counts under any of its names (타이페이: the report writes 타이베이).
+        "places_in_document": sum(place_named(c.lower(), doc_text) for c in cities) / len(cities) if (cities := [
             t for t in query.topic_terms if t in FOREIGN_CITIES]) else 1.0,
         # Every place, organisation and event the question names: does the cited report name it too?
         # ("목포시 두바이 출장" answered from a Thai trip's report names neither.)
-        # English names count once read as the corpus's Korean ones (Frankfurt -> 프랑크푸르트).
+        # English names count once read as the corpus's Korean ones (Frankfurt -> 프랑크푸르트); a place
+        # under any of its names (유럽: the report names 프랑스).
         "proper_in_document": (
-            weighted_share(query.proper_nouns, {t for t in query.proper_nouns if t.lower() in doc_text}, searcher)
+            weighted_share(query.proper_nouns, {t for t in query.proper_nouns if place_named(t.lower(), doc_text, gone_to)}, searcher)
             if query.proper_nouns else 0.0 if english else 1.0),
         # What is asked beyond which trip (호텔, 항공편, 성명): is it anywhere in that report?
         "focus_document_coverage": 0.0 if english else (weighted_share(focus, doc_terms, searcher) if focus else 1.0),

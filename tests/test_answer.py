@@ -393,6 +393,34 @@ def test_what_happened_is_never_answered_with_a_line_the_trip_facts_come_from(ha
     assert not answer.abstained and ("청년 창업" in first or "간담회" in first), first
 
 
+def test_names_listed_before_the_title_they_share_answer_who_and_a_value_asked_leads(hash_settings, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "article.txt").write_text(
+        "가상구의회 국외출장 조례 통과\n\n"
+        "가상구의회는 국외출장 이후 주민보고회 개최를 의무화하는 조례가 상임위원회를 통과했다고 밝혔다.\n"
+        "김가온·박나래·최다솜 총 3명의 의원이 공동 발의한 조례안의 핵심은 주민보고회 의무 개최다.\n"
+        "의원들은 지난 7월 일본 후쿠오카 출장을 다녀왔다.\n"
+        "가상구의회는 이번 출장에 예산 1200만원을 썼다.\n", encoding="utf-8")
+    qa = QA.open(hash_settings.model_copy(update={"calibration_dir": models_dir(tmp_path, intercept=5.0)}))
+    who = qa.ask("가상구의회 조례 발의한 의원 누구야?")
+    assert not who.abstained and "김가온" in who.answer and "최다솜" in who.answer, who.answer
+    # The sentence holding the amount asked opens the answer, not the overview before it.
+    cost = qa.ask("가상구의회 후쿠오카 출장 예산 얼마야?")
+    assert "1200만원" in cost.segments[0].text, cost.answer
+
+
+def test_a_place_is_named_by_any_of_its_names_and_a_region_by_the_trips_countries():
+    from qa.lexicon import place_named
+
+    assert place_named("타이페이", "대만 타이베이에서 열린 박람회")  # another spelling of the city
+    assert place_named("유럽", "프랑스 파리를 방문했다")  # a region by one of its countries
+    assert place_named("유럽", "", countries=["프랑스"])
+    # A trip to Japan whose report mentions Europe is no trip to Europe.
+    assert not place_named("유럽", "유럽 순환도시 선언을 벤치마킹", countries=["일본"])
+    assert not place_named("시드니", "호주 멜버른")
+
+
 def test_a_sentence_the_document_breaks_off_in_is_shown_as_cut(hash_settings, tmp_path):
     # Disclosure pages sometimes end mid-sentence (the site cut the summary short).
     corpus = tmp_path / "corpus"
@@ -547,6 +575,14 @@ def test_trip_fact_question_is_answered_from_the_trip_facts(seed_qa):
     # Named by its organisation and city alone, like "울주군 라오스 몇박?".
     city = seed_qa.ask("서울시 광저우 몇박몇일?")
     assert city.mode == "facts" and "3박 4일" in city.answer
+
+
+@e2e
+def test_a_trip_asked_by_a_world_region_is_a_trip_to_one_of_its_countries(seed_qa):
+    paris = seed_qa.ask("국토연구원 유럽 출장 어느 도시 갔어?")
+    assert paris.mode == "facts" and "파리" in paris.answer and paris.citations[0].source == OECD
+    # Seoul's trips went to Japan, China and India; the Yokohama report only mentions Europe.
+    assert seed_qa.ask("서울시 유럽 출장 며칠이었어?").abstained
 
 
 @e2e
