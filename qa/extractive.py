@@ -435,7 +435,7 @@ def choose(ctx: AnswerContext, ranked: list[Candidate]) -> list[Candidate]:
         asked = {t.lower() for t in query.terms} | header_terms(best.hit)
 
         def listed(c: Candidate) -> int:
-            return max(_items(c.text), len({n for n in names_in(c.text) if n.lower() not in asked}))
+            return items_listed(c.text, asked)
 
         richest = max(same, key=listed, default=None)
         if richest is not None and listed(richest) >= LIST_MIN_ITEMS and richest not in chosen \
@@ -457,6 +457,11 @@ def _items(text: str) -> int:
     more); clauses joined by commas are no items. (Names count too, by `listed`: Kiwi reads some
     items as common nouns, 가든, 언덕.)"""
     return sum(2 <= len(part.strip()) <= LIST_ITEM_CHARS for part in _ITEM_SEPARATOR.split(text))
+
+
+def items_listed(text: str, asked: set[str]) -> int:
+    """How many things a sentence lists: short items, or names the question (`asked`, lower case) does not give."""
+    return max(_items(text), len({n for n in names_in(text) if n.lower() not in asked}))
 
 
 def _shown(c: Candidate, searcher) -> str:

@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from .answer import Answer, AnswerContext, Citation, Segment, make_citation, not_found
 from .facts import TripRecord, is_field_line
-from .extractive import TOWN_AFTER, TYPE_VALUE, Candidate, candidates, display, header_terms, towns_named
+from .extractive import TOWN_AFTER, TYPE_VALUE, Candidate, candidates, display, header_terms, items_listed, towns_named
 from .catalogue import TripFilter
 from .lexicon import COUNTRIES, FOREIGN_CITIES, REGIONS, place_named, places_named, same_city
 from .korean import content_morphemes, names_in
@@ -212,9 +212,10 @@ def _adds_place(r: TripRecord, query: Query) -> bool:
     return any(new(p) for p in (r.cities if names_a_city else (*r.countries, *r.cities)))
 
 
-def _sentence_naming_places(ctx: AnswerContext, record: TripRecord) -> Candidate | None:
+def _sentences_naming_places(ctx: AnswerContext, record: TripRecord) -> list[Candidate]:
     """The trip report's best sentence naming a city or country, or else a Korean proper noun (요세미티,
-    미라벨정원), that neither the question, the trip's record nor its header names."""
+    미라벨정원), that neither the question, the trip's record nor its header names; for a list ("간 곳들 쭉
+    알려줘"), then the sentence listing the most of them, when it lists more."""
     # The trip's own countries and cities are said already (by the question or the facts sentence).
     asked = {*ctx.query.topic_terms, *record.countries, *record.cities}
 
@@ -225,7 +226,17 @@ def _sentence_naming_places(ctx: AnswerContext, record: TripRecord) -> Candidate
     def new_names(c: Candidate) -> set[str]:
         return {n for n in names_in(c.text) if not n.isascii()} - header_terms(c.hit) - asked
 
-    return _best_of_report(ctx, record, lambda c: new_places(c) or new_names(c), lambda c: (bool(new_places(c)), c.score))
+    def listed(c: Candidate) -> int:
+        return max(items_listed(c.text, asked), len(new_places(c)))
+
+    best = _best_of_report(ctx, record, lambda c: new_places(c) or new_names(c), lambda c: (bool(new_places(c)), c.score))
+    if best is None:
+        return []
+    if ctx.query.lists_places or ctx.query.wants_list:
+        richest = _best_of_report(ctx, record, lambda c: new_places(c) or new_names(c), lambda c: (listed(c), c.score))
+        if richest is not None and listed(richest) > listed(best):
+            return [best, richest]
+    return [best]
 
 
 def _best_of_report(ctx: AnswerContext, record: TripRecord, accept, key=lambda c: c.score) -> Candidate | None:
@@ -386,8 +397,9 @@ class FactAnswerer:
             if query.answer_type == "where" and (restated or not record.cities or query.asks_sites):
                 # The catalogue knows the country only, or only what the question says, or the question asks
                 # for the sites seen: the report's own sentence names the places.
-                if (best := _sentence_naming_places(ctx, record)) is not None:
-                    _cite_sentence(best, citations, segments, searcher)
+                if naming := _sentences_naming_places(ctx, record):
+                    for c in naming:
+                        _cite_sentence(c, citations, segments, searcher)
                 elif restated:
                     return None
         if not segments or (query.several and len(trips) < 2 and set(query.names) - covered):

@@ -410,6 +410,20 @@ def test_names_listed_before_the_title_they_share_answer_who_and_a_value_asked_l
     assert "1200만원" in cost.segments[0].text, cost.answer
 
 
+def test_the_places_of_a_trip_asked_as_a_list_include_the_sentence_listing_most_of_them(hash_settings, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "page.txt").write_text(
+        "일본\n\n정원 관광 벤치마킹\n\n충청북도 가상군\n\n출발일: 2025-08-21\n\n도착일: 2025-08-25\n\n"
+        "여행 기간: 4박 5일\n\n인원: 5명\n\n📝 요약\n"
+        "방문단은 일본 정원 견학으로 시치쿠 가든과 토가치 힐즈에 간 곳마다 정원 운영 전략을 살펴보았습니다.\n"
+        "마나베 정원, 우에노팜, 팜토미타, 사계채 언덕, 시치쿠 가든: 휴경지를 테마 공간으로 바꾼 사례입니다.\n",
+        encoding="utf-8")
+    qa = QA.open(hash_settings.model_copy(update={"calibration_dir": models_dir(tmp_path, intercept=5.0)}))
+    answer = qa.ask("가상군 일본 정원 견학 간 곳들 쭉 알려줘")
+    assert not answer.abstained and "팜토미타" in answer.answer and "토가치 힐즈" in answer.answer, answer.answer
+
+
 def test_a_place_is_named_by_any_of_its_names_and_a_region_by_the_trips_countries():
     from qa.lexicon import place_named
 
