@@ -43,7 +43,7 @@ PERSON = re.compile(_PERSON + r"|출장자|성명")
 PROPOSED = re.compile(r"제안|건의|제언|도입|적용|접목|반영|활성화|방안|시사점|추진|검토|개선|필요(?:가|성|하|합)|해야|할\s*(?:것|계획)|계획")
 # A sentence telling of a meeting, for a question asking whom the trip met ("누구 만났대?": 교수진과의
 # 자문회의, 부시장 면담); naming someone or something is not enough.
-MEETING = re.compile(MET.pattern + r"|만남|간담회|자문\s*회의|회의|환담|협의|미팅|예방|회담", re.I)
+MEETING = re.compile(MET.pattern + r"|만남|간담회|자문\s*회의|회의|환담|협의|미팅|예방|회담|회동|대담|인터뷰", re.I)
 # A sentence giving a purpose or a reason, for a question asking why.
 PURPOSE = re.compile(r"목적|위해|위한|위하여|취지|때문|하고자|이유|계기|목표")
 # What a sentence answering each answer type contains.
