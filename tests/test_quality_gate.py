@@ -853,3 +853,17 @@ def test_an_english_place_name_is_read_as_the_reports_spell_it_in_hangul(realtri
     answer = realtrips_qa.ask("Whom did the Goyang librarian meet at Montserrat?")
     assert not answer.abstained and "Angels Rius" in answer.answer
 
+
+
+@pytest.mark.parametrize("question, key", [
+    # The report says it met him as an interview (Daniel Tan 교수와의 인터뷰).
+    ("남원시 호주 출장은 누가 만났어", "Daniel Tan"),
+    # The names listed before the title they share (최기영·…·손혜진 총 7명의 의원이).
+    ("북구의회 주민보고회 의무화 조례 발의한 의원 누구누구야", "손혜진"),
+    # A region for the trip's country, and the city as another spelling writes it.
+    ("연제구 유럽 출장 어느 도시 갔어?", "파리"),
+    ("청주 타이페이 여행박람회 홍보관 방문객 몇 명이었대", "8,919명"),
+])
+def test_real_reports_answer_what_they_say_in_other_words(realtrips_qa, question, key):
+    answer = realtrips_qa.ask(question)
+    assert not answer.abstained and key in answer.answer, answer.answer
