@@ -131,7 +131,7 @@ CATALOGUE_CUES: list[tuple[CatalogueKind, re.Pattern]] = [
         # Which bodies went: "프랑스 다녀온 지자체 어디야?", "일본 간 기관은 어디어디".
         # ("방문한 기관을 알려줘" asks what one trip visited: only the bodies that went are listed.)
         r"(?:간|다녀온|방문한)\s*(?:기관|지자체|자치단체|단체)(?:은|는|이|가|들은|들이)?\s*(?:어디|어느|누구)|"
-        r"(?:간|다녀온)\s*(?:기관|지자체|자치단체|단체)(?:들)?(?:을|를)?\s*(?:다|모두|전부)?\s*(?:알려|보여|찾아)|"
+        r"(?:간|다녀온)\s*(?:기관|지자체|자치단체|단체)(?:들)?(?:을|를|은|는)?\s*(?:다|모두|전부)?\s*(?:알려|보여|찾아|\?|$)|"
         # Whether any trip exists: "울산 중구 해외출장 있어?", "노르웨이 간 출장 있나요?".
         r"출장(?:은|이|들은|들이)?\s*(?:있|없)|" + WENT_ANYWHERE.pattern, re.I)),
 ]
@@ -149,7 +149,7 @@ TRIP_NOUNS = frozenset({"출장", "국외출장", "해외출장", "공무국외�
 TRIP_KINDS = ("출장", "연수", "견학", "여행", "순방", "시찰", "탐방", "답사")
 EVENT_OR_TRIP = frozenset({"방문", "visit"})
 # "몇 명 갔냐", "몇 명이나 다녀왔어": how many went (not "학생 몇 명 데려갔어", the people taken along).
-HOW_MANY_WENT = re.compile(r"몇\s*(?:명|분)(?:이|이나|정도|쯤)?\s*(?:갔|가|다녀|떠났|출장|방문)")
+HOW_MANY_WENT = re.compile(r"몇\s*(?:명|분)(?:이|이나|정도|쯤)?\s*(?:갔|감(?![가-힣])|가|다녀|떠났|출장|방문)")  # 감: 갔음, as typed
 # A question about what came of something ("실제로", "결국", "최종 통과").
 OUTCOME_ASKED = re.compile(r"실제로|결국|최종(?:적으로)?\s*(?:통과|체결|확정|의결|결정|합의|성사)|마침내|끝내|"
                            r"\b(?:actually|eventually|in\s+the\s+end|ended\s+up)\b", re.I)

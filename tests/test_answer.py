@@ -586,6 +586,9 @@ def test_trip_fact_question_is_answered_from_the_trip_facts(seed_qa):
     assert went.mode == "facts" and "1명" in went.answer and went.citations[0].source == ASCC
     # The record counts travellers: "몇 곳" asks for something else.
     assert seed_qa.ask("광저우 출장 때 몇 곳 방문했어?").mode != "facts"
+    # "몇명 감" (갔음, as typed) asks how many went too.
+    typed = seed_qa.ask("요코하마 컨퍼런스 몇명 감")
+    assert typed.mode == "facts" and "1명" in typed.answer
     # Named by its organisation and city alone, like "울주군 라오스 몇박?".
     city = seed_qa.ask("서울시 광저우 몇박몇일?")
     assert city.mode == "facts" and "3박 4일" in city.answer

@@ -254,6 +254,8 @@ ROUTES = [
     ("How many business trips went to Japan?", "count", {"country": "일본"}),
     ("what trips went to Japan", "list", {"country": "일본"}),
     ("프랑스 다녀온 지자체 어디야", "list", {"country": "프랑스"}),  # which bodies went
+    ("프랑스 출장 다녀온 지자체들", "list", {"country": "프랑스"}),  # ... asked as a noun phrase
+    ("일본 간 기관들?", "list", {"country": "일본"}),
     ("구청들 해외출장 뭐 있었어", "list", {"level": "구"}),  # a level word with an ending after it
     ("시청에서 간 일본 출장 몇 건", "count", {"level": "시", "country": "일본", "confident": True}),
     ("다음달 인도 출장 잡혔는데 먼저 다녀온 데 있어?", "similar", {"country": "인도"}),
