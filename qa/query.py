@@ -1095,10 +1095,17 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
 _WHAT_WORDS = frozenset({"뭐", "무엇", "무얼", "뭘", "뭣"})
 
 
+# What an act is asked through: "발표 주제", "논의 내용" ask what was presented, discussed.
+_ACT_CONTENT = frozenset({"주제", "내용", "제목", "사항", "안건"})
+
+
 def _asked_act(tokens) -> str:
-    """The verbal noun right after "뭐"/"무엇을" ("뭐 발표했어" -> 발표); not one after a kind ("무슨
-    공원 견학했어": the park is asked, not the visit)."""
+    """The verbal noun right after "뭐"/"무엇을" ("뭐 발표했어" -> 발표), or right before the noun for
+    its content ("발표 주제", "논의 내용"); not one after a kind ("무슨 공원 견학했어": the park is
+    asked, not the visit)."""
     for i, t in enumerate(tokens):
+        if t.form in _ACT_CONTENT and i and tokens[i - 1].tag == "NNG" and t.start - tokens[i - 1].end <= 1:
+            return tokens[i - 1].form
         if t.form not in _WHAT_WORDS:
             continue
         rest = [u for u in tokens[i + 1:i + 4] if u.tag != "JKO"]

@@ -67,6 +67,8 @@ def test_the_act_asked_through_its_verb_and_the_name_of_a_thing_are_read(hash_qa
     assert analyse("IEA 회의에서 무엇을 논의했나").asked_act == "논의"
     assert analyse("무슨 공원 견학했어?").asked_act == ""  # the park is asked, not the visit
     assert analyse("거기서 뭐 했어?").asked_act == ""
+    assert analyse("요코하마에서 서울시 발표 주제").asked_act == "발표"  # asked through its content
+    assert analyse("IEA 회의 논의 내용").asked_act == "논의"
     assert analyse("호주에서 참관한 박람회 이름이 뭐야?").named_thing == "박람회"
     assert analyse("소각시설의 명칭은?").asks_thing_name
     assert not analyse("광저우 출장자 이름이 뭐야?").asks_thing_name  # someone's name
