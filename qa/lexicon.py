@@ -322,12 +322,14 @@ def organisation_aliases(organisations: list[str]) -> dict[str, set[str]]:
         for part in org.split():
             for name in _short_names(part):
                 aliases.setdefault(name, set()).add(org)
-    # A council goes by its local government's names too (통영시의회: 통영시, 통영; 강원도의회: 강원).
+    # A council goes by its local government's names too (통영시의회: 통영시, 통영; 강원특별자치도의회:
+    # 강원, and 강원도의회 as its name).
     for org in organisations:
         for part in org.split():
             if part.endswith("의회") and len(part) >= 4:
                 for name in _short_names(part[:-2]):
                     aliases.setdefault(name, set()).add(org)
+                    aliases.setdefault(name + "의회", set()).add(org)
     return aliases
 
 

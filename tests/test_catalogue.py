@@ -320,6 +320,9 @@ def test_short_organisation_names_resolve_against_the_catalogue():
     assert with_article.organisation_for(["경남"]) == "경상남도"
     # Each word names organisations, none both: a filter that matches nothing, not all of 울산's trips.
     assert stats.organisation_for(["울산", "안동시"]) == "울산 안동시"
+    # A council by its province's spoken name: 강원도의회 is 강원특별자치도의회.
+    council = CorpusStats(df={}, passages=1, organisations=["강원특별자치도의회 안전건설위원회", "강원특별자치도 삼척시"])
+    assert council.organisation_for(["강원도의회"]) == "강원특별자치도의회 안전건설위원회"
 
 
 def test_a_province_by_its_spoken_short_name_reads_as_the_corpus_name():
