@@ -127,7 +127,7 @@ CATALOGUE_CUES: list[tuple[CatalogueKind, re.Pattern]] = [
         r"목록|리스트|어떤\s*출장|무슨\s*출장|출장(?:은|들은|들)?\s*(?:뭐|무엇)(?:가|이)?\s*(?:있|야|였|인가|\?|$)|출장(?:은|들은|들)?\s*어떤\s*(?:게|것|거|건)|어디\s*어디|"
         r"출장\s*(?:내역|현황|기록)|다녀온\s*(?:곳|출장|나라|도시)|(?:간|갔던|방문한)\s*(?:나라|국가)(?:들)?(?:은|는|을|를)?\s*(?:다|모두|전부)(?![가-힣])|뭐\s*뭐|무엇\s*무엇|"
         r"(?:간|온|된|한|갔던|있었던|다녀온)\s*(?:국외|해외|공무)?\s*출장(?:은|을|이|들)?\s*(?:\?|$|목록|모두|전부|다\s|알려|보여|(?:뭐|무엇)(?!\s*(?:을|를)?\s*[배했봤느얻보하])|어디|있)|"
-        r"출장(?:을|은|들을)?\s*(?:모두|전부|다)?\s*(?:알려|보여|찾아|정리)|list\s+(?:the\s+|all\s+)?trips|(?:what|which|any)\s+trips|(?:did|has|have)\s+any(?:one|body|\s+[a-z-]+(?:\s+[a-z-]+)?)\s+(?:go|gone|been|sent|travell?ed|visit)|"
+        r"출장(?:을|은|들을)?\s*(?:모두|전부|다)?\s*(?:알려|보여|찾아|정리)|list\s+(?:the\s+|all\s+)?trips|(?:what|which|any)\s+trips|(?:what|which)\s+(?:[a-z]+\s+){0,2}(?:cities|counties|councils|governments|organi[sz]ations|bodies|agencies|provinces)\s+(?:sent|went|visited|travell?ed)|(?:did|has|have)\s+any(?:one|body|\s+[a-z-]+(?:\s+[a-z-]+)?)\s+(?:go|gone|been|sent|travell?ed|visit)|"
         # Which bodies went: "프랑스 다녀온 지자체 어디야?", "일본 간 기관은 어디어디".
         # ("방문한 기관을 알려줘" asks what one trip visited: only the bodies that went are listed.)
         r"(?:간|다녀온|방문한)\s*(?:기관|지자체|자치단체|단체)(?:은|는|이|가|들은|들이)?\s*(?:어디|어느|누구)|"
@@ -189,7 +189,8 @@ TRAVELLER_NOUN = re.compile(r"^(?:출장|연수|참가|인솔|방문|견학|시�
 
 
 # Words that make a question about the trip itself when no trip word (출장, 연수) is there: "며칠 갔어?".
-ABOUT_TRIP_WORDS = frozenset({"가", "다녀오", "떠나", "출발", "도착", "귀국", "머물", "체류", "인원", "출장자", "go", "went", "stay"})
+ABOUT_TRIP_WORDS = frozenset({"가", "다녀오", "떠나", "출발", "도착", "귀국", "머물", "체류", "인원", "출장자",
+                              "go", "went", "gone", "stay", "stayed", "leave", "left", "depart", "departed", "return", "returned"})
 # Pointers to the previous turn besides a demonstrative before a noun (그 대회, 이 출장: read from
 # Kiwi's tags): "there", "then", "also/else", "the relevant …".
 REFERS_BACK = re.compile(

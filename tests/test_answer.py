@@ -543,6 +543,9 @@ def test_an_english_question_for_how_many_went_and_how_long_is_answered_from_tri
     answer = seed_qa.ask("Seoul sent researchers to Guangzhou. How many went and for how long?")
     assert answer.mode == "facts" and "3박 4일" in answer.answer and "1명" in answer.answer
     assert answer.citations[0].source == GUANGZHOU
+    # Leaving and coming back are going too.
+    back = seed_qa.ask("When did the Seoul team return from Guangzhou?")
+    assert back.mode == "facts" and "11월 12일" in back.answer and back.citations[0].source == GUANGZHOU
 
 
 def test_the_act_asked_is_evidence_said_as_a_verb_or_closing_a_terse_line(hash_qa):

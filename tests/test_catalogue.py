@@ -253,6 +253,7 @@ ROUTES = [
     ("몽골 출장 간 지자체 있나요", "list", {"country": "몽골"}),
     ("How many business trips went to Japan?", "count", {"country": "일본"}),
     ("what trips went to Japan", "list", {"country": "일본"}),
+    ("Which Korean cities sent officials to Japan?", "list", {"country": "일본"}),  # the bodies that went
     ("프랑스 다녀온 지자체 어디야", "list", {"country": "프랑스"}),  # which bodies went
     ("프랑스 출장 다녀온 지자체들", "list", {"country": "프랑스"}),  # ... asked as a noun phrase
     ("일본 간 기관들?", "list", {"country": "일본"}),
