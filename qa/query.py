@@ -58,7 +58,7 @@ ANSWER_TYPE_CUES: list[tuple[AnswerType, re.Pattern]] = [
     # A comparison of trips ("어디가 더 오래 있었어?") and a value to check ("14명 맞아?", "5박 6일 맞지?")
     # ask the same fact of each trip.
     # "며칠날", "몇 일에 갔어" ask the date; "며칠 갔어", "며칠에 걸쳐" the length.
-    ("duration", re.compile(rf"(?:며칠|몇\s*일)(?!{_DAY_OF})|얼마\s*(?:동안|나\s*(?:걸|머물|있었))|몇\s*박|기간|체류|더\s*(?:오래|길게|길었|짧)|"
+    ("duration", re.compile(rf"(?:며칠|몇\s*일)(?!{_DAY_OF})|얼마\s*(?:동안|나\s*(?:걸|머물|있었))|몇\s*박|기간|체류|더\s*(?:오래|길|짧)|"
                             r"\d+\s*박\s*\d+\s*일\s*(?:이|가)?\s*맞|\blonger\b|\bshorter\b|how\s+long|how\s+many\s+(?:days|nights)|duration", re.I)),
     ("when", re.compile(rf"언제|(?:며칠|몇\s*일){_DAY_OF}|날짜|일자|출발일|도착일|귀국일|복귀일|몇\s*월|몇\s*년|연도|년도|시기|(?:더\s*)?(?:먼저|일찍|빨리)\s*(?:갔|간|출발|떠났|다녀)|"
                         r"when|what\s+date|which\s+date|what\s+year", re.I)),
@@ -770,7 +770,8 @@ def answer_types_of(text: str, tokens=()) -> list[AnswerType]:
     tokens = list(tokens)
     heads = [t for t, nxt in zip(tokens, tokens[1:] + [None])
              if t.tag in ("NNG", "NNP") and len(t.form) >= 2 and t.form not in GENERIC_TERMS
-             and t.form not in TRIP_NOUNS and not (nxt is not None and nxt.tag in ("XSV", "XSA"))]
+             and t.form not in TRIP_NOUNS and not (nxt is not None and nxt.tag in ("XSV", "XSA"))
+             and not SEVERAL.fullmatch(t.form)]  # "인원 비교", "기간 차이": the measure of each, compared
     starts = {t.start for t in tokens}
     kinds: list[AnswerType] = []
     for kind, cue in ANSWER_TYPE_CUES:

@@ -76,6 +76,13 @@ def test_the_act_asked_through_its_verb_and_the_name_of_a_thing_are_read(hash_qa
     assert analyse("트립닷컴 CEO 이름 뭐야").asked_title == "CEO"
 
 
+def test_two_trips_compared_by_a_measure_ask_that_measure_of_each(hash_qa):
+    analyse = hash_qa.searcher.analyse
+    assert analyse("부산시 싱가포르랑 경기도 싱가포르 출장 인원 비교").answer_type == "count"
+    assert analyse("울산 트램 연수랑 광명 교통 연수 뭐가 더 길어").answer_type == "duration"
+    assert analyse("제주 두 출장 기간 차이").answer_type == "duration"
+
+
 def test_initials_typed_in_an_english_question_are_read_as_the_reports_write_them(hash_qa):
     """A Korean report writes IEA and OECD as the question does; the English words it does not."""
     native = hash_qa.searcher.analyse("Who headed the IEA division at the OECD meeting?").native_terms
