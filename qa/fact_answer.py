@@ -229,21 +229,27 @@ def _sentences_naming_places(ctx: AnswerContext, record: TripRecord) -> list[Can
     def listed(c: Candidate) -> int:
         return max(items_listed(c.text, asked), len(new_places(c)))
 
-    best = _best_of_report(ctx, record, lambda c: new_places(c) or new_names(c), lambda c: (bool(new_places(c)), c.score))
-    if best is None:
+    naming = _report_sentences(ctx, record, lambda c: new_places(c) or new_names(c))
+    if not naming:
         return []
+    best = max(naming, key=lambda c: (bool(new_places(c)), c.score))
     if ctx.query.lists_places or ctx.query.wants_list:
-        richest = _best_of_report(ctx, record, lambda c: new_places(c) or new_names(c), lambda c: (listed(c), c.score))
-        if richest is not None and listed(richest) > listed(best):
+        richest = max(naming, key=lambda c: (listed(c), c.score))
+        if listed(richest) > listed(best):
             return [best, richest]
     return [best]
 
 
-def _best_of_report(ctx: AnswerContext, record: TripRecord, accept, key=lambda c: c.score) -> Candidate | None:
-    """The trip report's best sentence that `accept`s, never a bare label line. The report's passages
-    are searched on their own: the one holding it may rank below other reports' passages."""
+def _report_sentences(ctx: AnswerContext, record: TripRecord, accept) -> list[Candidate]:
+    """The trip report's sentences that `accept`, never a bare label line. The report's passages are
+    searched on their own: the one holding it may rank below other reports' passages."""
     own = replace(ctx, retrieval=ctx.searcher.search(ctx.query, sources=[record.source]))
-    return max((c for c in candidates(own) if not c.label and accept(c)), key=key, default=None)
+    return [c for c in candidates(own) if not c.label and accept(c)]
+
+
+def _best_of_report(ctx: AnswerContext, record: TripRecord, accept, key=lambda c: c.score) -> Candidate | None:
+    """The trip report's best sentence that `accept`s (see `_report_sentences`)."""
+    return max(_report_sentences(ctx, record, accept), key=key, default=None)
 
 
 def _place_of(word: str, hit: Hit, searcher) -> bool:
