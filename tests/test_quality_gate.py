@@ -71,6 +71,9 @@ REALTRIPS_FLOORS = {
     # 60 questions a helper wrote in stop 37 over half of all documents, measured only, never read one by one.
     # Reached 0.978 / 0.978 / 1.00 / 0.022 (45 answerable, 15 unanswerable) at the first reading and since.
     "holdout5": ("realtrips_holdout5.jsonl", None, 0.93, 0.93, 0.86, 0.07),
+    # 60 more by the same helper in stop 38 over the same half, measured only, never read one by one.
+    # Reached 0.979 / 0.833 / 0.83 / 0.021 (48 answerable, 12 unanswerable) at the first reading and since.
+    "holdout6": ("realtrips_holdout6.jsonl", None, 0.95, 0.81, 0.75, 0.05),
 }
 
 
