@@ -40,6 +40,16 @@ def models_dir(tmp_path: Path, intercept: float) -> Path:
     return folder
 
 
+def qa_over(hash_settings, tmp_path: Path, pages: dict[str, str]) -> QA:
+    """A QA object on the hash embedder over the given pages (file name -> text; the settings' corpus
+    folder is tmp_path/corpus) that never refuses."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in pages.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    return QA.open(hash_settings.model_copy(update={"calibration_dir": models_dir(tmp_path, intercept=5.0)}))
+
+
 def test_query_analysis_reads_answer_type_topic_and_pointers(hash_qa):
     analyse = hash_qa.searcher.analyse
     assert analyse("요코하마 출장 며칠 갔어?").answer_type == "duration"
@@ -388,30 +398,23 @@ def test_who_went_is_answered_with_the_organisation_when_the_report_names_no_one
 
 @pytest.mark.parametrize("question", ["가상군 독일 가서 뭐 했어?", "가상군 독일 출장 어땠어?"])
 def test_what_happened_is_never_answered_with_a_line_the_trip_facts_come_from(hash_settings, tmp_path, question):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "page.txt").write_text(
+    qa = qa_over(hash_settings, tmp_path, {"page.txt": (
         "독일\n\n청년 창업 정책 벤치마킹\n\n경상북도 가상군\n\n출발일: 2025-08-21\n\n도착일: 2025-08-29\n\n"
         "여행 기간: 8박 9일\n\n인원: 3명\n\n📝 요약\n"
         "방문단은 독일 뮌헨 시청을 방문하여 청년 창업 지원 정책과 창업 공간 운영 방식을 청취했습니다.\n"
-        "이어 현지 창업 기업들과 간담회를 갖고 가상군 청년 정책에 적용할 과제를 정리했습니다.\n",
-        encoding="utf-8")
-    qa = QA.open(hash_settings.model_copy(update={"calibration_dir": models_dir(tmp_path, intercept=5.0)}))
+        "이어 현지 창업 기업들과 간담회를 갖고 가상군 청년 정책에 적용할 과제를 정리했습니다.\n")})
     answer = qa.ask(question)
     first = answer.segments[0].text
     assert not answer.abstained and ("청년 창업" in first or "간담회" in first), first
 
 
 def test_names_listed_before_the_title_they_share_answer_who_and_a_value_asked_leads(hash_settings, tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "article.txt").write_text(
+    qa = qa_over(hash_settings, tmp_path, {"article.txt": (
         "가상구의회 국외출장 조례 통과\n\n"
         "가상구의회는 국외출장 이후 주민보고회 개최를 의무화하는 조례가 상임위원회를 통과했다고 밝혔다.\n"
         "김가온·박나래·최다솜 총 3명의 의원이 공동 발의한 조례안의 핵심은 주민보고회 의무 개최다.\n"
         "의원들은 지난 7월 일본 후쿠오카 출장을 다녀왔다.\n"
-        "가상구의회는 이번 출장에 예산 1200만원을 썼다.\n", encoding="utf-8")
-    qa = QA.open(hash_settings.model_copy(update={"calibration_dir": models_dir(tmp_path, intercept=5.0)}))
+        "가상구의회는 이번 출장에 예산 1200만원을 썼다.\n")})
     who = qa.ask("가상구의회 조례 발의한 의원 누구야?")
     assert not who.abstained and "김가온" in who.answer and "최다솜" in who.answer, who.answer
     # The sentence holding the amount asked opens the answer, not the overview before it.
@@ -420,15 +423,11 @@ def test_names_listed_before_the_title_they_share_answer_who_and_a_value_asked_l
 
 
 def test_the_places_of_a_trip_asked_as_a_list_include_the_sentence_listing_most_of_them(hash_settings, tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "page.txt").write_text(
+    qa = qa_over(hash_settings, tmp_path, {"page.txt": (
         "일본\n\n정원 관광 벤치마킹\n\n충청북도 가상군\n\n출발일: 2025-08-21\n\n도착일: 2025-08-25\n\n"
         "여행 기간: 4박 5일\n\n인원: 5명\n\n📝 요약\n"
         "방문단은 일본 정원 견학으로 시치쿠 가든과 토가치 힐즈에 간 곳마다 정원 운영 전략을 살펴보았습니다.\n"
-        "마나베 정원, 우에노팜, 팜토미타, 사계채 언덕, 시치쿠 가든: 휴경지를 테마 공간으로 바꾼 사례입니다.\n",
-        encoding="utf-8")
-    qa = QA.open(hash_settings.model_copy(update={"calibration_dir": models_dir(tmp_path, intercept=5.0)}))
+        "마나베 정원, 우에노팜, 팜토미타, 사계채 언덕, 시치쿠 가든: 휴경지를 테마 공간으로 바꾼 사례입니다.\n")})
     answer = qa.ask("가상군 일본 정원 견학 간 곳들 쭉 알려줘")
     assert not answer.abstained and "팜토미타" in answer.answer and "토가치 힐즈" in answer.answer, answer.answer
 
@@ -446,13 +445,10 @@ def test_a_place_is_named_by_any_of_its_names_and_a_region_by_the_trips_countrie
 
 def test_a_sentence_the_document_breaks_off_in_is_shown_as_cut(hash_settings, tmp_path):
     # Disclosure pages sometimes end mid-sentence (the site cut the summary short).
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "page.txt").write_text(
+    qa = qa_over(hash_settings, tmp_path, {"page.txt": (
         "독일\n\n청년 창업 정책 벤치마킹\n\n경상북도 가상군\n\n📝 요약\n"
         "방문단은 뮌헨 시청을 방문하여 청년 창업 지원 정책을 청취했습니다.\n"
-        "이어 현지 창업 기업들과 간담회를 갖고 청년 정책에 적용할 과제를 직접 정리하", encoding="utf-8")
-    qa = QA.open(hash_settings.model_copy(update={"calibration_dir": models_dir(tmp_path, intercept=5.0)}))
+        "이어 현지 창업 기업들과 간담회를 갖고 청년 정책에 적용할 과제를 직접 정리하")})
     texts = [s.text for s in qa.ask("가상군 독일 창업 기업 간담회 뭐 했어?").segments]
     cut = [t for t in texts if "간담회" in t]
     assert cut and cut[0].endswith("정리하…"), texts
@@ -748,17 +744,16 @@ def test_timings_are_reported(seed_qa):
 def test_two_untitled_trips_of_one_organisation_are_told_apart_by_their_purpose(hash_settings, tmp_path):
     """Disclosure pages that start at the organisation line have no title: a question about two of
     the same organisation's trips finds each by what its summary says the trip was for."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
     page = ("\n광주광역시 동구\n출발일\n{start}\n도착일\n{end}\n여행 기간\n3박 4일\n인원\n2명\n📝 요약\n"
             "출장단은 {country}을 방문했습니다. 이번 출장의 주된 목적은 {purpose}하는 것이었습니다. {detail}\n")
-    (corpus / "trip_1.txt").write_text(page.format(
-        start="2025년 11월 18일", end="2025년 11월 21일", country="대만", purpose="환경관리원 사기를 진작하고 폐기물 시설을 견학",
-        detail="타이베이 소각장에서 폐기물 처리 과정을 살펴보았습니다."), encoding="utf-8")
-    (corpus / "trip_2.txt").write_text(page.format(
-        start="2025년 10월 22일", end="2025년 10월 25일", country="이탈리아", purpose="도시교통 혁신 사례를 조사",
-        detail="로마의 트램과 버스 환승 체계를 조사했습니다."), encoding="utf-8")
-    qa = QA.open(hash_settings.model_copy(update={"calibration_dir": models_dir(tmp_path, intercept=5.0)}))
+    qa = qa_over(hash_settings, tmp_path, {
+        "trip_1.txt": page.format(
+            start="2025년 11월 18일", end="2025년 11월 21일", country="대만", purpose="환경관리원 사기를 진작하고 폐기물 시설을 견학",
+            detail="타이베이 소각장에서 폐기물 처리 과정을 살펴보았습니다."),
+        "trip_2.txt": page.format(
+            start="2025년 10월 22일", end="2025년 10월 25일", country="이탈리아", purpose="도시교통 혁신 사례를 조사",
+            detail="로마의 트램과 버스 환승 체계를 조사했습니다."),
+    })
     answer = qa.ask("동구 환경관리원 견학이랑 도시교통 조사는 각각 어느 나라로 갔어?")
     assert {c.source for c in answer.citations} == {"trip_1.txt", "trip_2.txt"}
     assert "대만" in answer.answer and "이탈리아" in answer.answer

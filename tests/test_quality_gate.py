@@ -857,7 +857,6 @@ def test_an_english_place_name_is_read_as_the_reports_spell_it_in_hangul(realtri
     assert not answer.abstained and "Angels Rius" in answer.answer
 
 
-
 @pytest.mark.parametrize("question, key", [
     # The report says it met him as an interview (Daniel Tan 교수와의 인터뷰).
     ("남원시 호주 출장은 누가 만났어", "Daniel Tan"),
