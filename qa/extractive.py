@@ -335,6 +335,10 @@ CONTINUATION_GAP = 40
 LIST_MIN_ITEMS = 3
 LIST_ITEM_CHARS = 15
 LIST_SENTENCE_RATIO = 0.1
+# An answer asked for every item ("목록", "어디어디") takes up to this many more sentences, each naming
+# at least this many things it does not give yet.
+LIST_MORE_SENTENCES = 2
+LIST_MIN_NEW = 2
 # A second trip's sentence joins an answer about several trips when at least this likely, relative to the best.
 SECOND_TRIP_RATIO = 0.2
 
@@ -442,6 +446,25 @@ def choose(ctx: AnswerContext, ranked: list[Candidate]) -> list[Candidate]:
                 and listed(richest) > max(listed(c) for c in chosen):
             chosen.append(richest)
     return chosen
+
+
+def more_items(ctx: AnswerContext, ranked: list[Candidate], chosen: list[Candidate]) -> list[Candidate]:
+    """For a question asking for every item ("방문기관 목록", "어디어디"), which reports spread over
+    sentences: the likeliest sentences of the answer's first report naming at least two things the
+    answer does not give yet (after the answer, which keeps its lead)."""
+    if not ctx.query.enumerates:
+        return []
+    best = chosen[0]
+    given = {t.lower() for t in ctx.query.terms} | header_terms(best.hit) | {n.lower() for c in chosen for n in names_in(c.text)}
+    more = []
+    for c in ranked:
+        if len(more) == LIST_MORE_SENTENCES or c.score < SECOND_SENTENCE_RATIO * ranked[0].score:
+            break
+        new = {n.lower() for n in names_in(c.text)} - given
+        if c.hit.chunk.source == best.hit.chunk.source and not c.label and c not in chosen and len(new) >= LIST_MIN_NEW:
+            more.append(c)
+            given |= new
+    return more
 
 
 def _labelled(text: str, label: str) -> bool:
@@ -576,7 +599,9 @@ class ExtractiveAnswerer:
             ctx.query.answer_type in VALUE_TYPES or ctx.query.asked_title and ctx.query.asks_person) else None
         # The sentence itself leads for a value or a labelled line; of the sentences naming someone by the
         # title asked, the model's first choice is less sure than the passage's order.
-        chosen = reading_order(choose(ctx, ranked), lead, lead_first=bool(labelled) or ctx.query.answer_type in VALUE_TYPES)
+        chosen = choose(ctx, ranked)
+        chosen = reading_order(chosen, lead, lead_first=bool(labelled) or ctx.query.answer_type in VALUE_TYPES) \
+            + more_items(ctx, ranked, chosen)
         numbers: dict[str, int] = {}
         spans: dict[str, list[tuple[int, int]]] = {}
         segments: list[Segment] = []

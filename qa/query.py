@@ -557,6 +557,8 @@ class Query:
     unknown: tuple[str, ...]  # terms the corpus does not know (after correction)
     answer_type: AnswerType
     wants_list: bool
+    # Asks for every item of a kind ("어디어디", "방문 기관들", "목록", "which cities"), not for one thing.
+    enumerates: bool
     several: bool  # asks about two or more trips or things at once
     refers_back: bool  # points to the previous turn (그 출장, 거기서, 또, or names nothing)
     about_trip: bool  # asks about the trip itself (출장, 연수, 갔어, 출발, 인원), not about an event on it
@@ -1071,6 +1073,7 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
         answer_type=kind,
         also_asks=tuple(kinds[1:]),
         wants_list=bool(LIST_CUES.search(text)),
+        enumerates=_enumerates(text, tokens),
         several=several or bool(trips),
         trips=trips,
         refers_back=refers_back,
@@ -1099,6 +1102,40 @@ _WHAT_WORDS = frozenset({"뭐", "무엇", "무얼", "뭘", "뭣"})
 
 # What an act is asked through: "발표 주제", "논의 내용" ask what was presented, discussed.
 _ACT_CONTENT = frozenset({"주제", "내용", "제목", "사항", "안건"})
+
+
+_WH_PRONOUNS = frozenset({"어디", "뭐", "무엇", "누구"})
+_WH_DETERMINERS = frozenset({"어떤", "무슨", "어느"})
+# Asked as a list in words: "목록", "리스트", "나열"; "다/전부/모두/쭉 알려줘"; "list", "all the".
+_ENUMERATION = re.compile(r"목록|리스트|나열|\blist\b|\ball\s+the\b", re.I)
+_ALL_OF_THEM = frozenset({"다", "전부", "모두", "쭉", "죄다"})
+_TELL = frozenset({"알리", "말하", "보이", "정리"})  # "알려줘", "말해 줘", "보여줘", "정리해 줘"
+# "which cities", "what places": a plural noun asked for in English.
+_ENGLISH_PLURAL_ASKED = re.compile(r"\b(?:which|what)\s+(?:\w+\s+)?\w{3,}(?<!s)s\b", re.I)
+
+
+def _enumerates(text: str, tokens) -> bool:
+    """Whether the question asks for every item of a kind, not one thing: the asked noun in the plural
+    ("어떤 정원들", "방문 기관들 어디야"), the question word doubled ("어디어디", "뭐뭐", "누구누구"), or said
+    in words ("목록", "다 알려줘", "which cities", "list"). A plural elsewhere ("의원들 뭐 봤대?") is not
+    one; nor is every "무슨/어떤" ("무슨 행사": one event, mostly)."""
+    if _ENUMERATION.search(text) or _ENGLISH_PLURAL_ASKED.search(text):
+        return True
+    asked = any(t.form in _WH_PRONOUNS or t.form in _WH_DETERMINERS or t.form in _TELL for t in tokens)
+    for i, t in enumerate(tokens):
+        if t.form in ("뭐뭐", "누구누구", "무엇무엇") or (
+                t.form in _WH_PRONOUNS and i + 1 < len(tokens) and tokens[i + 1].form == t.form):
+            return True
+        if asked and t.tag == "MAG" and t.form in _ALL_OF_THEM:
+            return True
+        if t.form == "들" and t.tag == "XSN" and i:
+            # the plural noun right after a question determiner (어떤 정원들) or right before a
+            # question pronoun (기관들 어디야)
+            before = tokens[i - 2] if i >= 2 else None
+            after = tokens[i + 1] if i + 1 < len(tokens) else None
+            if (before is not None and before.form in _WH_DETERMINERS) or (after is not None and after.form in _WH_PRONOUNS):
+                return True
+    return False
 
 
 def _asked_act(tokens) -> str:

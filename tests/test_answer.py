@@ -831,3 +831,30 @@ def test_a_question_for_a_date_opens_with_the_sentence_giving_it(seed_qa):
     # The conference is an event, not the trip: no facts answer; its passage ranks below others.
     answer = seed_qa.ask("요코하마 스마트시티 컨퍼런스 언제였어")
     assert not answer.abstained and re.search(r"\d+일", answer.segments[0].text)
+
+
+@pytest.mark.parametrize("question", ["가상군 미국 연수 방문한 기관 다 알려줘", "가상군 미국 연수 간 기관들 어디야?", "Which institutions did Gasang county visit in the US?"])
+def test_every_item_asked_for_is_given_though_the_report_spreads_them_over_sentences(hash_settings, tmp_path, question):
+    qa = qa_over(hash_settings, tmp_path, {"page.txt": (
+        "미국\n\n중견간부 국외연수\n\n충청북도 가상군\n\n출발일: 2025-09-22\n\n도착일: 2025-10-03\n\n"
+        "여행 기간: 10박 12일\n\n인원: 20명\n\n📝 요약\n"
+        "가상군 연수단은 미국 동부의 여러 기관을 방문하여 과학기술 인프라와 지역산업의 상생 모델을 연구했습니다.\n"
+        "이번 미국 연수는 기관 방문을 통해 가상군에 적용할 정책 과제를 찾는 데 목적을 두었습니다.\n"
+        "연수단은 방문 기관마다 가상군의 현안을 설명하고 협력 가능성을 타진했습니다.\n"
+        "먼저 Boston 시청과 MIT 미디어랩을 방문하여 혁신 클러스터 조성 과정을 들었습니다.\n"
+        "이어 Baltimore 항만청과 Maryland 상무부에서 기관 간 협력 사례를 살펴보았습니다.\n"
+        "마지막으로 Albany 재난관리본부와 Toronto 비상관리국에서 재난 대응 체계를 확인했습니다.\n")})
+    answer = qa.ask(question)
+    assert not answer.abstained
+    for name in ("MIT", "Maryland", "Toronto"):
+        assert name in answer.answer, answer.answer
+    assert answer.segments[0].text.startswith("가상군 연수단은"), answer.answer  # the answer keeps its lead
+
+
+def test_a_request_for_every_item_is_told_from_a_question_about_one_thing(hash_qa):
+    analyse = hash_qa.searcher.analyse
+    for question in ("어디어디 갔어?", "뭐뭐 봤대", "어떤 정원들 갔어?", "방문 기관들 어디야", "간 곳 다 알려줘",
+                     "Which cities did they visit?"):
+        assert analyse(question).enumerates, question
+    for question in ("무슨 행사 준비하러 갔어?", "의원들 후쿠오카 가서 뭐 봤대?", "다 같이 갔어?", "Which hotel did they stay at?"):
+        assert not analyse(question).enumerates, question
