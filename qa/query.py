@@ -355,6 +355,8 @@ class Speller:
             return self._sounds.get(jamo(term), term) if len(term) == 2 and _is_noun(term) else term
         if term[:-1] in self._df and term[-1] in NOUN_SUFFIXES:
             return term  # a known word and a suffix (연수자 is 연수 + 자, not 연구자)
+        if korean_city_body(term):
+            return term  # a Korean city or its body no report names is another one, not a typo (창원시의회, 강원도의회)
         target = jamo(term)
         limit = 1 if len(term) == 3 else 2 if len(term) == 4 else 3
         found = process.extract(target, self._letters, scorer=Levenshtein.distance, score_cutoff=limit, limit=20)
