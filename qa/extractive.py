@@ -580,6 +580,16 @@ class ExtractiveAnswerer:
             # "회의 주제 뭐였어" and the report's "- 주제: How can Smart Cities …": the line the report
             # labels with what is asked is the answer.
             ranked = labelled + [c for c in ranked if c not in labelled]
+        organisations = ctx.searcher.stats.organisations_named(ctx.query.names) \
+            if ctx.query.about_trip and not ctx.query.several else set()
+        if organisations:
+            # "포천 공무원들 일본 가서 뭐 봤어?": the sentences of the named organisation's reports come
+            # first, as their passages do (`Searcher._named_first`); an article about officials' trips in
+            # general may score higher on 공무원.
+            documents = ctx.searcher.index.documents
+            own = {s: (d := documents.get(s)) is not None and d.facts.organisation in organisations
+                   for s in {c.hit.chunk.source for c in ranked}}
+            ranked = sorted(ranked, key=lambda c: not own[c.hit.chunk.source])
         places = [p for p in ctx.query.proper_nouns if p in FOREIGN_CITIES]
         if places and not ctx.query.several:
             # "울산 트램 연수 파리에서 뭐 봤어": the sentences of a report naming 파리 come first, as its

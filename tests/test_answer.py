@@ -858,3 +858,27 @@ def test_a_request_for_every_item_is_told_from_a_question_about_one_thing(hash_q
         assert analyse(question).enumerates, question
     for question in ("무슨 행사 준비하러 갔어?", "의원들 후쿠오카 가서 뭐 봤대?", "다 같이 갔어?", "Which hotel did they stay at?"):
         assert not analyse(question).enumerates, question
+
+
+def test_a_korean_city_no_report_names_is_not_read_as_a_typo_of_one_that_is():
+    from qa.query import Speller
+
+    speller = Speller({"강원도의회": 3, "싱가포르": 5, "광명시": 2})
+    assert speller.correct("창원시의회") == "창원시의회"  # another council, not 강원도의회 three jamo away
+    assert speller.correct("싱가폴") == "싱가포르"  # a misspelt name still is corrected
+    assert speller.correct("광멍시") == "광명시"
+
+
+def test_a_trip_asked_by_its_organisation_is_answered_from_its_report_not_an_article_on_officials_abroad(hash_settings, tmp_path):
+    qa = qa_over(hash_settings, tmp_path, {
+        "article.txt": (
+            "공무원 해외출장 일본에 왜 많이 갔나\n\n"
+            "지난해 공무원 국외출장은 일본이 가장 많았고 공무원 출장자 대부분이 일본 관광지를 둘러봤다.\n"
+            "공무원들은 일본에서 온천과 쇼핑 명소를 봤다는 비판을 받았다.\n"),
+        "page.txt": (
+            "일본\n\n축산 선진기술 벤치마킹\n\n경기도 가상시\n\n출발일: 2025-10-24\n\n도착일: 2025-10-27\n\n"
+            "여행 기간: 3박 4일\n\n인원: 4명\n\n📝 요약\n"
+            "방문단은 홋카이도의 낙농 체험 공원과 품평회장을 견학하여 운영 체계를 확인하였습니다.\n"
+            "이어 현지 낙농 관계자와 면담하며 심사 교류 방안을 논의하였습니다.\n")})
+    answer = qa.ask("가상시 공무원들 일본 가서 뭐 봤어?")
+    assert not answer.abstained and answer.citations[0].source == "page.txt", answer.answer
