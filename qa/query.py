@@ -1267,11 +1267,15 @@ def _full_year(year: str) -> str:
 
 
 # "X 뭐뭐 있어", "X 무엇무엇": a list of X.
-_LISTED = re.compile(r"([가-힣A-Za-z]+?)(?:은|는|이|가|을|를|도|들은|들이|들)?\s*(?:뭐\s*뭐|무엇\s*무엇)")
+_LISTED = re.compile(r"([가-힣A-Za-z]+?)(?:은|는|이|가|을|를|도|들은|들이|들|의)?\s*(?:뭐\s*뭐|무엇\s*무엇|목록|리스트)")
+# What a trip visited ("방문기관", "방문지", "방문처"): listed by its report, not by the catalogue.
+_VISITED_NOUN = re.compile(r"방문(?:기관|지|처|시설|장소)")
 
 
 def _lists_trips(noun: str) -> bool:
     """Whether the things a list asks for are trips, the places they went or the bodies that went."""
+    if _VISITED_NOUN.fullmatch(noun):
+        return False
     return (noun in TRIP_NOUNS or noun in PLACE_KINDS or noun.endswith(TRIP_KINDS) or is_group_or_visit(noun)
             or bool(ORGANISATION_ASKED.fullmatch(noun)) or bool(TRIP_WORDS.search(noun)))
 

@@ -882,3 +882,11 @@ def test_a_trip_asked_by_its_organisation_is_answered_from_its_report_not_an_art
             "이어 현지 낙농 관계자와 면담하며 심사 교류 방안을 논의하였습니다.\n")})
     answer = qa.ask("가상시 공무원들 일본 가서 뭐 봤어?")
     assert not answer.abstained and answer.citations[0].source == "page.txt", answer.answer
+
+
+def test_a_list_of_what_a_trip_visited_is_asked_of_its_report_not_the_catalogue(hash_qa):
+    analyse = hash_qa.searcher.analyse
+    assert analyse("서울시 출장 목록").catalogue.kind == "list"
+    assert analyse("일본 간 기관 목록").catalogue.kind == "list"  # the bodies that went
+    for question in ("서울시 요코하마 출장 방문기관 목록", "서울시 인도 출장 방문지 리스트 알려줘"):
+        assert analyse(question).catalogue is None, question
