@@ -124,7 +124,7 @@ def catalogue_answer(question: str, route: CatalogueRequest, records: list[TripR
     if route.keyword and not trips and not route.where.is_empty() and any(is_trip(r) for r in records):
         # The title word is the least certain condition ("10박 넘는 장기 출장" finds no title with 장기):
         # the trips the other conditions match, saying so.
-        note = f"‘{route.keyword}’ 관련 출장은 없어, 그 말을 빼고 찾았습니다. "
+        note = f"제목·목적에 ‘{route.keyword}’ 단어가 든 출장은 없어, 그 말을 빼고 찾았습니다. "
         route = replace(route, keyword="")
         trips = [r for r in records if is_trip(r)]
     scope = _filters_text(route)

@@ -485,7 +485,7 @@ def test_no_matching_trip_is_said_before_the_passages_that_name_the_place(seed_q
 def test_a_title_word_no_trip_of_the_other_conditions_has_is_dropped_and_said(seed_qa):
     answer = seed_qa.ask("중국 OECD 출장 목록")  # the OECD trip went to France, the China trip was a seminar
     assert answer.mode == "catalogue" and not answer.abstained
-    assert "‘OECD’ 관련 출장은 없어, 그 말을 빼고 찾았습니다" in answer.answer
+    assert "제목·목적에 ‘OECD’ 단어가 든 출장은 없어, 그 말을 빼고 찾았습니다" in answer.answer
     assert [c.source for c in answer.citations] == [GUANGZHOU]
 
 
