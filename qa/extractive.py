@@ -178,6 +178,11 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
         for (s, e), sim in zip(hit.chunk.sentences, sims):
             text = hit.chunk.text[s:e]
             own = set(content_morphemes(text))
+            # A question word inside a name counts (대학 in 홍콩과학기술대학교, 박람회 in 섬박람회), as it does
+            # in the refusal's document coverage.
+            if missing := [t for t in terms if len(t) >= 2 and t not in own]:
+                named = names_in(text)
+                own |= {t for t in missing if any(t in n and t != n for n in named)}
             near = own.union(*previous[-2:]) if previous else own
             previous.append(own)
             # The title restates the topic, unless it is all the document says (a one-line note).

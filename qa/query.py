@@ -177,6 +177,8 @@ PURPOSE_ASKED = re.compile(r"왜|(?:목적|이유|취지)\s*(?:이|은|는|가)?
 # the MOU partner?").
 HOSTED = re.compile(r"개최|주최|주관|후원|host|organi[sz]e|MOU|협약|partner|agreement", re.I)
 # A count of something other than people.
+# A length asked in nights ("몇박", "몇 박 며칠", "how many nights"): the stay abroad.
+NIGHTS_ASKED = re.compile(r"몇\s*박|how\s+many\s+nights", re.I)
 OTHER_COUNT = re.compile(r"몇\s*(?:건|개|곳|번|차례|회|개국|나라)|how\s+many\s+(?:[a-z-]+\s+){0,2}(?:trips|times|countries|cities|places|visits)", re.I)
 # Plain words for the people who went, when the verb is the trip's ("다녀온 사람", "간 공무원").
 PEOPLE_WHO_WENT = frozenset({"사람", "분", "공무원", "직원", "people", "officials", "staff", "employees", "members"})
@@ -212,7 +214,7 @@ HOME_COUNTRY = frozenset({"한국", "대한민국", "우리나라", "국내", "k
 GENERIC_TERMS = frozenset(
     {"출장", "국외", "해외", "공무", "해당", "국외출장", "공무국외출장", "보고서", "결과", "결과보고서", "기간", "일정", "목적",
      "내용", "성과", "장소", "일자", "날짜", "인원", "방문", "가", "다녀오", "다니", "오", "알리", "주", "보이",
-     "궁금", "말하", "설명", "이름", "문구", "인사", "총액", "trip", "report", "visit", "visited", "go", "went",
+     "궁금", "말하", "설명", "이름", "제목", "문구", "인사", "총액", "trip", "report", "visit", "visited", "go", "went",
      "했", "하", "되", "있", "없", "것", "수", "등", "때", "명", "일", "박", "곳", "관련", "목록", "리스트", "정도",
      "출발", "도착", "귀국", "떠나", "돌아오", "머물", "체류", "걸리", "출장자", "출장지", "사람", "나라", "국가", "도시",
      "기관", "단체", "지자체", "자치단체", "지방자치단체", "시군", "소속", "가운데", "중", "여행", "몇", "동안", "며칠",
@@ -622,6 +624,8 @@ class Query:
         if self.answer_type == "count" and (noun in PEOPLE_WHO_WENT or TRAVELLER_NOUN.match(noun) or HOW_MANY_WENT.search(self.text)) \
                 and self.about_trip:
             return True  # "호주 다녀온 사람 몇 명": the travellers (not "학생 몇 명", the people met)
+        if self.answer_type == "duration" and NIGHTS_ASKED.search(self.text):
+            return True  # "파리 OECD 회의 몇박이었어": nights are the stay, the trip's (a meeting has days)
         if self.answer_type in ("duration", "when") and (noun in PEOPLE_WHO_WENT or TRAVELLER_NOUN.match(noun)) and self.about_trip:
             return True  # "광저우 간 서울시 직원 몇 박 했어": how long (or when) the travellers went
         if self.answer_type == "where" and any(t in FOREIGN_CITIES for t in self.topic_terms):

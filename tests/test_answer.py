@@ -574,6 +574,20 @@ def test_how_long_the_officials_who_went_stayed_is_the_trips_length(seed_qa):
 
 
 @e2e
+def test_a_stay_asked_in_nights_is_the_trips_length_whatever_noun_names_the_trip(seed_qa):
+    answer = seed_qa.ask("파리 OECD 회의 몇박이었어")  # the meeting names the trip; nights are its stay
+    assert answer.mode == "facts" and "2박 4일" in answer.answer and answer.citations[0].source == OECD
+
+
+@e2e
+def test_a_question_word_inside_a_name_and_a_title_asked_for_are_no_missing_words(seed_qa):
+    where = seed_qa.ask("탄소중립 세미나 어디 대학에서 했어")  # 대학 in 홍콩과학기술대학교
+    assert not where.abstained and "홍콩과학기술대학교" in where.answer, where.answer
+    title = seed_qa.ask("시티넷 세미나에서 서울시 발표 제목")  # no report says 제목
+    assert not title.abstained and "2050 탄소중립" in title.answer, title.answer
+
+
+@e2e
 def test_the_line_labelled_with_what_is_asked_answers(seed_qa):
     """A formal report's "- 주 제: …" line (cleaned to "주제:") answers "회의 주제 뭐였어", ahead of the
     table rows that score higher."""
