@@ -580,6 +580,13 @@ def test_a_stay_asked_in_nights_is_the_trips_length_whatever_noun_names_the_trip
 
 
 @e2e
+@pytest.mark.parametrize("question", ["요코하마 컨퍼런스 서울시 누가 갔어", "서울시 광저우 누가 갔어?"])
+def test_who_of_an_organisation_or_to_a_city_went_is_answered_by_the_trips_travellers(seed_qa, question):
+    answer = seed_qa.ask(question)
+    assert answer.mode == "facts" and "1명" in answer.answer and "이름은 없습니다" in answer.answer, answer.answer
+
+
+@e2e
 def test_a_question_word_inside_a_name_and_a_title_asked_for_are_no_missing_words(seed_qa):
     where = seed_qa.ask("탄소중립 세미나 어디 대학에서 했어")  # 대학 in 홍콩과학기술대학교
     assert not where.abstained and "홍콩과학기술대학교" in where.answer, where.answer
