@@ -344,6 +344,8 @@ LIST_SENTENCE_RATIO = 0.1
 # at least this many things it does not give yet.
 LIST_MORE_SENTENCES = 2
 LIST_MIN_NEW = 2
+# The model's best sentence opens the answer when it is at least this many times as likely as the next.
+LEAD_MARGIN = 1.5
 # A second trip's sentence joins an answer about several trips when at least this likely, relative to the best.
 SECOND_TRIP_RATIO = 0.2
 
@@ -610,12 +612,15 @@ class ExtractiveAnswerer:
         # (a place or a name is less surely told apart: "OECD 회의 어디서" is not the IEA meeting's 파리).
         # ... and so does the line labelled with what is asked, and the one naming someone by the title
         # asked ("델리 주총리 누구").
-        lead = ranked[0] if labelled or ranked[0].typed and (
+        # ... and so does the model's first choice when it is far likelier than the next ("방문한 초등학교":
+        # the 미나토미라이초등학교 sentence, not the seminar sentence before it in the report).
+        sure = len(ranked) > 1 and ranked[0].score >= LEAD_MARGIN * ranked[1].score
+        lead = ranked[0] if sure or labelled or ranked[0].typed and (
             ctx.query.answer_type in VALUE_TYPES or ctx.query.asked_title and ctx.query.asks_person) else None
         # The sentence itself leads for a value or a labelled line; of the sentences naming someone by the
         # title asked, the model's first choice is less sure than the passage's order.
         chosen = choose(ctx, ranked)
-        chosen = reading_order(chosen, lead, lead_first=bool(labelled) or ctx.query.answer_type in VALUE_TYPES) \
+        chosen = reading_order(chosen, lead, lead_first=sure or bool(labelled) or ctx.query.answer_type in VALUE_TYPES) \
             + more_items(ctx, ranked, chosen)
         numbers: dict[str, int] = {}
         spans: dict[str, list[tuple[int, int]]] = {}

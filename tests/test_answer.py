@@ -595,6 +595,13 @@ def test_a_question_word_inside_a_name_and_a_title_asked_for_are_no_missing_word
 
 
 @e2e
+def test_the_sentence_far_likelier_than_the_rest_opens_the_answer(seed_qa):
+    # In the report the seminar sentence comes first, in the same passage.
+    answer = seed_qa.ask("서울시 일본 출장에서 방문한 초등학교")
+    assert "미나토미라이초등학교" in answer.segments[0].text, answer.answer
+
+
+@e2e
 def test_the_line_labelled_with_what_is_asked_answers(seed_qa):
     """A formal report's "- 주 제: …" line (cleaned to "주제:") answers "회의 주제 뭐였어", ahead of the
     table rows that score higher."""
