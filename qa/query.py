@@ -176,9 +176,9 @@ PURPOSE_ASKED = re.compile(r"왜|(?:목적|이유|취지)\s*(?:이|은|는|가)?
 # Hosting is done by organisations: "누가 주최했어?" asks for one; so is signing an agreement ("who was
 # the MOU partner?").
 HOSTED = re.compile(r"개최|주최|주관|후원|host|organi[sz]e|MOU|협약|partner|agreement", re.I)
-# A count of something other than people.
 # A length asked in nights ("몇박", "몇 박 며칠", "how many nights"): the stay abroad.
 NIGHTS_ASKED = re.compile(r"몇\s*박|how\s+many\s+nights", re.I)
+# A count of something other than people.
 OTHER_COUNT = re.compile(r"몇\s*(?:건|개|곳|번|차례|회|개국|나라)|how\s+many\s+(?:[a-z-]+\s+){0,2}(?:trips|times|countries|cities|places|visits)", re.I)
 # Plain words for the people who went, when the verb is the trip's ("다녀온 사람", "간 공무원").
 PEOPLE_WHO_WENT = frozenset({"사람", "분", "공무원", "직원", "people", "officials", "staff", "employees", "members"})
@@ -1121,7 +1121,7 @@ _ENUMERATION = re.compile(r"목록|리스트|나열|\blist\b|\ball\s+the\b", re.
 _ALL_OF_THEM = frozenset({"다", "전부", "모두", "쭉", "죄다"})
 _TELL = frozenset({"알리", "말하", "보이", "정리"})  # "알려줘", "말해 줘", "보여줘", "정리해 줘"
 # "which cities", "what places": a plural noun asked for in English.
-_ENGLISH_PLURAL_ASKED = re.compile(r"\b(?:which|what)\s+(?:\w+\s+)?\w{3,}(?<!s)s\b", re.I)
+_ENGLISH_PLURAL_ASKED = re.compile(r"\b(?:which|what)\s+(?:(?!does\b|goes\b)\w+\s+)?(?!does\b|goes\b)\w{3,}(?<!s)s\b", re.I)
 
 
 def _enumerates(text: str, tokens) -> bool:

@@ -884,7 +884,8 @@ def test_a_request_for_every_item_is_told_from_a_question_about_one_thing(hash_q
     for question in ("어디어디 갔어?", "뭐뭐 봤대", "어떤 정원들 갔어?", "방문 기관들 어디야", "간 곳 다 알려줘",
                      "Which cities did they visit?"):
         assert analyse(question).enumerates, question
-    for question in ("무슨 행사 준비하러 갔어?", "의원들 후쿠오카 가서 뭐 봤대?", "다 같이 갔어?", "Which hotel did they stay at?"):
+    for question in ("무슨 행사 준비하러 갔어?", "의원들 후쿠오카 가서 뭐 봤대?", "다 같이 갔어?", "Which hotel did they stay at?",
+                     "What does WeGo do?"):
         assert not analyse(question).enumerates, question
 
 
