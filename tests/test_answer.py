@@ -241,7 +241,6 @@ def test_spelling_is_corrected_against_the_corpus(hash_qa):
     assert "요코하마" in q.terms and q.corrections
 
 
-
 def test_a_misspelt_word_kiwi_splits_is_corrected_as_a_whole():
     from qa.query import CorpusStats, analyse
 
