@@ -525,8 +525,9 @@ def part_of_trip(query, doc) -> tuple[str, ...]:
     """The country of a trip to several that a question asks within ("부산 싱가포르·말레이시아 출장,
     말레이시아에선 어디 갔어?": the noun it asks about); () otherwise, or when it names a city."""
     asked = query.asked_about[0]
+    # ("일본 가서 어디 갔어?" names a country, not a trip to several.)
     if (doc is None or query.several or asked not in COUNTRIES or query.answer_type in VALUE_TYPES
-            or any(t in FOREIGN_CITIES for t in query.topic_terms)):
+            or any(t in FOREIGN_CITIES for t in query.topic_terms) or set(query.names) <= {asked}):
         return ()
     countries = set(doc.facts.countries)
     return (COUNTRIES[asked],) if COUNTRIES[asked] in countries and len(countries) > 1 else ()
