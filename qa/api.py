@@ -56,7 +56,7 @@ from .extractive import EMBEDDING_FEATURES as SENTENCE_EMBEDDING_FEATURES
 from .refusal import EMBEDDING_FEATURES, evidence_features
 from .query import Query
 from .retrieve import HybridRetriever, Retrieval, Searcher
-from .route import catalogue_answer, is_trip, merge_filters
+from .route import catalogue_answer, merge_filters, trips_of_the_one_name
 from .settings import MAX_TOP_K, Settings
 from .uploads import UploadOutcome, save_uploads
 
@@ -437,13 +437,12 @@ class QA:
                 ignored = ", ".join(f"‘{w}’" for w in request.unknown)
                 listed.notice = f"{ignored}은(는) 출장 목록의 조건으로 쓰지 못했습니다. 나머지 조건으로 찾은 출장입니다."
                 unconfident_list = listed
-        # "미국 출장 어땠어?": the question names a country and nothing telling which trip there, so the
-        # reports of some body's trips there answer it, not an article on where officials go at large.
-        country_trips: list[str] = []
-        if request is None and catalogue is not None and sources is None and where.is_empty() and query.only_country:
-            country_trips = [r.source for r in catalogue.trips(TripFilter(country=query.only_country))
-                             if is_trip(r) and r.organisation]
-            sources = country_trips or None
+        # "미국 출장 어땠어?": the question names a country (or a body) and nothing telling which of the
+        # trips there it means: the reports of those trips answer it.
+        named, named_trips = "", []
+        if request is None and catalogue is not None and sources is None and where.is_empty():
+            named, named_trips = trips_of_the_one_name(query, catalogue, searcher.stats)
+            sources = named_trips or None
         if not where.is_empty():
             if catalogue is None:
                 raise IndexUnavailable("이 색인에는 출장 목록이 없습니다. `qa index`로 다시 만드세요.")
@@ -472,14 +471,14 @@ class QA:
             if answer.abstained and each is not None:
                 # Asked as a whole, nothing is found either: what was found of each trip, and which not.
                 retrieval, answer, _ = each
-        if country_trips and answer.abstained:
+        if named_trips and answer.abstained:
             # None of those reports holds it: the whole corpus, as for any question.
             sources = None
             retrieval = searcher.search(standalone, k, scope)
             answer = self._propose(retrieval, searcher, said)
-        elif len(country_trips) > 1 and answer.mode == "extractive":
-            notices.append(f"{query.only_country} 출장은 {len(country_trips)}건이며, 질문에 가장 가까운 보고서에서 답했습니다. "
-                           "다른 출장은 기관 이름과 함께 물어보세요.")
+        elif len(named_trips) > 1 and answer.mode == "extractive":
+            notices.append(f"{named} 출장은 {len(named_trips)}건이며, 질문에 가장 가까운 보고서에서 답했습니다. "
+                           "다른 출장은 나라·도시·주제를 함께 넣어 물어보세요.")
         if answer.abstained and pinned:
             # The trip is certain, and its report's sentences naming places answer "어디어디", however
             # little else of the question they share (시의원들, 들렀대); the trip's line if it has none.

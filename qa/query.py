@@ -661,18 +661,16 @@ class Query:
         return bool(self.topic_terms) and all(self._names_trip(t) for t in self.topic_terms)
 
     @property
-    def only_country(self) -> str:
-        """"미국 출장 어땠어?", "일본 가서 뭐 했어?": the one country that is all a question names, with no
-        organisation, city, event or other topic word to tell which of the trips there it means; ""
+    def only_name(self) -> str:
+        """"미국 출장 어땠어?", "청도군 출장 뭐 했어?": the one country or organisation that is all a question
+        names, with no place, event or other topic word to tell which of its trips it means; ""
         otherwise."""
         if self.catalogue is not None or self.several or self.refers_back or len(self.names) != 1:
             return ""
-        country = self.names[0]
-        if country not in COUNTRIES or any(p != country for p in self.proper_nouns):
-            return ""
+        name = self.names[0]
         rest = [t for t in self.topic_terms
-                if t != country and t not in PEOPLE_WHO_WENT and t not in GENERIC_TERMS and t not in self.predicates]
-        return "" if rest else COUNTRIES[country]
+                if t != name and t not in PEOPLE_WHO_WENT and t not in GENERIC_TERMS and t not in self.predicates]
+        return "" if rest or any(p != name for p in self.proper_nouns) else name
 
     @property
     def asks_names(self) -> bool:

@@ -11,11 +11,11 @@ from collections import Counter
 from dataclasses import replace
 
 from .answer import Answer, Segment
-from .catalogue import TripFilter
+from .catalogue import Catalogue, TripFilter
 from .facts import DOC_TYPES, TripRecord
-from .lexicon import SEASONS, normalise_country
+from .lexicon import COUNTRIES, SEASONS, normalise_country
 from .fact_answer import date_range, trip_citation
-from .query import HALF_YEARS, CatalogueRequest
+from .query import HALF_YEARS, CatalogueRequest, CorpusStats, Query
 
 
 # How each organisation level reads back in an answer.
@@ -34,6 +34,21 @@ def merge_filters(a: TripFilter, b: TripFilter) -> TripFilter:
 def is_trip(record: TripRecord) -> bool:
     """A row describes a trip when it names a destination or travel dates (an online seminar does not)."""
     return bool(record.countries or record.start_date)
+
+
+def trips_of_the_one_name(query: Query, catalogue: Catalogue, stats: CorpusStats) -> tuple[str, list[str]]:
+    """"미국 출장 어땠어?", "청도군 출장 뭐 했어?": the country or organisation that is all the question
+    names (`Query.only_name`), as the catalogue writes it, and the reports of that body's trips, or of
+    some body's trips to that country (not an article on where officials go at large); ("", []) when
+    the question names more, or the name no trip."""
+    name = query.only_name
+    if name in COUNTRIES:
+        country = COUNTRIES[name]
+        return country, [r.source for r in catalogue.trips(TripFilter(country=country)) if is_trip(r) and r.organisation]
+    # The body itself, not also its districts ("부산" is 부산광역시).
+    organisation = stats.organisation_for([name]) if name else ""
+    trips = [r.source for r in catalogue.trips(TripFilter(organisation=organisation)) if r.organisation == organisation] if organisation else []
+    return (organisation, trips) if trips else ("", [])
 
 
 def _matches(record: TripRecord, keyword: str) -> bool:

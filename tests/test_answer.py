@@ -431,13 +431,14 @@ def test_the_places_of_a_trip_asked_as_a_list_include_the_sentence_listing_most_
     assert not answer.abstained and "팜토미타" in answer.answer and "토가치 힐즈" in answer.answer, answer.answer
 
 
-def test_a_question_naming_only_a_country_is_answered_from_a_trip_there_saying_how_many(hash_settings, tmp_path):
-    def trip(org: str, city: str, did: str) -> str:
-        return (f"일본\n\n{city} 관광 정책 벤치마킹\n\n{org}\n\n출발일: 2025-09-01\n\n도착일: 2025-09-04\n\n"
-                f"여행 기간: 3박 4일\n\n인원: 2명\n\n📝 요약\n방문단은 일본 {city}에서 {did}\n")
+def test_a_question_naming_only_a_country_or_a_body_is_answered_from_its_trips_saying_how_many(hash_settings, tmp_path):
+    def trip(org: str, country: str, city: str, did: str) -> str:
+        return (f"{country}\n\n{city} 관광 정책 벤치마킹\n\n{org}\n\n출발일: 2025-09-01\n\n도착일: 2025-09-04\n\n"
+                f"여행 기간: 3박 4일\n\n인원: 2명\n\n📝 요약\n방문단은 {country} {city}에서 {did}\n")
     qa = qa_over(hash_settings, tmp_path, {
-        "a.txt": trip("충청북도 가상군", "오사카", "시청을 방문하여 관광 안내 체계를 살펴보았습니다."),
-        "b.txt": trip("전라남도 나라군", "도쿄", "도시재생 지구를 견학하고 주민 참여 방식을 배웠습니다."),
+        "a.txt": trip("충청북도 가상군", "일본", "오사카", "시청을 방문하여 관광 안내 체계를 살펴보았습니다."),
+        "b.txt": trip("전라남도 나라군", "일본", "도쿄", "도시재생 지구를 견학하고 주민 참여 방식을 배웠습니다."),
+        "c.txt": trip("충청북도 가상군", "중국", "상하이", "관광 설명회를 열고 여행사와 협약을 맺었습니다."),
         # An article on where officials go at large names Japan more often than either report, but is
         # no body's trip there.
         "news.txt": ("공무원 해외출장 분석\n\n지방 공무원들은 지난해 일본 중국 미국 일본 일본 등으로 출장을 갔다. "
@@ -449,6 +450,9 @@ def test_a_question_naming_only_a_country_is_answered_from_a_trip_there_saying_h
         assert "일본 출장은 2건" in answer.notice, answer.notice
     # Something else named (a city) tells which trip: no notice of the others.
     assert "출장은 2건" not in qa.ask("일본 오사카 가서 뭐 했어?").notice
+    # A body named alone has its own trips.
+    answer = qa.ask("가상군 출장 뭐 했어?")
+    assert {c.source for c in answer.citations} <= {"a.txt", "c.txt"} and "가상군 출장은 2건" in answer.notice, answer.notice
 
 
 def test_a_place_is_named_by_any_of_its_names_and_a_region_by_the_trips_countries():
