@@ -93,7 +93,8 @@ MET = re.compile(r"만나|만났|만난|면담|접견|meet|met\b", re.I)
 # "어디어디 갔어?": several places asked for at once.
 SEVERAL_PLACES = re.compile(r"어디\s*어디")
 # "인도 간 적 있어?": whether any trip went there, a trip question without the word 출장.
-WENT_ANYWHERE = re.compile(r"(?:간|갔던|갔다\s*온|다녀온|다녀왔던)\s*(?:데|곳|적|거|것|기관|지자체|단체)\s*(?:있|없)")
+WENT_ANYWHERE = re.compile(r"(?:간|갔던|갔다\s*온|다녀온|다녀왔던)\s*(?:데|곳|적|거|것|사례|기관|지자체|단체)\s*(?:있|없)|"
+                           r"(?:간|갔던|다녀온)\s*(?:거|것|사례)(?:는|은|가|이)?\s*(?:뭐|무엇)(?:가|이)?\s*(?:있|야)")
 # The asker plans a trip ("핀란드 연수 가는데", "프랑스 출장 예정입니다", "방문을 계획하고 있습니다") …
 PLANNED_TRIP = re.compile(
     r"(?:가는데|가려(?:는데|고|면|합니다)|갈\s*(?:건데|예정|계획)|가게\s*(?:됐|되었|되어)|"
@@ -103,6 +104,8 @@ PLANNED_TRIP = re.compile(
 # … and asks for earlier trips ("전에 다녀온", "기존 사례", "선례", "참고할").
 EARLIER = re.compile(r"(?:이전|전에|예전|기존|과거|선례|사례|참고|참조|비슷|유사|먼저|앞선|앞서|earlier|previous|past|before|reference|similar|learn\s+from)", re.I)
 # Questions about trips as a whole, answered from the catalogue.
+# A trip by any of the words the reports use for one ("뉴질랜드로 연수 간 거 뭐 있어?").
+_TRIP = "(?:출장|연수|견학|시찰|탐방|답사|순방)"
 CATALOGUE_CUES: list[tuple[CatalogueKind, re.Pattern]] = [
     # Prior trips for a planned one: "참고할 이전 출장 있어?", "비슷한 출장 사례", "가기 전에 볼 만한 출장".
     ("similar", re.compile(
@@ -124,16 +127,16 @@ CATALOGUE_CUES: list[tuple[CatalogueKind, re.Pattern]] = [
     ("latest", re.compile(r"(?:가장|제일)\s*(?:최근|늦|나중)|최근(?:에)?\s*(?:다녀온|간|있었던|한)|마지막\s*출장|latest|most\s+recent", re.I)),
     ("earliest", re.compile(r"(?:가장|제일)\s*(?:먼저|이른|오래된|처음|앞선)|처음으로|최초|언제부터|earliest|first\s+trip", re.I)),
     ("list", re.compile(
-        r"목록|리스트|어떤\s*출장|무슨\s*출장|출장(?:은|들은|들)?\s*(?:뭐|무엇)(?:가|이)?\s*(?:있|야|였|인가|\?|$)|출장(?:은|들은|들)?\s*어떤\s*(?:게|것|거|건)|어디\s*어디|"
-        r"출장\s*(?:내역|현황|기록)|다녀온\s*(?:곳|출장|나라|도시)|(?:간|갔던|방문한)\s*(?:나라|국가)(?:들)?(?:은|는|을|를)?\s*(?:다|모두|전부)(?![가-힣])|뭐\s*뭐|무엇\s*무엇|"
-        r"(?:간|온|된|한|갔던|있었던|다녀온)\s*(?:국외|해외|공무)?\s*출장(?:은|을|이|들)?\s*(?:\?|$|목록|모두|전부|다\s|알려|보여|(?:뭐|무엇)(?!\s*(?:을|를)?\s*[배했봤느얻보하])|어디|있)|"
-        r"출장(?:을|은|들을)?\s*(?:모두|전부|다)?\s*(?:알려|보여|찾아|정리)|list\s+(?:the\s+|all\s+)?trips|(?:what|which|any)\s+trips|(?:what|which)\s+(?:[a-z]+\s+){0,2}(?:cities|counties|councils|governments|organi[sz]ations|bodies|agencies|provinces)\s+(?:sent|went|visited|travell?ed)|(?:did|has|have)\s+any(?:one|body|\s+[a-z-]+(?:\s+[a-z-]+)?)\s+(?:go|gone|been|sent|travell?ed|visit)|"
+        rf"목록|리스트|어떤\s*{_TRIP}|무슨\s*{_TRIP}|{_TRIP}(?:은|들은|들)?\s*(?:뭐|무엇)(?:가|이)?\s*(?:있|야|였|인가|\?|$)|{_TRIP}(?:은|들은|들)?\s*어떤\s*(?:게|것|거|건)|어디\s*어디|"
+        rf"{_TRIP}\s*(?:내역|현황|기록)|다녀온\s*(?:곳|{_TRIP}|나라|도시)|(?:간|갔던|방문한)\s*(?:나라|국가)(?:들)?(?:은|는|을|를)?\s*(?:다|모두|전부)(?![가-힣])|뭐\s*뭐|무엇\s*무엇|"
+        rf"(?:간|온|된|한|갔던|있었던|다녀온)\s*(?:국외|해외|공무)?\s*{_TRIP}(?:은|을|이|들)?\s*(?:\?|$|목록|모두|전부|다\s|알려|보여|(?:뭐|무엇)(?!\s*(?:을|를)?\s*[배했봤느얻보하])|어디|있)|"
+        rf"{_TRIP}(?:을|은|들을)?\s*(?:모두|전부|다)?\s*(?:알려|보여|찾아|정리)|list\s+(?:the\s+|all\s+)?trips|(?:what|which|any)\s+trips|(?:what|which)\s+(?:[a-z]+\s+){{0,2}}(?:cities|counties|councils|governments|organi[sz]ations|bodies|agencies|provinces)\s+(?:sent|went|visited|travell?ed)|(?:did|has|have)\s+any(?:one|body|\s+[a-z-]+(?:\s+[a-z-]+)?)\s+(?:go|gone|been|sent|travell?ed|visit)|"
         # Which bodies went: "프랑스 다녀온 지자체 어디야?", "일본 간 기관은 어디어디".
         # ("방문한 기관을 알려줘" asks what one trip visited: only the bodies that went are listed.)
-        r"(?:간|다녀온|방문한)\s*(?:기관|지자체|자치단체|단체)(?:은|는|이|가|들은|들이)?\s*(?:어디|어느|누구)|"
-        r"(?:간|다녀온)\s*(?:기관|지자체|자치단체|단체)(?:들)?(?:을|를|은|는)?\s*(?:다|모두|전부)?\s*(?:알려|보여|찾아|\?|$)|"
+        rf"(?:간|다녀온|방문한)\s*(?:기관|지자체|자치단체|단체)(?:은|는|이|가|들은|들이)?\s*(?:어디|어느|누구)|"
+        rf"(?:간|다녀온)\s*(?:기관|지자체|자치단체|단체)(?:들)?(?:을|를|은|는)?\s*(?:다|모두|전부)?\s*(?:알려|보여|찾아|\?|$)|"
         # Whether any trip exists: "울산 중구 해외출장 있어?", "노르웨이 간 출장 있나요?".
-        r"출장(?:은|이|들은|들이)?\s*(?:있|없)|" + WENT_ANYWHERE.pattern, re.I)),
+        rf"{_TRIP}(?:은|이|들은|들이)?\s*(?:있|없)|" + WENT_ANYWHERE.pattern, re.I)),
 ]
 # Reports label the answer to "where"/"when" questions ("장소: OECD 본부", "일시: …").
 ANSWER_LABELS: dict[str, tuple[str, ...]] = {"where": ("장소", "출장지", "개최지"), "when": ("일시", "일자", "일정")}

@@ -223,6 +223,11 @@ ROUTES = [
     ("일본 간 거 있어?", "list", {"country": "일본"}),
     ("일본 출장 갔다온거 있어?", "list", {"country": "일본", "confident": True}),  # spoken forms of going
     ("일본 갔던 적 있어?", "list", {"country": "일본", "confident": True}),
+    # any of the reports' words for a trip, and the cases asked for
+    ("인도로 연수 간 사례 뭐 있어?", "list", {"country": "인도", "confident": True}),
+    ("일본 견학 뭐 있어?", "list", {"country": "일본", "confident": True}),
+    ("일본 간 거 뭐야?", "list", {"country": "일본", "confident": True}),
+    ("일본 가서 본 거 뭐 있어?", "passage", {}),  # what one trip saw
     # a planned trip asking for earlier ones, in any wording
     ("다음 달 프랑스 출장 예정입니다. 유사한 기존 출장 사례를 알려주세요.", "similar", {"country": "프랑스"}),
     ("일본 요코하마로 출장 계획 중인데 전에 다녀온 출장 있나요?", "similar", {"country": "일본", "city": "요코하마"}),
