@@ -421,6 +421,18 @@ def test_names_listed_before_the_title_they_share_answer_who_and_a_value_asked_l
     assert "1200만원" in cost.segments[0].text, cost.answer
 
 
+def test_a_count_that_no_sentence_answering_best_gives_is_said_to_be_missing(hash_settings, tmp_path):
+    qa = qa_over(hash_settings, tmp_path, {"article.txt": (
+        "가상도 관광 설명회 출장\n\n"
+        "가상도 방문단은 상하이에서 현지 여행사를 상대로 관광 설명회를 열었다.\n"
+        "설명회에 참가한 현지 여행사들과 단체 관광 상품 개발 방안을 논의했다.\n"
+        "가상도는 현지 여행사 설명회에서 항공 노선 확대를 제안했다.\n"
+        "여행사 설명회 협력은 앞으로도 이어질 예정이다.\n"
+        "틈틈이 박물관 2곳도 둘러봤다.\n")})
+    answer = qa.ask("가상도 상하이 설명회에 현지 여행사 몇 곳 참가했어?")
+    assert answer.abstained and "그 수는 나와 있지 않습니다" in answer.answer, answer.answer
+
+
 def test_the_places_of_a_trip_asked_as_a_list_include_the_sentence_listing_most_of_them(hash_settings, tmp_path):
     qa = qa_over(hash_settings, tmp_path, {"page.txt": (
         "일본\n\n정원 관광 벤치마킹\n\n충청북도 가상군\n\n출발일: 2025-08-21\n\n도착일: 2025-08-25\n\n"
