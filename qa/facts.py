@@ -432,10 +432,18 @@ def _subject_body(rec: TripRecord, text: str) -> None:
     rec.organisation, rec.provenance["organisation"] = SHORT_CITY_ORGANISATIONS.get(name, name), span
 
 
+# The first whole sentence of running text: a line of 30 characters or more that ends a sentence.
+_OPENING_SENTENCE = re.compile(r"^([^\n|:：]{30,}?(?:다|요)\.)", re.M)
+
+
 def _purpose_and_events(rec: TripRecord, text: str) -> None:
     m = _PURPOSE_LINE.search(text) or re.search(
         r"[^.\n]*목적은\s*([^.\n]+?)(?:하는 것이었습니다|입니다|이었습니다)?\.", text
     )
+    if not m and not rec.title:
+        # A disclosure page without a title line or a stated purpose names its trip only in its
+        # summary's opening sentence ("… 관광도시의 공원 및 교통체계를 벤치마킹했습니다").
+        m = _OPENING_SENTENCE.search(text)
     if m:
         rec.purpose = m.group(1).strip()[:200]
         rec.provenance["purpose"] = _span(0, m, 1)

@@ -125,7 +125,8 @@ CATALOGUE_CUES: list[tuple[CatalogueKind, re.Pattern]] = [
                         r"most\s+(?:visited|frequent)|which\s+(?:country|city)\b.*\bmost\b", re.I)),
     ("largest", re.compile(r"(?:인원|사람|출장자)(?:이|가)?\s*(?:가장|제일)\s*많|(?:가장|제일)\s*많(?:이|은)\s*(?:간|갔|다녀|인원)|최다\s*인원|largest", re.I)),
     ("latest", re.compile(r"(?:가장|제일)\s*(?:최근|늦|나중)|최근(?:에)?\s*(?:다녀온|간|있었던|한)|마지막\s*출장|latest|most\s+recent", re.I)),
-    ("earliest", re.compile(r"(?:가장|제일)\s*(?:먼저|이른|오래된|처음|앞선)|처음으로|최초|언제부터|earliest|first\s+trip", re.I)),
+    # ("언제부터 언제까지" asks one trip's dates.)
+    ("earliest", re.compile(r"(?:가장|제일)\s*(?:먼저|이른|오래된|처음|앞선)|처음으로|최초|언제부터(?!\s*언제)|earliest|first\s+trip", re.I)),
     ("list", re.compile(
         rf"목록|리스트|어떤\s*{_TRIP}|무슨\s*{_TRIP}|{_TRIP}(?:은|들은|들)?\s*(?:뭐|무엇)(?:가|이)?\s*(?:있|야|였|인가|\?|$)|{_TRIP}(?:은|들은|들)?\s*어떤\s*(?:게|것|거|건)|어디\s*어디|"
         rf"{_TRIP}\s*(?:내역|현황|기록)|다녀온\s*(?:곳|{_TRIP}|나라|도시)|(?:간|갔던|방문한)\s*(?:나라|국가)(?:들)?(?:은|는|을|를)?\s*(?:다|모두|전부)(?![가-힣])|뭐\s*뭐|무엇\s*무엇|"

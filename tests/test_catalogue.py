@@ -228,6 +228,7 @@ ROUTES = [
     ("일본 견학 뭐 있어?", "list", {"country": "일본", "confident": True}),
     ("일본 간 거 뭐야?", "list", {"country": "일본", "confident": True}),
     ("일본 가서 본 거 뭐 있어?", "passage", {}),  # what one trip saw
+    ("인제군 일본 간 거 언제부터 언제까지야?", "passage", {}),  # one trip's dates, not the earliest trip
     # a planned trip asking for earlier ones, in any wording
     ("다음 달 프랑스 출장 예정입니다. 유사한 기존 출장 사례를 알려주세요.", "similar", {"country": "프랑스"}),
     ("일본 요코하마로 출장 계획 중인데 전에 다녀온 출장 있나요?", "similar", {"country": "일본", "city": "요코하마"}),
@@ -582,6 +583,23 @@ def test_the_header_wins_and_a_summary_that_differs_is_kept_and_said(tmp_path):
     assert qa.trips()[0].summary == record.summary  # kept in the catalogue
     answer = qa.ask("안동시 독일 출장 며칠 갔어?")
     assert "8박 9일" in answer.answer and "보고서 요약에는 2024년 8월 21일 ~ 8월 29일, 7박 9일로 적혀 있습니다" in answer.answer
+
+
+def test_a_page_with_neither_title_nor_purpose_is_named_by_its_summarys_opening_sentence(tmp_path):
+    from qa import QA, Settings
+    from qa.clean import clean_text
+    from qa.facts import extract_trip
+
+    page = PAGE.replace("본 보고서는 2024년 8월 21일부터 8월 29일까지 7박 9일간 독일을 방문한 결과입니다.",
+                        "출장단은 독일의 주요 도시들을 방문하여 관광도시의 공원 및 교통체계를 벤치마킹했습니다. 이어 시청을 찾았습니다.")
+    assert "교통체계를 벤치마킹했습니다" in extract_trip("page.txt", clean_text(page)).purpose
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "page.txt").write_text(page, encoding="utf-8")
+    (corpus / "other.txt").write_text(PAGE.replace("독일을", "독일 뮌헨을"), encoding="utf-8")
+    qa = QA.open(Settings(index_dir=tmp_path / "index", corpus=[corpus], embedder="hash"))
+    answer = qa.ask("안동시 교통체계 벤치마킹 출장 목록")
+    assert [c.source for c in answer.citations] == ["page.txt"], answer.answer
 
 
 def test_an_article_names_its_travelling_body_at_its_fullest_and_its_party():
