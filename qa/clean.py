@@ -25,7 +25,8 @@ _SPACED_LABEL = re.compile(r"^([-•○◦*]?\s*\d*\.?\s*)((?:[가-힣] ){1,4}[�
 
 # Whole lines that are site chrome, never content (matched after bullets are stripped).
 _CHROME_LINES = [
-    re.compile(r"^🔍\s*공직자\s*국외출장.*$"),  # disclosure-site banner
+    # The disclosure site's banner, with its search icon or without (a copy that lost the emoji).
+    re.compile(r"^(?:🔍\s*공직자\s*국외출장.*|공직자\s*국외출장\s*[\d,]+\s*\|.*)$"),
     re.compile(r"^도배방지\s*이미지$"),
     re.compile(r"^광고$"),
     re.compile(r"^(?:공유하기|스크랩|인쇄하기|목록으로|맨\s*위로|이전글|다음글|기사\s*공유|댓글.*)$"),

@@ -65,7 +65,7 @@ log = logging.getLogger(__name__)
 INDEX_FORMAT = 1
 # Bump when cleaning, fact extraction, chunking or the injection patterns change what is indexed:
 # old indexes become stale.
-PROCESSING_VERSION = 29
+PROCESSING_VERSION = 30
 ProgressFn = Callable[[str, int, int], None]  # (stage, done, total)
 
 

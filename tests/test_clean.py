@@ -16,6 +16,9 @@ def test_disclosure_site_banner_and_photo_caption_removed():
     assert "🔍" not in text
     assert "일본 풍경" not in text
     assert "아시아스마트시티컨퍼런스(ASCC) 참가를 위한 공무국외출장" in text
+    # A copy of a page that lost the banner's icon keeps no banner either.
+    raw = (SEEDS / ASCC).read_text(encoding="utf-8").replace("🔍", "")
+    assert "공직자 국외출장 2,840" not in clean_text(raw)
 
 
 def test_disclosure_site_labels_are_joined_with_values():
