@@ -62,6 +62,10 @@ HOLDOUT6_QA = ROOT / "eval" / "realtrips_holdout6.jsonl"
 # holdout half): tune16's read one by one, holdout7's measured only.
 TUNE16_QA = ROOT / "eval" / "realtrips_tune16.jsonl"
 HOLDOUT7_QA = ROOT / "eval" / "realtrips_holdout7.jsonl"
+# 60 + 60 more in stop 40 (2026-12-07) over the same halving: tune17's read one by one, holdout8's
+# measured only.
+TUNE17_QA = ROOT / "eval" / "realtrips_tune17.jsonl"
+HOLDOUT8_QA = ROOT / "eval" / "realtrips_holdout8.jsonl"
 PRIOR_QA = ROOT / "eval" / "realtrips_prior.jsonl"
 # 45 staff questions (trip sets, prior trips) written in stop 27 by someone who never saw the code.
 STAFF2_QA = ROOT / "eval" / "realtrips_staff2.jsonl"
@@ -135,12 +139,12 @@ def main() -> None:
         print_comparison(f"realtrips_fresh.jsonl ({len(fresh)}, never fitted on)", qa, fresh)
         unread = load_questions(HOLDOUT2_QA)
         print_comparison(f"{HOLDOUT2_QA.name} ({len(unread)}, holdout documents, never read or fitted on)", qa, unread)
-        for path in (HOLDOUT3_QA, HOLDOUT4_QA, HOLDOUT5_QA, HOLDOUT6_QA, HOLDOUT7_QA):
+        for path in (HOLDOUT3_QA, HOLDOUT4_QA, HOLDOUT5_QA, HOLDOUT6_QA, HOLDOUT7_QA, HOLDOUT8_QA):
             unread = load_questions(path)
             print_comparison(f"{path.name} ({len(unread)}, new questions, never read or fitted on)", qa, unread)
-        # New questions, read one by one to find classes of failures (tune2–tune11 and tune13 over tune documents, tune14–tune16 over half of all;
+        # New questions, read one by one to find classes of failures (tune2–tune11 and tune13 over tune documents, tune14–tune17 over half of all;
         # the refusal model is fitted on tune2–tune8 with the tune split, the sentence model on none).
-        for path in (TUNE2_QA, TUNE3_QA, TUNE4_QA, TUNE5_QA, TUNE6_QA, TUNE7_QA, TUNE8_QA, TUNE9_QA, TUNE10_QA, TUNE11_QA, TUNE12_QA, TUNE13_QA, TUNE14_QA, TUNE15_QA, TUNE16_QA):
+        for path in (TUNE2_QA, TUNE3_QA, TUNE4_QA, TUNE5_QA, TUNE6_QA, TUNE7_QA, TUNE8_QA, TUNE9_QA, TUNE10_QA, TUNE11_QA, TUNE12_QA, TUNE13_QA, TUNE14_QA, TUNE15_QA, TUNE16_QA, TUNE17_QA):
             newer = load_questions(path)
             print_comparison(f"{path.name} ({len(newer)}, read individually)", qa, newer)
         staff = load_questions(STAFF2_QA)
