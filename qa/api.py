@@ -474,7 +474,7 @@ class QA:
         if named_trips and answer.abstained:
             # None of those reports holds it: the whole corpus, as for any question.
             sources = None
-            retrieval = searcher.search(standalone, k, scope)
+            retrieval = searcher.search(standalone, k)
             answer = self._propose(retrieval, searcher, said)
         elif len(named_trips) > 1 and answer.mode == "extractive":
             notices.append(f"{named} 출장은 {len(named_trips)}건이며, 질문에 가장 가까운 보고서에서 답했습니다. "

@@ -134,8 +134,8 @@ CATALOGUE_CUES: list[tuple[CatalogueKind, re.Pattern]] = [
         rf"{_TRIP}(?:을|은|들을)?\s*(?:모두|전부|다)?\s*(?:알려|보여|찾아|정리)|list\s+(?:the\s+|all\s+)?trips|(?:what|which|any)\s+trips|(?:what|which)\s+(?:[a-z]+\s+){{0,2}}(?:cities|counties|councils|governments|organi[sz]ations|bodies|agencies|provinces)\s+(?:sent|went|visited|travell?ed)|(?:did|has|have)\s+any(?:one|body|\s+[a-z-]+(?:\s+[a-z-]+)?)\s+(?:go|gone|been|sent|travell?ed|visit)|"
         # Which bodies went: "프랑스 다녀온 지자체 어디야?", "일본 간 기관은 어디어디".
         # ("방문한 기관을 알려줘" asks what one trip visited: only the bodies that went are listed.)
-        rf"(?:간|다녀온|방문한)\s*(?:기관|지자체|자치단체|단체)(?:은|는|이|가|들은|들이)?\s*(?:어디|어느|누구)|"
-        rf"(?:간|다녀온)\s*(?:기관|지자체|자치단체|단체)(?:들)?(?:을|를|은|는)?\s*(?:다|모두|전부)?\s*(?:알려|보여|찾아|\?|$)|"
+        r"(?:간|다녀온|방문한)\s*(?:기관|지자체|자치단체|단체)(?:은|는|이|가|들은|들이)?\s*(?:어디|어느|누구)|"
+        r"(?:간|다녀온)\s*(?:기관|지자체|자치단체|단체)(?:들)?(?:을|를|은|는)?\s*(?:다|모두|전부)?\s*(?:알려|보여|찾아|\?|$)|"
         # Whether any trip exists: "울산 중구 해외출장 있어?", "노르웨이 간 출장 있나요?".
         rf"{_TRIP}(?:은|이|들은|들이)?\s*(?:있|없)|" + WENT_ANYWHERE.pattern, re.I)),
 ]
