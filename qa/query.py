@@ -157,8 +157,9 @@ HOW_MANY_WENT = re.compile(r"몇\s*(?:명|분)(?:이|이나|정도|쯤)?\s*(?:�
 # A question about what came of something ("실제로", "결국", "최종 통과").
 OUTCOME_ASKED = re.compile(r"실제로|결국|최종(?:적으로)?\s*(?:통과|체결|확정|의결|결정|합의|성사)|마침내|끝내|"
                            r"\b(?:actually|eventually|in\s+the\s+end|ended\s+up)\b", re.I)
-# Verbs of seeing sites on a trip (not of going there); "어디 방문했어?" visits sites too.
-SIGHTSEEING = re.compile(r"견학|시찰|탐방|관람|구경|들렀|들르|들른|둘러|방문(?:했|한|하|함)|\b(?:toured|tour|saw|see)\b", re.I)
+# Verbs of seeing sites on a trip (not of going there); "어디 방문했어?", "방문한 곳" visit sites too
+# ("방문한 대학은 어디야?" asks for the one university).
+SIGHTSEEING = re.compile(r"견학|시찰|탐방|관람|구경|들렀|들르|들른|둘러|방문(?:했|함|하였|한\s*(?:곳|데))|\b(?:toured|tour|saw|see)\b", re.I)
 # "어떤 기관 방문했어?", "어느 기관에 갔어?": the places visited, not the organisation that went ("어느 기관이 갔어?").
 VISITED = re.compile(r"(?:기관|단체|곳|시설)\s*(?:을|를|에|들을)?\s*(?:방문|견학|시찰|들르|들렀|둘러|찾아|갔|가\s*봤)|"
                      r"\b(?:organi[sz]ations?|agenc(?:y|ies)|institutions?|companies|facilities|places|sites)\b.*\b(?:visit|tour|see|saw)", re.I)
