@@ -557,13 +557,15 @@ def _missing(ctx: AnswerContext, ranked: list[Candidate]) -> str:
         # "부산 싱가포르·말레이시아 출장, 말레이시아에선 어디 갔어?" and the report tells only of Singapore.
         return f"찾은 보고서에 {part[0]}에서의 일정은 나와 있지 않습니다."
     value = type_evidence(ctx.query, TYPE_VALUE) if ctx.query.answer_type in ("count", "cost") else None
-    if value is not None and doc is not None and not value.search(doc.text):
-        # "메달 몇 개 땄어?", "기금 얼마 전달했대?" and the report found holds no such number anywhere.
-        return f"찾은 보고서에 그 {'수는' if ctx.query.answer_type == 'count' else '금액은'} 나와 있지 않습니다."
-    if value is not None and not any(c.typed for c in own[:SENTENCES_PER_REPORT]):
-        # "실제로 관광객 몇 명 오기로 됐어?": the report has numbers, but none of its sentences that answer
-        # best gives one.
-        return f"찾은 보고서 구절에 그 {'수는' if ctx.query.answer_type == 'count' else '금액은'} 나와 있지 않습니다."
+    if value is not None:
+        asked = "수는" if ctx.query.answer_type == "count" else "금액은"
+        if doc is not None and not value.search(doc.text):
+            # "메달 몇 개 땄어?", "기금 얼마 전달했대?" and the report found holds no such number anywhere.
+            return f"찾은 보고서에 그 {asked} 나와 있지 않습니다."
+        if not any(c.typed for c in own[:SENTENCES_PER_REPORT]):
+            # "실제로 관광객 몇 명 오기로 됐어?": the report has numbers, but none of its sentences that
+            # answer best gives one.
+            return f"찾은 보고서 구절에 그 {asked} 나와 있지 않습니다."
     if ctx.query.asks_someones_name and not any(c.typed for c in own):
         # "트립닷컴 CEO 이름": the report found names no one, only the title.
         return "찾은 보고서 구절에 그 사람의 이름은 나와 있지 않습니다."
