@@ -22,7 +22,7 @@ import numpy as np
 
 from .answer import Answer, AnswerContext, Segment, make_citation, not_found, weighted_share
 from .facts import is_field_line
-from .lexicon import ANY_DATE, COUNTRIES, FOREIGN_CITIES, GENERIC_TITLES, REGIONS, city_country, places_named, split_countries
+from .lexicon import ANY_DATE, COUNTRIES, FOREIGN_CITIES, GENERIC_TITLES, REGIONS, city_country, places_named
 from .korean import content_morphemes, names_in, tagged_content_morphemes
 from .query import MET, PERSON_TITLES, is_english
 from .retrieve import Hit
@@ -188,12 +188,12 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
             # The title restates the topic, unless it is all the document says (a one-line note).
             is_title = text == title and len(hit.chunk.sentences) > 1
             # A line the trip record's fields are read from (the organisation, country or 출발일 line)
-            # is a trip fact, which the facts answer, never what happened ("부산광역시 수영구" for
-            # "수영구 이태리 가서 뭐함").
-            # So is a page's bare country line for "where" ("프랑스" for "스페인 가서 어디 어디 갔어?"):
-            # the trip's destination is the facts', and it names no place visited.
-            field_line = doc is not None and (asks_what and is_field_line(text, doc.facts)
-                                              or query.answer_type == "where" and bool(split_countries(text)))
+            # is a trip fact, which the facts answer, never what happened or whom they met ("부산광역시
+            # 수영구" for "수영구 이태리 가서 뭐함"), nor where ("프랑스" for "스페인 가서 어디 어디 갔어?": the
+            # destination is the facts', and the line names no place visited). Only a date, length or
+            # count asked may be read there.
+            field_line = (doc is not None and query.answer_type not in ("when", "duration", "count")
+                          and is_field_line(text, doc.facts))
             if not own or is_title or field_line or text in GENERIC_TITLES or display(text) in ctx.exclude:
                 continue
             typed = 1.0 if evidence is not None and evidence.search(text) else 0.0

@@ -622,9 +622,11 @@ class Query:
             return False
         if self.asks_names and PEOPLE_ASKED.search(noun):
             return True  # "출장 간 공무원 성명": the travellers
-        if self.answer_type == "who" and self.about_trip and (noun in self.names and noun not in COUNTRIES or noun in FOREIGN_CITIES):
-            # "요코하마 컨퍼런스 서울시 누가 갔어", "서울시 광저우 누가 갔어?": who of the organisation went, or
-            # who went to the city: the travellers
+        if self.answer_type == "who" and self.about_trip and (
+                noun in self.names and (noun not in COUNTRIES or self.names_only and set(self.names) - set(COUNTRIES))
+                or noun in FOREIGN_CITIES):
+            # "요코하마 컨퍼런스 서울시 누가 갔어", "서울시 광저우 누가 갔어?", "옥천군 일본 간 거 누가 갔어": who of
+            # the organisation went, or who went to the city: the travellers
             return True
         if self.answer_type in ("count", "duration", "when") and self._names_trip(noun) and (self.about_trip or self.names_only):
             # "삼척시 미국 갔을 때 몇 명 갔어?", "울주군 라오스 몇박?", "삼척시 리스버그 몇박몇일": the trip,

@@ -395,8 +395,8 @@ def test_who_went_is_answered_with_the_organisation_when_the_report_names_no_one
     assert answer.mode == "facts" and "서울특별시" in answer.answer and "이름은 없습니다" in answer.answer
 
 
-@pytest.mark.parametrize("question", ["가상군 독일 가서 뭐 했어?", "가상군 독일 출장 어땠어?"])
-def test_what_happened_is_never_answered_with_a_line_the_trip_facts_come_from(hash_settings, tmp_path, question):
+@pytest.mark.parametrize("question", ["가상군 독일 가서 뭐 했어?", "가상군 독일 출장 어땠어?", "가상군 독일 가서 누구 만났어?"])
+def test_what_happened_or_whom_they_met_is_never_answered_with_a_line_the_trip_facts_come_from(hash_settings, tmp_path, question):
     qa = qa_over(hash_settings, tmp_path, {"page.txt": (
         "독일\n\n청년 창업 정책 벤치마킹\n\n경상북도 가상군\n\n출발일: 2025-08-21\n\n도착일: 2025-08-29\n\n"
         "여행 기간: 8박 9일\n\n인원: 3명\n\n📝 요약\n"
@@ -616,7 +616,7 @@ def test_a_stay_asked_in_nights_is_the_trips_length_whatever_noun_names_the_trip
 
 
 @e2e
-@pytest.mark.parametrize("question", ["요코하마 컨퍼런스 서울시 누가 갔어", "서울시 광저우 누가 갔어?"])
+@pytest.mark.parametrize("question", ["요코하마 컨퍼런스 서울시 누가 갔어", "서울시 광저우 누가 갔어?", "서울시 일본 간 거 누가 갔어"])
 def test_who_of_an_organisation_or_to_a_city_went_is_answered_by_the_trips_travellers(seed_qa, question):
     answer = seed_qa.ask(question)
     assert answer.mode == "facts" and "1명" in answer.answer and "이름은 없습니다" in answer.answer, answer.answer
