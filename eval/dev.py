@@ -66,6 +66,10 @@ HOLDOUT7_QA = ROOT / "eval" / "realtrips_holdout7.jsonl"
 # measured only.
 TUNE17_QA = ROOT / "eval" / "realtrips_tune17.jsonl"
 HOLDOUT8_QA = ROOT / "eval" / "realtrips_holdout8.jsonl"
+# 60 + 60 more in stop 41 (2026-12-07) over a new random halving of all documents (seed 4141): tune18's
+# read one by one, holdout9's measured only.
+TUNE18_QA = ROOT / "eval" / "realtrips_tune18.jsonl"
+HOLDOUT9_QA = ROOT / "eval" / "realtrips_holdout9.jsonl"
 PRIOR_QA = ROOT / "eval" / "realtrips_prior.jsonl"
 # 45 staff questions (trip sets, prior trips) written in stop 27 by someone who never saw the code.
 STAFF2_QA = ROOT / "eval" / "realtrips_staff2.jsonl"
@@ -139,12 +143,12 @@ def main() -> None:
         print_comparison(f"realtrips_fresh.jsonl ({len(fresh)}, never fitted on)", qa, fresh)
         unread = load_questions(HOLDOUT2_QA)
         print_comparison(f"{HOLDOUT2_QA.name} ({len(unread)}, holdout documents, never read or fitted on)", qa, unread)
-        for path in (HOLDOUT3_QA, HOLDOUT4_QA, HOLDOUT5_QA, HOLDOUT6_QA, HOLDOUT7_QA, HOLDOUT8_QA):
+        for path in (HOLDOUT3_QA, HOLDOUT4_QA, HOLDOUT5_QA, HOLDOUT6_QA, HOLDOUT7_QA, HOLDOUT8_QA, HOLDOUT9_QA):
             unread = load_questions(path)
             print_comparison(f"{path.name} ({len(unread)}, new questions, never read or fitted on)", qa, unread)
-        # New questions, read one by one to find classes of failures (tune2–tune11 and tune13 over tune documents, tune14–tune17 over half of all;
+        # New questions, read one by one to find classes of failures (tune2–tune11 and tune13 over tune documents, tune14–tune18 over half of all;
         # the refusal model is fitted on tune2–tune8 with the tune split, the sentence model on none).
-        for path in (TUNE2_QA, TUNE3_QA, TUNE4_QA, TUNE5_QA, TUNE6_QA, TUNE7_QA, TUNE8_QA, TUNE9_QA, TUNE10_QA, TUNE11_QA, TUNE12_QA, TUNE13_QA, TUNE14_QA, TUNE15_QA, TUNE16_QA, TUNE17_QA):
+        for path in (TUNE2_QA, TUNE3_QA, TUNE4_QA, TUNE5_QA, TUNE6_QA, TUNE7_QA, TUNE8_QA, TUNE9_QA, TUNE10_QA, TUNE11_QA, TUNE12_QA, TUNE13_QA, TUNE14_QA, TUNE15_QA, TUNE16_QA, TUNE17_QA, TUNE18_QA):
             newer = load_questions(path)
             print_comparison(f"{path.name} ({len(newer)}, read individually)", qa, newer)
         staff = load_questions(STAFF2_QA)
