@@ -1076,8 +1076,12 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
         return any(s <= tok.start < e for s, e in cue_spans)
 
     # Nor does one next to the home country ("일본이랑 한국 암모니아 혼소": a comparison, one trip).
+    # Two trips are joined by their names or trip nouns ("울산 … 연수랑 광명 …", "통영시의회랑 진주시의회");
+    # a partner is not ("시드니 대학교랑 MOU 체결식": with whom a thing was done, on one trip).
+    naming = {w.lower() for w in (*names, *proper, *TRIP_NOUNS)}
     conjoined = any(t.tag == "JC" and not is_cue(prev) and not is_cue(nxt)
                     and prev.form.lower() not in HOME_COUNTRY and nxt.form.lower() not in HOME_COUNTRY
+                    and (prev.form.lower() in naming or nxt.form.lower() in naming)
                     for prev, t, nxt in zip(tokens, tokens[1:], tokens[2:])) and len(topic) >= 3
     pointed = any(
         t.tag == "MM" and t.form in _DEMONSTRATIVES and nxt.tag in ("NNG", "NNP", "NNB")

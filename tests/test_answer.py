@@ -763,6 +763,12 @@ def test_two_trips_in_one_question_get_one_sentence_each(seed_qa):
 def test_a_second_report_joins_only_when_several_are_asked_for(seed_qa):
     answer = seed_qa.ask("광저우 출장에서 방문한 대학은 어디야?")
     assert {c.source for c in answer.citations} == {GUANGZHOU}
+    # A partner joined to what was done with it is one trip; two trips are joined by their names.
+    analyse = seed_qa.searcher.analyse
+    assert not analyse("서울시 광저우 연수 가서 중산대학교랑 MOU 체결식 언제 했어?").several
+    assert not analyse("광저우 출장 때 홍콩과기대랑 MOU 맺었어?").several
+    assert analyse("광저우 출장이랑 OECD 라운드테이블 각각 며칠 갔어?").several
+    assert analyse("서울시 광저우 연수랑 국토연구원 파리 회의 며칠 갔어?").several
 
 
 @e2e
