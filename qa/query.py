@@ -131,7 +131,7 @@ CATALOGUE_CUES: list[tuple[CatalogueKind, re.Pattern]] = [
         rf"목록|리스트|어떤\s*{_TRIP}|무슨\s*{_TRIP}|{_TRIP}(?:은|들은|들)?\s*(?:뭐|무엇)(?:가|이)?\s*(?:있|야|였|인가|\?|$)|{_TRIP}(?:은|들은|들)?\s*어떤\s*(?:게|것|거|건)|어디\s*어디|"
         rf"{_TRIP}\s*(?:내역|현황|기록)|다녀온\s*(?:곳|{_TRIP}|나라|도시)|(?:간|갔던|방문한)\s*(?:나라|국가)(?:들)?(?:은|는|을|를)?\s*(?:다|모두|전부)(?![가-힣])|뭐\s*뭐|무엇\s*무엇|"
         rf"(?:간|온|된|한|갔던|있었던|다녀온)\s*(?:국외|해외|공무)?\s*{_TRIP}(?:은|을|이|들)?\s*(?:\?|$|목록|모두|전부|다\s|알려|보여|(?:뭐|무엇)(?!\s*(?:을|를)?\s*[배했봤느얻보하])|어디|있)|"
-        rf"{_TRIP}(?:을|은|들을)?\s*(?:모두|전부|다)?\s*(?:알려|보여|찾아|정리)|list\s+(?:the\s+|all\s+)?trips|(?:what|which|any)\s+trips|(?:what|which)\s+(?:[a-z]+\s+){{0,2}}(?:cities|counties|councils|governments|organi[sz]ations|bodies|agencies|provinces)\s+(?:sent|went|visited|travell?ed)|(?:did|has|have)\s+any(?:one|body|\s+[a-z-]+(?:\s+[a-z-]+)?)\s+(?:go|gone|been|sent|travell?ed|visit)|"
+        rf"{_TRIP}(?:을|은|들을|들은|들)?\s*(?:모두|전부|다)?\s*(?:알려|보여|찾아|정리)|list\s+(?:the\s+|all\s+)?trips|(?:what|which|any)\s+trips|(?:what|which)\s+(?:[a-z]+\s+){{0,2}}(?:cities|counties|councils|governments|organi[sz]ations|bodies|agencies|provinces)\s+(?:sent|went|visited|travell?ed)|(?:did|has|have)\s+any(?:one|body|\s+[a-z-]+(?:\s+[a-z-]+)?)\s+(?:go|gone|been|sent|travell?ed|visit)|"
         # Which bodies went: "프랑스 다녀온 지자체 어디야?", "일본 간 기관은 어디어디".
         # ("방문한 기관을 알려줘" asks what one trip visited: only the bodies that went are listed.)
         r"(?:간|다녀온|방문한)\s*(?:기관|지자체|자치단체|단체)(?:은|는|이|가|들은|들이)?\s*(?:어디|어느|누구)|"

@@ -211,6 +211,7 @@ ROUTES = [
     ("환경부 출장 목록", "list", {"confident": False}),  # not an organisation of the catalogue: never a silent filter
     ("2025년 서울시 출장 목록", "list", {"organisation": "서울특별시", "departed": "2025"}),
     ("서울시가 다녀온 국외출장을 모두 알려줘", "list", {"organisation": "서울특별시", "confident": True}),
+    ("서울시 일본 출장들 알려줘", "list", {"organisation": "서울특별시", "country": "일본", "confident": True}),
     ("몽골 다녀온 출장 몇 건?", "count", {"country": "몽골", "confident": True}),
     ("서울시 해외출장 있어?", "list", {"organisation": "서울특별시", "confident": True}),  # whether any exists
     ("인도 간 적 있어?", "list", {"country": "인도"}),
