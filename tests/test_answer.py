@@ -421,6 +421,12 @@ def test_names_listed_before_the_title_they_share_answer_who_and_a_value_asked_l
     assert "1200만원" in cost.segments[0].text, cost.answer
 
 
+@e2e
+def test_a_count_in_native_korean_numerals_answers_how_many(seed_qa):
+    answer = seed_qa.ask("한중일 세미나는 세션이 몇 개였어?")  # "세 가지 세션으로 구성됐다", beside "400여명"
+    assert not answer.abstained and "세 가지 세션" in answer.segments[0].text, answer.answer
+
+
 def test_a_count_that_no_sentence_answering_best_gives_is_said_to_be_missing(hash_settings, tmp_path):
     qa = qa_over(hash_settings, tmp_path, {"article.txt": (
         "가상도 관광 설명회 출장\n\n"
