@@ -74,6 +74,10 @@ PRIOR_QA = ROOT / "eval" / "realtrips_prior.jsonl"
 # 45 staff questions (trip sets, prior trips) written in stop 27 by someone who never saw the code.
 STAFF2_QA = ROOT / "eval" / "realtrips_staff2.jsonl"
 SEEDS_QA = ROOT / "eval" / "seeds_dev.jsonl"
+# 40 + 40 more over the seeds written in stop 41 by a helper who never saw the code or the dev set:
+# seeds_tune2's over 000, 002 and 004 (read one by one), seeds_holdout2's over 001 and 003 (measured only).
+SEEDS_TUNE2_QA = ROOT / "eval" / "seeds_tune2.jsonl"
+SEEDS_HOLDOUT2_QA = ROOT / "eval" / "seeds_holdout2.jsonl"
 FOLLOWUPS = ROOT / "eval" / "followups_dev.jsonl"
 OUT = ROOT / "eval" / "out"
 
@@ -155,8 +159,12 @@ def main() -> None:
         summary = summarise(staff, run_questions(qa, staff))
         print(f"\n출장 목록 질문 ({STAFF2_QA.name}, {len(staff)}, read individually):",
               {k: round(summary[k], 3) for k in ("all_keys_present", "abstained_unanswerable", "abstained_answerable")})
+    seeds = open_seeds()
     seed_questions = load_questions(SEEDS_QA)
-    print_comparison(f"seeds_dev.jsonl ({len(seed_questions)})", open_seeds(), seed_questions)
+    print_comparison(f"seeds_dev.jsonl ({len(seed_questions)})", seeds, seed_questions)
+    for path, how in ((SEEDS_HOLDOUT2_QA, "new questions, never read or fitted on"), (SEEDS_TUNE2_QA, "read individually")):
+        newer = load_questions(path)
+        print_comparison(f"{path.name} ({len(newer)}, {how})", seeds, newer)
 
 
 def print_comparison(title: str, qa: QA, questions: list[Question]) -> None:
