@@ -48,11 +48,13 @@ MEETING = re.compile(MET.pattern + r"|만남|간담회|자문\s*회의|회의|�
 PURPOSE = re.compile(r"목적|위해|위한|위하여|취지|때문|하고자|이유|계기|목표")
 # A number counted in native Korean words ("세 가지 세션", "다섯 곳", "두 차례"; not 번: "다시 한번").
 NATIVE_COUNT = r"(?<![가-힣])(?:한|두|세|네|다섯|여섯|일곱|여덟|아홉|열)\s*(?:명|곳|개|가지|군데|차례)(?!\s*째|월)"
+# A news article dates what happened by the day of the month alone ("5일 … 세미나를 개최했다", "지난 10일부터").
+NEWS_DAY = r"(?<![\d.])(?:지난\s*)?\d{1,2}일(?!\s*(?:간|동안))\s*(?:\([^)]{1,6}\)\s*)?(?:부터|오전|오후|[^.]{0,40}?(?:개최|열었|열린|열렸|출발|방문|참석|진행))"
 # What a sentence answering each answer type contains.
 TYPE_EVIDENCE = {
     "where": re.compile(r"장\s*소|출장지|개최지|에서\s*(?:열|개최|진행)|(?:시|도|국|캠퍼스|본부|센터|대학교?)에서|[가-힣]+(?:시|국)\s"),
     "duration": re.compile(r"\d+\s*박\s*\d+\s*일|\d+\s*일\s*(?:간|동안)|부터.{0,30}까지|[~∼]"),
-    "when": re.compile(r"\d{4}\s*[.년]|\d+\s*박\s*\d+\s*일|출발일|도착일|일\s*자|" + ANY_DATE.pattern),
+    "when": re.compile(r"\d{4}\s*[.년]|\d+\s*박\s*\d+\s*일|출발일|도착일|일\s*자|" + ANY_DATE.pattern + "|" + NEWS_DAY),
     "count": re.compile(r"\d+\s*(?:여\s*)?(?:명|개|곳|건|번|개국|회|점|종|권)|인원|총\s*\d|" + NATIVE_COUNT),
     # A person: a title after a name, someone met, or a name in Latin letters (Angels Rius, Hongseok Lee).
     "who": re.compile(r"출장자|성명|면담|만나|만났|" + _PERSON + r"|[가-힣]+(?:시|군|구|도|청|부|원|회)\s*(?:는|은|이|가)\s"),

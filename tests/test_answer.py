@@ -421,6 +421,16 @@ def test_names_listed_before_the_title_they_share_answer_who_and_a_value_asked_l
     assert "1200만원" in cost.segments[0].text, cost.answer
 
 
+def test_a_news_articles_day_of_the_month_answers_when(hash_settings, tmp_path):
+    qa = qa_over(hash_settings, tmp_path, {"article.txt": (
+        "가상시 협력 사무국, 도시 포럼 개최\n\n"
+        "가상시 협력 사무국은 5일 시민 참여를 주제로 도시 포럼을 개최했다.\n"
+        "사무국은 2011년 9월 설립됐으며 도시 간 협력 사업을 맡고 있다.\n"
+        "포럼에는 지방정부와 기업 관계자들이 참여했다.\n")})
+    answer = qa.ask("가상시 도시 포럼 언제 했어?")
+    assert not answer.abstained and "5일" in answer.segments[0].text, answer.answer
+
+
 @e2e
 def test_a_count_in_native_korean_numerals_answers_how_many(seed_qa):
     answer = seed_qa.ask("한중일 세미나는 세션이 몇 개였어?")  # "세 가지 세션으로 구성됐다", beside "400여명"
