@@ -623,7 +623,7 @@ class Query:
         if self.asks_names and PEOPLE_ASKED.search(noun):
             return True  # "출장 간 공무원 성명": the travellers
         if self.answer_type == "who" and self.about_trip and (
-                noun in self.names and (noun not in COUNTRIES or self.names_only and set(self.names) - set(COUNTRIES))
+                noun in self.names and (noun not in COUNTRIES or self.names_only and any(n not in COUNTRIES for n in self.names))
                 or noun in FOREIGN_CITIES):
             # "요코하마 컨퍼런스 서울시 누가 갔어", "서울시 광저우 누가 갔어?", "옥천군 일본 간 거 누가 갔어": who of
             # the organisation went, or who went to the city: the travellers
