@@ -43,14 +43,15 @@ def test_seed_dev_set_floors(seed_qa):
 
 def test_seed_holdout2_floors(seed_qa):
     """40 questions over two of the seeds, written in stop 41 by someone who never saw the code, measured
-    only. Reached 0.875 / 0.812 / 0.75 / 0.125 (32 answerable, 8 unanswerable) at the first reading."""
+    only. 0.875 / 0.812 / 0.75 / 0.125 (32 answerable, 8 unanswerable) at the first reading, 0.906 / 0.844 /
+    0.75 / 0.094 at the end of stop 41; the floors are one question below."""
     questions = load_questions(ROOT / "eval" / "seeds_holdout2.jsonl")
     summary = summarise(questions, run_questions(seed_qa, questions))
     print(summary)
-    assert summary["gold_source_cited"] >= 0.84
-    assert summary["all_keys_present"] >= 0.78
+    assert summary["gold_source_cited"] >= 0.87
+    assert summary["all_keys_present"] >= 0.81
     assert summary["abstained_unanswerable"] >= 0.62
-    assert summary["abstained_answerable"] <= 0.16
+    assert summary["abstained_answerable"] <= 0.13
 
 
 @pytest.fixture(scope="module")
