@@ -429,8 +429,10 @@ class QA:
                 return
             elif listed.abstained:
                 # No trip matched, or the request named something the catalogue can't filter on:
-                # say so and answer from the passages as well.
-                no_trip = listed
+                # say so and answer from the passages as well; unless the question was never about
+                # trips ("한중일 세미나에 기업은 어디어디 나왔어?" read as a list of places), where
+                # "no trip matched" answers nothing that was asked.
+                no_trip = listed if request.confident or query.about_trip else None
             elif not request.where.is_empty() or request.kind not in ("list", "count"):
                 # The trips the understood conditions match (or the longest, largest … of all), should
                 # the passages hold no answer.

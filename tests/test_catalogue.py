@@ -474,6 +474,15 @@ def test_no_matching_trip_says_so(seed_qa):
 
 
 @pytest.mark.e2e
+def test_a_question_not_about_trips_gets_no_no_trip_notice(seed_qa):
+    """"어디어디" reads as a list, but the question asks which companies took part in a seminar, not for
+    trips: that no trip matched '한중일' is no news to the asker, so nothing says it."""
+    answer = seed_qa.ask("한중일 세미나에 기업은 어디어디 나왔어?")
+    assert not answer.abstained and answer.citations[0].source == TCS_NEWS
+    assert "출장 목록에서 찾지 못했습니다" not in answer.notice + answer.answer
+
+
+@pytest.mark.e2e
 def test_no_matching_trip_is_said_before_the_passages_that_name_the_place(seed_qa):
     """No trip went to 몽골, but the ASCC report names a Mongolian city's case: the answer says no trip
     matched, then quotes that passage, in English as in Korean, if the refusal model lets it."""
