@@ -24,7 +24,7 @@ from .answer import Answer, AnswerContext, Segment, make_citation, not_found, we
 from .facts import is_field_line
 from .lexicon import ANY_DATE, COUNTRIES, FOREIGN_CITIES, GENERIC_TITLES, REGIONS, city_country, places_named
 from .korean import content_morphemes, names_in, tagged_content_morphemes
-from .query import MET, PERSON_TITLES, is_english
+from .query import MET, NATIVE_NUMERAL, PERSON_TITLES, is_english
 from .retrieve import Hit
 
 # Someone by name: a name before a title (이재용 연구위원, 박상수 삼척시장) or after it (의장 김미옥), or
@@ -47,7 +47,7 @@ MEETING = re.compile(MET.pattern + r"|만남|간담회|자문\s*회의|회의|�
 # A sentence giving a purpose or a reason, for a question asking why.
 PURPOSE = re.compile(r"목적|위해|위한|위하여|취지|때문|하고자|이유|계기|목표")
 # A number counted in native Korean words ("세 가지 세션", "다섯 곳", "두 차례"; not 번: "다시 한번").
-NATIVE_COUNT = r"(?<![가-힣])(?:한|두|세|네|다섯|여섯|일곱|여덟|아홉|열)\s*(?:명|곳|개|가지|군데|차례)(?!\s*째|월)"
+NATIVE_COUNT = rf"{NATIVE_NUMERAL}\s*(?:명|곳|개|가지|군데|차례)(?!\s*째|월)"
 # A news article dates what happened by the day of the month alone ("5일 … 세미나를 개최했다", "지난 10일부터").
 NEWS_DAY = r"(?<![\d.])(?:지난\s*)?\d{1,2}일(?!\s*(?:간|동안))\s*(?:\([^)]{1,6}\)\s*)?(?:부터|오전|오후|[^.]{0,40}?(?:개최|열었|열린|열렸|출발|방문|참석|진행))"
 # What a sentence answering each answer type contains.

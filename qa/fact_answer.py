@@ -21,7 +21,7 @@ from .extractive import TOWN_AFTER, TYPE_VALUE, Candidate, candidates, display, 
 from .catalogue import TripFilter
 from .lexicon import COUNTRIES, FOREIGN_CITIES, REGIONS, place_named, places_named, same_city
 from .korean import content_morphemes, names_in
-from .query import GENERIC_TERMS, PEOPLE_WHO_WENT, TRIP_NOUNS, Query, compound_of, is_group_or_visit
+from .query import GENERIC_TERMS, NATIVE_NUMERAL, PEOPLE_WHO_WENT, TRIP_NOUNS, Query, compound_of, is_group_or_visit
 from .retrieve import Hit
 
 _FIELDS = {
@@ -164,7 +164,7 @@ def several_trips(ctx: AnswerContext, records: list[TripRecord], mode: str) -> A
 
 
 # A number of people ("28명", "70여명", "세 명"), not of things.
-_PEOPLE = re.compile(r"\d+\s*(?:여\s*)?명|[한두세네]\s*명")
+_PEOPLE = re.compile(rf"\d+\s*(?:여\s*)?명|{NATIVE_NUMERAL}\s*명(?!\s*째)")
 # A trip fact, the words for it, and what any statement of it contains. Looser than the refusal's
 # `extractive.TYPE_VALUE` on purpose: this one says a fact is missing, so any number of days counts
 # as a possible length ("90일 이내"), and only people count as a traveller count.

@@ -51,6 +51,8 @@ _TITLE_ASKED = re.compile(rf"([가-힣A-Za-z]*(?:{PERSON_TITLES}))\s*(?:의\s*)?
 # Order matters: "며칠" and "얼마 동안" are durations before "얼마" is a cost; "몇 월" is a date.
 _DAY_OF = r"\s*(?:날|에(?!\s*(?:서|걸)))"
 # A word for a price (the cost cue is these or 얼마).
+# A number said in native Korean words ("세 명", "다섯 곳"), not inside another word ("대한 명칭").
+NATIVE_NUMERAL = r"(?<![가-힣])(?:한|두|세|네|다섯|여섯|일곱|여덟|아홉|열)"
 _PRICE_WORD = re.compile(r"비용|경비|예산|금액|액수|총액|how\s+much|cost|budget|expense", re.I)
 ANSWER_TYPE_CUES: list[tuple[AnswerType, re.Pattern]] = [
     # A match's result ("친선경기 몇 대 몇이었어?"): before "몇 대" is read as a count.
@@ -70,7 +72,7 @@ ANSWER_TYPE_CUES: list[tuple[AnswerType, re.Pattern]] = [
         r"누가|누구|어느\s*(?:기관|단체|부서|지자체|시청|군청|구청)|어떤\s*(?:기관|단체|지자체)|(?:기관|지자체|단체|부서)(?:은|는|이|가)?\s*(?:어디|어느)|"
         r"어디\s*(?:시청|군청|구청|기관|지자체)|출장자|참석자|성명|(?:연수|참가|방문|견학)자\s*(?:의\s*)?(?:이름|명단)|"
         # "… 간 공무원 3명 이름", "직원들 명단": the people who went, by name.
-        rf"(?:{PERSON_TITLES}|사람|인물|담당자|공무원|직원)(?:들)?\s*(?:\d+\s*명|[한두세네]\s*명)?\s*(?:의\s*)?(?:이름|성명|명단)|"
+        rf"(?:{PERSON_TITLES}|사람|인물|담당자|공무원|직원)(?:들)?\s*(?:\d+\s*명|{NATIVE_NUMERAL}\s*명)?\s*(?:의\s*)?(?:이름|성명|명단)|"
         r"who|which\s+(?:organi[sz]ation|agency)", re.I)),
     ("where", re.compile(r"어디|어느\s*(?:도시|나라|곳|국가|지역)|어떤\s*(?:도시|나라|국가)|장소|출장지|방문지|행선지|where|which\s+(?:cit(?:y|ies)|countr(?:y|ies))", re.I)),
     # … and the places gone to, asked as a noun ("포항시 출장 간 나라", "방문한 국가들을 알려주세요"; not

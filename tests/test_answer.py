@@ -437,6 +437,21 @@ def test_a_count_in_native_korean_numerals_answers_how_many(seed_qa):
     assert not answer.abstained and "세 가지 세션" in answer.segments[0].text, answer.answer
 
 
+@pytest.mark.parametrize("travellers, held", [("의원 다섯 명이", True), ("의원들이", False)])
+def test_a_traveller_count_in_native_korean_numerals_is_not_said_to_be_missing(hash_settings, tmp_path, travellers, held):
+    """"다섯 명" is a number of people as "5명" is: the trip's report holds its traveller count. "대한 명칭"
+    holds none ("한 명" inside another word), and the count is then said to be missing."""
+    qa = qa_over(hash_settings, tmp_path, {"article.txt": (
+        "가상군 의원 대만 연수\n\n"
+        f"가상군의회 {travellers} 대만 타이베이의 쓰레기 정책을 살펴보고 돌아왔다.\n"
+        "연수단은 소각장 운영에 대한 명칭 변경 사례도 들었다.\n")})
+    answer = qa.ask("가상군의회 대만 연수 몇 명 갔어?")
+    if held:
+        assert not answer.abstained and "다섯 명" in answer.answer, answer.answer
+    else:
+        assert answer.abstained and "인원" in answer.answer, answer.answer
+
+
 def test_a_count_that_no_sentence_answering_best_gives_is_said_to_be_missing(hash_settings, tmp_path):
     qa = qa_over(hash_settings, tmp_path, {"article.txt": (
         "가상도 관광 설명회 출장\n\n"
