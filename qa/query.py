@@ -284,7 +284,10 @@ def is_group_or_visit(noun: str) -> bool:
 
 
 # ㅔ/ㅐ, ㅖ/ㅒ and ㅚ/ㅞ/ㅙ (as NFD medial vowels): one sound each in today's speech, so a common misspelling.
-_SAME_SOUND = {"\u1166": "\u1162", "\u1168": "\u1164", "\u116c": "\u116b", "\u1170": "\u116b"}
+# And a foreign name as it is spoken, with tense initials where the loanword spelling has aspirated or
+# plain ones (빠리 for 파리, 도꾜 for 도쿄, 까페 for 카페, 싸이트 for 사이트): ㄲ ㄸ ㅃ ㅉ ㅆ read as ㅋ ㅌ ㅍ ㅊ ㅅ.
+_SAME_SOUND = {"\u1166": "\u1162", "\u1168": "\u1164", "\u116c": "\u116b", "\u1170": "\u116b",
+               "\u1101": "\u110f", "\u1104": "\u1110", "\u1108": "\u1111", "\u110d": "\u110e", "\u110a": "\u1109"}
 
 
 @lru_cache(maxsize=65536)

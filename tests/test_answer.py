@@ -306,6 +306,14 @@ def test_a_noun_misspelt_as_it_sounds_is_corrected_and_other_words_are_not():
     assert "재일" not in analyse("제일 비싼 요금", stats).terms  # 제일 is an adverb, not a misspelt noun
 
 
+@pytest.mark.parametrize("spoken, written", [("빠리", "파리"), ("도꾜", "도쿄"), ("까페", "카페")])
+def test_a_foreign_name_spelt_as_spoken_with_tense_consonants_is_the_corpus_word(spoken, written):
+    from qa.query import CorpusStats, analyse
+
+    stats = CorpusStats(df={written: 3, "출장": 5, "방문": 4}, passages=10)
+    assert written in analyse(f"{spoken} 출장 때 어디 방문했어?", stats).terms
+
+
 def test_a_long_loanword_in_another_spelling_is_the_corpus_word():
     from qa.query import CorpusStats, analyse
 
