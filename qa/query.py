@@ -956,7 +956,10 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
     # 몃 is no Korean word, only the common misspelling of 몇 ("몃명", "몃박몃일").
     text = question.strip().replace("몃", "몇")
     tokens = _corpus_compounds(text, kiwi().tokenize(text), stats)
-    language: Literal["ko", "en"] = "en" if is_english(text) else "ko"
+    # Mostly Latin letters, and no Korean particle or ending: "Danil Kerimi는 누구야?" is a Korean
+    # question about a name written in Latin letters, "Who is 이재용?" an English one.
+    korean_grammar = any(t.tag.startswith(("J", "E")) for t in tokens)
+    language: Literal["ko", "en"] = "en" if is_english(text) and not korean_grammar else "ko"
     terms: list[str] = []
     topic: list[str] = []
     proper: list[str] = []

@@ -56,6 +56,8 @@ def test_query_analysis_reads_answer_type_topic_and_pointers(hash_qa):
     assert analyse("요코하마 출장 몃일 갔어?").answer_type == "duration"  # a common misspelling
     assert analyse("언제 출발했어?").answer_type == "when"
     assert analyse("How many people went?").language == "en"
+    assert analyse("Who is 이재용?").language == "en"
+    assert analyse("Danil Kerimi는 누구야?").language == "ko"  # a Korean question about a name in Latin letters
     q = analyse("ASCC 발표자 이름이 뭐야?")
     assert "이름" not in q.topic_terms and "ascc" in q.topic_terms
     assert analyse("거기서 또 뭐 했어?", has_history=True).refers_back
@@ -437,6 +439,12 @@ def test_a_news_articles_day_of_the_month_answers_when(hash_settings, tmp_path):
         "포럼에는 지방정부와 기업 관계자들이 참여했다.\n")})
     answer = qa.ask("가상시 도시 포럼 언제 했어?")
     assert not answer.abstained and "5일" in answer.segments[0].text, answer.answer
+
+
+@e2e
+def test_a_korean_question_about_a_name_in_latin_letters_is_answered_from_the_report_naming_them(seed_qa):
+    answer = seed_qa.ask("Danil Kerimi는 누구야?")  # mostly Latin letters, but a Korean question
+    assert not answer.abstained and answer.citations[0].source == OECD and "WeGo" in answer.segments[0].text, answer.answer
 
 
 @e2e
