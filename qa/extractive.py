@@ -63,11 +63,20 @@ TYPE_EVIDENCE = {
 }
 
 
+# An edition or round: 제3차, 제15회, 39기, 두 번째 is no ordinal of a report's numbers (3차 회의 is).
+ORDINAL = re.compile(r"제\s*\d+\s*(?:차|회|기|대|번째)|\d+\s*(?:번|회|차|기|대)\s*째|(?<![\d.])\d+\s*[차기]\s*(?![가-힣])")
+
+
 def type_evidence(query, table: dict[str, re.Pattern] = TYPE_EVIDENCE) -> re.Pattern | None:
     """What a sentence answering the query's type contains; a count also in the unit the question
-    counts in ("몇 분마다" is answered by "5분 간격", "몇 층" by "20층")."""
+    counts in ("몇 분마다" is answered by "5분 간격", "몇 층" by "20층"), an edition as an ordinal
+    ("몇 번째였어?" by "제3차", not by "7명")."""
     pattern = table.get(query.answer_type)
-    if pattern is None or query.answer_type != "count" or not query.counter:
+    if pattern is None or query.answer_type != "count":
+        return pattern
+    if query.asks_ordinal:
+        return ORDINAL
+    if not query.counter:
         return pattern
     return re.compile(rf"{pattern.pattern}|\d[\d,.]*\s*(?:여\s*)?{re.escape(query.counter)}", re.I)
 

@@ -51,6 +51,8 @@ _TITLE_ASKED = re.compile(rf"([가-힣A-Za-z]*(?:{PERSON_TITLES}))\s*(?:의\s*)?
 # Order matters: "며칠" and "얼마 동안" are durations before "얼마" is a cost; "몇 월" is a date.
 _DAY_OF = r"\s*(?:날|에(?!\s*(?:서|걸)))"
 # A word for a price (the cost cue is these or 얼마).
+# Which edition or round ("몇 번째", "몇 회째", "몇 차 총회", "몇 기"): answered by an ordinal (제3차, 15회째).
+ORDINAL_ASKED = re.compile(r"몇\s*(?:번|회|차|기|대)\s*째|몇\s*차(?!\s*례)|몇\s*기(?=\s*(?:였|야|인|생|\?|$))")
 # A number said in native Korean words ("세 명", "다섯 곳"), not inside another word ("대한 명칭").
 NATIVE_NUMERAL = r"(?<![가-힣])(?:한|두|세|네|다섯|여섯|일곱|여덟|아홉|열)"
 _PRICE_WORD = re.compile(r"비용|경비|예산|금액|액수|총액|how\s+much|cost|budget|expense", re.I)
@@ -64,7 +66,7 @@ ANSWER_TYPE_CUES: list[tuple[AnswerType, re.Pattern]] = [
                             r"\d+\s*박\s*\d+\s*일\s*(?:이|가)?\s*맞|\blonger\b|\bshorter\b|how\s+long|how\s+many\s+(?:days|nights)|duration", re.I)),
     ("when", re.compile(rf"언제|(?:며칠|몇\s*일){_DAY_OF}|날짜|일자|출발일|도착일|귀국일|복귀일|몇\s*월|몇\s*년|연도|년도|시기|(?:더\s*)?(?:먼저|일찍|빨리)\s*(?:갔|간|출발|떠났|다녀)|"
                         r"when|what\s+date|which\s+date|what\s+year", re.I)),
-    ("count", re.compile(r"몇\s*(?:명|분|개|곳|건|번|차례|회|개국|나라)|인원|인원수|(?:단|일행|출장)\s*규모|(?:사람|인원)(?:이|은)?\s*더\s*많|더\s*많이\s*(?:갔|간|다녀)|"
+    ("count", re.compile(rf"{ORDINAL_ASKED.pattern}|몇\s*(?:명|분|개|곳|건|번|차례|회|개국|나라)|인원|인원수|(?:단|일행|출장)\s*규모|(?:사람|인원)(?:이|은)?\s*더\s*많|더\s*많이\s*(?:갔|간|다녀)|"
                          r"\d+\s*명\s*(?:이|가)?\s*맞|(?:more|fewer)\s+(?:people|travell?ers|members|officials|participants)|"
                          r"how\s+many(?!\s+(?:days|nights))|number\s+of", re.I)),
     ("cost", re.compile(rf"얼마|{_PRICE_WORD.pattern}", re.I)),
@@ -718,6 +720,11 @@ class Query:
             return self.terms
         acronyms = {a for a, _ in self.initials} | {w.lower() for w in _TYPED_INITIALS.findall(self.text)}
         return tuple(t for t in self.terms if not t.isascii() or t in acronyms)
+
+    @property
+    def asks_ordinal(self) -> bool:
+        """"라운드테이블 몇 번째였어?", "총회 몇 차였어?": which edition, not how many."""
+        return self.answer_type == "count" and bool(ORDINAL_ASKED.search(self.text))
 
     @property
     def asks_outcome(self) -> bool:

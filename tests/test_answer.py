@@ -447,6 +447,20 @@ def test_a_korean_question_about_a_name_in_latin_letters_is_answered_from_the_re
     assert not answer.abstained and answer.citations[0].source == OECD and "WeGo" in answer.segments[0].text, answer.answer
 
 
+@pytest.mark.parametrize("question, ordinal", [("라운드테이블 몇 번째였어?", True), ("총회 몇 차였어?", True),
+                                               ("축제 몇 회째였지?", True), ("과정 몇 기였어?", True),
+                                               ("몇 차례 방문했어?", False), ("몇 명 갔어?", False), ("몇 회 열렸어?", False)])
+def test_which_edition_is_asked_apart_from_how_many(hash_qa, question, ordinal):
+    query = hash_qa.searcher.analyse(question)
+    assert query.answer_type == "count" and query.asks_ordinal == ordinal
+
+
+@e2e
+def test_which_edition_is_answered_by_an_ordinal_not_a_head_count(seed_qa):
+    answer = seed_qa.ask("OECD 라운드테이블 몇 번째였어?")  # "제3차 OECD 스마트시티 라운드 테이블", beside "총 7명"
+    assert not answer.abstained and "제3차" in answer.segments[0].text, answer.answer
+
+
 @e2e
 def test_a_count_in_native_korean_numerals_answers_how_many(seed_qa):
     answer = seed_qa.ask("한중일 세미나는 세션이 몇 개였어?")  # "세 가지 세션으로 구성됐다", beside "400여명"
