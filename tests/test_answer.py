@@ -448,7 +448,7 @@ def test_a_korean_question_about_a_name_in_latin_letters_is_answered_from_the_re
 
 
 @pytest.mark.parametrize("question, ordinal", [("라운드테이블 몇 번째였어?", True), ("총회 몇 차였어?", True),
-                                               ("축제 몇 회째였지?", True), ("과정 몇 기였어?", True),
+                                               ("축제 몇 회째였지?", True), ("공진회 몇회차 대회였어", True), ("과정 몇 기였어?", True),
                                                ("몇 차례 방문했어?", False), ("몇 명 갔어?", False), ("몇 회 열렸어?", False)])
 def test_which_edition_is_asked_apart_from_how_many(hash_qa, question, ordinal):
     query = hash_qa.searcher.analyse(question)
