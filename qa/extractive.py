@@ -63,8 +63,8 @@ TYPE_EVIDENCE = {
 }
 
 
-# An edition or round: 제3차, 제15회, 39기, 두 번째 is no ordinal of a report's numbers (3차 회의 is).
-ORDINAL = re.compile(r"제\s*\d+\s*(?:차|회|기|대|번째)|\d+\s*(?:번|회|차|기|대)\s*째|(?<![\d.])\d+\s*[차기]\s*(?![가-힣])")
+# An edition or round as reports write it: 제3차, 제15회, 15회째, 39기, "3차 OECD Roundtable" (not 3차례).
+ORDINAL = re.compile(r"제\s*\d+\s*(?:차|회|기|대|번째)|\d+\s*(?:번|회|차|기|대)\s*째|(?<![\d.])\d+\s*[차기](?![가-힣])")
 
 
 def type_evidence(query, table: dict[str, re.Pattern] = TYPE_EVIDENCE) -> re.Pattern | None:

@@ -48,13 +48,13 @@ PERSON_NAME_ASKED = re.compile(rf"{TITLE_NAME_ASKED.pattern}|(?:사람|인물|�
 # gives or does not.
 THING_NAME_ASKED = re.compile(r"이름|명칭|제목|실명|상호|\bname(?:s|d)?\b|\btitle\b", re.I)
 _TITLE_ASKED = re.compile(rf"([가-힣A-Za-z]*(?:{PERSON_TITLES}))\s*(?:의\s*)?(?:은|는|이|가)?\s*(?:누구|이름|성명)", re.I)
-# Order matters: "며칠" and "얼마 동안" are durations before "얼마" is a cost; "몇 월" is a date.
-_DAY_OF = r"\s*(?:날|에(?!\s*(?:서|걸)))"
-# A word for a price (the cost cue is these or 얼마).
 # Which edition or round ("몇 번째", "몇 회째", "몇 회차", "몇 차 총회", "몇 기"): answered by an ordinal (제3차, 15회째).
 ORDINAL_ASKED = re.compile(r"몇\s*(?:번|회|차|기|대)\s*째|몇\s*회\s*차|몇\s*차(?!\s*례)|몇\s*기(?=\s*(?:였|야|인|생|\?|$))")
 # A number said in native Korean words ("세 명", "다섯 곳"), not inside another word ("대한 명칭").
 NATIVE_NUMERAL = r"(?<![가-힣])(?:한|두|세|네|다섯|여섯|일곱|여덟|아홉|열)"
+# Order matters: "며칠" and "얼마 동안" are durations before "얼마" is a cost; "몇 월" is a date.
+_DAY_OF = r"\s*(?:날|에(?!\s*(?:서|걸)))"
+# A word for a price (the cost cue is these or 얼마).
 _PRICE_WORD = re.compile(r"비용|경비|예산|금액|액수|총액|how\s+much|cost|budget|expense", re.I)
 ANSWER_TYPE_CUES: list[tuple[AnswerType, re.Pattern]] = [
     # A match's result ("친선경기 몇 대 몇이었어?"): before "몇 대" is read as a count.
