@@ -309,6 +309,10 @@ def jamo(word: str) -> str:
     return "".join(out)
 
 
+# One-syllable particles typed onto a noun, in speech ("연수서" for 연수에서, "연수랑", "일본엔").
+_GLUED_PARTICLES = frozenset("서랑엔에로도만와과")
+
+
 def _is_noun(word: str) -> bool:
     tokens = kiwi().tokenize(word)
     return len(tokens) == 1 and tokens[0].tag in ("NNG", "NNP")
@@ -1014,6 +1018,8 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
             fixed = form
         elif (latin := spelled_letters(form).lower()) and latin in stats.df:  # 엠오유 is MOU
             fixed = latin
+        elif form[-1:] in _GLUED_PARTICLES and len(form) >= 3 and stats.known(form[:-1]) and _is_noun(form[:-1]):
+            fixed = form[:-1]  # a particle Kiwi left on a noun ("연수서", "연수랑"): the noun
         elif spaced := stats.spaced(form):  # a spacing variant is the same words, each a term
             fixed, parts = spaced, tuple(spaced.split())
         elif parts := stats.split_compound(form):  # and so are words typed without the spaces

@@ -308,6 +308,15 @@ def test_a_noun_misspelt_as_it_sounds_is_corrected_and_other_words_are_not():
     assert "재일" not in analyse("제일 비싼 요금", stats).terms  # 제일 is an adverb, not a misspelt noun
 
 
+@pytest.mark.parametrize("glued, noun", [("연수서", "연수"), ("연수랑", "연수"), ("박물관엔", "박물관")])
+def test_a_particle_typed_onto_a_noun_leaves_the_noun(glued, noun):
+    from qa.query import CorpusStats, analyse
+
+    stats = CorpusStats(df={noun: 3, "공원": 4, "방문": 4}, passages=10)
+    query = analyse(f"파리 {glued} 공원 어디 방문했어?", stats)
+    assert noun in query.terms and glued not in query.unknown
+
+
 @pytest.mark.parametrize("spoken, written", [("빠리", "파리"), ("도꾜", "도쿄"), ("까페", "카페")])
 def test_a_foreign_name_spelt_as_spoken_with_tense_consonants_is_the_corpus_word(spoken, written):
     from qa.query import CorpusStats, analyse
