@@ -120,7 +120,8 @@ CATALOGUE_CUES: list[tuple[CatalogueKind, re.Pattern]] = [
         rf"^(?=.*{PLANNED_TRIP.pattern})(?=.*{EARLIER.pattern})|"
         # … or asks whether there were earlier ones ("베트남 출장, 전에 간 사례 있어?", "스페인 연수 선례 있나요?").
         r"^(?=.*(?:이전|(?<!오)전에|예전|기존|과거|선례))(?=.*(?:있|없)(?:어|나|을까|습니까|는지|을지|는\s*지))", re.I | re.S)),
-    ("count", re.compile(r"몇\s*(?:건|번|차례|회|개)|건수|횟수|총\s*몇(?!\s*(?:명|분|사람|박|일))|how\s+many\s+(?:[a-z-]+\s+){0,2}trips", re.I)),
+    # Not which edition ("몇 번째", "몇 회차"): a trip's, not how many trips.
+    ("count", re.compile(r"몇\s*(?:건|번|차례|회|개)(?!\s*[째차])|건수|횟수|총\s*몇(?!\s*(?:명|분|사람|박|일))|how\s+many\s+(?:[a-z-]+\s+){0,2}trips", re.I)),
     ("longest", re.compile(r"(?:가장|제일)\s*(?:긴|오래\s*(?:간|걸린|머문|다녀온)|길었|길게)|최장|longest", re.I)),
     ("shortest", re.compile(r"(?:가장|제일)\s*짧|최단|shortest", re.I)),
     # Where (or who) trips went most often: "제일 많이 간 나라", "어느 도시에 가장 많이 갔어?".
@@ -624,8 +625,8 @@ class Query:
         noun, _ = self.asked_about
         if self.answer_type not in ("when", "duration", "count", "where", "who"):
             return False
-        if self.answer_type == "count" and OTHER_COUNT.search(self.text):
-            return False  # the record counts travellers, not trips, places or visits ("몇 곳")
+        if self.answer_type == "count" and (OTHER_COUNT.search(self.text) or self.asks_ordinal):
+            return False  # the record counts travellers, not trips, places, visits ("몇 곳") or editions ("몇 차")
         if self.answer_type == "who" and (self.asks_whom_met or VISITED.search(self.text) or noun in EVENT_OR_TRIP
                                           or TITLE_NAME_ASKED.search(self.text)):
             # "누구 만났어?", "방문 기관은 어디", "어떤 기관 방문했어?", "이끈 의장 이름": the people met, the

@@ -230,6 +230,7 @@ ROUTES = [
     ("일본 간 거 뭐야?", "list", {"country": "일본", "confident": True}),
     ("일본 가서 본 거 뭐 있어?", "passage", {}),  # what one trip saw
     ("인제군 일본 간 거 언제부터 언제까지야?", "passage", {}),  # one trip's dates, not the earliest trip
+    ("서울시 요코하마 출장 몇 번째야?", "passage", {}),  # which edition, not how many trips
     ("2025년 8월 유럽 출장 목록 부탁해요", "list", {"country": "유럽", "departed": "2025-08", "confident": True}),  # a polite frame
     # a planned trip asking for earlier ones, in any wording
     ("다음 달 프랑스 출장 예정입니다. 유사한 기존 출장 사례를 알려주세요.", "similar", {"country": "프랑스"}),
