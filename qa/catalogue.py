@@ -80,6 +80,11 @@ class TripFilter:
     max_travellers: int = 0  # trips of at most this many travellers
     months: str = ""  # set out in one of these months ("09,10,11": autumn), of the `departed` year if given
     level: str = ""  # the organisation's level, a key of ORGANISATION_LEVELS ("군": county offices, "광역": 시·도 themselves)
+    # Left out ("일본 빼고", "서울시 말고"): trips to none of these countries (but to some country), to
+    # none of these cities, or of another organisation.
+    not_country: str = ""
+    not_city: str = ""
+    not_organisation: str = ""
 
     def __post_init__(self) -> None:
         for label, value in (("시작일", self.date_from), ("종료일", self.date_to)):
@@ -153,6 +158,18 @@ class Catalogue:
         if where.organisation:
             sql.append("AND t.organisation LIKE ?")
             params.append(f"%{where.organisation}%")
+        if where.not_country:
+            countries = sorted(countries_of(where.not_country))
+            sql.append("AND EXISTS (SELECT 1 FROM trip_places p WHERE p.source=t.source AND p.country != '') AND NOT EXISTS "
+                       f"(SELECT 1 FROM trip_places p WHERE p.source=t.source AND p.country IN ({','.join('?' * len(countries))}))")
+            params.extend(countries)
+        if where.not_city:
+            cities = sorted({where.not_city, *same_city(where.not_city)})
+            sql.append(f"AND NOT EXISTS (SELECT 1 FROM trip_places p WHERE p.source=t.source AND p.city IN ({','.join('?' * len(cities))}))")
+            params.extend(cities)
+        if where.not_organisation:
+            sql.append("AND t.organisation NOT LIKE ?")
+            params.append(f"%{where.not_organisation}%")
         if where.date_from:
             sql.append("AND COALESCE(NULLIF(t.end_date,''), NULLIF(t.start_date,''), t.published) >= ?")
             params.append(where.date_from)

@@ -106,6 +106,7 @@ def _where(args: argparse.Namespace) -> TripFilter:
     return TripFilter(
         country=args.country or "", city=args.city or "", organisation=args.organisation or "",
         date_from=args.date_from or "", date_to=args.date_to or "", doc_type=args.doc_type or "",
+        not_country=args.not_country or "", not_city=args.not_city or "", not_organisation=args.not_organisation or "",
     )
 
 
@@ -249,6 +250,9 @@ def build_parser() -> argparse.ArgumentParser:
         g.add_argument("--country", help="나라: 일본, Japan, JP 모두 가능")
         g.add_argument("--city", help="도시: 요코하마")
         g.add_argument("--organisation", "--org", help="기관 (일부만 써도 됨): 서울, 국토연구원")
+        g.add_argument("--not-country", help="이 나라에 간 출장은 빼기: 일본")
+        g.add_argument("--not-city", help="이 도시에 간 출장은 빼기: 도쿄")
+        g.add_argument("--not-organisation", "--not-org", help="이 기관의 출장은 빼기: 서울")
         g.add_argument("--from", dest="date_from", help="이 날짜(YYYY-MM-DD) 이후에 끝난 출장")
         g.add_argument("--to", dest="date_to", help="이 날짜(YYYY-MM-DD) 이전에 시작한 출장")
         g.add_argument("--type", dest="doc_type", choices=sorted(DOC_TYPES), help="문서 종류")

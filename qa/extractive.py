@@ -623,6 +623,15 @@ class ExtractiveAnswerer:
             # passages do (`Searcher._named_first`); another 울산 trip's may score higher, but never went there.
             naming = {s: ctx.searcher.names_places(s, places) for s in {c.hit.chunk.source for c in ranked}}
             ranked = sorted(ranked, key=lambda c: not naming[c.hit.chunk.source])
+        if left_out := [t.lower() for t in ctx.query.left_out]:
+            # "파리에서 IEA 말고 어디 또 갔어?": the part of a report headed by what is left out ("2. 대표단-IEA
+            # 업무협의"), or a table row or label naming it (the schedule's IEA row), is not the answer
+            # (unless it is all there is). A sentence naming it may still be: "서울, 도쿄, 베이징 사례" for
+            # "서울 말고 어느 도시".
+            def about_left_out(c: Candidate) -> bool:
+                return any(t in c.hit.chunk.section.lower() or c.label and t in c.text.lower() for t in left_out)
+
+            ranked = [c for c in ranked if not about_left_out(c)] or ranked
         if missing := _missing(ctx, ranked):
             # The value asked for is in no passage found: say so rather than quote another sentence.
             refusal = not_found(ctx.retrieval, ctx.searcher, text=missing)

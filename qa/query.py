@@ -244,7 +244,8 @@ _BOUND_EN = re.compile(
     r"(?:(?:last(?:ed|ing)?|took|stay(?:ed)?|with|had)\s+)?(?:(more\s+than|over|longer\s+than|at\s+least)|"
     r"(less\s+than|fewer\s+than|under|shorter\s+than|at\s+most|up\s+to|within))\s+(\d+|"
     + "|".join(ENGLISH_NUMBERS) + r")\s+(" + "|".join(ENGLISH_UNITS) + r")\b", re.I)
-_LEFT_OUT = re.compile(r"\s*(?:은|는|이|가|을|를)?\s*(?:말고|빼고|제외|아닌|아니고)")
+# "일본 말고", "IEA 빼고", "서울시를 제외한", "중국 외에", "시 단위 아닌": the words before it are left out.
+_LEFT_OUT = re.compile(r"\s*(?:은|는|이|가|을|를)?\s*(?:말고|빼고|제외|아닌|아니고|이?외(?=에|의|엔|\s|$))")
 _SEASON = re.compile(r"(?<![가-힣])(" + "|".join(SEASONS) + r")(?=에|엔|철|\s|$|[?,.])")
 _MONTH = re.compile(r"(?<!\d)(1[0-2]|[1-9])\s*월")
 # "in 2025", "in October 2025", "during March" (month names from the calendar module).
@@ -268,6 +269,25 @@ def _bounds_said(text: str):
     for m in _BOUND_EN.finditer(text):
         word, (unit, size) = m.group(3).lower(), ENGLISH_UNITS[m.group(4).lower()]
         yield (int(word) if word.isdigit() else ENGLISH_NUMBERS[word]) * size, unit, bool(m.group(1))
+
+
+_NOUN_TAGS = ("NNP", "NNG", "SL", "SH")
+
+
+def _left_out(text: str, tokens) -> set[int]:
+    """The tokens of the names a question leaves out: a proper noun or Latin word written right before
+    말고, 빼고, 제외 or 외, with the nouns written onto it ("울산 중구 빼고": both words). A common noun
+    left out ("축구 말고 뭐 했어?") is the topic, not a name to leave out."""
+    out: set[int] = set()
+    for i, t in enumerate(tokens):
+        # A place Kiwi reads as a common noun ("파리 외에": 파리, the fly) is a name too.
+        named = t.tag in ("NNP", "SL", "SH") or t.form in FOREIGN_CITIES or t.form in COUNTRIES
+        if named and _LEFT_OUT.match(text, t.start + t.len):
+            out.add(i)
+            while i > 0 and tokens[i - 1].tag in _NOUN_TAGS and not text[tokens[i - 1].start + tokens[i - 1].len:tokens[i].start].strip():
+                i -= 1
+                out.add(i)
+    return out
 
 
 def is_about_trip(text: str, tokens) -> bool:
@@ -617,6 +637,9 @@ class Query:
     # countries): each by the words naming it, with the words asking about it (its clause, or the whole
     # question); see `_trips_named`.
     trips: tuple[tuple[tuple[str, ...], str], ...] = ()
+    # Words the question leaves out ("IEA 말고 어디 또 갔어?", "일본 빼고"): never the answer, nor a name
+    # of the trip asked about.
+    left_out: tuple[str, ...] = ()
 
     def asks_trip_fact(self, trip_name: set[str] = frozenset()) -> bool:
         """A date, duration, traveller count, place or organisation of the trip itself, not of an event
@@ -984,9 +1007,12 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
     cue_spans = [m.span() for _, cue in ANSWER_TYPE_CUES for m in cue.finditer(text)]
     # How the question asks ("인상적인 점", "간 이유", "목적이 뭐야"), never what the answer says.
     frame_spans = [m.span() for frame in (EVALUATIVE, PURPOSE_ASKED) for m in frame.finditer(text)]
+    frame_spans += [m.span() for t in tokens if (m := _LEFT_OUT.match(text, t.start + t.len))]  # 말고, 빼고, 제외
     joined: set[int] = set()  # the second word of an English name read as one ("Jung-gu")
     mentions: list[tuple[int, str]] = []  # where the question names an organisation or a country, and by which word
     not_names: set[str] = set()
+    left_out_at = _left_out(text, tokens)
+    left_out: list[str] = []
     for i, t in enumerate(tokens):
         if t.tag not in CONTENT_TAGS or i in joined:
             continue
@@ -1042,6 +1068,8 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
         # A word typed onto a common noun is part of it: 친선경기 is a match, not 경기도.
         compounded = i > 0 and tokens[i - 1].tag == "NNG" and tokens[i - 1].start + tokens[i - 1].len == t.start
         for word in parts or (fixed,):
+            if i in left_out_at:
+                left_out.append(word)
             if compounded and word not in COUNTRIES and stats.names_organisation(word):
                 not_names.add(word)
             elif stats.names_organisation(word) or word in COUNTRIES:
@@ -1092,7 +1120,7 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
     series = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)+")
     hyphenated = {stats.korean_name(w) for m in series.finditer(text) for w in m.group().split("-")}
     hyphenated -= {stats.korean_name(w) for w in re.findall(r"[A-Za-z]+", series.sub(" ", text))}  # named apart too
-    names = tuple(t for t in topic if (t in COUNTRIES or stats.organisation_for([t]) or korean_city_body(t)) and t not in hyphenated | not_names)
+    names = tuple(t for t in topic if (t in COUNTRIES or stats.organisation_for([t]) or korean_city_body(t)) and t not in hyphenated | not_names | set(left_out))
     # A conjunction next to a thing asked ("지역과 기간", "기간과 인원") does not join two trips.
     def is_cue(tok) -> bool:
         return any(s <= tok.start < e for s, e in cue_spans)
@@ -1143,7 +1171,8 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
         asked_about=asked_about,
         counter=_counter(tokens),
         names=names,
-        proper_nouns=tuple(proper),
+        proper_nouns=tuple(p for p in proper if p not in left_out),
+        left_out=tuple(left_out),
         predicates=tuple(t for t in topic if t in predicates),
         # … and so does the noun a "what" question asks about ("참가한 국제회의가 뭐야?": 북극서클총회).
         kinds=tuple(t for t in topic if t in kind_words or (kind == "what" and t == asked_about[0])),
@@ -1333,6 +1362,20 @@ def _lists_trips(noun: str) -> bool:
             or bool(ORGANISATION_ASKED.fullmatch(noun)) or bool(TRIP_WORDS.search(noun)))
 
 
+def _named_in(tokens, stats: CorpusStats) -> tuple[str, str, str]:
+    """The countries (comma-separated), the city and the organisation `tokens` name."""
+    words = [t.form for t in tokens if t.tag in ("NNP", "NNG", "SL")]
+    countries = list(dict.fromkeys([COUNTRIES[w] for w in words if w in COUNTRIES] + [
+        c for w in words if w not in COUNTRIES and (c := normalise_country(w))] + [w for w in words if w in REGIONS]))
+    # A city the gazetteer knows, or a proper noun the catalogue has as a city.
+    city = next((t.form for t in tokens if t.tag in ("NNP", "NNG") and t.form not in countries
+                 and (t.form in FOREIGN_CITIES or (t.tag == "NNP" and t.form in stats.cities))), "")
+    # A Korean city's body the reports do not have ("강릉시 일본 출장 몇 건?") is still the filter, which no
+    # trip meets, not a word left out (the trips of every other body to Japan).
+    organisation = stats.organisation_for(words) or next((w for w in words if korean_city_body(w)), "")
+    return ",".join(countries), city, organisation
+
+
 def _catalogue_request(text: str, tokens, stats: CorpusStats, asked_types: list[AnswerType]) -> CatalogueRequest | None:
     """The catalogue request of a question about trips as a whole, or None for a passage question.
 
@@ -1345,16 +1388,11 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats, asked_types: list[
         return None
     if kind == "list" and (m := _LISTED.search(text)) and not _lists_trips(m.group(1)):
         return None  # "연수 다녀와서 나온 아이디어 뭐뭐 있어": the ideas, not the trips
-    words = [t.form for t in tokens if t.tag in ("NNP", "NNG", "SL")]
-    countries = list(dict.fromkeys([COUNTRIES[w] for w in words if w in COUNTRIES] + [
-        c for w in words if w not in COUNTRIES and (c := normalise_country(w))] + [w for w in words if w in REGIONS]))
-    country = ",".join(countries)
-    # A city the gazetteer knows, or a proper noun the catalogue has as a city.
-    city = next((t.form for t in tokens if t.tag in ("NNP", "NNG") and t.form not in countries
-                 and (t.form in FOREIGN_CITIES or (t.tag == "NNP" and t.form in stats.cities))), "")
-    # A Korean city's body the reports do not have ("강릉시 일본 출장 몇 건?") is still the filter, which no
-    # trip meets, not a word left out (the trips of every other body to Japan).
-    organisation = stats.organisation_for(words) or next((w for w in words if korean_city_body(w)), "")
+    # The places and bodies the question leaves out ("일본 빼고", "서울시 말고") are conditions too.
+    left_out_at = _left_out(text, tokens)
+    kept = [t for i, t in enumerate(tokens) if i not in left_out_at]
+    country, city, organisation = _named_in(kept, stats)
+    not_country, not_city, not_organisation = _named_in([t for i, t in enumerate(tokens) if i in left_out_at], stats)
     # "2025년", "2025년 10월", "11월": when the trip set out.
     year = _full_year(y.group(1)) if (y := _YEAR.search(text)) else ""
     if not year and (r := _RELATIVE_YEAR_WORD.search(text)):
@@ -1370,7 +1408,8 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats, asked_types: list[
     if half:
         first, last = HALF_YEARS[half.group(1)]
         date_from, date_to, departed = f"{year}-{first}", f"{year}-{last}", ""
-    accounted = {*countries, city, organisation, *organisation.split()}
+    accounted = {*country.split(","), city, organisation, *organisation.split(),
+                 *not_country.split(","), not_city, not_organisation, *not_organisation.split()}
     bounds = {"min_days": 0, "min_travellers": 0, "max_days": 0, "max_travellers": 0}
     for number, unit, at_least in _bounds_said(text):
         if unit == "박":
@@ -1389,6 +1428,7 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats, asked_types: list[
     cue_spans = [m.span() for _, cue in (*CATALOGUE_CUES, *ANSWER_TYPE_CUES) for m in cue.finditer(text)]
     cue_spans += [m.span() for p in (_YEAR, _MONTH, _DATE_EN, TRIP_WORDS, _BOUND, _BOUND_EN, _RELATIVE_YEAR_WORD, _SEASON, ORGANISATION_LEVEL_WORDS)
                   for m in p.finditer(text)]
+    cue_spans += [m.span() for t in tokens if (m := _LEFT_OUT.match(text, t.start + t.len))]
     if half:
         cue_spans.append(half.span())
     rest = [
@@ -1407,7 +1447,7 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats, asked_types: list[
         # A question for one trip's date, length, cost or happenings is not a list ("유럽 출장에서 뭐 배웠어?").
         asked = asked_types[0] if asked_types else "what" if WHAT_CUE.search(text) else ""
         if asked not in ("", "where", "who", "count") or not (
-                any(bounds.values()) or months or level):
+                any(bounds.values()) or months or level or not_country or not_city or not_organisation):
             return None
         kind = "list"
     keyword = ""
@@ -1419,6 +1459,7 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats, asked_types: list[
             unknown.append(word)
     doc_type = next((kind for word, kind in DOC_TYPE_WORDS.items() if word in text), "")
     where = TripFilter(country=country, city=city, organisation=organisation, departed=departed,
-                       date_from=date_from, date_to=date_to, doc_type=doc_type, months=months, level=level, **bounds)
+                       date_from=date_from, date_to=date_to, doc_type=doc_type, months=months, level=level,
+                       not_country=not_country, not_city=not_city, not_organisation=not_organisation, **bounds)
     # For prior trips, the words beyond place are the plan's topic, ranked by, not filtered on.
     return CatalogueRequest(kind, where, keyword, confident=kind == "similar" or not unknown, unknown=tuple(unknown))

@@ -317,6 +317,32 @@ def test_a_particle_typed_onto_a_noun_leaves_the_noun(glued, noun):
     assert noun in query.terms and glued not in query.unknown
 
 
+@pytest.mark.parametrize("question, left_out", [
+    ("파리에서 IEA 말고 어디 또 갔어?", ("iea",)),
+    ("일본 빼고 어디 갔어?", ("일본",)),
+    ("요코하마를 제외한 방문 도시는?", ("요코하마",)),
+    ("OECD 외에 어디 방문했어?", ("oecd",)),
+    ("인제군 애들 축구 말고 뭐 했어?", ()),  # a common noun is the topic, not a name left out
+])
+def test_a_word_left_out_is_no_term_the_answer_must_hold_nor_a_name(question, left_out):
+    from qa.query import CorpusStats, analyse
+
+    stats = CorpusStats(df={"파리": 3, "iea": 2, "oecd": 3, "일본": 3, "요코하마": 2, "방문": 4, "도시": 4, "축구": 3}, passages=10)
+    query = analyse(question, stats)
+    assert query.left_out == left_out
+    assert not set(left_out) & set(query.names + query.proper_nouns)
+    assert not {"말", "빼", "제외", "외"} & set(query.terms)  # the words that leave out are no terms
+
+
+@pytest.mark.e2e
+def test_sentences_about_what_is_left_out_are_not_the_answer(seed_qa):
+    """"IEA 말고 어디 또 갔어?": not the IEA meeting (its section's lines say "Internal Energy Agency")."""
+    answer = seed_qa.ask("파리에서 IEA 말고 어디 또 갔어?")
+    assert not answer.abstained and {c.source for c in answer.citations} == {OECD}
+    assert "IEA" not in answer.answer and "Internal Energy Agency" not in answer.answer
+    assert all("IEA" not in c.section for c in answer.citations)
+
+
 @pytest.mark.parametrize("spoken, written", [("빠리", "파리"), ("도꾜", "도쿄"), ("까페", "카페")])
 def test_a_foreign_name_spelt_as_spoken_with_tense_consonants_is_the_corpus_word(spoken, written):
     from qa.query import CorpusStats, analyse

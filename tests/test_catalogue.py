@@ -253,6 +253,11 @@ ROUTES = [
     ("광역시청 본청이 간 출장 몇 건이에요?", "count", {"level": "광역시"}),
     ("기초자치단체 출장 목록", "list", {"level": "기초"}),
     ("시 단위 말고 도청이 직접 간 일본 출장", "list", {"level": "도", "country": "일본"}),  # a level left out
+    # a place or body left out is a condition, not the filter
+    ("일본 빼고 다른 나라 간 출장 목록", "list", {"country": "", "not_country": "일본", "confident": True}),
+    ("중국을 제외한 아시아 출장 몇 건?", "count", {"country": "아시아", "not_country": "중국"}),
+    ("서울시 말고 출장 간 기관 있어?", "list", {"organisation": "", "not_organisation": "서울특별시"}),
+    ("파리 외에 간 출장", "list", {"city": "", "not_city": "파리"}),
     # no list or count cue, but a condition only a set of trips has
     ("2025년 10월 출발한 일본 출장 중에 5일 이상인 거", "list", {"country": "일본", "departed": "2025-10", "min_days": 5}),
     ("3일 이하로 짧게 다녀온 출장 있어?", "list", {"max_days": 3}),
@@ -454,6 +459,9 @@ def test_listing_answer_names_each_trip_with_dates_and_cites_it(seed_qa):
         ("유럽 출장 몇 건이야?", 1, {OECD}),
         ("동아시아로 간 출장 목록", 2, {ASCC, GUANGZHOU}),
         ("2025년 하반기 출장 몇 건?", 2, {ASCC, GUANGZHOU}),
+        ("일본 빼고 다른 나라 간 출장 목록", 3, {OECD, GUANGZHOU, INDIA_NEWS}),
+        ("서울시 말고 다른 기관 출장 몇 건?", 1, {OECD}),
+        ("중국을 제외한 아시아 출장 알려줘", 2, {ASCC, INDIA_NEWS}),
     ],
 )
 def test_counting_and_picking_answers(seed_qa, question, count, sources):

@@ -165,6 +165,14 @@ def test_trips_prior_lists_prior_trips_as_json(seed_index_dir):
     assert "시사점" in data["answer"]
 
 
+def test_trips_leave_out_a_country_and_an_organisation(seed_index_dir):
+    result = qa_cli("trips", "--not-country", "Japan", "--not-org", "국토연구원", "--json", "--index-dir", str(seed_index_dir))
+    assert result.returncode == 0, result.stderr
+    trips = json.loads(result.stdout)
+    # Neither the Yokohama trip nor 국토연구원's Paris trip; the online seminar went to no country.
+    assert {t["source"] for t in trips} == {"001_1eeefbb6c15ec2a8.txt", "003_428debc20d82d9a5.txt"}
+
+
 def test_calibrate_can_choose_only_the_refusal_threshold_on_more_questions(seed_index_dir, tmp_path):
     """`qa calibrate A B --threshold-only`: the packaged weights kept, the threshold chosen on both files."""
     from qa.calibration import PACKAGED, REFUSAL, SENTENCES
