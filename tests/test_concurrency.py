@@ -1,4 +1,5 @@
-"""The page keeps answering while the index is rebuilt: 20 concurrent HTTP clients for a minute.
+"""The page keeps answering while the index is rebuilt: 20 concurrent HTTP clients, from before the
+upload until the rebuild is done (at least QA_SOAK_SECONDS, 20 by default).
 
 A real Gradio server on loopback (the same `serve` the app uses) over the real seed index; while the
 clients ask, a report is added through the upload path (copy + incremental rebuild + atomic switch)
@@ -23,7 +24,7 @@ from qa import QA, Settings
 pytestmark = pytest.mark.e2e
 
 CLIENTS = 20
-SECONDS = float(os.environ.get("QA_SOAK_SECONDS", "60"))
+SECONDS = float(os.environ.get("QA_SOAK_SECONDS", "20"))
 QUESTION = "서울시가 ASCC에서 무엇을 발표했나?"
 NEW_REPORT = (
     "세종시 국외출장 결과보고서\n1. 출장 개요\n출장지: 핀란드 헬싱키\n"
@@ -51,7 +52,7 @@ def ask(url: str, question: str) -> dict:
     raise RuntimeError("stream ended without an answer")
 
 
-def test_twenty_concurrent_clients_for_a_minute_while_the_index_is_rebuilt(tmp_path, seed_index_dir):
+def test_twenty_concurrent_clients_keep_getting_answers_while_the_index_is_rebuilt(tmp_path, seed_index_dir):
     from app import serve
 
     corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
@@ -66,9 +67,11 @@ def test_twenty_concurrent_clients_for_a_minute_while_the_index_is_rebuilt(tmp_p
     latencies: list[float] = []
     errors: list[str] = []
     deadline = time.time() + SECONDS
+    rebuilt = threading.Event()
 
     def client():
-        while time.time() < deadline:
+        # Until the rebuild is over, however long it takes: every answer during it is checked.
+        while time.time() < deadline or not rebuilt.is_set():
             start = time.perf_counter()
             try:
                 answer = ask(url, QUESTION)
@@ -78,8 +81,8 @@ def test_twenty_concurrent_clients_for_a_minute_while_the_index_is_rebuilt(tmp_p
                 errors.append(f"{type(exc).__name__}: {exc}")
             latencies.append(time.perf_counter() - start)
 
+    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
     try:
-        threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
         for t in threads:
             t.start()
         time.sleep(min(5, SECONDS / 6))
@@ -92,14 +95,16 @@ def test_twenty_concurrent_clients_for_a_minute_while_the_index_is_rebuilt(tmp_p
         assert answer["citations"][0]["source"] == "uploads/세종 출장.txt"
         qa.rebuild()  # a full (incremental) rebuild while the clients keep asking
         rebuild_seconds = time.perf_counter() - rebuild_start
+    finally:
+        rebuilt.set()
         for t in threads:
             t.join()
-    finally:
         app.close()
     latencies.sort()
+    elapsed = time.time() - deadline + SECONDS
     print(
-        f"\n{len(latencies)} answers from {CLIENTS} clients in {SECONDS:.0f} s "
-        f"({len(latencies) / SECONDS:.1f}/s), upload + rebuild {rebuild_seconds:.1f} s; latency p50 "
+        f"\n{len(latencies)} answers from {CLIENTS} clients in {elapsed:.0f} s "
+        f"({len(latencies) / elapsed:.1f}/s), upload + rebuild {rebuild_seconds:.1f} s; latency p50 "
         f"{statistics.median(latencies) * 1000:.0f} ms, p95 {latencies[int(0.95 * len(latencies))] * 1000:.0f} ms"
     )
     assert errors == []
