@@ -245,9 +245,12 @@ _BOUND_EN = re.compile(
     r"(less\s+than|fewer\s+than|under|shorter\s+than|at\s+most|up\s+to|within))\s+(\d+|"
     + "|".join(ENGLISH_NUMBERS) + r")\s+(" + "|".join(ENGLISH_UNITS) + r")\b", re.I)
 # "일본 말고", "IEA 빼고", "서울시를 제외한", "중국 외에", "시 단위 아닌": the words before it are left out.
+# The size of a party that went: "혼자 간", "혼자서", "3명이서", "5명이 간", "2명만 다녀온" (not "몇 명").
+_PARTY = re.compile(r"(?<![\d가-힣])(?:혼자|(\d+)\s*명(?:이서|이|만|인)?\s*(?=간\b|간\s|갔|다녀|가서|출장))")
 _LEFT_OUT = re.compile(r"\s*(?:은|는|이|가|을|를)?\s*(?:말고|빼고|제외|아닌|아니고|이?외(?=에|의|엔|\s|$))")
 _SEASON = re.compile(r"(?<![가-힣])(" + "|".join(SEASONS) + r")(?=에|엔|철|\s|$|[?,.])")
 _MONTH = re.compile(r"(?<!\d)(1[0-2]|[1-9])\s*월")
+_MONTH_SPAN = re.compile(r"(?<!\d)(1[0-2]|[1-9])\s*월?\s*(?:부터|에서|~|∼|-)\s*(1[0-2]|[1-9])\s*월")
 # "in 2025", "in October 2025", "during March" (month names from the calendar module).
 _ENGLISH_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _DATE_EN = re.compile(r"\b(?:in|during|since|of)\s+(?:(" + "|".join(_ENGLISH_MONTHS)
@@ -1370,9 +1373,12 @@ def _named_in(tokens, stats: CorpusStats) -> tuple[str, str, str]:
     # A city the gazetteer knows, or a proper noun the catalogue has as a city.
     city = next((t.form for t in tokens if t.tag in ("NNP", "NNG") and t.form not in countries
                  and (t.form in FOREIGN_CITIES or (t.tag == "NNP" and t.form in stats.cities))), "")
-    # A Korean city's body the reports do not have ("강릉시 일본 출장 몇 건?") is still the filter, which no
-    # trip meets, not a word left out (the trips of every other body to Japan).
-    organisation = stats.organisation_for(words) or next((w for w in words if korean_city_body(w)), "")
+    # A province whose bodies share no one name part ("강원도": 강원특별자치도 삼척시 and 강원특별자치도의회) is
+    # its full name, which each of them holds. A Korean city's body the reports do not have ("강릉시 일본
+    # 출장 몇 건?") is still the filter, which no trip meets, not a word left out (the trips of every
+    # other body to Japan).
+    organisation = (stats.organisation_for(words) or next((PROVINCE_FULL_NAMES[w] for w in words if w in PROVINCE_FULL_NAMES), "")
+                    or next((w for w in words if korean_city_body(w)), ""))
     return ",".join(countries), city, organisation
 
 
@@ -1397,7 +1403,13 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats, asked_types: list[
     year = _full_year(y.group(1)) if (y := _YEAR.search(text)) else ""
     if not year and (r := _RELATIVE_YEAR_WORD.search(text)):
         year = str(date.today().year + _RELATIVE_YEAR[r.group()])
-    month = f"{int(m.group(1)):02d}" if (m := _MONTH.search(text)) else ""
+    # One month is the departure month; several are a set of them ("9월이랑 10월"), or every month of a
+    # span ("9월부터 11월까지", "9~11월" reads 9 as a bare number: see _MONTH_SPAN).
+    said = list(dict.fromkeys(int(m.group(1)) for m in _MONTH.finditer(text)))
+    if span := _MONTH_SPAN.search(text):
+        first, last = int(span.group(1)), int(span.group(2))
+        said = list(range(first, last + 1)) if first < last else said
+    month = f"{said[0]:02d}" if len(said) == 1 else ""
     for m in _DATE_EN.finditer(text):
         year = year or m.group(2) or m.group(3) or ""
         month = month or (f"{_ENGLISH_MONTHS[m.group(1).lower()]:02d}" if m.group(1) else "")
@@ -1415,10 +1427,15 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats, asked_types: list[
         if unit == "박":
             number += 1  # 10박 = 11 days
         bounds[("min_" if at_least else "max_") + ("travellers" if unit == "명" else "days")] = number
+    if not bounds["min_travellers"] and not bounds["max_travellers"] and (party := _PARTY.search(text)):
+        # "혼자 간 출장", "3명이서 다녀온 출장": exactly that many travellers.
+        bounds["min_travellers"] = bounds["max_travellers"] = int(party.group(1)) if party.group(1) else 1
     season = _SEASON.search(text)
-    months = ",".join(f"{m:02d}" for m in SEASONS[season.group(1)]) if season and not month else ""
+    months = ",".join(f"{m:02d}" for m in SEASONS[season.group(1)]) if season and not said else ""
+    if len(said) > 1:
+        months = ",".join(f"{m:02d}" for m in said)
     if months:
-        departed = year  # the season's months are the filter; the year, if said, still holds
+        departed = year  # the months are the filter; the year, if said, still holds
     # A level said to be left out ("시 단위 말고 도청이", "구청 빼고") is not the filter.
     level_word = next((m for m in ORGANISATION_LEVEL_WORDS.finditer(text)
                        if not _LEFT_OUT.match(text, m.end())), None)
@@ -1426,7 +1443,7 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats, asked_types: list[
         level_word.group("suffix") or ("구" if level_word.group("district") else "기초" if level_word.group("basic") else "광역"))
     # Words inside a cue ("가장 긴", "몇 건", "언제") or a date are cues, not topics.
     cue_spans = [m.span() for _, cue in (*CATALOGUE_CUES, *ANSWER_TYPE_CUES) for m in cue.finditer(text)]
-    cue_spans += [m.span() for p in (_YEAR, _MONTH, _DATE_EN, TRIP_WORDS, _BOUND, _BOUND_EN, _RELATIVE_YEAR_WORD, _SEASON, ORGANISATION_LEVEL_WORDS)
+    cue_spans += [m.span() for p in (_YEAR, _MONTH, _DATE_EN, TRIP_WORDS, _BOUND, _BOUND_EN, _RELATIVE_YEAR_WORD, _SEASON, ORGANISATION_LEVEL_WORDS, _PARTY)
                   for m in p.finditer(text)]
     cue_spans += [m.span() for t in tokens if (m := _LEFT_OUT.match(text, t.start + t.len))]
     if half:
@@ -1439,7 +1456,7 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats, asked_types: list[
         and t.form.lower() not in PEOPLE_WHO_WENT  # "sent officials": who went, no condition on trips
         and not any(s <= t.start < e for s, e in cue_spans)
         and not (t.form in COUNTRIES or t.form in REGIONS or normalise_country(t.form) or t.form in FOREIGN_CITIES
-                 or stats.organisation_for([t.form]))
+                 or stats.organisation_for([t.form]) or t.form in PROVINCE_FULL_NAMES)
     ]
     if kind is None:
         # No list or count cue, but a condition only a set of trips has ("… 중에 5일 이상인 거", "가을에

@@ -99,10 +99,13 @@ def _filters_text(route: CatalogueRequest) -> str:
         bits.append(f"{w.min_days}일 이상")
     if w.max_days:
         bits.append(f"{w.max_days}일 이하")
-    if w.min_travellers:
-        bits.append(f"{w.min_travellers}명 이상")
-    if w.max_travellers:
-        bits.append(f"{w.max_travellers}명 이하")
+    if w.min_travellers and w.min_travellers == w.max_travellers:
+        bits.append(f"{w.min_travellers}명")  # "혼자 간 출장": 1명
+    else:
+        if w.min_travellers:
+            bits.append(f"{w.min_travellers}명 이상")
+        if w.max_travellers:
+            bits.append(f"{w.max_travellers}명 이하")
     if w.city:
         bits.append(w.city)
     if w.doc_type:

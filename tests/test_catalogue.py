@@ -258,6 +258,13 @@ ROUTES = [
     ("중국을 제외한 아시아 출장 몇 건?", "count", {"country": "아시아", "not_country": "중국"}),
     ("서울시 말고 출장 간 기관 있어?", "list", {"organisation": "", "not_organisation": "서울특별시"}),
     ("파리 외에 간 출장", "list", {"city": "", "not_city": "파리"}),
+    # several months, a span of months, and a party's exact size
+    ("9월이랑 10월에 출발한 중국 출장 몇 건", "count", {"months": "09,10", "departed": "", "country": "중국"}),
+    ("2025년 9~11월 미국 출장", "list", {"months": "09,10,11", "departed": "2025"}),
+    ("10월 출발 일본 출장 몇 건?", "count", {"months": "", "departed": "-10"}),
+    ("혼자 간 출장 몇 건이야?", "count", {"min_travellers": 1, "max_travellers": 1}),
+    ("3명이서 다녀온 출장 목록", "list", {"min_travellers": 3, "max_travellers": 3}),
+    ("5명 이상 간 출장 목록", "list", {"min_travellers": 5, "max_travellers": 0}),
     # no list or count cue, but a condition only a set of trips has
     ("2025년 10월 출발한 일본 출장 중에 5일 이상인 거", "list", {"country": "일본", "departed": "2025-10", "min_days": 5}),
     ("3일 이하로 짧게 다녀온 출장 있어?", "list", {"max_days": 3}),
@@ -338,6 +345,16 @@ def test_short_organisation_names_resolve_against_the_catalogue():
     # A council by its province's spoken name: 강원도의회 is 강원특별자치도의회.
     council = CorpusStats(df={}, passages=1, organisations=["강원특별자치도의회 안전건설위원회", "강원특별자치도 삼척시"])
     assert council.organisation_for(["강원도의회"]) == "강원특별자치도의회 안전건설위원회"
+
+
+def test_a_province_names_its_bodies_trips_and_its_councils():
+    """"강원도 출장": the trips of 강원특별자치도's cities and counties and of its council (whose name holds
+    the province's), not a title word."""
+    stats = CorpusStats(df={}, passages=1, organisations=[
+        "강원특별자치도 삼척시", "강원특별자치도 인제군", "강원특별자치도의회 안전건설위원회", "충청북도 청주시"])
+    for question in ("강원도 출장 몇 건?", "강원 지자체 해외연수 목록"):
+        request = analyse(question, stats).catalogue
+        assert request.where.organisation == "강원특별자치도" and request.keyword == "" and request.confident, question
 
 
 def test_a_province_by_its_spoken_short_name_reads_as_the_corpus_name():
@@ -460,6 +477,8 @@ def test_listing_answer_names_each_trip_with_dates_and_cites_it(seed_qa):
         ("동아시아로 간 출장 목록", 2, {ASCC, GUANGZHOU}),
         ("2025년 하반기 출장 몇 건?", 2, {ASCC, GUANGZHOU}),
         ("일본 빼고 다른 나라 간 출장 목록", 3, {OECD, GUANGZHOU, INDIA_NEWS}),
+        ("혼자 간 출장 몇 건이야?", 3, {OECD, GUANGZHOU, ASCC}),
+        ("7월이랑 11월에 출발한 출장 목록", 3, {OECD, GUANGZHOU, ASCC}),
         ("서울시 말고 다른 기관 출장 몇 건?", 1, {OECD}),
         ("중국을 제외한 아시아 출장 알려줘", 2, {ASCC, INDIA_NEWS}),
     ],
