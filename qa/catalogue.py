@@ -69,7 +69,7 @@ def write_catalogue(path: Path, records: list[TripRecord]) -> None:
 class TripFilter:
     country: str = ""  # any spelling normalise_country understands; several separated by commas
     city: str = ""
-    organisation: str = ""  # substring: "서울" matches 서울특별시
+    organisation: str = ""  # substring: "서울" matches 서울특별시; several separated by commas
     date_from: str = ""  # ISO; trips that end on or after it
     date_to: str = ""  # ISO; trips that start on or before it
     doc_type: str = ""  # key of DOC_TYPES
@@ -156,8 +156,10 @@ class Catalogue:
             sql.append(f"AND EXISTS (SELECT 1 FROM trip_places p WHERE p.source=t.source AND p.city IN ({marks}))")
             params.extend(cities)
         if where.organisation:
-            sql.append("AND t.organisation LIKE ?")
-            params.append(f"%{where.organisation}%")
+            # Several, comma-separated ("부산광역시,대구광역시"): a trip of any of them.
+            names = [o.strip() for o in where.organisation.split(",") if o.strip()]
+            sql.append("AND (" + " OR ".join("t.organisation LIKE ?" for _ in names) + ")")
+            params.extend(f"%{o}%" for o in names)
         if where.not_country:
             countries = sorted(countries_of(where.not_country))
             sql.append("AND EXISTS (SELECT 1 FROM trip_places p WHERE p.source=t.source AND p.country != '') AND NOT EXISTS "

@@ -1377,9 +1377,25 @@ def _named_in(tokens, stats: CorpusStats) -> tuple[str, str, str]:
     # its full name, which each of them holds. A Korean city's body the reports do not have ("강릉시 일본
     # 출장 몇 건?") is still the filter, which no trip meets, not a word left out (the trips of every
     # other body to Japan).
-    organisation = (stats.organisation_for(words) or next((PROVINCE_FULL_NAMES[w] for w in words if w in PROVINCE_FULL_NAMES), "")
+    organisation = (_organisations_joined(tokens, stats) or stats.organisation_for(words)
+                    or next((PROVINCE_FULL_NAMES[w] for w in words if w in PROVINCE_FULL_NAMES), "")
                     or next((w for w in words if korean_city_body(w)), ""))
     return ",".join(countries), city, organisation
+
+
+def _organisations_joined(tokens, stats: CorpusStats) -> str:
+    """"부산이랑 대구 출장 몇 건씩", "청도군, 완도군 출장": organisations joined by 와/과/랑/하고, 및 or a comma,
+    comma-separated (a trip of any of them); '' unless two or more are named so."""
+    groups: list[list[str]] = [[]]
+    for t in tokens:
+        if t.tag == "JC" or t.form in (",", "및"):
+            groups.append([])
+        elif t.tag in ("NNP", "NNG", "SL"):
+            groups[-1].append(t.form)
+    named = [stats.organisation_for(g) or next((PROVINCE_FULL_NAMES[w] for w in g if w in PROVINCE_FULL_NAMES), "")
+             for g in groups]
+    named = list(dict.fromkeys(n for n in named if n))
+    return ",".join(named) if len(named) >= 2 else ""
 
 
 def _catalogue_request(text: str, tokens, stats: CorpusStats, asked_types: list[AnswerType]) -> CatalogueRequest | None:

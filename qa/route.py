@@ -85,7 +85,7 @@ def _filters_text(route: CatalogueRequest) -> str:
     elif w.date_from or w.date_to:
         bits.append(f"{w.date_from or '…'}~{w.date_to or '…'}")
     if w.organisation:
-        bits.append(w.organisation)
+        bits.append(" 또는 ".join(w.organisation.split(",")))
     if w.country:
         bits.append(" 또는 ".join(normalise_country(c) or c for c in w.country.split(",")))
     if w.months:
@@ -186,6 +186,10 @@ def catalogue_answer(question: str, route: CatalogueRequest, records: list[TripR
         head = most_head
     elif route.kind in ("count", "list", "most"):
         head = f"{label} 출장은 {len(trips)}건입니다."
+        if "," in route.where.organisation:
+            # "부산이랑 대구 출장 몇 건씩": each organisation's count too.
+            each = [(o, sum(o in r.organisation for r in trips)) for o in route.where.organisation.split(",")]
+            head = head[:-1] + " (" + ", ".join(f"{o} {n}건" for o, n in each) + ")."
     else:
         what = {"longest": "가장 긴", "shortest": "가장 짧은", "earliest": "가장 이른", "latest": "가장 최근",
                 "largest": "인원이 가장 많은"}[route.kind]

@@ -347,6 +347,21 @@ def test_short_organisation_names_resolve_against_the_catalogue():
     assert council.organisation_for(["강원도의회"]) == "강원특별자치도의회 안전건설위원회"
 
 
+@pytest.mark.e2e
+def test_organisations_joined_are_each_counted(seed_qa):
+    answer = seed_qa.ask("서울시랑 국토연구원 출장 몇 건씩이야?")
+    assert answer.answer.startswith("조건(서울특별시 또는 국토연구원)에 맞는 출장은 4건입니다 (서울특별시 3건, 국토연구원 1건).")
+
+
+def test_organisations_joined_by_a_conjunction_or_comma_are_several():
+    stats = CorpusStats(df={}, passages=1, organisations=["부산광역시", "대구광역시 중구", "경상북도 청도군", "전라남도 완도군"])
+    for question, organisation in (("부산이랑 대구 출장 몇 건씩이야?", "부산광역시,대구광역시 중구"),
+                                   ("청도군, 완도군 출장 목록", "경상북도 청도군,전라남도 완도군"),
+                                   ("청도군 및 완도군 출장 몇 건", "경상북도 청도군,전라남도 완도군"),
+                                   ("부산시 중국 출장과 일본 출장 몇 건", "부산광역시")):  # one body, two countries
+        assert analyse(question, stats).catalogue.where.organisation == organisation, question
+
+
 def test_a_province_names_its_bodies_trips_and_its_councils():
     """"강원도 출장": the trips of 강원특별자치도's cities and counties and of its council (whose name holds
     the province's), not a title word."""
@@ -478,6 +493,7 @@ def test_listing_answer_names_each_trip_with_dates_and_cites_it(seed_qa):
         ("2025년 하반기 출장 몇 건?", 2, {ASCC, GUANGZHOU}),
         ("일본 빼고 다른 나라 간 출장 목록", 3, {OECD, GUANGZHOU, INDIA_NEWS}),
         ("혼자 간 출장 몇 건이야?", 3, {OECD, GUANGZHOU, ASCC}),
+        ("서울시랑 국토연구원 출장 몇 건씩이야?", 4, {ASCC, GUANGZHOU, INDIA_NEWS, OECD}),
         ("7월이랑 11월에 출발한 출장 목록", 3, {OECD, GUANGZHOU, ASCC}),
         ("서울시 말고 다른 기관 출장 몇 건?", 1, {OECD}),
         ("중국을 제외한 아시아 출장 알려줘", 2, {ASCC, INDIA_NEWS}),
