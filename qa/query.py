@@ -120,14 +120,17 @@ CATALOGUE_CUES: list[tuple[CatalogueKind, re.Pattern]] = [
         rf"^(?=.*{PLANNED_TRIP.pattern})(?=.*{EARLIER.pattern})|"
         # … or asks whether there were earlier ones ("베트남 출장, 전에 간 사례 있어?", "스페인 연수 선례 있나요?").
         r"^(?=.*(?:이전|(?<!오)전에|예전|기존|과거|선례))(?=.*(?:있|없)(?:어|나|을까|습니까|는지|을지|는\s*지))", re.I | re.S)),
+    # Where (or who) trips went most often ("제일 많이 간 나라", "어느 도시에 가장 많이 갔어?"), before a
+    # count ("나라별 출장 건수 순위" ranks them). A ranking is asked too ("많이 간 나라 순위", "도시 top 5"), and the words between may be others
+    # ("어느 나라로 출장을 제일 많이 갔어?").
+    ("most", re.compile(r"(?:가장|제일)\s*많이\s*(?:간|갔던|다녀온|방문한|찾은)\s*(?:나라|국가|도시|곳|데|지역|지자체|기관)(?:\s*(?:순위|랭킹))?|"
+                        r"(?:어느|어떤)\s*(?:나라|국가|도시|지자체|기관)(?:을|를|에|로|가|이)?(?:\s+[가-힣]+){0,2}?\s*(?:가장|제일)\s*많이|"
+                        r"(?:나라|국가|도시|지자체|기관|지역)\s*(?:별\s*)?(?:[가-힣]+\s+){0,2}?(?:순위|랭킹|top\s*\d*)|"
+                        r"most\s+(?:visited|frequent)|which\s+(?:country|city)\b.*\bmost\b", re.I)),
     # Not which edition ("몇 번째", "몇 회차"): a trip's, not how many trips.
     ("count", re.compile(r"몇\s*(?:건|번|차례|회|개)(?!\s*[째차])|건수|횟수|총\s*몇(?!\s*(?:명|분|사람|박|일))|how\s+many\s+(?:[a-z-]+\s+){0,2}trips", re.I)),
     ("longest", re.compile(r"(?:가장|제일)\s*(?:긴|오래\s*(?:간|걸린|머문|다녀온)|길었|길게)|최장|longest", re.I)),
     ("shortest", re.compile(r"(?:가장|제일)\s*짧|최단|shortest", re.I)),
-    # Where (or who) trips went most often: "제일 많이 간 나라", "어느 도시에 가장 많이 갔어?".
-    ("most", re.compile(r"(?:가장|제일)\s*많이\s*(?:간|갔던|다녀온|방문한|찾은)\s*(?:나라|국가|도시|곳|데|지역|지자체|기관)|"
-                        r"(?:어느|어떤)\s*(?:나라|국가|도시|지자체|기관)(?:을|를|에|로|가|이)?\s*(?:가장|제일)\s*많이|"
-                        r"most\s+(?:visited|frequent)|which\s+(?:country|city)\b.*\bmost\b", re.I)),
     ("largest", re.compile(r"(?:인원|사람|출장자)(?:이|가)?\s*(?:가장|제일)\s*많|(?:가장|제일)\s*많(?:이|은)\s*(?:간|갔|다녀|인원)|최다\s*인원|largest", re.I)),
     ("latest", re.compile(r"(?:가장|제일)\s*(?:최근|늦|나중)|최근(?:에)?\s*(?:다녀온|간|있었던|한)|마지막\s*출장|latest|most\s+recent", re.I)),
     # ("언제부터 언제까지" asks one trip's dates.)

@@ -258,6 +258,12 @@ ROUTES = [
     ("중국을 제외한 아시아 출장 몇 건?", "count", {"country": "아시아", "not_country": "중국"}),
     ("서울시 말고 출장 간 기관 있어?", "list", {"organisation": "", "not_organisation": "서울특별시"}),
     ("파리 외에 간 출장", "list", {"city": "", "not_city": "파리"}),
+    # where trips went most often, however the ranking is asked
+    ("어느 나라로 출장을 제일 많이 갔어?", "most", {}),  # not the largest party
+    ("출장 많이 간 도시 top 5", "most", {}),
+    ("지자체별 출장 순위", "most", {}),
+    ("나라별 출장 건수 순위", "most", {}),
+    ("인원 제일 많았던 출장 어디야", "largest", {}),
     # several months, a span of months, and a party's exact size
     ("9월이랑 10월에 출발한 중국 출장 몇 건", "count", {"months": "09,10", "departed": "", "country": "중국"}),
     ("2025년 9~11월 미국 출장", "list", {"months": "09,10,11", "departed": "2025"}),
@@ -314,7 +320,7 @@ ROUTES = [
     ("요코하마 간 출장 뭐 배웠대", "passage", {}),  # what one trip learned, not a list of trips
     # a Korean city's body the reports do not have is still the filter (no trips), not a word left out
     ("강릉시 일본 출장 몇 건?", "count", {"organisation": "강릉시", "country": "일본", "confident": True}),
-    ("인천시 출장 있어?", "list", {"organisation": "인천시", "confident": True}),
+    ("인천시 출장 있어?", "list", {"organisation": "인천광역시", "confident": True}),  # a province-level city by its full name
 ]
 
 
