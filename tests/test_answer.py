@@ -335,6 +335,17 @@ def test_a_word_left_out_is_no_term_the_answer_must_hold_nor_a_name(question, le
 
 
 @pytest.mark.e2e
+def test_the_topic_asked_for_by_its_attribute_noun_is_answered(seed_qa):
+    """"주제가 뭐였어?": 주제 names what is asked, like 이름 and 제목; the Guangzhou report never writes the
+    word, and the question was refused for it."""
+    for question in ("광저우 세미나 주제가 뭐였어?", "광저우 세미나 주제가 머였음"):
+        answer = seed_qa.ask(question)
+        assert not answer.abstained and answer.citations[0].source == GUANGZHOU, question
+        assert "탄소중립" in answer.answer
+    assert "주제" not in seed_qa.searcher.analyse("광저우 세미나 주제가 뭐였어?").topic_terms
+
+
+@pytest.mark.e2e
 def test_sentences_about_what_is_left_out_are_not_the_answer(seed_qa):
     """"IEA 말고 어디 또 갔어?": not the IEA meeting (its section's lines say "Internal Energy Agency")."""
     answer = seed_qa.ask("파리에서 IEA 말고 어디 또 갔어?")
