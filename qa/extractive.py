@@ -63,6 +63,8 @@ TYPE_EVIDENCE = {
 }
 
 
+# A time of day as reports write it: "(12:20)", "10:00~14:00", "오후 3시" (not 3시간, 시청).
+TIME_OF_DAY = re.compile(r"(?<![\d:])(?:[01]?\d|2[0-3]):[0-5]\d(?!:?\d)|(?:오전|오후|새벽|밤|아침|저녁)\s*\d{1,2}\s*시|(?<![\d.])\d{1,2}\s*시(?:\s*\d{1,2}\s*분|\s*반|쯤|경|에|부터|까지)")
 # An edition or round as reports write it: 제3차, 제15회, 15회째, 39기, "3차 OECD Roundtable" (not 3차례).
 ORDINAL = re.compile(r"제\s*\d+\s*(?:차|회|기|대|번째)|\d+\s*(?:번|회|차|기|대)\s*째|(?<![\d.])\d+\s*[차기](?![가-힣])")
 
@@ -70,8 +72,10 @@ ORDINAL = re.compile(r"제\s*\d+\s*(?:차|회|기|대|번째)|\d+\s*(?:번|회|�
 def type_evidence(query, table: dict[str, re.Pattern] = TYPE_EVIDENCE) -> re.Pattern | None:
     """What a sentence answering the query's type contains; a count also in the unit the question
     counts in ("몇 분마다" is answered by "5분 간격", "몇 층" by "20층"), an edition as an ordinal
-    ("몇 번째였어?" by "제3차", not by "7명")."""
+    ("몇 번째였어?" by "제3차", not by "7명"), a time of day as one ("몇 시에" by "(12:20)", not by a date)."""
     pattern = table.get(query.answer_type)
+    if query.asks_time:
+        return TIME_OF_DAY
     if pattern is None or query.answer_type != "count":
         return pattern
     if query.asks_ordinal:

@@ -49,6 +49,8 @@ PERSON_NAME_ASKED = re.compile(rf"{TITLE_NAME_ASKED.pattern}|(?:사람|인물|�
 THING_NAME_ASKED = re.compile(r"이름|명칭|제목|실명|상호|\bname(?:s|d)?\b|\btitle\b", re.I)
 _TITLE_ASKED = re.compile(rf"([가-힣A-Za-z]*(?:{PERSON_TITLES}))\s*(?:의\s*)?(?:은|는|이|가)?\s*(?:누구|이름|성명)", re.I)
 # Which edition or round ("몇 번째", "몇 회째", "몇 회차", "몇 차 총회", "몇 기"): answered by an ordinal (제3차, 15회째).
+# The time of day ("몇 시에 출발", "몇시쯤", "what time"), not a number of hours (몇 시간).
+TIME_ASKED = re.compile(r"몇\s*시(?!\s*간)|what\s+time", re.I)
 ORDINAL_ASKED = re.compile(r"몇\s*(?:번|회|차|기|대)\s*째|몇\s*회\s*차|몇\s*차(?!\s*례)|몇\s*기(?=\s*(?:였|야|인|생|\?|$))")
 # A number said in native Korean words ("세 명", "다섯 곳"), not inside another word ("대한 명칭").
 NATIVE_NUMERAL = r"(?<![가-힣])(?:한|두|세|네|다섯|여섯|일곱|여덟|아홉|열)"
@@ -65,7 +67,7 @@ ANSWER_TYPE_CUES: list[tuple[AnswerType, re.Pattern]] = [
     ("duration", re.compile(rf"(?:며칠|몇\s*일)(?!{_DAY_OF})|얼마\s*(?:동안|나\s*(?:걸|머물|있었))|몇\s*박|기간|체류|더\s*(?:오래|길|짧)|"
                             r"\d+\s*박\s*\d+\s*일\s*(?:이|가)?\s*맞|\blonger\b|\bshorter\b|how\s+long|how\s+many\s+(?:days|nights)|duration", re.I)),
     ("when", re.compile(rf"언제|(?:며칠|몇\s*일){_DAY_OF}|날짜|일자|출발일|도착일|귀국일|복귀일|몇\s*월|몇\s*년|연도|년도|시기|(?:더\s*)?(?:먼저|일찍|빨리)\s*(?:갔|간|출발|떠났|다녀)|"
-                        r"when|what\s+date|which\s+date|what\s+year", re.I)),
+                        rf"{TIME_ASKED.pattern}|when|what\s+date|which\s+date|what\s+year", re.I)),
     ("count", re.compile(rf"{ORDINAL_ASKED.pattern}|몇\s*(?:명|분|개|곳|건|번|차례|회|개국|나라)|인원|인원수|(?:단|일행|출장)\s*규모|(?:사람|인원)(?:이|은)?\s*더\s*많|더\s*많이\s*(?:갔|간|다녀)|"
                          r"\d+\s*명\s*(?:이|가)?\s*맞|(?:more|fewer)\s+(?:people|travell?ers|members|officials|participants)|"
                          r"how\s+many(?!\s+(?:days|nights))|number\s+of", re.I)),
@@ -656,6 +658,8 @@ class Query:
             return False
         if self.answer_type == "count" and (OTHER_COUNT.search(self.text) or self.asks_ordinal):
             return False  # the record counts travellers, not trips, places, visits ("몇 곳") or editions ("몇 차")
+        if self.asks_time:
+            return False  # the record has dates, not the time of day
         if self.answer_type == "who" and (self.asks_whom_met or VISITED.search(self.text) or noun in EVENT_OR_TRIP
                                           or TITLE_NAME_ASKED.search(self.text)):
             # "누구 만났어?", "방문 기관은 어디", "어떤 기관 방문했어?", "이끈 의장 이름": the people met, the
@@ -754,6 +758,11 @@ class Query:
             return self.terms
         acronyms = {a for a, _ in self.initials} | {w.lower() for w in _TYPED_INITIALS.findall(self.text)}
         return tuple(t for t in self.terms if not t.isascii() or t in acronyms)
+
+    @property
+    def asks_time(self) -> bool:
+        """"몇 시에 출발했어?": the time of day, answered by "(12:20)", not by the date."""
+        return self.answer_type == "when" and bool(TIME_ASKED.search(self.text))
 
     @property
     def asks_ordinal(self) -> bool:

@@ -334,6 +334,15 @@ def test_a_word_left_out_is_no_term_the_answer_must_hold_nor_a_name(question, le
     assert not {"말", "빼", "제외", "외"} & set(query.terms)  # the words that leave out are no terms
 
 
+def test_a_time_of_day_is_asked_by_몇_시_not_a_date_nor_hours(hash_qa):
+    analyse = hash_qa.searcher.analyse
+    for question in ("파리 출장 때 인천에서 몇 시에 출발했어?", "리셉션 몇시야", "What time did the reception start?"):
+        query = analyse(question)
+        assert query.answer_type == "when" and query.asks_time and not query.asks_trip_fact(), question
+    assert analyse("라운드테이블 몇 시간 했어?").answer_type != "when"  # hours, not a time of day
+    assert not analyse("파리 출장 언제 출발했어?").asks_time
+
+
 @pytest.mark.e2e
 def test_the_topic_asked_for_by_its_attribute_noun_is_answered(seed_qa):
     """"주제가 뭐였어?": 주제 names what is asked, like 이름 and 제목; the Guangzhou report never writes the
