@@ -169,9 +169,9 @@ class Catalogue:
             cities = sorted({where.not_city, *same_city(where.not_city)})
             sql.append(f"AND NOT EXISTS (SELECT 1 FROM trip_places p WHERE p.source=t.source AND p.city IN ({','.join('?' * len(cities))}))")
             params.extend(cities)
-        if where.not_organisation:
+        for name in filter(None, (o.strip() for o in where.not_organisation.split(","))):
             sql.append("AND t.organisation NOT LIKE ?")
-            params.append(f"%{where.not_organisation}%")
+            params.append(f"%{name}%")
         if where.date_from:
             sql.append("AND COALESCE(NULLIF(t.end_date,''), NULLIF(t.start_date,''), t.published) >= ?")
             params.append(where.date_from)

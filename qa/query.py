@@ -48,9 +48,9 @@ PERSON_NAME_ASKED = re.compile(rf"{TITLE_NAME_ASKED.pattern}|(?:사람|인물|�
 # gives or does not.
 THING_NAME_ASKED = re.compile(r"이름|명칭|제목|실명|상호|\bname(?:s|d)?\b|\btitle\b", re.I)
 _TITLE_ASKED = re.compile(rf"([가-힣A-Za-z]*(?:{PERSON_TITLES}))\s*(?:의\s*)?(?:은|는|이|가)?\s*(?:누구|이름|성명)", re.I)
-# Which edition or round ("몇 번째", "몇 회째", "몇 회차", "몇 차 총회", "몇 기"): answered by an ordinal (제3차, 15회째).
 # The time of day ("몇 시에 출발", "몇시쯤", "what time"), not a number of hours (몇 시간).
 TIME_ASKED = re.compile(r"몇\s*시(?!\s*간)|what\s+time", re.I)
+# Which edition or round ("몇 번째", "몇 회째", "몇 회차", "몇 차 총회", "몇 기"): answered by an ordinal (제3차, 15회째).
 ORDINAL_ASKED = re.compile(r"몇\s*(?:번|회|차|기|대)\s*째|몇\s*회\s*차|몇\s*차(?!\s*례)|몇\s*기(?=\s*(?:였|야|인|생|\?|$))")
 # A number said in native Korean words ("세 명", "다섯 곳"), not inside another word ("대한 명칭").
 NATIVE_NUMERAL = r"(?<![가-힣])(?:한|두|세|네|다섯|여섯|일곱|여덟|아홉|열)"
@@ -122,9 +122,9 @@ CATALOGUE_CUES: list[tuple[CatalogueKind, re.Pattern]] = [
         rf"^(?=.*{PLANNED_TRIP.pattern})(?=.*{EARLIER.pattern})|"
         # … or asks whether there were earlier ones ("베트남 출장, 전에 간 사례 있어?", "스페인 연수 선례 있나요?").
         r"^(?=.*(?:이전|(?<!오)전에|예전|기존|과거|선례))(?=.*(?:있|없)(?:어|나|을까|습니까|는지|을지|는\s*지))", re.I | re.S)),
-    # Where (or who) trips went most often ("제일 많이 간 나라", "어느 도시에 가장 많이 갔어?"), before a
-    # count ("나라별 출장 건수 순위" ranks them). A ranking is asked too ("많이 간 나라 순위", "도시 top 5"), and the words between may be others
-    # ("어느 나라로 출장을 제일 많이 갔어?").
+    # Where (or who) trips went most often ("제일 많이 간 나라", "어느 도시에 가장 많이 갔어?"), with other
+    # words between ("어느 나라로 출장을 제일 많이 갔어?") or as a ranking ("많이 간 나라 순위", "도시 top 5");
+    # before a count ("나라별 출장 건수 순위" ranks them).
     ("most", re.compile(r"(?:가장|제일)\s*많이\s*(?:간|갔던|다녀온|방문한|찾은)\s*(?:나라|국가|도시|곳|데|지역|지자체|기관)(?:\s*(?:순위|랭킹))?|"
                         r"(?:어느|어떤)\s*(?:나라|국가|도시|지자체|기관)(?:을|를|에|로|가|이)?(?:\s+[가-힣]+){0,2}?\s*(?:가장|제일)\s*많이|"
                         r"(?:나라|국가|도시|지자체|기관|지역)\s*(?:별\s*)?(?:[가-힣]+\s+){0,2}?(?:순위|랭킹|top\s*\d*)|"
@@ -249,9 +249,9 @@ _BOUND_EN = re.compile(
     r"(?:(?:last(?:ed|ing)?|took|stay(?:ed)?|with|had)\s+)?(?:(more\s+than|over|longer\s+than|at\s+least)|"
     r"(less\s+than|fewer\s+than|under|shorter\s+than|at\s+most|up\s+to|within))\s+(\d+|"
     + "|".join(ENGLISH_NUMBERS) + r")\s+(" + "|".join(ENGLISH_UNITS) + r")\b", re.I)
-# "일본 말고", "IEA 빼고", "서울시를 제외한", "중국 외에", "시 단위 아닌": the words before it are left out.
 # The size of a party that went: "혼자 간", "혼자서", "3명이서", "5명이 간", "2명만 다녀온" (not "몇 명").
 _PARTY = re.compile(r"(?<![\d가-힣])(?:혼자|(\d+)\s*명(?:이서|이|만|인)?\s*(?=간\b|간\s|갔|다녀|가서|출장))")
+# "일본 말고", "IEA 빼고", "서울시를 제외한", "중국 외에", "시 단위 아닌": the words before it are left out.
 _LEFT_OUT = re.compile(r"\s*(?:은|는|이|가|을|를)?\s*(?:말고|빼고|제외|아닌|아니고|이?외(?=에|의|엔|\s|$))")
 _SEASON = re.compile(r"(?<![가-힣])(" + "|".join(SEASONS) + r")(?=에|엔|철|\s|$|[?,.])")
 _MONTH = re.compile(r"(?<!\d)(1[0-2]|[1-9])\s*월")
@@ -284,17 +284,28 @@ _NOUN_TAGS = ("NNP", "NNG", "SL", "SH")
 
 def _left_out(text: str, tokens) -> set[int]:
     """The tokens of the names a question leaves out: a proper noun or Latin word written right before
-    말고, 빼고, 제외 or 외, with the nouns written onto it ("울산 중구 빼고": both words). A common noun
-    left out ("축구 말고 뭐 했어?") is the topic, not a name to leave out."""
+    말고, 빼고, 제외 or 외, with the nouns written onto it ("울산 중구 빼고": both words) and the names joined
+    to it ("부산이랑 대구 빼고": both cities). A common noun left out ("축구 말고 뭐 했어?") is the topic,
+    not a name to leave out."""
+    def named(t) -> bool:
+        # A place Kiwi reads as a common noun ("파리 외에": 파리, the fly) is a name too.
+        return t.tag in ("NNP", "SL", "SH") or t.form in FOREIGN_CITIES or t.form in COUNTRIES
+
     out: set[int] = set()
     for i, t in enumerate(tokens):
-        # A place Kiwi reads as a common noun ("파리 외에": 파리, the fly) is a name too.
-        named = t.tag in ("NNP", "SL", "SH") or t.form in FOREIGN_CITIES or t.form in COUNTRIES
-        if named and _LEFT_OUT.match(text, t.start + t.len):
-            out.add(i)
-            while i > 0 and tokens[i - 1].tag in _NOUN_TAGS and not text[tokens[i - 1].start + tokens[i - 1].len:tokens[i].start].strip():
-                i -= 1
-                out.add(i)
+        if named(t) and _LEFT_OUT.match(text, t.start + t.len):
+            j = i
+            out.add(j)
+            while j > 0:
+                before = tokens[j - 1]
+                if before.tag in _NOUN_TAGS and not text[before.start + before.len:tokens[j].start].strip():
+                    j -= 1  # written onto it
+                elif (before.tag == "JC" or before.form in (",", "및")) and j > 1 and named(tokens[j - 2]):
+                    out.add(j - 1)  # joined to it (the joiner too: the names stay apart)
+                    j -= 2
+                else:
+                    break
+                out.add(j)
     return out
 
 

@@ -110,7 +110,7 @@ def _filters_text(route: CatalogueRequest) -> str:
         bits.append(w.city)
     if w.doc_type:
         bits.append(DOC_TYPES.get(w.doc_type, w.doc_type))
-    left_out = [*(normalise_country(c) or c for c in w.not_country.split(",") if c), w.not_city, w.not_organisation]
+    left_out = [*(normalise_country(c) or c for c in w.not_country.split(",") if c), w.not_city, *w.not_organisation.split(",")]
     if any(left_out):
         bits.append("·".join(x for x in left_out if x) + " 제외")
     if route.keyword:

@@ -258,6 +258,8 @@ ROUTES = [
     ("중국을 제외한 아시아 출장 몇 건?", "count", {"country": "아시아", "not_country": "중국"}),
     ("서울시 말고 출장 간 기관 있어?", "list", {"organisation": "", "not_organisation": "서울특별시"}),
     ("파리 외에 간 출장", "list", {"city": "", "not_city": "파리"}),
+    ("일본, 중국 말고 다른 나라 출장 목록", "list", {"country": "", "not_country": "일본,중국"}),
+    ("서울시랑 국토연구원 빼고 출장 간 곳 있어?", "list", {"organisation": "", "not_organisation": "서울특별시,국토연구원"}),
     # where trips went most often, however the ranking is asked
     ("어느 나라로 출장을 제일 많이 갔어?", "most", {}),  # not the largest party
     ("출장 많이 간 도시 top 5", "most", {}),
