@@ -25,12 +25,12 @@ for case in "manifest is a list" "manifest is garbage" "manifest is truncated" "
     same+=(--deselect "tests/test_integrity.py::$test[$case]")
   done
 done
-# The CLI's options that read no search backend (LLM settings, input ranges, calibration, prior
-# trips, eval output) run once too. The answers themselves are compared with the default backend's,
-# question by question, in test_backend.py (seeds dev set), which the first run already did.
-for test in test_ask_llm_ test_out_of_range_input_is_one_clear_error test_trips_prior_lists_prior_trips_as_json \
-            test_calibrate_ test_eval_writes_one_line_per_question; do
+# The CLI's options that read no search backend (LLM settings, input ranges, calibration, trip lists,
+# printing, chat, eval output) run once too. The answers themselves are compared with the default
+# backend's, question by question, in test_backend.py (seeds dev set), which the first run already did.
+for test in test_ask_llm_ test_out_of_range_input_is_one_clear_error test_trips_ test_calibrate_ \
+            test_eval_writes_one_line_per_question test_ask_prints_answer_and_sources test_chat_keeps_the_conversation; do
   same+=(--deselect "tests/test_cli.py::$test")
 done
 QA_SEARCH_BACKEND=milvus exec .venv/bin/python -m pytest "$@" "${same[@]}" tests/test_cli.py tests/test_crash.py \
-  tests/test_retrieve.py tests/test_index.py tests/test_integrity.py tests/test_bad_input.py
+  tests/test_retrieve.py tests/test_index.py tests/test_integrity.py
