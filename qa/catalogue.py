@@ -155,13 +155,11 @@ class Catalogue:
             marks = ",".join("?" * len(cities))
             sql.append(f"AND EXISTS (SELECT 1 FROM trip_places p WHERE p.source=t.source AND p.city IN ({marks}))")
             params.extend(cities)
-        if where.organisation:
-            # Several, comma-separated ("부산광역시,대구광역시"): a trip of any of them.
-            names = [o.strip() for o in where.organisation.split(",") if o.strip()]
+        # Several, comma-separated ("부산광역시,대구광역시"): a trip of any of them.
+        if names := [o.strip() for o in where.organisation.split(",") if o.strip()]:
             sql.append("AND (" + " OR ".join("t.organisation LIKE ?" for _ in names) + ")")
             params.extend(f"%{o}%" for o in names)
-        if where.not_country:
-            countries = sorted(countries_of(where.not_country))
+        if countries := sorted(countries_of(where.not_country)):
             sql.append("AND EXISTS (SELECT 1 FROM trip_places p WHERE p.source=t.source AND p.country != '') AND NOT EXISTS "
                        f"(SELECT 1 FROM trip_places p WHERE p.source=t.source AND p.country IN ({','.join('?' * len(countries))}))")
             params.extend(countries)
