@@ -282,6 +282,11 @@ def _bounds_said(text: str):
 _NOUN_TAGS = ("NNP", "NNG", "SL", "SH")
 
 
+def _joins(token) -> bool:
+    """A word joining two names: 와/과/랑/하고 (Kiwi's JC), 및, or a comma."""
+    return token.tag == "JC" or token.form in (",", "및")
+
+
 def _left_out(text: str, tokens) -> set[int]:
     """The tokens of the names a question leaves out: a proper noun or Latin word written right before
     말고, 빼고, 제외 or 외, with the nouns written onto it ("울산 중구 빼고": both words) and the names joined
@@ -300,7 +305,7 @@ def _left_out(text: str, tokens) -> set[int]:
                 before = tokens[j - 1]
                 if before.tag in _NOUN_TAGS and not text[before.start + before.len:tokens[j].start].strip():
                     j -= 1  # written onto it
-                elif (before.tag == "JC" or before.form in (",", "및")) and j > 1 and named(tokens[j - 2]):
+                elif _joins(before) and j > 1 and named(tokens[j - 2]):
                     out.add(j - 1)  # joined to it (the joiner too: the names stay apart)
                     j -= 2
                 else:
@@ -1400,10 +1405,14 @@ def _named_in(tokens, stats: CorpusStats) -> tuple[str, str, str]:
     # its full name, which each of them holds. A Korean city's body the reports do not have ("강릉시 일본
     # 출장 몇 건?") is still the filter, which no trip meets, not a word left out (the trips of every
     # other body to Japan).
-    organisation = (_organisations_joined(tokens, stats) or stats.organisation_for(words)
-                    or next((PROVINCE_FULL_NAMES[w] for w in words if w in PROVINCE_FULL_NAMES), "")
+    organisation = (_organisations_joined(tokens, stats) or _organisation_named(words, stats)
                     or next((w for w in words if korean_city_body(w)), ""))
     return ",".join(countries), city, organisation
+
+
+def _organisation_named(words: list[str], stats: CorpusStats) -> str:
+    """The catalogue organisation `words` name, or a province's full name (see `_named_in`); '' if none."""
+    return stats.organisation_for(words) or next((PROVINCE_FULL_NAMES[w] for w in words if w in PROVINCE_FULL_NAMES), "")
 
 
 def _organisations_joined(tokens, stats: CorpusStats) -> str:
@@ -1411,13 +1420,11 @@ def _organisations_joined(tokens, stats: CorpusStats) -> str:
     comma-separated (a trip of any of them); '' unless two or more are named so."""
     groups: list[list[str]] = [[]]
     for t in tokens:
-        if t.tag == "JC" or t.form in (",", "및"):
+        if _joins(t):
             groups.append([])
         elif t.tag in ("NNP", "NNG", "SL"):
             groups[-1].append(t.form)
-    named = [stats.organisation_for(g) or next((PROVINCE_FULL_NAMES[w] for w in g if w in PROVINCE_FULL_NAMES), "")
-             for g in groups]
-    named = list(dict.fromkeys(n for n in named if n))
+    named = list(dict.fromkeys(n for g in groups if (n := _organisation_named(g, stats))))
     return ",".join(named) if len(named) >= 2 else ""
 
 
