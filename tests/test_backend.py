@@ -2,6 +2,7 @@
 a build records its collection, and switching backends rebuilds (`qa.backend`)."""
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -85,10 +86,15 @@ def test_switching_to_milvus_makes_the_index_stale_and_back_needs_no_rebuild(sma
 
 
 @pytest.mark.e2e
-def test_the_seed_index_on_milvus_answers_as_the_default_does(tmp_path, seed_qa):
+def test_the_seed_index_on_milvus_answers_as_the_default_does(tmp_path, seed_index_dir, seed_qa):
     """The real model end to end: the seeds built into Milvus Lite give the same answers as the
-    session's seed index (built for FAISS, or for Milvus when QA_SEARCH_BACKEND says so)."""
-    milvus = QA.open(Settings(index_dir=tmp_path / "index", corpus=[SEEDS], search_backend="milvus"))
+    session's seed index (built for FAISS, or for Milvus when QA_SEARCH_BACKEND says so).
+    Switching an index to Milvus rebuilds it with the vectors it has: nothing is embedded again."""
+    shutil.copytree(seed_index_dir, tmp_path / "index", symlinks=True)
+    settings = Settings(index_dir=tmp_path / "index", corpus=[SEEDS], search_backend="milvus")
+    report = build_index([SEEDS], settings.index_dir, settings)
+    assert report.embedded == 0 and report.files
+    milvus = QA.open(settings, build_if_stale=False)
     for question in QUESTIONS + DEV_QUESTIONS:
         a, b = seed_qa.ask(question), milvus.ask(question)
         assert (a.answer, a.abstained, [c.source for c in a.citations]) == (b.answer, b.abstained, [c.source for c in b.citations]), question

@@ -173,6 +173,16 @@ def test_trips_leave_out_a_country_and_an_organisation(seed_index_dir):
     assert {t["source"] for t in trips} == {"001_1eeefbb6c15ec2a8.txt", "003_428debc20d82d9a5.txt"}
 
 
+def half_of_seeds_dev(tmp_path):
+    """Every other question of the seeds dev set, unanswerable ones among them: a calibration file
+    that takes half the time of the whole set."""
+    lines = (ROOT / "eval" / "seeds_dev.jsonl").read_text(encoding="utf-8").splitlines()[::2]
+    assert any(not json.loads(line)["answerable"] for line in lines)
+    half = tmp_path / "seeds_half.jsonl"
+    half.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return half
+
+
 def test_calibrate_can_choose_only_the_refusal_threshold_on_more_questions(seed_index_dir, tmp_path):
     """`qa calibrate A B --threshold-only`: the packaged weights kept, the threshold chosen on both files."""
     from qa.calibration import PACKAGED, REFUSAL, SENTENCES
@@ -180,7 +190,7 @@ def test_calibrate_can_choose_only_the_refusal_threshold_on_more_questions(seed_
     extra = tmp_path / "more.jsonl"
     extra.write_text(json.dumps({"id": "m1", "question": "서울시 ASCC 출장 때 묵은 호텔 이름은?", "answerable": False,
                                  "keys": [], "sources": []}, ensure_ascii=False) + "\n", encoding="utf-8")
-    out = qa_cli("calibrate", "eval/seeds_dev.jsonl", str(extra), "--split", "all", "--threshold-only",
+    out = qa_cli("calibrate", str(half_of_seeds_dev(tmp_path)), str(extra), "--split", "all", "--threshold-only",
                  "--max-false-refusal", "0.1", "--out", str(tmp_path / "cal"), "--index-dir", str(seed_index_dir))
     assert out.returncode == 0, out.stderr
     packaged = json.loads((PACKAGED / REFUSAL).read_text(encoding="utf-8"))
@@ -194,12 +204,12 @@ def test_calibrate_can_fit_the_refusal_model_alone(seed_index_dir, tmp_path):
     and threshold fitted on the file."""
     from qa.calibration import PACKAGED, REFUSAL, SENTENCES
 
-    out = qa_cli("calibrate", "eval/seeds_dev.jsonl", "--split", "all", "--refusal-only",
+    out = qa_cli("calibrate", str(half_of_seeds_dev(tmp_path)), "--split", "all", "--refusal-only",
                  "--out", str(tmp_path / "cal"), "--index-dir", str(seed_index_dir))
     assert out.returncode == 0, out.stderr
     assert "문장 모델은 그대로" in out.stdout
     packaged = json.loads((PACKAGED / REFUSAL).read_text(encoding="utf-8"))
     fitted = json.loads((tmp_path / "cal" / REFUSAL).read_text(encoding="utf-8"))
-    assert fitted["coef"] != packaged["coef"] and "seeds_dev.jsonl" in fitted["fitted_on"]
+    assert fitted["coef"] != packaged["coef"] and "seeds_half.jsonl" in fitted["fitted_on"]
     assert (json.loads((tmp_path / "cal" / SENTENCES).read_text(encoding="utf-8"))
             == json.loads((PACKAGED / SENTENCES).read_text(encoding="utf-8")))
