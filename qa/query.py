@@ -1082,6 +1082,8 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
             fixed, parts = spaced, tuple(spaced.split())
         elif parts := stats.split_compound(form):  # and so are words typed without the spaces
             fixed = " ".join(parts)
+        elif form[-1:] in _GLUED_PARTICLES and (spaced := stats.spaced(form[:-1]) or " ".join(stats.split_compound(form[:-1]))):
+            fixed, parts = spaced, tuple(spaced.split())  # ... with a particle left on the last ("알란다공항서")
         elif (whole := stats.abbreviated(form)) and (parts := tuple(content_morphemes(whole))):
             fixed = " ".join(parts)  # and an abbreviation (홍콩과기대: 홍콩과학기술대학교; 독일서: 독일에서)
         else:

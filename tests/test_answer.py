@@ -257,6 +257,8 @@ def test_two_nouns_typed_together_are_read_as_the_two_words():
     stats = CorpusStats(df={"대만": 3, "견학": 5, "우리": 2, "나라": 4, "원칙": 2}, passages=10)
     q = analyse("환경미화원 대만견학 뭐 배워왔대", stats)  # Kiwi reads 대만견학 as one unknown noun here
     assert {"대만", "견학"} <= set(q.terms) and "대만견학" not in q.unknown and "대만 견학" in q.corrected
+    q = analyse("대만견학서 뭐 배웠어", stats)  # ... and 대만견학서 too, a particle typed onto it
+    assert {"대만", "견학"} <= set(q.terms) and not q.unknown
     # 우리 is a pronoun: 우리나라 (one noun to Kiwi here) is one word, not 우리 + 나라.
     assert "우리" not in analyse("아이슬란드에서 우리나라 지자체 중 처음으로 참가했다는 회의", stats).terms
 
