@@ -130,6 +130,7 @@ class Candidate:
     typed: float
     score: float
     label: bool = False  # a bare label or table row, not a sentence
+    trip_purpose: bool = False  # states the purpose the trip's record holds, and the question names no part of the trip
 
 
 def display(text: str) -> str:
@@ -179,6 +180,8 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
         doc = index.documents.get(hit.chunk.source)
         title = doc.facts.title if doc else ""
         doc_end = len(doc.text) if doc else -1
+        # The trip's stated purpose (not its title, which a formal report may give as its purpose).
+        trip_purpose = doc.facts.purpose[:30] if doc and query.asks_purpose and doc.facts.purpose != doc.facts.title else ""
         context = header_terms(hit)
         # Terms the document header already explains (the trip's name) are the topic;
         # the rest are what the question is really about.
@@ -255,7 +258,8 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
             }
             # A table row, or a label that is not merely a sentence the document breaks off in.
             label = "|" in text or bool(label_only and not f["cut"])
-            c = Candidate(rank, hit, (s, e), text, f["focus_own"], float(sim), typed, 0.0, label)
+            c = Candidate(rank, hit, (s, e), text, f["focus_own"], float(sim), typed, 0.0, label,
+                          trip_purpose=bool(trip_purpose) and not focus and trip_purpose in text)
             out.append((c, f))
             owns.append((own, near, focus))
     _relative_features(out, owns)
@@ -607,6 +611,10 @@ class ExtractiveAnswerer:
             return None
         asked = ctx.query.asked_about[0]
         labelled = [c for c in ranked if _labelled(c.text, asked)] if len(asked) >= 2 else []
+        if not labelled and ctx.query.asks_purpose:
+            # "광명시 자카르타 출장 목적이 뭐야": the sentence stating the purpose the trip's record holds, not
+            # the purpose of one visit on it ("박물관 방문은 … 벤치마킹하는 것이 주된 목적이었습니다").
+            labelled = [c for c in ranked if c.trip_purpose]
         if labelled:
             # "회의 주제 뭐였어" and the report's "- 주제: How can Smart Cities …": the line the report
             # labels with what is asked is the answer.

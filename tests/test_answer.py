@@ -474,6 +474,19 @@ def test_what_happened_or_whom_they_met_is_never_answered_with_a_line_the_trip_f
     assert not answer.abstained and ("청년 창업" in first or "간담회" in first), first
 
 
+@pytest.mark.parametrize("question", ["가상시 인도네시아 연수 목적이 뭐야?", "가상시 자카르타 연수 왜 간 거야"])
+def test_the_trip_purpose_asked_is_the_one_its_record_states_not_a_visits(hash_settings, tmp_path, question):
+    qa = qa_over(hash_settings, tmp_path, {"page.txt": (
+        "인도네시아\n\n장기근속 국외연수\n\n경기도 가상시\n\n출발일: 2025-09-12\n\n도착일: 2025-09-19\n\n"
+        "여행 기간: 7박 8일\n\n인원: 1명\n\n📝 요약\n"
+        "방문단은 자카르타의 국립박물관과 자카르타 시청을 방문하여 문화유산 보존관리 현황을 살펴보았습니다. "
+        "이번 연수의 목적은 장기근속자의 혁신 역량을 함양하여 시정 발전에 기여하는 것이었습니다.\n"
+        "국립박물관 방문은 9월 15일에 이루어졌으며, 유물 보존 방안을 벤치마킹하는 것이 주된 목적이었습니다.\n"
+        "자카르타 시청 방문은 시정 활동을 벤치마킹하기 위한 것이었습니다.\n")})
+    answer = qa.ask(question)
+    assert not answer.abstained and answer.segments[0].text.startswith("이번 연수의 목적은 장기근속자의"), answer.answer
+
+
 def test_names_listed_before_the_title_they_share_answer_who_and_a_value_asked_leads(hash_settings, tmp_path):
     qa = qa_over(hash_settings, tmp_path, {"article.txt": (
         "가상구의회 국외출장 조례 통과\n\n"
