@@ -30,7 +30,7 @@ from .lexicon import (CITY_NAMES, COUNTRIES, DAY_WORDS, ENGLISH_COUNTRIES, ENGLI
 from .korean import CONTENT_TAGS, ENGLISH_STOPWORDS, QUESTION_WORDS, content_morphemes, is_proper_noun, kiwi
 
 AnswerType = Literal["where", "when", "duration", "count", "who", "cost", "score", "what"]
-CatalogueKind = Literal["similar", "list", "count", "earliest", "latest", "longest", "shortest", "largest", "most"]
+CatalogueKind = Literal["similar", "list", "count", "earliest", "latest", "longest", "shortest", "largest", "most", "compare"]
 
 # --------------------------------------------------------------------------- cue lexicon
 # Every Korean/English cue the analysis reads lives here, in one place.
@@ -283,8 +283,8 @@ _NOUN_TAGS = ("NNP", "NNG", "SL", "SH")
 
 
 def _joins(token) -> bool:
-    """A word joining two names: 와/과/랑/하고 (Kiwi's JC), 및, or a comma."""
-    return token.tag == "JC" or token.form in (",", "및")
+    """A word joining two names: 와/과/랑/하고 (Kiwi's JC), 및, a comma, or "vs"."""
+    return token.tag == "JC" or token.form.lower() in (",", "및", "vs", "versus")
 
 
 def _left_out(text: str, tokens) -> set[int]:
@@ -1430,6 +1430,10 @@ def _organisations_joined(tokens, stats: CorpusStats) -> str:
     return ",".join(named) if len(named) >= 2 else ""
 
 
+# Trips compared as sets ("비교해줘", "차이", "vs"): of two bodies or countries, not two trips' one measure.
+_COMPARED_SETS = re.compile(r"비교|차이|대비|\bvs\.?\b|versus|compar", re.I)
+
+
 def _catalogue_request(text: str, tokens, stats: CorpusStats, asked_types: list[AnswerType]) -> CatalogueRequest | None:
     """The catalogue request of a question about trips as a whole, or None for a passage question.
 
@@ -1491,7 +1495,7 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats, asked_types: list[
         level_word.group("suffix") or ("구" if level_word.group("district") else "기초" if level_word.group("basic") else "광역"))
     # Words inside a cue ("가장 긴", "몇 건", "언제") or a date are cues, not topics.
     cue_spans = [m.span() for _, cue in (*CATALOGUE_CUES, *ANSWER_TYPE_CUES) for m in cue.finditer(text)]
-    cue_spans += [m.span() for p in (_YEAR, _MONTH, _DATE_EN, TRIP_WORDS, _BOUND, _BOUND_EN, _RELATIVE_YEAR_WORD, _SEASON, ORGANISATION_LEVEL_WORDS, _PARTY)
+    cue_spans += [m.span() for p in (_YEAR, _MONTH, _DATE_EN, TRIP_WORDS, _BOUND, _BOUND_EN, _RELATIVE_YEAR_WORD, _SEASON, ORGANISATION_LEVEL_WORDS, _PARTY, _COMPARED_SETS)
                   for m in p.finditer(text)]
     cue_spans += [m.span() for t in tokens if (m := _LEFT_OUT.match(text, t.start + t.len))]
     if half:
@@ -1506,6 +1510,10 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats, asked_types: list[
         and not (t.form in COUNTRIES or t.form in REGIONS or normalise_country(t.form) or t.form in FOREIGN_CITIES
                  or stats.organisation_for([t.form]) or t.form in PROVINCE_FULL_NAMES)
     ]
+    if (kind in (None, "list", "count") and _COMPARED_SETS.search(text) and not rest
+            and ("," in organisation or "," in country) and (not asked_types or asked_types[0] == "what")):
+        # "부산시 출장이랑 경남 출장 비교해줘": two bodies' (or countries') trips side by side, each as a set.
+        kind = "compare"
     if kind is None:
         # No list or count cue, but a condition only a set of trips has ("… 중에 5일 이상인 거", "가을에
         # 구청에서 간 출장"): the trips that meet it. (A place, even a region, can name one trip.)

@@ -13,7 +13,7 @@ from dataclasses import replace
 from .answer import Answer, Segment
 from .catalogue import Catalogue, TripFilter
 from .facts import DOC_TYPES, TripRecord
-from .lexicon import COUNTRIES, SEASONS, normalise_country
+from .lexicon import COUNTRIES, SEASONS, city_country, countries_of, normalise_country
 from .fact_answer import date_range, trip_citation
 from .query import HALF_YEARS, CatalogueRequest, CorpusStats, Query
 
@@ -138,6 +138,41 @@ def _most_often(trips: list[TripRecord], question: str, country_given: bool) -> 
     return noun, ranked, [r for r in trips if ranked and ranked[0][0] in values(r)]
 
 
+def _compared_groups(route: CatalogueRequest, trips: list[TripRecord]) -> list[tuple[str, list[TripRecord]]]:
+    """The sets a comparison names (its organisations, else its countries), each with its trips."""
+    w = route.where
+    if "," in w.organisation:
+        return [(o, [r for r in trips if o in r.organisation]) for o in w.organisation.split(",") if o]
+    names = [normalise_country(c) or c for c in w.country.split(",") if c]
+    return [(c, [r for r in trips if countries_of(c) & set(r.countries)]) for c in names]
+
+
+def _summary_of(name: str, trips: list[TripRecord]) -> str:
+    """One set of a comparison in a line: how many trips, where to, when, how long, how many went."""
+    if not trips:
+        return f"{name}: 출장 없음"
+    bits = [f"{len(trips)}건"]
+    # Where a body's (or a region's) trips went; within a country, which of its cities.
+    if normalise_country(name) == name:
+        places = Counter(c for r in trips for c in dict.fromkeys(r.cities) if city_country(c, r.countries) == name)
+    else:
+        places = Counter(c for r in trips for c in dict.fromkeys(r.countries))
+    if places:
+        bits.append(", ".join(f"{c} {n}건" if n > 1 else c for c, n in places.most_common(4)))
+    dates = sorted(r.start_date for r in trips if r.start_date)
+    if dates:
+        bits.append(f"{dates[0]} ~ {dates[-1]} 출발" if dates[0] != dates[-1] else f"{dates[0]} 출발")
+    days = [r.duration_days for r in trips if r.duration_days]
+    if days:
+        bits.append(f"평균 {sum(days) / len(days):.1f}일" if len(days) > 1 else f"{days[0]}일")
+    people = [r.traveller_count for r in trips if r.traveller_count]
+    if people:
+        # Trips whose page gives no head count are left out of the sum, and the line says so.
+        known = f", {len(people)}건 기준" if len(people) < len(trips) else ""
+        bits.append(f"출장자 {sum(people)}명" + (f"(건당 평균 {sum(people) / len(people):.1f}명{known})" if len(people) > 1 or known else ""))
+    return f"{name}: " + " · ".join(bits)
+
+
 def catalogue_answer(question: str, route: CatalogueRequest, records: list[TripRecord], texts: dict[str, str]) -> Answer:
     """List, count or pick trips from catalogue rows (already filtered by `route.where`)."""
     trips = [r for r in records if is_trip(r) and (not route.keyword or _matches(r, route.keyword))]
@@ -180,8 +215,19 @@ def catalogue_answer(question: str, route: CatalogueRequest, records: list[TripR
             segments=[Segment(f"{label} 출장을 출장 목록에서 찾지 못했습니다.")],
             abstained=True, citations=[], mode="catalogue",
         )
+    groups: list[tuple[str, list[TripRecord]]] = []
+    if route.kind == "compare":
+        # Each body's (or country's) trips together, in the order the question names them.
+        groups = [(g, [r for r in trips if r in members]) for g, members in _compared_groups(route, trips)]
+        trips = [r for _, members in groups for r in members]
     citations = [trip_citation(i + 1, r, texts.get(r.source, "")) for i, r in enumerate(trips)]
     lines = [Segment(f"{i + 1}. {describe_trip(r)}", (i + 1,), newline=True) for i, r in enumerate(trips)]
+    if groups:
+        head = f"{label} 출장은 {len(trips)}건입니다. 나눠 보면:"
+        # (The trips' own lines below cite each one.)
+        summaries = [Segment(f"• {_summary_of(name, members)}", newline=True) for name, members in groups]
+        return Answer(question=question, segments=[Segment(note + head), *summaries, *lines], abstained=False,
+                      citations=citations, mode="catalogue", evidence=1.0)
     if most_head:
         head = most_head
     elif route.kind in ("count", "list", "most"):

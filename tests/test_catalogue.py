@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import date
 
@@ -359,6 +360,28 @@ def test_short_organisation_names_resolve_against_the_catalogue():
 def test_organisations_joined_are_each_counted(seed_qa):
     answer = seed_qa.ask("서울시랑 국토연구원 출장 몇 건씩이야?")
     assert answer.answer.startswith("조건(서울특별시 또는 국토연구원)에 맞는 출장은 4건입니다 (서울특별시 3건, 국토연구원 1건).")
+
+
+@pytest.mark.e2e
+def test_two_bodies_or_countries_compared_get_each_set_summed_up(seed_qa):
+    """"A 출장이랑 B 출장 비교해줘": each set of trips in a line (how many, where, when, how long, who
+    went), then the trips, each cited; not the passages of one of them."""
+    answer = seed_qa.ask("서울시 출장이랑 국토연구원 출장 비교해줘")
+    assert answer.mode == "catalogue" and not answer.abstained
+    lines = answer.answer.splitlines()
+    assert lines[0].startswith("조건(서울특별시 또는 국토연구원)에 맞는 출장은 4건입니다.")
+    seoul = next(line for line in lines if line.startswith("• 서울특별시: 3건"))
+    assert {"일본", "중국", "인도"} <= set(re.findall(r"[가-힣]+", seoul)) and "2025-11-09 ~ 2025-11-24 출발" in seoul
+    oecd = next(line for line in lines if line.startswith("• 국토연구원: 1건"))
+    assert "프랑스" in oecd and "2023-07-02 출발" in oecd and "4일" in oecd
+    assert {c.source for c in answer.citations} == {ASCC, GUANGZHOU, INDIA_NEWS, OECD}
+    by_country = seed_qa.ask("일본 출장이랑 프랑스 출장 비교")
+    assert by_country.mode == "catalogue" and "• 일본: 1건" in by_country.answer and "• 프랑스: 1건" in by_country.answer
+    # One measure compared ("인원 비교") is answered for each trip, from its facts.
+    assert seed_qa.searcher.analyse("서울시 광저우 출장이랑 국토연구원 출장 기간 비교").catalogue is None
+    # One body is no comparison of sets.
+    one = seed_qa.searcher.analyse("서울시 광저우 출장이랑 요코하마 출장 비교").catalogue
+    assert one is None or one.kind != "compare"
 
 
 def test_organisations_joined_by_a_conjunction_or_comma_are_several():
