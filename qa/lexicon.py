@@ -278,7 +278,7 @@ ORGANISATION_LEVELS: dict[str, tuple[bool, tuple[str, ...]]] = {
 # after it ("구청들", "시청에서").
 ORGANISATION_LEVEL_WORDS = re.compile(
     r"(?<![가-힣])(?P<suffix>광역시|시|군|구|도)\s*(?:단위|청|지역\s*(?:지자체|자치단체))|(?P<district>자치구)"
-    r"|(?P<basic>기초\s*(?:자치단체|지자체)|시\s*군\s*구)|(?P<wide>광역\s*(?:자치단체|지자체)|시\s*[·ㆍ]?\s*도\s*(?:단위|청))")
+    r"|(?P<basic>기초\s*(?:자치단체|지자체)|(?<![가-힣])시\s*[·ㆍ]?\s*군(?:\s*[·ㆍ]?\s*구)?)|(?P<wide>광역\s*(?:자치단체|지자체)|시\s*[·ㆍ]?\s*도\s*(?:단위|청))")
 # Seasons by the months a trip sets out in.
 SEASONS = {"봄": (3, 4, 5), "여름": (6, 7, 8), "가을": (9, 10, 11), "겨울": (12, 1, 2)}
 # Day counts said in words ("일주일 넘게", "열흘 이상", "사흘 이내").

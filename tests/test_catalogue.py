@@ -253,6 +253,7 @@ ROUTES = [
     ("군 단위 지자체 출장 몇 건?", "count", {"level": "군", "confident": True}),
     ("광역시청 본청이 간 출장 몇 건이에요?", "count", {"level": "광역시"}),
     ("기초자치단체 출장 목록", "list", {"level": "기초"}),
+    ("서울 시군 중에 일본 간 곳", "list", {"level": "기초", "country": "일본"}),  # 시군: the basic bodies
     ("시 단위 말고 도청이 직접 간 일본 출장", "list", {"level": "도", "country": "일본"}),  # a level left out
     # a place or body left out is a condition, not the filter
     ("일본 빼고 다른 나라 간 출장 목록", "list", {"country": "", "not_country": "일본", "confident": True}),
