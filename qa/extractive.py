@@ -52,7 +52,8 @@ NATIVE_COUNT = rf"{NATIVE_NUMERAL}\s*(?:명|곳|개|가지|군데|차례)(?!\s*�
 NEWS_DAY = r"(?<![\d.])(?:지난\s*)?\d{1,2}일(?!\s*(?:간|동안))\s*(?:\([^)]{1,6}\)\s*)?(?:부터|오전|오후|[^.]{0,40}?(?:개최|열었|열린|열렸|출발|방문|참석|진행))"
 # What a sentence answering each answer type contains.
 TYPE_EVIDENCE = {
-    "where": re.compile(r"장\s*소|출장지|개최지|에서\s*(?:열|개최|진행)|(?:시|도|국|캠퍼스|본부|센터|대학교?)에서|[가-힣]+(?:시|국)\s"),
+    # (A place's name ends in 시 or 국, not the common nouns 도시 and 각국.)
+    "where": re.compile(r"장\s*소|출장지|개최지|에서\s*(?:열|개최|진행)|(?:시|도|국|캠퍼스|본부|센터|대학교?)에서|[가-힣]+(?<!도)(?<!각)(?:시|국)\s"),
     "duration": re.compile(r"\d+\s*박\s*\d+\s*일|\d+\s*일\s*(?:간|동안)|부터.{0,30}까지|[~∼]"),
     "when": re.compile(r"\d{4}\s*[.년]|\d+\s*박\s*\d+\s*일|출발일|도착일|일\s*자|" + ANY_DATE.pattern + "|" + NEWS_DAY),
     "count": re.compile(r"\d+\s*(?:여\s*)?(?:명|개|곳|건|번|개국|회|점|종|권)|인원|총\s*\d|" + NATIVE_COUNT),
