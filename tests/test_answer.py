@@ -382,6 +382,16 @@ def test_a_long_loanword_in_another_spelling_is_the_corpus_word():
     assert "바르셀로나" in analyse("바로셀로나 출장", stats).terms
 
 
+def test_a_place_asked_is_a_name_not_the_common_nouns_for_places():
+    from qa.extractive import type_evidence
+    from qa.query import CorpusStats, analyse
+
+    where = type_evidence(analyse("ASCC 어디서 열렸어?", CorpusStats(df={"ascc": 2}, passages=10)))
+    assert where.search("요코하마시 퍼시피코 컨벤션 센터를 찾았다") and where.search("중국 광저우시 방문")
+    assert not where.search("ASCC에 참석한 다양한 도시 및 국제기구와 협력했다")
+    assert not where.search("세계 각국 대표가 모였다")
+
+
 def test_a_count_is_answered_in_the_unit_the_question_counts_in():
     from qa.extractive import type_evidence
     from qa.query import CorpusStats, analyse
