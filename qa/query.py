@@ -1431,7 +1431,7 @@ def _organisations_joined(tokens, stats: CorpusStats) -> str:
 
 
 # Trips compared as sets ("비교해줘", "차이", "vs"): of two bodies or countries, not two trips' one measure.
-_COMPARED_SETS = re.compile(r"비교|차이|대비|\bvs\.?\b|versus|compar", re.I)
+_COMPARED_SETS = re.compile(r"비교|차이|대비|(?:뭐가|무엇이|어디가|어떻게)\s*(?:달라|다르|다른가)|다른\s*점|\bvs\.?\b|versus|compar", re.I)
 
 
 def _catalogue_request(text: str, tokens, stats: CorpusStats, asked_types: list[AnswerType]) -> CatalogueRequest | None:
@@ -1451,6 +1451,13 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats, asked_types: list[
     kept = [t for i, t in enumerate(tokens) if i not in left_out_at]
     country, city, organisation = _named_in(kept, stats)
     not_country, not_city, not_organisation = _named_in([t for i, t in enumerate(tokens) if i in left_out_at], stats)
+    compared = bool(_COMPARED_SETS.search(text))
+    if compared and "," not in organisation and "," not in country:
+        # Metropolitan cities and provinces compared may be named side by side ("서울 부산 출장 비교"): each
+        # a body of its own. (Not "울산 중구", one district: a district or city is compared with 와/과/랑.)
+        each = [o for t in kept if t.tag in ("NNP", "NNG") and (o := _organisation_named([t.form], stats))]
+        if len(set(each)) >= 2 and not any(" " in o for o in each):
+            organisation = ",".join(dict.fromkeys(each))
     # "2025년", "2025년 10월", "11월": when the trip set out.
     year = _full_year(y.group(1)) if (y := _YEAR.search(text)) else ""
     if not year and (r := _RELATIVE_YEAR_WORD.search(text)):
@@ -1510,9 +1517,9 @@ def _catalogue_request(text: str, tokens, stats: CorpusStats, asked_types: list[
         and not (t.form in COUNTRIES or t.form in REGIONS or normalise_country(t.form) or t.form in FOREIGN_CITIES
                  or stats.organisation_for([t.form]) or t.form in PROVINCE_FULL_NAMES)
     ]
-    if (kind in (None, "list", "count") and _COMPARED_SETS.search(text) and not rest
-            and ("," in organisation or "," in country) and (not asked_types or asked_types[0] == "what")):
-        # "부산시 출장이랑 경남 출장 비교해줘": two bodies' (or countries') trips side by side, each as a set.
+    if (kind in (None, "list", "count") and compared and not rest
+            and ("," in organisation or "," in country or "," in months) and (not asked_types or asked_types[0] == "what")):
+        # "부산시 출장이랑 경남 출장 비교해줘": two bodies' (countries', months') trips side by side, each as a set.
         kind = "compare"
     if kind is None:
         # No list or count cue, but a condition only a set of trips has ("… 중에 5일 이상인 거", "가을에

@@ -139,10 +139,13 @@ def _most_often(trips: list[TripRecord], question: str, country_given: bool) -> 
 
 
 def _compared_groups(route: CatalogueRequest, trips: list[TripRecord]) -> list[tuple[str, list[TripRecord]]]:
-    """The sets a comparison names (its organisations, else its countries), each with its trips."""
+    """The sets a comparison names (its organisations, else its countries, else its months), each with
+    its trips."""
     w = route.where
     if "," in w.organisation:
         return [(o, [r for r in trips if o in r.organisation]) for o in w.organisation.split(",") if o]
+    if "," in w.months and "," not in w.country:
+        return [(f"{int(m)}월 출발", [r for r in trips if r.start_date[5:7] == m]) for m in w.months.split(",")]
     names = [normalise_country(c) or c for c in w.country.split(",") if c]
     return [(c, [r for r in trips if countries_of(c) & set(r.countries)]) for c in names]
 

@@ -378,6 +378,11 @@ def test_two_bodies_or_countries_compared_get_each_set_summed_up(seed_qa):
     assert {c.source for c in answer.citations} == {ASCC, GUANGZHOU, INDIA_NEWS, OECD}
     by_country = seed_qa.ask("일본 출장이랑 프랑스 출장 비교")
     assert by_country.mode == "catalogue" and "• 일본: 1건" in by_country.answer and "• 프랑스: 1건" in by_country.answer
+    # Said as a difference, or the bodies named side by side; months compared are sets too.
+    for question in ("서울시랑 국토연구원 출장 뭐가 달라?", "서울 국토연구원 출장 비교"):
+        assert seed_qa.searcher.analyse(question).catalogue.kind == "compare", question
+    by_month = seed_qa.ask("7월이랑 11월 출장 비교해줘").answer
+    assert "• 7월 출발: 1건" in by_month and "• 11월 출발: 2건" in by_month
     # One measure compared ("인원 비교") is answered for each trip, from its facts.
     assert seed_qa.searcher.analyse("서울시 광저우 출장이랑 국토연구원 출장 기간 비교").catalogue is None
     # One body is no comparison of sets.
