@@ -1430,7 +1430,8 @@ def _organisations_joined(tokens, stats: CorpusStats) -> str:
     return ",".join(named) if len(named) >= 2 else ""
 
 
-# Trips compared as sets ("비교해줘", "차이", "vs"): of two bodies or countries, not two trips' one measure.
+# Trips compared as sets ("비교해줘", "차이", "뭐가 달라", "vs"): of two bodies, countries or months, not two
+# trips' one measure.
 _COMPARED_SETS = re.compile(r"비교|차이|대비|(?:뭐가|무엇이|어디가|어떻게)\s*(?:달라|다르|다른가)|다른\s*점|\bvs\.?\b|versus|compar", re.I)
 
 

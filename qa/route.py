@@ -220,9 +220,10 @@ def catalogue_answer(question: str, route: CatalogueRequest, records: list[TripR
         )
     groups: list[tuple[str, list[TripRecord]]] = []
     if route.kind == "compare":
-        # Each body's (or country's) trips together, in the order the question names them.
-        groups = [(g, [r for r in trips if r in members]) for g, members in _compared_groups(route, trips)]
-        trips = [r for _, members in groups for r in members]
+        # Each set's trips together, in the order the question names the sets (a trip to two countries
+        # compared is listed once, under the first).
+        groups = _compared_groups(route, trips)
+        trips = list({id(r): r for _, members in groups for r in members}.values())
     citations = [trip_citation(i + 1, r, texts.get(r.source, "")) for i, r in enumerate(trips)]
     lines = [Segment(f"{i + 1}. {describe_trip(r)}", (i + 1,), newline=True) for i, r in enumerate(trips)]
     if groups:
