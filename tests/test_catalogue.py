@@ -390,6 +390,22 @@ def test_two_bodies_or_countries_compared_get_each_set_summed_up(seed_qa):
     assert one is None or one.kind != "compare"
 
 
+def test_a_trip_in_two_sets_compared_is_counted_in_each_and_listed_once():
+    from qa.facts import TripRecord
+    from qa.query import CatalogueRequest
+    from qa.route import catalogue_answer
+
+    both = TripRecord("a.txt", title="한중일 순방", organisation="가상시", countries=["일본", "중국"], start_date="2025-09-01",
+                      traveller_count=3)
+    japan = TripRecord("b.txt", title="도쿄 출장", organisation="가상시", countries=["일본"], cities=["도쿄"], start_date="2025-10-01")
+    request = CatalogueRequest("compare", TripFilter(country="일본,중국"))
+    answer = catalogue_answer("일본 출장이랑 중국 출장 비교", request, [both, japan], {})
+    lines = answer.answer.splitlines()
+    assert lines[0].endswith("출장은 2건입니다. 나눠 보면:") and len(answer.citations) == 2
+    assert lines[1].startswith("• 일본: 2건 · 도쿄 · 2025-09-01 ~ 2025-10-01 출발") and "출장자 3명(건당 평균 3.0명, 1건 기준)" in lines[1]
+    assert lines[2].startswith("• 중국: 1건 · 2025-09-01 출발")
+
+
 def test_organisations_joined_by_a_conjunction_or_comma_are_several():
     stats = CorpusStats(df={}, passages=1, organisations=["부산광역시", "대구광역시 중구", "경상북도 청도군", "전라남도 완도군"])
     for question, organisation in (("부산이랑 대구 출장 몇 건씩이야?", "부산광역시,대구광역시 중구"),
