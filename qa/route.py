@@ -228,11 +228,9 @@ def catalogue_answer(question: str, route: CatalogueRequest, records: list[TripR
     lines = [Segment(f"{i + 1}. {describe_trip(r)}", (i + 1,), newline=True) for i, r in enumerate(trips)]
     if groups:
         head = f"{label} 출장은 {len(trips)}건입니다. 나눠 보면:"
-        # (The trips' own lines below cite each one.)
-        summaries = [Segment(f"• {_summary_of(name, members)}", newline=True) for name, members in groups]
-        return Answer(question=question, segments=[Segment(note + head), *summaries, *lines], abstained=False,
-                      citations=citations, mode="catalogue", evidence=1.0)
-    if most_head:
+        # One line per set before the trips (whose own lines cite each one).
+        lines = [*(Segment(f"• {_summary_of(name, members)}", newline=True) for name, members in groups), *lines]
+    elif most_head:
         head = most_head
     elif route.kind in ("count", "list", "most"):
         head = f"{label} 출장은 {len(trips)}건입니다."
