@@ -37,9 +37,11 @@ import logging
 import os
 import re
 import shutil
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -611,6 +613,10 @@ def build_index(
             if exc.errno == errno.ENOSPC:
                 raise DiskFull(f"디스크 공간이 부족합니다: {index_dir} (이전 색인은 그대로입니다)") from exc
             raise IndexUnavailable(f"색인을 쓸 수 없습니다: {exc.filename or index_dir} ({exc.strerror or exc})") from exc
+        except BrokenProcessPool as exc:
+            raise IndexUnavailable(
+                f"색인 작업 프로세스가 비정상 종료했습니다 (위의 오류를 보세요): {index_dir} (이전 색인은 그대로입니다)"
+            ) from exc
         except RuntimeError as exc:  # faiss reports a failed write as a RuntimeError
             if "No space left" in str(exc) or "write error" in str(exc).lower():
                 raise DiskFull(f"디스크 공간이 부족하거나 색인을 쓸 수 없습니다: {index_dir} (이전 색인은 그대로입니다)") from exc
@@ -646,12 +652,35 @@ def check_free_space(index_dir: Path, new_files: list[Path]) -> None:
 @contextmanager
 def _build_lock(index_dir: Path):
     # flock is released by the kernel when the process dies, so a killed build never blocks the next.
-    with open(index_dir / ".build.lock", "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
+    # The holder's pid is kept in the file: a worker process the build spawned that waits for its
+    # parent's lock would wait forever.
+    with open(index_dir / ".build.lock", "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            _refuse_if_parent_builds(fh)
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        fh.truncate(0)
+        fh.write(str(os.getpid()))
+        fh.flush()
         try:
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _refuse_if_parent_builds(lock_file) -> None:
+    """A build's worker processes are spawned: each re-runs the calling script's top level, so a
+    script that opens the index outside `if __name__ == "__main__":` would have every worker wait
+    for its parent's build, and the parent for its workers, forever. Fail with the fix instead."""
+    lock_file.seek(0)
+    holder = lock_file.read().strip()
+    # multiprocessing runs a spawned child's copy of the script as "__mp_main__".
+    if "__mp_main__" in sys.modules and holder == str(os.getppid()):
+        raise IndexUnavailable(
+            "색인을 만드는 작업 프로세스가 호출한 스크립트를 다시 실행해 같은 색인을 또 만들려 했습니다. "
+            '스크립트의 본문(QA.open 등)을 `if __name__ == "__main__":` 아래에 두세요'
+        )
 
 
 # Which copy of a report found in several formats is indexed: the editable original keeps

@@ -182,3 +182,27 @@ def test_worker_processes_build_the_same_index(tmp_path, hash_settings, monkeypa
                             {s: d.facts for s, d in index.documents.items()})
     assert len(built[1][0]) > MIN_FILES_FOR_PROCESSES
     assert built[2] == built[1]
+
+
+def test_a_script_without_a_main_guard_gets_an_error_not_a_hang(tmp_path):
+    """Build workers are spawned and re-run the calling script's top level: a script that opens the
+    index there must fail with the fix, not have each worker wait for its parent's build forever."""
+    import subprocess
+    import sys
+    import textwrap
+
+    from qa.workers import MIN_FILES_FOR_PROCESSES
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(MIN_FILES_FOR_PROCESSES + 2):
+        (corpus / f"report-{i:02d}.txt").write_text(f"{i}번 보고서. 서울시 공무원이 요코하마 세미나에 참석했다.\n", encoding="utf-8")
+    script = tmp_path / "unguarded.py"
+    script.write_text(textwrap.dedent(f"""
+        from qa import QA, Settings
+        QA.open(Settings(index_dir={str(tmp_path / 'index')!r}, corpus=[{str(corpus)!r}], embedder="hash", build_processes=2))
+    """), encoding="utf-8")
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert run.returncode != 0
+    assert 'if __name__ == "__main__":' in run.stderr
+    assert "색인 작업 프로세스가 비정상 종료했습니다" in run.stderr
