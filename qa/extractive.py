@@ -54,7 +54,8 @@ NEWS_DAY = r"(?<![\d.])(?:지난\s*)?\d{1,2}일(?!\s*(?:간|동안))\s*(?:\([^)]
 TYPE_EVIDENCE = {
     # (A place's name ends in 시 or 국, not the common nouns 도시 and 각국.)
     "where": re.compile(r"장\s*소|출장지|개최지|에서\s*(?:열|개최|진행)|(?:시|도|국|캠퍼스|본부|센터|대학교?)에서|[가-힣]+(?<!도)(?<!각)(?:시|국)\s"),
-    "duration": re.compile(r"\d+\s*박\s*\d+\s*일|\d+\s*일\s*(?:간|동안)|부터.{0,30}까지|[~∼]"),
+    # A length as reports write it: 3박 4일, 5일간, 12일 이내 (a length is also asked as a limit: "며칠 안에").
+    "duration": re.compile(r"\d+\s*박\s*\d+\s*일|\d+\s*일\s*(?:간|동안|이내|안에|만에)|부터.{0,30}까지|[~∼]"),
     "when": re.compile(r"\d{4}\s*[.년]|\d+\s*박\s*\d+\s*일|출발일|도착일|일\s*자|" + ANY_DATE.pattern + "|" + NEWS_DAY),
     "count": re.compile(r"\d+\s*(?:여\s*)?(?:명|개|곳|건|번|개국|회|점|종|권)|인원|총\s*\d|" + NATIVE_COUNT),
     # A person: a title after a name, someone met, or a name in Latin letters (Angels Rius, Hongseok Lee).
@@ -101,7 +102,7 @@ VALUE_TYPES = ("when", "duration", "count", "cost")
 # The value itself that answers a typed question (an amount for "얼마", a date for "언제"): a report
 # with none anywhere cannot answer it, however well it matches the rest of the question.
 TYPE_VALUE = {
-    "duration": re.compile(r"\d+\s*박\s*\d+\s*일|\d+\s*일\s*(?:간|동안)|\d{1,2}\s*[.월]\s*\d{1,2}\s*일?\s*[~∼-]"),
+    "duration": re.compile(r"\d+\s*박\s*\d+\s*일|\d+\s*일\s*(?:간|동안|이내|안에|만에)|\d{1,2}\s*[.월]\s*\d{1,2}\s*일?\s*[~∼-]"),
     "when": re.compile(r"(?:19|20)\d{2}\s*[.년-]|" + ANY_DATE.pattern),
     "count": re.compile(r"\d+\s*(?:여\s*)?(?:명|개|곳|건|번|개국|회|점)|" + NATIVE_COUNT),
     # An amount as reports write it: 829억, 3,000만 원, 1백만원, 50 달러.
@@ -676,7 +677,8 @@ class ExtractiveAnswerer:
             segments.append(Segment(_shown(c, ctx.searcher), (numbers[cid],)))
         by_id = {c.hit.chunk.id: c.hit for c in chosen}
         citations = [make_citation(n, by_id[cid], spans[cid], ctx.searcher) for cid, n in numbers.items()]
-        best = ranked[0]
+        # The evidence is the best-matching sentence's, whichever line leads (a labelled line may match less).
+        best = max(ranked, key=lambda c: c.score)
         return Answer(
             question=ctx.query.text,
             segments=segments,

@@ -1148,6 +1148,14 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
                 at = len(text) - len(text[t.start + t.len:].lstrip())  # the next word's start
     unknown = tuple(t for t in topic if not stats.known(t))
     asked_about = tuple(corrections.get(a, a) for a in _asked_about(text, tokens, kind))  # as the corpus spells it
+    english_act = ""
+    if language == "en" and kind == "what":
+        # "What was the theme …", "What did Seoul present …": asked as a Korean question would ask it
+        # ("주제가 뭐야", "뭐 발표했어"), so the line labelled 주제 and the sentence saying 발표 answer.
+        noun, english_act = _english_asked(text)
+        asked_about = (noun, "") if noun else asked_about
+        terms += [w for w in (noun, english_act) if w and w not in terms]
+        topic += [english_act] if english_act and english_act not in topic else []
     # Countries joined by hyphens name an event or a relation ("the Korea-China-Japan seminar"), not
     # where the trip went.
     series = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)+")
@@ -1210,11 +1218,26 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
         # … and so does the noun a "what" question asks about ("참가한 국제회의가 뭐야?": 북극서클총회).
         kinds=tuple(t for t in topic if t in kind_words or (kind == "what" and t == asked_about[0])),
         initials=initials,
-        asked_act=_asked_act(tokens),
+        asked_act=english_act or _asked_act(tokens),
     )
 
 
 _WHAT_WORDS = frozenset({"뭐", "무엇", "무얼", "뭘", "뭣"})
+
+# What an English question asks about, as a Korean one asks it: the noun a report labels its line
+# with ("- 주 제: …", "- 장소: …"), and the act a sentence telling what was done says (발표하며).
+_ENGLISH_ASKED_NOUNS = {"theme": "주제", "topic": "주제", "subject": "주제", "venue": "장소", "agenda": "안건"}
+_ENGLISH_ACTS = re.compile(r"\b(present|discuss|sign|propos|suggest|introduc|agree)(?:e|es|ed|ing|s|ation|al)?\b", re.I)
+_ACT_OF = {"present": "발표", "discuss": "논의", "sign": "체결", "propos": "제안", "suggest": "제안", "introduc": "소개",
+           "agree": "합의"}
+
+
+def _english_asked(text: str) -> tuple[str, str]:
+    """(the noun asked about, the act asked about) of an English "what" question, in Korean."""
+    words = re.findall(r"[a-z]+", text.lower())
+    noun = next((_ENGLISH_ASKED_NOUNS[w.rstrip("s")] for w in words if w.rstrip("s") in _ENGLISH_ASKED_NOUNS), "")
+    act = _ENGLISH_ACTS.search(text)
+    return noun, (_ACT_OF[act.group(1).lower()] if act else "")
 
 
 # What an act is asked through: "발표 주제", "논의 내용" ask what was presented, discussed.

@@ -392,6 +392,33 @@ def test_a_place_asked_is_a_name_not_the_common_nouns_for_places():
     assert not where.search("세계 각국 대표가 모였다")
 
 
+def test_a_length_asked_as_a_limit_is_answered_by_one():
+    """"며칠 안에 공급해?" asks a length: "12일 이내" answers it, as "5일간" does."""
+    from qa.extractive import TYPE_VALUE, type_evidence
+    from qa.query import CorpusStats, analyse
+
+    q = analyse("송어 양식장 물고기 몇일안에 공급한다고햇지", CorpusStats(df={"송어": 2, "공급": 3}, passages=10))
+    assert q.answer_type == "duration"
+    for written in ("지역 레스토랑에 12일 이내 직접 공급한다", "귀국 후 90일 이내에 보고회를 연다", "3일 안에 배송된다"):
+        assert type_evidence(q).search(written) and TYPE_VALUE["duration"].search(written), written
+    assert not type_evidence(q).search("매주 3일 운영한다")
+
+
+@pytest.mark.e2e
+def test_an_english_question_asks_its_topic_and_act_as_a_korean_one_does(seed_qa):
+    """"What was the theme …" is answered by the line the report labels 주제, "What did Seoul present …" by
+    the sentence saying what was presented (발표하며), as "주제가 뭐야", "뭐 발표했어" are."""
+    theme = seed_qa.ask("What was the theme of the 3rd OECD smart city roundtable?")
+    assert not theme.abstained and theme.citations[0].source == OECD
+    assert theme.segments[0].text.startswith("주제") and "net-zero" in theme.segments[0].text
+    presented = seed_qa.ask("What did Seoul present at the CityNet seminar in Yokohama?")
+    assert not presented.abstained and "2050 탄소중립 전략" in presented.answer
+    analyse = seed_qa.searcher.analyse
+    assert analyse("What did they discuss with the OECD?").asked_act == "논의"
+    assert analyse("Which agreement did they sign?").asked_act == "체결"
+    assert analyse("Who did they meet?").asked_act == ""
+
+
 def test_a_count_is_answered_in_the_unit_the_question_counts_in():
     from qa.extractive import type_evidence
     from qa.query import CorpusStats, analyse
