@@ -70,6 +70,10 @@ HOLDOUT8_QA = ROOT / "eval" / "realtrips_holdout8.jsonl"
 # read one by one, holdout9's measured only.
 TUNE18_QA = ROOT / "eval" / "realtrips_tune18.jsonl"
 HOLDOUT9_QA = ROOT / "eval" / "realtrips_holdout9.jsonl"
+# 60 + 60 more in stop 45 (2026-12-08) over a new random halving of all documents (seed 5151): tune19's
+# read one by one, holdout10's measured only.
+TUNE19_QA = ROOT / "eval" / "realtrips_tune19.jsonl"
+HOLDOUT10_QA = ROOT / "eval" / "realtrips_holdout10.jsonl"
 PRIOR_QA = ROOT / "eval" / "realtrips_prior.jsonl"
 # 45 staff questions (trip sets, prior trips) written in stop 27 by someone who never saw the code.
 STAFF2_QA = ROOT / "eval" / "realtrips_staff2.jsonl"
@@ -81,6 +85,10 @@ SEEDS_HOLDOUT2_QA = ROOT / "eval" / "seeds_holdout2.jsonl"
 # 40 more over all five seeds written in stop 42 by a helper who never saw the code or any question file;
 # measured only.
 SEEDS_HOLDOUT3_QA = ROOT / "eval" / "seeds_holdout3.jsonl"
+# 40 + 40 more over all five seeds written in stop 45 by a helper who never saw the code or any question file,
+# assigned to the two files at random: seeds_tune3's read one by one, seeds_holdout4's measured only.
+SEEDS_TUNE3_QA = ROOT / "eval" / "seeds_tune3.jsonl"
+SEEDS_HOLDOUT4_QA = ROOT / "eval" / "seeds_holdout4.jsonl"
 FOLLOWUPS = ROOT / "eval" / "followups_dev.jsonl"
 OUT = ROOT / "eval" / "out"
 
@@ -150,12 +158,13 @@ def main() -> None:
         print_comparison(f"realtrips_fresh.jsonl ({len(fresh)}, never fitted on)", qa, fresh)
         unread = load_questions(HOLDOUT2_QA)
         print_comparison(f"{HOLDOUT2_QA.name} ({len(unread)}, holdout documents, never read or fitted on)", qa, unread)
-        for path in (HOLDOUT3_QA, HOLDOUT4_QA, HOLDOUT5_QA, HOLDOUT6_QA, HOLDOUT7_QA, HOLDOUT8_QA, HOLDOUT9_QA):
+        for path in (HOLDOUT3_QA, HOLDOUT4_QA, HOLDOUT5_QA, HOLDOUT6_QA, HOLDOUT7_QA, HOLDOUT8_QA, HOLDOUT9_QA,
+                     HOLDOUT10_QA):
             unread = load_questions(path)
             print_comparison(f"{path.name} ({len(unread)}, new questions, never read or fitted on)", qa, unread)
         # New questions, read one by one to find classes of failures (tune2–tune11 and tune13 over tune documents, tune14–tune18 over half of all;
         # the refusal model is fitted on tune2–tune8 with the tune split, the sentence model on none).
-        for path in (TUNE2_QA, TUNE3_QA, TUNE4_QA, TUNE5_QA, TUNE6_QA, TUNE7_QA, TUNE8_QA, TUNE9_QA, TUNE10_QA, TUNE11_QA, TUNE12_QA, TUNE13_QA, TUNE14_QA, TUNE15_QA, TUNE16_QA, TUNE17_QA, TUNE18_QA):
+        for path in (TUNE2_QA, TUNE3_QA, TUNE4_QA, TUNE5_QA, TUNE6_QA, TUNE7_QA, TUNE8_QA, TUNE9_QA, TUNE10_QA, TUNE11_QA, TUNE12_QA, TUNE13_QA, TUNE14_QA, TUNE15_QA, TUNE16_QA, TUNE17_QA, TUNE18_QA, TUNE19_QA):
             newer = load_questions(path)
             print_comparison(f"{path.name} ({len(newer)}, read individually)", qa, newer)
         staff = load_questions(STAFF2_QA)
@@ -166,7 +175,9 @@ def main() -> None:
     seed_questions = load_questions(SEEDS_QA)
     print_comparison(f"seeds_dev.jsonl ({len(seed_questions)})", seeds, seed_questions)
     for path, how in ((SEEDS_HOLDOUT3_QA, "new questions, never read or fitted on"),
-                      (SEEDS_HOLDOUT2_QA, "new questions, never read or fitted on"), (SEEDS_TUNE2_QA, "read individually")):
+                      (SEEDS_HOLDOUT2_QA, "new questions, never read or fitted on"),
+                      (SEEDS_HOLDOUT4_QA, "new questions, never read or fitted on"), (SEEDS_TUNE2_QA, "read individually"),
+                      (SEEDS_TUNE3_QA, "read individually")):
         newer = load_questions(path)
         print_comparison(f"{path.name} ({len(newer)}, {how})", seeds, newer)
 

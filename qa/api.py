@@ -465,6 +465,8 @@ class QA:
             if text != question:
                 standalone = replace(searcher.analyse(text), refers_back=True, asks_for_more=query.asks_for_more)
         each = self._each_trip(standalone, k, sources, searcher) if standalone.trips and not scope else None
+        if standalone.clauses and not standalone.trips and not scope:
+            each = self._each_clause(standalone, k, sources, searcher)
         if each is not None and not each[2]:
             retrieval, answer, _ = each
         else:
@@ -585,12 +587,38 @@ class QA:
                             topic_terms=own(alone.topic_terms), proper_nouns=proper)
             retrieval = searcher.search(alone, k, reports)
             parts.append((retrieval, self._propose(retrieval, searcher, frozenset(), one_of_several=True)))
+        return self._joined_parts(query, parts, [" ".join(trip) for trip, _ in query.trips])
+
+    def _each_clause(self, query: Query, k: int | None, sources: Iterable[str] | None,
+                     searcher: Searcher) -> tuple[Retrieval, Answer, bool] | None:
+        """A question asking two things of one trip, a clause each (`Query.clauses`: "증평군 … 연수단
+        몇명이고 벨기에는 어느 대학이랑 MOU 추진함?"): each clause answered as a question of its own, as
+        `_each_trip` answers each trip's. A clause naming no organisation asks about the one the
+        question named before it."""
+        parts: list[tuple[Retrieval, Answer]] = []
+        bodies: tuple[str, ...] = ()
+        for clause in query.clauses:
+            alone = searcher.analyse(clause)
+            named = tuple(w for w in alone.names if searcher.stats.names_organisation(w))
+            if bodies and not named:
+                alone = searcher.analyse(f"{' '.join(bodies)} {clause}")
+            bodies = bodies or named
+            alone = replace(alone, several=False, catalogue=None)
+            retrieval = searcher.search(alone, k, sources)
+            parts.append((retrieval, self._propose(retrieval, searcher, frozenset(), one_of_several=True)))
+        return self._joined_parts(query, parts, list(query.clauses))
+
+    @staticmethod
+    def _joined_parts(query: Query, parts: list[tuple[Retrieval, Answer]],
+                      labels: list[str]) -> tuple[Retrieval, Answer, bool] | None:
+        """The answers of a question's parts, one after the other (see `_each_trip`); None when no part
+        holds an answer."""
         answers = [answer for _, answer in parts]
         if all(answer.abstained for answer in answers):
             return None
-        # A trip whose reports hold no answer is named, so the answer says which part is missing.
-        answers = [replace(a, segments=[Segment(f"‘{' '.join(trip)}’에 대해서는 관련 내용을 찾지 못했습니다.")], nearest=[])
-                   if a.abstained else a for a, (trip, _) in zip(answers, query.trips)]
+        # A part whose reports hold no answer is named, so the answer says which part is missing.
+        answers = [replace(a, segments=[Segment(f"‘{label}’에 대해서는 관련 내용을 찾지 못했습니다.")], nearest=[])
+                   if a.abstained else a for a, label in zip(answers, labels)]
         timings: dict[str, float] = {}
         for retrieval, _ in parts:
             for key, ms in retrieval.timings_ms.items():

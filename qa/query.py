@@ -654,6 +654,9 @@ class Query:
     # The act whose object the question word is ("뭐 발표했어?", "무엇을 논의했나" -> 발표, 논의): what was
     # done is asked through that verb; "" when none.
     asked_act: str = ""
+    # A question asking two things of one trip, a clause each ("시티넷 회장도시 된 게 언제고, 요코하마
+    # 세미나에선 뭐 발표했어?"): its clauses, each a question of its own; () when it asks one thing.
+    clauses: tuple[str, ...] = ()
     # The question's English names that the reports write by their initials, with the words they
     # stand for: ("ascc", ("asia", "smart", "city", "conference")).
     initials: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -1219,6 +1222,7 @@ def analyse(question: str, stats: CorpusStats, has_history: bool = False) -> Que
         kinds=tuple(t for t in topic if t in kind_words or (kind == "what" and t == asked_about[0])),
         initials=initials,
         asked_act=english_act or _asked_act(tokens),
+        clauses=() if trips else _clauses(text, tokens),
     )
 
 
@@ -1291,6 +1295,22 @@ def _asked_act(tokens) -> str:
         if len(rest) >= 2 and rest[0].tag == "NNG" and rest[1].tag == "XSV":
             return rest[0].form
     return ""
+
+
+# A word asking something: each clause of a question asking two things has one.
+_ASKING_WORD = re.compile(r"언제|어디|누구|누가|몇|얼마|뭐|뭘|무엇|무슨|어느|어떤|며칠|왜")
+
+
+def _clauses(text: str, tokens) -> tuple[str, ...]:
+    """The two clauses of a question asking two things, split after the ending that joins them ("언제고,",
+    "했고 "), when each asks something; () otherwise."""
+    for t in tokens:
+        end = t.start + t.len
+        if t.tag == "EC" and t.form in ("고", "구") and end < len(text) and text[end] in ", ":
+            first, second = text[:end].strip(), text[end:].strip(" ,")
+            if _ASKING_WORD.search(first) and _ASKING_WORD.search(second):
+                return first, second
+    return ()
 
 
 # Initials typed as such in an English question (IEA, OECD): written the same in a Korean report.

@@ -950,6 +950,19 @@ def test_the_same_question_word_in_two_clauses_asks_for_two_trips(seed_qa):
 
 
 @e2e
+def test_two_things_asked_of_one_trip_in_two_clauses_get_an_answer_each(seed_qa):
+    """"… 언제고, … 뭐 발표했어?": each clause is answered as a question of its own, on a line of its own;
+    asked as a whole, the date went missing behind what was presented."""
+    answer = seed_qa.ask("서울시가 시티넷 회장도시 된 게 언제고, 요코하마 시티넷 세미나에선 뭐 발표했어?")
+    assert not answer.abstained and "2013" in answer.answer and "2050 탄소중립 전략" in answer.answer
+    assert sum(s.newline for s in answer.segments) == 1
+    analyse = seed_qa.searcher.analyse
+    assert analyse("증평군 연수단 몇명이고 벨기에는 어느 대학이랑 MOU 추진함?").clauses == (
+        "증평군 연수단 몇명이고", "벨기에는 어느 대학이랑 MOU 추진함?")
+    assert analyse("파리 가서 회의하고 뭐 했어?").clauses == ()  # one thing asked
+
+
+@e2e
 def test_an_unrelated_question_after_an_answer_is_not_scoped_to_it(seed_qa):
     first = seed_qa.ask("서울시가 ASCC에서 무엇을 발표했나?")
     second = seed_qa.ask("제3차 OECD 스마트시티 라운드테이블은 어디에서 열렸나?", history=[first])
