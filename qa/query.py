@@ -966,6 +966,12 @@ def _corpus_compounds(text: str, tokens, stats: CorpusStats) -> list:
                 out.append(_Compound(word, "NNP", start, end - start))
                 i += width
                 break
+            if window[0].tag == "MM" and width == 2 and window[1].tag in _NOUNISH and word in stats.df:
+                # A name whose first syllable Kiwi reads as a determiner ("이클레이가" -> 이/MM + 클레이),
+                # which the reports write as the one word elsewhere.
+                out.append(_Compound(word, "NNP", start, end - start))
+                i += width
+                break
             if window[0].tag not in _NOUNISH or window[-1].tag not in _NOUNISH:
                 continue
             # Only a split into pieces the corpus does not have: "국립" + "박물관" stay two known words.

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import ASCC, GUANGZHOU, OECD
+from conftest import ASCC, GUANGZHOU, INDIA_NEWS, OECD
 from qa import QA
 from qa.calibration import PACKAGED, REFUSAL, SENTENCES, LogisticModel
 from qa.refusal import FEATURES, fit_refusal_model
@@ -261,6 +261,21 @@ def test_two_nouns_typed_together_are_read_as_the_two_words():
     assert {"대만", "견학"} <= set(q.terms) and not q.unknown
     # 우리 is a pronoun: 우리나라 (one noun to Kiwi here) is one word, not 우리 + 나라.
     assert "우리" not in analyse("아이슬란드에서 우리나라 지자체 중 처음으로 참가했다는 회의", stats).terms
+
+
+def test_a_name_whose_first_syllable_kiwi_reads_as_a_determiner_is_the_corpus_word():
+    from qa.query import CorpusStats, analyse
+
+    # Kiwi: "이클레이가" -> 이/MM ("this") + 클레이, where the reports write 이클레이 as one word.
+    stats = CorpusStats(df={"이클레이": 3, "클레이": 1, "가입": 4}, passages=10)
+    assert analyse("이클레이가 뭐하는 데야", stats).terms[0] == "이클레이"
+    assert "이클레이" not in analyse("이 클레이 뭐야", stats).terms  # a determiner apart is still one
+
+
+@pytest.mark.e2e
+def test_a_name_kiwi_splits_at_a_question_start_is_found(seed_qa):
+    answer = seed_qa.ask("이클레이가 뭐하는 데야")  # was refused: only "클레이" was searched for
+    assert not answer.abstained and answer.citations[0].source == INDIA_NEWS and "ICLEI" in answer.answer
 
 
 def test_words_typed_together_are_read_as_the_corpus_writes_them():
