@@ -205,6 +205,8 @@ def sentence_features(ctx: AnswerContext) -> list[tuple[Candidate, dict[str, flo
             if missing := [t for t in terms if len(t) >= 2 and t not in own]:
                 named = names_in(text)
                 own |= {t for t in missing if any(t in n and t != n for n in named)}
+                # So does a body written as news writes it ("서울시" of "서울의 스마트시티 통합 플랫폼").
+                own |= {t for t in missing if searcher.stats.names_organisation(t) and searcher.stats.names_written_in(t, text)}
             near = own.union(*previous[-2:]) if previous else own
             previous.append(own)
             # The title restates the topic, unless it is all the document says (a one-line note).

@@ -547,8 +547,12 @@ class CorpusStats:
         return word in self._org_aliases
 
     def names_written_in(self, name: str, text: str) -> bool:
-        """`text` names `name` as typed or by the organisation it stands for (충북도 -> 충청북도)."""
-        return name in text or bool((org := self.organisation_for([name])) and org in text)
+        """`text` names `name` as typed, by the organisation it stands for (충북도 -> 충청북도), or a city's
+        body by the city's name alone, as news writes it ("서울시" of "서울의 스마트시티 통합 플랫폼")."""
+        if name in text or bool((org := self.organisation_for([name])) and org in text):
+            return True
+        city = name[:-1] if len(name) >= 3 and name[-1] == "시" else ""
+        return bool(city) and re.search(rf"{city}(?![가-힣])|{city}(?:의|에|은|는|이|가|과|와|도|을|를|로)(?![가-힣])", text) is not None
 
     def organisations_named(self, words) -> set[str]:
         """The catalogue organisations every one of `words` that names one names ("울산 중구" -> 울산광역시

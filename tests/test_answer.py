@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import ASCC, GUANGZHOU, INDIA_NEWS, OECD
+from conftest import ASCC, GUANGZHOU, INDIA_NEWS, OECD, TCS_NEWS
 from qa import QA
 from qa.calibration import PACKAGED, REFUSAL, SENTENCES, LogisticModel
 from qa.refusal import FEATURES, fit_refusal_model
@@ -276,6 +276,18 @@ def test_a_name_whose_first_syllable_kiwi_reads_as_a_determiner_is_the_corpus_wo
 def test_a_name_kiwi_splits_at_a_question_start_is_found(seed_qa):
     answer = seed_qa.ask("이클레이가 뭐하는 데야")  # was refused: only "클레이" was searched for
     assert not answer.abstained and answer.citations[0].source == INDIA_NEWS and "ICLEI" in answer.answer
+
+
+@pytest.mark.e2e
+def test_a_body_named_as_news_names_its_city_is_named(seed_qa):
+    """"서울시는 한중일 세미나에서 뭘 소개했대": the article writes "서울, 도쿄, 베이징", "서울의 스마트시티 통합
+    플랫폼", never 서울시; the question was refused as naming a body the article does not."""
+    answer = seed_qa.ask("서울시는 한중일 세미나에서 뭘 소개했대")
+    assert not answer.abstained and answer.citations[0].source == TCS_NEWS
+    assert "서울, 도쿄, 베이징" in answer.answer
+    stats = seed_qa.searcher.stats
+    assert stats.names_written_in("서울시", "서울의 스마트시티 통합 플랫폼")
+    assert not stats.names_written_in("서울시", "서울대학교 연구진")  # a word of its own, not a longer one
 
 
 def test_words_typed_together_are_read_as_the_corpus_writes_them():
