@@ -623,6 +623,12 @@ class ExtractiveAnswerer:
             # "회의 주제 뭐였어" and the report's "- 주제: How can Smart Cities …": the line the report
             # labels with what is asked is the answer.
             ranked = labelled + [c for c in ranked if c not in labelled]
+        elif ctx.query.answer_type == "when" and len(asked) >= 2 and not (ranked[0].typed and asked in ranked[0].text):
+            # "한중일 세미나 언제 열렸어": the date of the thing asked about (the sentence holding a date and
+            # 세미나), not the likeliest sentence holding some date (the organiser's founding in 2011).
+            dated = next((c for c in ranked if c.typed and asked in c.text), None)
+            if dated is not None:
+                ranked = [dated] + [c for c in ranked if c is not dated]
         organisations = ctx.searcher.stats.organisations_named(ctx.query.names) \
             if ctx.query.about_trip and not ctx.query.several else set()
         if organisations:

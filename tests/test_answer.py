@@ -990,6 +990,15 @@ def test_two_things_asked_of_one_trip_in_two_clauses_get_an_answer_each(seed_qa)
 
 
 @e2e
+def test_when_opens_with_the_date_of_the_thing_asked_about(seed_qa):
+    """"한중일 세미나 언제 열렸어": the sentence dating the seminar ("5일 … 세미나를 개최했다") leads, not the
+    likelier one dating the organiser's founding ("2011년 9월 서울에 설립됐으며")."""
+    answer = seed_qa.ask("한중일 세미나 언제 열렸어")
+    assert not answer.abstained and answer.citations[0].source == TCS_NEWS
+    assert "세미나" in answer.segments[0].text and "2011" not in answer.segments[0].text
+
+
+@e2e
 def test_an_unrelated_question_after_an_answer_is_not_scoped_to_it(seed_qa):
     first = seed_qa.ask("서울시가 ASCC에서 무엇을 발표했나?")
     second = seed_qa.ask("제3차 OECD 스마트시티 라운드테이블은 어디에서 열렸나?", history=[first])
