@@ -464,8 +464,10 @@ class QA:
                     notices.append(f"{exc}. 이전 대화의 문서에서 찾았습니다.")
             if text != question:
                 standalone = replace(searcher.analyse(text), refers_back=True, asks_for_more=query.asks_for_more)
-        each = self._each_trip(standalone, k, sources, searcher) if standalone.trips and not scope else None
-        if standalone.clauses and not standalone.trips and not scope:
+        each = None
+        if standalone.trips and not scope:
+            each = self._each_trip(standalone, k, sources, searcher)
+        elif standalone.clauses and not scope:
             each = self._each_clause(standalone, k, sources, searcher)
         if each is not None and not each[2]:
             retrieval, answer, _ = each

@@ -1241,9 +1241,9 @@ _WHAT_WORDS = frozenset({"뭐", "무엇", "무얼", "뭘", "뭣"})
 # What an English question asks about, as a Korean one asks it: the noun a report labels its line
 # with ("- 주 제: …", "- 장소: …"), and the act a sentence telling what was done says (발표하며).
 _ENGLISH_ASKED_NOUNS = {"theme": "주제", "topic": "주제", "subject": "주제", "venue": "장소", "agenda": "안건"}
-_ENGLISH_ACTS = re.compile(r"\b(present|discuss|sign|propos|suggest|introduc|agree)(?:e|es|ed|ing|s|ation|al)?\b", re.I)
+_ENGLISH_ACTS = re.compile(r"\b(present|discuss|sign|propos|suggest|introduc|agre)(?:e|es|ed|ing|s|ion|tion|ation|al)?\b", re.I)
 _ACT_OF = {"present": "발표", "discuss": "논의", "sign": "체결", "propos": "제안", "suggest": "제안", "introduc": "소개",
-           "agree": "합의"}
+           "agre": "합의"}
 
 
 def _english_asked(text: str) -> tuple[str, str]:
